@@ -1,0 +1,84 @@
+"""Every access rule of precinct, as small functions tested from each persona's side.
+
+A staff user's scope is a department and everything under it (``Department.path``
+prefix); no department means the whole country. Residents are anonymous users: they see
+only what is public.
+"""
+
+from django.db.models import Q, QuerySet
+
+from precinct.accounts.models import Role
+from precinct.territory.models import Department, Officer
+
+STAFF_ROLES = frozenset(Role.values)
+NATIONAL_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
+
+
+def is_staff_member(user) -> bool:
+    """Signed in with a staff role (not a resident)."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role)
+
+
+def has_national_scope(user) -> bool:
+    """Sees the whole country: administrators, and analysts without a department."""
+    return is_staff_member(user) and user.department_id is None and user.role in NATIONAL_ROLES
+
+
+def departments_in_scope(user) -> QuerySet[Department]:
+    """The departments a staff user may see: his own and all below it."""
+    if not is_staff_member(user):
+        return Department.objects.none()
+    if has_national_scope(user):
+        return Department.objects.all()
+    if user.department_id is None:
+        return Department.objects.none()
+    return Department.objects.filter(path__startswith=user.department.path)
+
+
+def is_in_scope(user, department: Department) -> bool:
+    """The department lies within the user's territorial scope."""
+    if not is_staff_member(user):
+        return False
+    if has_national_scope(user):
+        return True
+    own = user.department
+    return own is not None and department.path.startswith(own.path)
+
+
+def can_view_officer_contact(user, officer: Officer) -> bool:
+    """Inspectors' and heads' contacts are public; others' only for staff in scope."""
+    if officer.has_public_contact:
+        return True
+    return is_in_scope(user, officer.department)
+
+
+def can_view_staff_roster(user, department: Department) -> bool:
+    """The full roster of a department (all roles) is for its heads, analysts and admins."""
+    return user_role_in(user, {Role.HEAD, Role.ANALYST, Role.ADMIN}) and is_in_scope(
+        user, department
+    )
+
+
+def can_edit_territory(user, department: Department) -> bool:
+    """Precincts, posts and assignments are edited by administrators and heads in scope."""
+    return user_role_in(user, {Role.ADMIN, Role.HEAD}) and is_in_scope(user, department)
+
+
+def can_read_audit_log(user) -> bool:
+    """Only administrators read the audit log (and every read of it is itself audited)."""
+    return user_role_in(user, {Role.ADMIN})
+
+
+def user_role_in(user, roles) -> bool:
+    """Signed-in staff with one of the given roles."""
+    return is_staff_member(user) and user.role in roles
+
+
+def officers_visible_to(user, queryset: QuerySet[Officer]) -> QuerySet[Officer]:
+    """Restrict officers to those whose record the user may open."""
+    if has_national_scope(user):
+        return queryset
+    public = Q(role__in=Officer.PUBLIC_ROLES)
+    if not is_staff_member(user) or user.department_id is None:
+        return queryset.filter(public)
+    return queryset.filter(public | Q(department__path__startswith=user.department.path))

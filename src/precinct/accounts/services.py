@@ -1,0 +1,72 @@
+"""Writers of accounts: tokens and staff users."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.utils import timezone
+
+from precinct.accounts.models import ApiToken, Role, User, hash_token
+from precinct.audit.models import AuditEntry
+from precinct.audit.services import audit_record
+
+TOKEN_PREFIX = "pct_"
+
+
+class InvalidCredentials(PermissionError):
+    """Wrong username or password, or a disabled or non-staff account."""
+
+
+@transaction.atomic
+def token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
+    """Check the password and issue a bearer token; the raw token is returned only here."""
+    user = authenticate(username=username, password=password)
+    if user is None or not user.is_active or not user.role:
+        raise InvalidCredentials("Unknown username or wrong password.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=hash_token(raw),
+        expires_at=timezone.now() + dt.timedelta(days=settings.PRECINCT_API_TOKEN_DAYS),
+    )
+    audit_record(actor=user, action=AuditEntry.Action.SIGN_IN, subject=token, context="api token")
+    return raw, token
+
+
+def token_user(raw: str) -> User | None:
+    """The active staff user a bearer token belongs to, or None."""
+    if not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "user__department")
+        .filter(key_hash=hash_token(raw), revoked=False, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+@transaction.atomic
+def staff_user_create(
+    *, username: str, password: str, role: str, department=None, officer=None, **names
+) -> User:
+    """Create a staff account; every role but the national ones needs a department."""
+    if role not in Role.values:
+        raise ValueError(f"Unknown role {role!r}.")
+    if department is None and role not in (Role.ADMIN, Role.ANALYST):
+        raise ValueError(f"A {role} needs a department as territorial scope.")
+    user = User(
+        username=username,
+        role=role,
+        department=department,
+        officer=officer,
+        is_staff=True,
+        is_superuser=role == Role.ADMIN,
+        **names,
+    )
+    user.set_password(password)
+    user.save()
+    return user

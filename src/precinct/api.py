@@ -1,0 +1,34 @@
+"""The JSON API root: /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
+
+from ninja import NinjaAPI
+from ninja.errors import ValidationError
+
+from precinct.accounts.api import router as accounts_router
+from precinct.territory.api import router as territory_router
+
+api = NinjaAPI(
+    title="precinct API",
+    version="1",
+    description="Service-model policing: territory, appeals, dispatch, planning, evaluation.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def bad_input(request, exc: ValidationError):
+    """Malformed input is the client's mistake: 400 with each field named, never 422/500."""
+    errors = []
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "payload")]
+        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
+    detail = "; ".join(
+        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
+    )
+    return api.create_response(
+        request, {"code": "invalid_input", "detail": detail, "errors": errors}, status=400
+    )
+
+
+api.add_router("/", accounts_router)
+api.add_router("/", territory_router)

@@ -1,0 +1,21 @@
+from django.contrib import admin
+
+from precinct.audit.models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """Read-only: the log is append-only, even for administrators."""
+
+    list_display = ("at", "actor_username", "action", "subject_type", "subject_id", "context")
+    list_filter = ("action", "subject_type")
+    search_fields = ("actor_username", "subject_id")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

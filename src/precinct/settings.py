@@ -1,0 +1,149 @@
+"""The one settings module of precinct, read from the environment.
+
+Every knob is an environment variable with a safe default for the embedded SQLite demo;
+production sets DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from precinct.core.env import env_bool, env_float, env_int, env_list, env_str
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+
+# Data that outlives the process (SQLite file, cached road networks, uploads) lives here.
+VAR_DIR = Path(env_str("PRECINCT_VAR_DIR", str(PROJECT_DIR / "var"))).resolve()
+SHARED_DATA_DIR = Path(
+    env_str("PRECINCT_SHARED_DATA", str(PROJECT_DIR.parent / "shared" / "data"))
+).resolve()
+
+DEBUG = env_bool("DEBUG", False)
+_DEV_SECRET = "precinct-insecure-development-key-change-me-in-production"
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
+if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("PRECINCT_REQUIRE_SECRET", False):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "precinct.core",
+    "precinct.accounts",
+    "precinct.audit",
+    "precinct.territory",
+    "precinct.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "precinct.urls"
+WSGI_APPLICATION = "precinct.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    }
+]
+
+try:
+    DATABASES = {
+        "default": dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'precinct.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
+        )
+    }
+except ValueError as exc:  # an unknown scheme or a malformed URL
+    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers go on while a writer commits; the timeout waits out short writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("kk", _("Kazakh")), ("en", _("English"))]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = env_str("TIME_ZONE", "Asia/Almaty")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# Serve assets from the app directories too, so a missed collectstatic is no outage.
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Request lines carry query strings (coordinates, phone numbers): keep them out.
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# --- precinct -------------------------------------------------------------------------
+PRECINCT_NETWORK_DIR = Path(env_str("PRECINCT_NETWORK_DIR", str(VAR_DIR / "network"))).resolve()
+PRECINCT_WALK_SPEED_KMH = env_float("PRECINCT_WALK_SPEED_KMH", 4.5, positive=True)
+# A point farther than this from any walkable road is "off the network".
+PRECINCT_SNAP_MAX_METERS = env_float("PRECINCT_SNAP_MAX_METERS", 1000.0, positive=True)
+PRECINCT_LOCATE_POSTS = env_int("PRECINCT_LOCATE_POSTS", 3, minimum=1)
+# Optional raster tile server for the maps, e.g. "http://tiles.local/{z}/{x}/{y}.png".
+# Without it the maps draw the OSM road network themselves, which needs no internet.
+PRECINCT_TILE_URL = env_str("PRECINCT_TILE_URL", "")
+PRECINCT_TILE_ATTRIBUTION = env_str("PRECINCT_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+PRECINCT_API_TOKEN_DAYS = env_int("PRECINCT_API_TOKEN_DAYS", 30, minimum=1)

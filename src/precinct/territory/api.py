@@ -1,0 +1,92 @@
+"""Public territory endpoints: find my district inspector."""
+
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from precinct.territory import geo
+from precinct.territory.locate import LocateError, LocateResult, locate
+from precinct.territory.network import NetworkMissing
+from precinct.territory.schemas import ErrorOut, LocateOut
+
+router = Router(tags=["territory"])
+
+_STATUS = {"invalid_coordinates": 400, "outside_precincts": 404, "off_network": 404}
+
+
+class LocateQuery(Schema):
+    lat: float
+    lon: float
+
+
+@router.get(
+    "/locate",
+    response={200: LocateOut, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    auth=None,
+)
+def locate_point(request, q: Query[LocateQuery]):
+    """The precinct, inspectors, department and nearest open posts for a point."""
+    try:
+        result = locate(lon=q.lon, lat=q.lat)
+    except LocateError as exc:
+        return _STATUS[exc.code], {"code": exc.code, "detail": str(exc)}
+    except NetworkMissing as exc:
+        raise HttpError(503, str(exc)) from None
+    return 200, locate_payload(result)
+
+
+def locate_payload(result: LocateResult) -> dict:
+    """The LocateOut dict of a result (shared by the API and the page)."""
+    precinct, department = result.precinct, result.department
+    return {
+        "lat": result.lat,
+        "lon": result.lon,
+        "precinct": {
+            "id": precinct.id,
+            "number": precinct.number,
+            "name": str(precinct),
+            "residents": precinct.residents,
+            "boundary": geo.boundary_geojson(precinct.boundary),
+            "boundary_source": precinct.boundary_source,
+        },
+        "department": {
+            "id": department.id,
+            "name": department.display_name,
+            "kind": department.kind,
+            "phone": department.phone,
+            "address": department.address,
+            "boundary_source": department.boundary_source,
+        },
+        "inspectors": [_officer(o) for o in result.inspectors],
+        "heads": [_officer(o) for o in result.heads],
+        "posts": [
+            {
+                "id": r.post.id,
+                "name": r.post.display_name,
+                "address": r.post.address,
+                "state": r.post.state,
+                "opening_hours": r.post.opening_hours,
+                "phone": r.post.phone,
+                "lon": r.post.lon,
+                "lat": r.post.lat,
+                "source": r.post.source,
+                "walk_seconds": round(r.walk_seconds, 1),
+                "walk_meters": round(r.walk_meters, 1),
+                "route": {"type": "LineString", "coordinates": r.route},
+            }
+            for r in result.posts
+        ],
+        "snap_meters": round(result.snap_meters, 1),
+    }
+
+
+def _officer(officer) -> dict:
+    public = officer.has_public_contact
+    return {
+        "id": officer.id,
+        "name": officer.full_name,
+        "role": officer.role,
+        "rank": officer.rank,
+        "phone": officer.phone if public else None,
+        "email": officer.email if public else None,
+        "generated": officer.source == "generated",
+    }

@@ -1,0 +1,70 @@
+"""Point-in-polygon lookups over precincts, cached per process.
+
+A city has a few hundred precincts: their polygons fit in memory as shapely geometries in
+an STRtree. The cache is rebuilt when the newest precinct change differs from the stamp it
+was built at, so every web worker sees an edit on its next request.
+"""
+
+import json
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db.models import Count, Max
+
+from precinct.territory.models import Precinct
+
+
+@dataclass(frozen=True)
+class _Index:
+    stamp: tuple
+    tree: shapely.STRtree
+    precinct_ids: np.ndarray
+
+
+_lock = threading.Lock()
+_cache: dict[str, _Index] = {}
+
+
+def _stamp() -> tuple:
+    agg = Precinct.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    return (agg["n"], agg["last"])
+
+
+def _build(stamp: tuple) -> _Index:
+    rows = list(Precinct.objects.exclude(boundary="").values_list("id", "boundary"))
+    geoms = [shapely.from_geojson(b) for _, b in rows]
+    shapely.prepare(geoms)
+    return _Index(stamp, shapely.STRtree(geoms), np.array([pk for pk, _ in rows], dtype=np.int64))
+
+
+def _index() -> _Index:
+    stamp = _stamp()
+    current = _cache.get("precincts")
+    if current is None or current.stamp != stamp:
+        with _lock:
+            current = _cache.get("precincts")
+            if current is None or current.stamp != stamp:
+                current = _cache["precincts"] = _build(stamp)
+    return current
+
+
+def precinct_id_at(lon: float, lat: float) -> int | None:
+    """The id of the precinct whose polygon holds the point, or None."""
+    index = _index()
+    hits = index.tree.query(shapely.Point(lon, lat), predicate="intersects")
+    if len(hits) == 0:
+        return None
+    return int(index.precinct_ids[int(np.min(hits))])
+
+
+def boundary_geojson(boundary: str) -> dict | None:
+    """The stored GeoJSON text as a dict (None when empty)."""
+    return json.loads(boundary) if boundary else None
+
+
+def bbox_fields(geometry) -> dict:
+    """The bounding-box columns of AreaMixin for a shapely geometry."""
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    return {"min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat}

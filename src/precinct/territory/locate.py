@@ -1,0 +1,109 @@
+"""Find my district inspector: point → precinct → inspectors, department, nearest posts.
+
+The nearest posts are nearest by walking time along the road network, not by straight
+line: a river or a railway between a resident and a post can make the closest-looking
+post the farther one.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from precinct.analytics.network import one_to_many_with_predecessors, path_from_predecessors
+from precinct.territory import geo, selectors
+from precinct.territory.models import Department, Officer, Post, Precinct
+from precinct.territory.network import network
+
+# Posts farther than this are not offered as "nearest"; residents would not walk there.
+MAX_WALK_SECONDS = 3 * 3600
+# The prefilter box for candidate posts (about 11 km north-south at Almaty's latitude).
+SEARCH_RADIUS_DEG = 0.1
+
+
+class LocateError(ValueError):
+    """The point cannot be served; ``code`` tells the client why."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class PostRoute:
+    post: Post
+    walk_seconds: float
+    walk_meters: float
+    route: list[tuple[float, float]]
+
+
+@dataclass
+class LocateResult:
+    lon: float
+    lat: float
+    precinct: Precinct
+    department: Department
+    inspectors: list[Officer]
+    heads: list[Officer]
+    posts: list[PostRoute] = field(default_factory=list)
+    snap_meters: float = 0.0
+
+
+def validate_coordinates(lon: float, lat: float) -> None:
+    """Reject coordinates that are not on Earth."""
+    if not (np.isfinite(lon) and np.isfinite(lat)):
+        raise LocateError("invalid_coordinates", "Coordinates must be finite numbers.")
+    if not -90 <= lat <= 90:
+        raise LocateError("invalid_coordinates", f"Latitude {lat} is outside -90..90.")
+    if not -180 <= lon <= 180:
+        raise LocateError("invalid_coordinates", f"Longitude {lon} is outside -180..180.")
+
+
+def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateResult:
+    """Everything a resident at (lon, lat) needs to reach his police."""
+    validate_coordinates(lon, lat)
+    precinct_id = geo.precinct_id_at(lon, lat)
+    if precinct_id is None:
+        raise LocateError(
+            "outside_precincts", "No precinct covers this point: it is outside the served area."
+        )
+    precinct = Precinct.objects.select_related("department").get(pk=precinct_id)
+    result = LocateResult(
+        lon=lon,
+        lat=lat,
+        precinct=precinct,
+        department=precinct.department,
+        inspectors=selectors.inspectors_of_precinct(precinct=precinct),
+        heads=selectors.heads_of_department(department=precinct.department),
+    )
+    result.posts, result.snap_meters = nearest_posts(
+        lon=lon, lat=lat, limit=max_posts or settings.PRECINCT_LOCATE_POSTS
+    )
+    return result
+
+
+def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute], float]:
+    """Open posts nearest by walking time, with the walked route to each."""
+    walk = network("walk")
+    origin, snap_m = walk.snapper.snap(lon, lat)
+    if snap_m > settings.PRECINCT_SNAP_MAX_METERS:
+        raise LocateError(
+            "off_network", f"The point is {snap_m:.0f} m from the nearest walkable road."
+        )
+    posts = list(selectors.open_posts_near(lon=lon, lat=lat, radius_deg=SEARCH_RADIUS_DEG))
+    if not posts:
+        return [], snap_m
+    nodes, _ = walk.snapper.snap_many(
+        np.array([p.lon for p in posts]), np.array([p.lat for p in posts])
+    )
+    times, predecessors = one_to_many_with_predecessors(
+        walk.graph, origin, targets=nodes, limit=MAX_WALK_SECONDS
+    )
+    order = [i for i in np.argsort(times, kind="stable") if np.isfinite(times[i])][:limit]
+    return [_route_to(walk.graph, posts[i], int(nodes[i]), predecessors) for i in order], snap_m
+
+
+def _route_to(graph, post: Post, node: int, predecessors) -> PostRoute:
+    path, seconds, meters = path_from_predecessors(graph, predecessors, node)
+    coords = [(float(graph.lon[n]), float(graph.lat[n])) for n in path]
+    return PostRoute(post=post, walk_seconds=seconds, walk_meters=meters, route=coords)

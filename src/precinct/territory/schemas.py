@@ -1,0 +1,62 @@
+"""JSON shapes of the territory API."""
+
+from ninja import Field, Schema
+
+
+class OfficerOut(Schema):
+    id: int
+    name: str
+    role: str
+    rank: str
+    phone: str | None = Field(None, description="Public only for inspectors and heads.")
+    email: str | None = None
+    generated: bool = Field(description="True when the person was generated for the demo.")
+
+
+class DepartmentOut(Schema):
+    id: int
+    name: str
+    kind: str
+    phone: str
+    address: str
+    boundary_source: str
+
+
+class PrecinctOut(Schema):
+    id: int
+    number: int
+    name: str
+    residents: int
+    boundary: dict | None = Field(None, description="GeoJSON geometry of the precinct.")
+    boundary_source: str
+
+
+class PostOut(Schema):
+    id: int
+    name: str
+    address: str
+    state: str
+    opening_hours: str
+    phone: str
+    lon: float
+    lat: float
+    source: str
+    walk_seconds: float
+    walk_meters: float
+    route: dict = Field(description="GeoJSON LineString of the walking route.")
+
+
+class LocateOut(Schema):
+    lat: float
+    lon: float
+    precinct: PrecinctOut
+    department: DepartmentOut
+    inspectors: list[OfficerOut]
+    heads: list[OfficerOut]
+    posts: list[PostOut] = Field(description="Open posts, nearest by walking time first.")
+    snap_meters: float = Field(description="Distance from the point to the walking network.")
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str

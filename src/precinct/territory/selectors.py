@@ -1,0 +1,60 @@
+"""Readers of territory data for views, the API and other apps."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from precinct.territory.models import Department, Officer, Post, Precinct
+
+
+def inspectors_of_precinct(*, precinct: Precinct, on: dt.date | None = None) -> list[Officer]:
+    """Active inspectors (and assistants) assigned to the precinct on a date."""
+    day = on or timezone.localdate()
+    return list(
+        Officer.objects.filter(
+            is_active=True,
+            assignments__precinct=precinct,
+            assignments__starts_on__lte=day,
+        )
+        .filter(Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gt=day))
+        .order_by("role", "last_name")
+        .distinct()
+    )
+
+
+def heads_of_department(*, department: Department) -> list[Officer]:
+    """The active heads of a department."""
+    return list(department.officers.filter(role=Officer.Role.HEAD, is_active=True))
+
+
+def open_posts_near(*, lon: float, lat: float, radius_deg: float) -> QuerySet[Post]:
+    """Open posts within a lon/lat box around a point (a prefilter before routing)."""
+    return Post.objects.filter(
+        state=Post.State.OPEN,
+        lon__range=(lon - radius_deg, lon + radius_deg),
+        lat__range=(lat - radius_deg, lat + radius_deg),
+    ).select_related("department")
+
+
+def department_subtree(*, department: Department) -> QuerySet[Department]:
+    """The department and every department below it."""
+    return Department.objects.filter(path__startswith=department.path)
+
+
+def territory_summary() -> dict:
+    """Counts for the home page, by provenance, so residents see what is real."""
+    from precinct.territory.models import PopulationPoint, Region
+
+    region = Region.objects.order_by("id").first()
+    posts = Post.objects.all()
+    return {
+        "region": region,
+        "departments": Department.objects.count(),
+        "precincts": Precinct.objects.count(),
+        "posts_open": posts.filter(state=Post.State.OPEN).count(),
+        "posts_real": posts.filter(source="real").count(),
+        "posts_total": posts.count(),
+        "inspectors": Officer.objects.filter(role=Officer.Role.INSPECTOR, is_active=True).count(),
+        "population_points": PopulationPoint.objects.count(),
+    }

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from precinct.territory import views
+
+app_name = "territory"
+urlpatterns = [
+    path("locate/", views.locate_page, name="locate"),
+    path("locate/result/", views.locate_result, name="locate-result"),
+    path("address-search/", views.address_search, name="address-search"),
+    path("network.geojson", views.network_geojson, name="network-geojson"),
+]

@@ -1,0 +1,18 @@
+"""Top-level URL map: pages, the JSON API, admin, sign-in and languages."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from precinct.api import api
+from precinct.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("data/", core_views.data_sources, name="data-sources"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("accounts/", include("precinct.accounts.urls")),
+    path("territory/", include("precinct.territory.urls")),
+    path("admin/", admin.site.urls),
+]
