@@ -48,5 +48,6 @@ def network(mode: str) -> LoadedNetwork:
             current = _loaded.get(mode)
             if current is None or current.mtime != mtime:
                 graph = load_graph(path)
-                current = _loaded[mode] = LoadedNetwork(graph, Snapper(graph), mtime)
+                snapper = Snapper(graph, max_distance_m=settings.PRECINCT_SNAP_MAX_METERS)
+                current = _loaded[mode] = LoadedNetwork(graph, snapper, mtime)
     return current
