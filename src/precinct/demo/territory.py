@@ -273,34 +273,39 @@ def _real_post(precinct, station) -> Post:
 
 
 def _generated_post(precinct, nodes: CityNodes, seed: int, staffing: Staffing, rng) -> Post:
-    draw = rng.random()
-    fields = {
-        "state": Post.State.OPEN,
-        "opened_on": dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(0, 2400))),
-    }
-    if draw > staffing.open_share_of_new_posts:
-        building = draw < (1 + staffing.open_share_of_new_posts) / 2
-        year = 2026 if building else 2027
-        fields = {
-            "state": Post.State.BUILDING if building else Post.State.PLANNED,
-            "planned_opening": dt.date(year, int(rng.integers(1, 13)), 1),
-            "construction_started": dt.date(2025, int(rng.integers(1, 13)), 1)
-            if building
-            else None,
-        }
+    """A post at the precinct's seed: most open, the rest planned or being built."""
+    label = f"{precinct.department.code.split('-')[-1][:3].upper()}-{precinct.number}"
     return services.post_create(
         department=precinct.department,
         precinct=precinct,
-        name=f"УПП № {precinct.department.code.split('-')[-1][:3].upper()}-{precinct.number}",
-        name_kk=f"УПП № {precinct.department.code.split('-')[-1][:3].upper()}-{precinct.number}",
-        name_en=f"Police post {precinct.department.code.split('-')[-1][:3].upper()}-{precinct.number}",
+        name=f"УПП № {label}",
+        name_kk=f"УПП № {label}",
+        name_en=f"Police post {label}",
         lon=float(nodes.lon[seed]),
         lat=float(nodes.lat[seed]),
         opening_hours="Пн–Пт 09:00–18:00, Сб 10:00–14:00",
         phone=f"+7 727 {rng.integers(200, 400)} {rng.integers(10, 99)} {rng.integers(10, 99)}",
         source=Provenance.GENERATED,
-        **fields,
+        **_post_lifecycle(staffing, rng),
     )
+
+
+def _post_lifecycle(staffing: Staffing, rng) -> dict:
+    """State and dates of a generated post (open since 2019, or due in 2026–2027)."""
+    draw = rng.random()
+    if draw <= staffing.open_share_of_new_posts:
+        opened = dt.date(2019, 1, 1) + dt.timedelta(days=int(rng.integers(0, 2400)))
+        return {"state": Post.State.OPEN, "opened_on": opened}
+    if draw < (1 + staffing.open_share_of_new_posts) / 2:
+        return {
+            "state": Post.State.BUILDING,
+            "construction_started": dt.date(2025, int(rng.integers(1, 13)), 1),
+            "planned_opening": dt.date(2026, int(rng.integers(1, 13)), 1),
+        }
+    return {
+        "state": Post.State.PLANNED,
+        "planned_opening": dt.date(2027, int(rng.integers(1, 13)), 1),
+    }
 
 
 def create_staff(city, departments, precincts, staffing: Staffing, rng) -> dict[str, int]:
