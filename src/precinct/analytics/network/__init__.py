@@ -44,6 +44,7 @@ from .routing import (
     one_to_many_with_predecessors,
     path_coordinates,
     path_from_predecessors,
+    path_meters,
     shortest_path,
 )
 from .snap import OutsideNetworkError, Snapper
@@ -69,6 +70,7 @@ __all__ = [
     "one_to_many_with_predecessors",
     "path_coordinates",
     "path_from_predecessors",
+    "path_meters",
     "read_features",
     "save_graph",
     "shortest_path",

@@ -282,3 +282,8 @@ def path_coordinates(graph: Graph, nodes) -> list[tuple[float, float]]:
     """``(lon, lat)`` of each node of a path, ready for a GeoJSON LineString."""
     nodes = np.asarray(nodes, dtype=np.int64)
     return list(zip(graph.lon[nodes].tolist(), graph.lat[nodes].tolist(), strict=True))
+
+
+def path_meters(graph: Graph, nodes) -> float:
+    """Length in metres of a path given as its nodes, first to last."""
+    return float(_edge_meters(graph, np.asarray(nodes, dtype=np.int64)).sum())
