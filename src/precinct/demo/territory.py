@@ -59,6 +59,33 @@ def city_area(boundary, walk: Graph):
     return area
 
 
+def covered_share(boundary, walk: Graph, cell_m: float = 500.0) -> float:
+    """Share of the city's 500 m grid cells that hold at least one walkable node."""
+    min_x, min_y, max_x, max_y = _metric_bounds(boundary)
+    xs = np.arange(min_x + cell_m / 2, max_x, cell_m)
+    ys = np.arange(min_y + cell_m / 2, max_y, cell_m)
+    cx, cy = np.meshgrid(xs, ys)
+    lon, lat = _from_metric(cx.ravel(), cy.ravel())
+    in_city = shapely.contains_xy(boundary, lon, lat)
+    node_xy = _metric(walk.lon, walk.lat)
+    col = ((node_xy[:, 0] - min_x) // cell_m).astype(np.int64)
+    row = ((node_xy[:, 1] - min_y) // cell_m).astype(np.int64)
+    ok = (col >= 0) & (col < xs.size) & (row >= 0) & (row < ys.size)
+    occupied = np.zeros(cx.size, dtype=bool)
+    occupied[row[ok] * xs.size + col[ok]] = True
+    return float((occupied & in_city).sum() / max(in_city.sum(), 1))
+
+
+def _metric_bounds(geometry) -> tuple[float, float, float, float]:
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    (x0, y0), (x1, y1) = _metric(np.array([min_lon, max_lon]), np.array([min_lat, max_lat]))
+    return x0, y0, x1, y1
+
+
+def _from_metric(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return x / (111_320 * np.cos(np.deg2rad(43.25))), y / 110_540
+
+
 def city_nodes(walk: Graph, area, buildings: np.ndarray, total: int, rng) -> CityNodes:
     """Nodes inside the city, each holding residents in proportion to what is around it."""
     inside = np.flatnonzero(shapely.contains_xy(area, walk.lon, walk.lat))
