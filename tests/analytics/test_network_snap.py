@@ -52,3 +52,10 @@ def test_points_outside_the_network(walk):
     with pytest.raises(OutsideNetworkError, match="outside the network") as info:
         snapper.snap(77.5, 43.25)
     assert info.value.metres == metres[1]
+
+
+def test_missing_coordinates_are_outside(walk):
+    nodes, metres = Snapper(walk).snap_many([np.nan, 76.93], [43.25, 43.25])
+    assert nodes[0] == -1 and np.isinf(metres[0]) and nodes[1] >= 0
+    with pytest.raises(OutsideNetworkError):
+        Snapper(walk).snap(float("nan"), 43.25)

@@ -53,17 +53,22 @@ class Snapper:
         Returns
         -------
         nodes : ndarray of int64
-            Nearest node per point; -1 where it is farther than ``max_distance_m``.
+            Nearest node per point; -1 where it is farther than ``max_distance_m`` or the
+            coordinates are not finite.
         metres : ndarray of float64
-            Distance to the nearest node (also given for points outside).
+            Distance to the nearest node (also given for points outside; inf for NaN).
         """
         lons = np.atleast_1d(np.asarray(lons, dtype=np.float64))
         lats = np.atleast_1d(np.asarray(lats, dtype=np.float64))
         x, y = self._to_metric.transform(lons, lats)
-        metres, nodes = self._tree.query(np.column_stack([x, y]))
-        nodes = np.asarray(nodes, dtype=np.int64)
-        nodes[~(metres <= self.max_distance_m)] = -1  # also catches NaN input
-        return nodes, np.asarray(metres, dtype=np.float64)
+        nodes = np.full(len(x), -1, dtype=np.int64)
+        metres = np.full(len(x), np.inf)
+        # A missing coordinate (NaN) is "outside", not an error for the whole batch.
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.any():
+            metres[ok], nodes[ok] = self._tree.query(np.column_stack([x[ok], y[ok]]))
+        nodes[metres > self.max_distance_m] = -1
+        return nodes, metres
 
     def snap(self, lon: float, lat: float) -> tuple[int, float]:
         """Nearest node of one point and its distance in metres.
