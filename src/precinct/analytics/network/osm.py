@@ -49,13 +49,14 @@ WALK_HIGHWAYS = frozenset(
         "residential", "living_street", "service", "unclassified", "road", "unsurfaced",
         "primary", "primary_link", "secondary", "secondary_link", "tertiary",
         "tertiary_link",
+        # Trunk avenues in Kazakh cities (Al-Farabi, Ryskulov) have sidewalks; walkers
+        # use them unless a way says foot=no.
+        "trunk", "trunk_link",
     }
 )  # fmt: skip
 
 #: Highways closed to pedestrians unless ``foot=yes`` (or designated/permissive).
-WALK_ONLY_IF_FOOT = frozenset(
-    {"motorway", "motorway_link", "trunk", "trunk_link", "cycleway", "bridleway"}
-)
+WALK_ONLY_IF_FOOT = frozenset({"motorway", "motorway_link", "cycleway", "bridleway"})
 
 #: Highways open to cars only with an explicit motor access tag.
 CAR_ONLY_IF_ALLOWED = frozenset({"footway", "path", "pedestrian", "steps", "cycleway", "track"})
