@@ -59,6 +59,21 @@ def city_area(boundary, walk: Graph):
     return area
 
 
+def extract_spans(boundary, walk: Graph) -> bool:
+    """The extract's network reaches every side of the city's bounding box.
+
+    Empty land inside a spanned city (mountains, reservoirs) has no residents to lose;
+    only an extract cut out of the city needs its residents scaled down.
+    """
+    min_lon, min_lat, max_lon, max_lat = boundary.bounds
+    return bool(
+        walk.lon.min() <= min_lon
+        and walk.lon.max() >= max_lon
+        and walk.lat.min() <= min_lat
+        and walk.lat.max() >= max_lat
+    )
+
+
 def covered_share(boundary, walk: Graph, cell_m: float = 500.0) -> float:
     """Share of the city's 500 m grid cells that hold at least one walkable node."""
     min_x, min_y, max_x, max_y = _metric_bounds(boundary)
@@ -127,9 +142,11 @@ def assign_districts(walk: Graph, snapper: Snapper, nodes: CityNodes) -> list[al
     kept = [i for i, node in enumerate(centre_nodes) if node >= 0 and metres[i] <= 2000]
     if not kept:
         raise ValueError("No district centre lies on the imported network.")
-    districts = [almaty.DISTRICTS[i] for i in kept]
-    nodes.district = _network_voronoi(walk, centre_nodes[kept], nodes)
-    return districts
+    label = _network_voronoi(walk, centre_nodes[kept], nodes)
+    # A centre on the network may still win no node inside the city: drop that district.
+    present = np.unique(label)
+    nodes.district = np.searchsorted(present, label)
+    return [almaty.DISTRICTS[kept[i]] for i in present]
 
 
 def assign_precincts(walk: Graph, nodes: CityNodes, n_districts: int, staffing: Staffing, rng):
