@@ -9,7 +9,6 @@ from django.test import override_settings
 
 from precinct.demo.builder import build_demo, default_inputs
 from precinct.demo.inputs import DemoInputs
-
 from tests import factories
 
 

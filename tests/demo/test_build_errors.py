@@ -19,7 +19,7 @@ def _build(*args):
 
 
 def test_missing_osm_file_is_named(db, network_dir, tmp_path):
-    with pytest.raises(CommandError, match="nowhere.osm.pbf does not exist"):
+    with pytest.raises(CommandError, match=r"nowhere\.osm\.pbf does not exist"):
         _build("--osm", str(tmp_path / "nowhere.osm.pbf"))
     assert not Region.objects.exists()
 
@@ -42,7 +42,7 @@ def test_damaged_osm_file_is_refused(db, network_dir, tmp_path):
 
 
 def test_missing_population_file_is_named(db, network_dir, tmp_path):
-    with pytest.raises(CommandError, match="population file .*missing.csv does not exist"):
+    with pytest.raises(CommandError, match=r"population file .*missing\.csv does not exist"):
         _build("--osm", str(CUT_OSM), "--population", str(tmp_path / "missing.csv"))
 
 
@@ -70,6 +70,6 @@ def test_second_build_is_refused_unless_if_absent(demo_city, db, capsys):
 def test_network_import_of_a_damaged_file_is_a_clear_error(db, network_dir, tmp_path):
     damaged = tmp_path / "x.osm.pbf"
     damaged.write_bytes(b"this is not a pbf file at all")
-    with pytest.raises(CommandError, match="x.osm.pbf"):
+    with pytest.raises(CommandError, match=r"x\.osm\.pbf"):
         call_command("network", "import", str(damaged))
     assert not (network_dir / "walk.npz").exists()
