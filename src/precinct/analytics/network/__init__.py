@@ -27,7 +27,7 @@ an export built from these graphs is shown.
 """
 
 from .features import OsmFeatures, is_police_station, read_features
-from .graph import Graph, NetworkImportError, load_graph, save_graph
+from .graph import Graph, NetworkImportError, graph_from_edges, load_graph, save_graph
 from .osm import (
     DEFAULT_DRIVE_SPEEDS_KMH,
     DEFAULT_WALK_SPEED_KMH,
@@ -60,6 +60,7 @@ __all__ = [
     "OutsideNetworkError",
     "Snapper",
     "build_networks",
+    "graph_from_edges",
     "import_networks",
     "is_police_station",
     "load_graph",
