@@ -150,6 +150,8 @@ class Post(NamedMixin):
     closed_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=12, choices=Provenance, default=Provenance.ENTERED)
     osm_ref = models.CharField(_("OpenStreetMap object"), max_length=40, blank=True)
+    # Per-process indexes of open posts compare this stamp to know when to rebuild.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["department", "name"]

@@ -29,15 +29,6 @@ def heads_of_department(*, department: Department) -> list[Officer]:
     return list(department.officers.filter(role=Officer.Role.HEAD, is_active=True))
 
 
-def open_posts_near(*, lon: float, lat: float, radius_deg: float) -> QuerySet[Post]:
-    """Open posts within a lon/lat box around a point (a prefilter before routing)."""
-    return Post.objects.filter(
-        state=Post.State.OPEN,
-        lon__range=(lon - radius_deg, lon + radius_deg),
-        lat__range=(lat - radius_deg, lat + radius_deg),
-    ).select_related("department")
-
-
 def department_subtree(*, department: Department) -> QuerySet[Department]:
     """The department and every department below it."""
     return Department.objects.filter(path__startswith=department.path)

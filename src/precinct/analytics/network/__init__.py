@@ -38,6 +38,7 @@ from .osm import (
     load_networks,
 )
 from .routing import (
+    k_nearest_targets,
     many_to_many,
     multi_source,
     one_to_many,
@@ -63,6 +64,7 @@ __all__ = [
     "graph_from_edges",
     "import_networks",
     "is_police_station",
+    "k_nearest_targets",
     "load_graph",
     "load_networks",
     "many_to_many",
