@@ -122,7 +122,8 @@
     } else if (e.detail.target === candidates && enterPressed) {
       enterPressed = false;
       const exact = candidates.querySelectorAll("button[data-exact='true']");
-      if (exact.length === 1) exact[0].click();
+      // Not .click(): htmx binds the new buttons only after this event, when they settle.
+      if (exact.length === 1) locateAt(Number(exact[0].dataset.lon), Number(exact[0].dataset.lat));
     }
   });
 
