@@ -138,3 +138,28 @@ def test_street_lines__closed_ring_is_kept():
     indptr = np.r_[0, np.cumsum(np.bincount(tails, minlength=3))]
     lines = mapdata.street_lines(indptr, heads[order], np.arange(3.0), np.zeros(3))
     assert len(lines) == 1 and len(lines[0]) == 4
+
+
+def test_language__russian_by_default(client, db):
+    html = client.get(reverse("territory:locate")).content.decode()
+    assert "Найти своего участкового инспектора" in html and 'lang="ru"' in html
+
+
+def test_language__switcher_sets_kazakh(client, db):
+    locate = reverse("territory:locate")
+    response = client.post(reverse("set_language"), {"language": "kk", "next": locate})
+    assert response.status_code == 302 and response["Location"] == locate
+    html = client.get(locate).content.decode()
+    assert 'lang="kk"' in html and "Учаскелік инспекторымды табу" in html
+    assert "Басты бет" in client.get(reverse("home")).content.decode()  # the home page title
+
+
+def test_language__kazakh_result_fragment(client, territory):
+    client.cookies["django_language"] = "kk"
+    html = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]}).content.decode()
+    assert "Сіздің учаскелік инспекторыңыз" in html and "жаяу" in html
+
+
+def test_language__english_from_the_browser(client, db):
+    html = client.get(reverse("data-sources"), headers={"accept-language": "en"}).content
+    assert "Which data are real" in html.decode()
