@@ -2,6 +2,7 @@
 
 import gzip
 import json
+import re
 
 import numpy as np
 import pytest
@@ -43,6 +44,7 @@ def test_result__shows_precinct_inspector_and_walk(client, territory):
     data = response.context["result"]
     assert data["precinct"]["number"] == 7 and data["posts"][0]["walk_seconds"] > 0
     assert 'id="locate-data"' in html
+    assert re.search(r"\d+ минут\w* пешком, \d+ м", html)  # Russian plural forms
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,6 @@ def _map_labels() -> dict:
         "you": _("You are here"),
         "post": _("Police post"),
         "route": _("Walking route"),
-        "attribution": _("© OpenStreetMap contributors, ODbL"),
     }
 
 

@@ -31,7 +31,7 @@
     }
     layers.push({
       sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
-      color: "#a3acb8", line: { width: 1 }, sourceattribution: cfg.labels.attribution,
+      color: "#a3acb8", line: { width: 1 },
     });
     return layers;
   }
@@ -58,7 +58,8 @@
     const out = [];
     if (!data) return [point(cfg.center.lon, cfg.center.lat, "", "rgba(0,0,0,0)", 1)];
     (data.posts || []).forEach(function (post, i) {
-      const line = post.route.coordinates;
+      // From the resident's own point, then along the streets from the nearest node.
+      const line = [[data.lon, data.lat]].concat(post.route.coordinates);
       out.push({
         type: "scattermap", mode: "lines", name: cfg.labels.route,
         lon: line.map(function (c) { return c[0]; }), lat: line.map(function (c) { return c[1]; }),
