@@ -26,7 +26,11 @@ INSPECTOR = ("Сериков", "Нурлан", "Ерланович")
 def write_walk_grid(network_dir: Path) -> Path:
     """Save the walking grid where ``territory.network`` looks for it."""
     network_stand_in.install()
-    from precinct.analytics.network import graph_from_edges, haversine_m, save_graph
+    try:
+        from precinct.analytics.network.graph import graph_from_edges, save_graph
+    except ImportError:  # the stand-in, before the road-network core is merged
+        from precinct.analytics.network import graph_from_edges, save_graph
+    haversine_m = network_stand_in.haversine_m
 
     i, j = np.meshgrid(np.arange(GRID_N), np.arange(GRID_N), indexing="ij")
     lon = (GRID_LON0 + i * GRID_STEP_LON).ravel()

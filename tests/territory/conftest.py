@@ -16,7 +16,7 @@ def network_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def territory(db, network_dir):
+def locate_territory(db, network_dir):
     """Precinct 7 with an inspector and two open posts, addresses and a walking grid."""
     return builders.build_small_territory(network_dir)
 

@@ -32,7 +32,7 @@ def test_plotly_is_served_from_the_installed_package():
     assert path and path.endswith("package_data/plotly.min.js")
 
 
-def test_result__shows_precinct_inspector_and_walk(client, territory):
+def test_result__shows_precinct_inspector_and_walk(client, locate_territory):
     response = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]})
     assert response.status_code == 200
     html = response.content.decode()
@@ -52,26 +52,26 @@ def test_result__shows_precinct_inspector_and_walk(client, territory):
     [{}, {"lon": "x", "lat": "43.2"}, {"lon": "76.9"}, {"lon": "76.9", "lat": "100"},
      {"lon": "nan", "lat": "43.2"}],
 )  # fmt: skip
-def test_result__invalid_coordinates_400(client, territory, params):
+def test_result__invalid_coordinates_400(client, locate_territory, params):
     response = client.get(RESULT, params)
     assert response.status_code == 400
     assert 'data-error="invalid_coordinates"' in response.content.decode()
 
 
-def test_result__outside_every_precinct_404(client, territory):
+def test_result__outside_every_precinct_404(client, locate_territory):
     response = client.get(RESULT, {"lon": 10.0, "lat": 10.0})
     assert response.status_code == 404
     assert 'data-error="outside_precincts"' in response.content.decode()
 
 
-def test_result__off_network_404(client, territory):
+def test_result__off_network_404(client, locate_territory):
     center = FAR_PRECINCT.centroid
     response = client.get(RESULT, {"lon": center.x, "lat": center.y})
     assert response.status_code == 404
     assert 'data-error="off_network"' in response.content.decode()
 
 
-def test_result__network_missing_503(client, territory, network_dir):
+def test_result__network_missing_503(client, locate_territory, network_dir):
     (network_dir / "walk.npz").unlink()
     response = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]})
     assert response.status_code == 503
@@ -97,7 +97,7 @@ def test_search__too_short_is_not_an_error(client, addresses):
     assert response.status_code == 200 and b"candidate" not in response.content
 
 
-def test_network_geojson__lines_of_the_walking_network(client, territory):
+def test_network_geojson__lines_of_the_walking_network(client, locate_territory):
     response = client.get(NETWORK)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
@@ -109,7 +109,7 @@ def test_network_geojson__lines_of_the_walking_network(client, territory):
     assert all(round(c[0], 5) == c[0] and round(c[1], 5) == c[1] for c in coords)
 
 
-def test_network_geojson__gzip_and_not_modified(client, territory):
+def test_network_geojson__gzip_and_not_modified(client, locate_territory):
     response = client.get(NETWORK, headers={"accept-encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
@@ -156,7 +156,7 @@ def test_language__switcher_sets_kazakh(client, db):
     assert "Басты бет" in client.get(reverse("home")).content.decode()  # the home page title
 
 
-def test_language__kazakh_result_fragment(client, territory):
+def test_language__kazakh_result_fragment(client, locate_territory):
     client.cookies["django_language"] = "kk"
     html = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]}).content.decode()
     assert "Сіздің учаскелік инспекторыңыз" in html and "жаяу" in html
