@@ -46,6 +46,10 @@ class AuditEntry(models.Model):
         ordering = ["-at", "-id"]
         verbose_name_plural = _("audit entries")
 
+    def __str__(self) -> str:
+        subject = f"{self.subject_type}#{self.subject_id}"
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {subject}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AppendOnlyError("The audit log is append-only.")
@@ -53,6 +57,3 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject_type}#{self.subject_id}"

@@ -5,6 +5,7 @@ so a deployment without internet still shows a readable map.
 """
 
 import gzip
+import hashlib
 import json
 import threading
 from collections import defaultdict
@@ -91,7 +92,8 @@ def walk_network_geojson() -> NetworkGeoJSON:
     from precinct.territory.network import network  # loads the analytics core lazily
 
     walk = network("walk")
-    etag = f'"walk-{walk.mtime:.6f}"'
+    # The stamp holds the file's path: hash it so the ETag shows nothing of the server.
+    etag = '"walk-' + hashlib.sha256(repr(walk.stamp).encode()).hexdigest()[:16] + '"'
     current = _cache.get("walk")
     if current is None or current.etag != etag:
         with _lock:

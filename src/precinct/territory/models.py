@@ -30,14 +30,14 @@ class NamedMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_name
+
     @property
     def display_name(self) -> str:
         """The name in the active language, falling back to Russian."""
         lang = (get_language() or "ru")[:2]
         return {"kk": self.name_kk, "en": self.name_en}.get(lang) or self.name
-
-    def __str__(self) -> str:
-        return self.display_name
 
 
 class AreaMixin(models.Model):
@@ -179,6 +179,9 @@ class Officer(models.Model):
     class Meta:
         ordering = ["department", "last_name", "first_name"]
 
+    def __str__(self) -> str:
+        return self.full_name
+
     @property
     def full_name(self) -> str:
         """Last, first and patronymic name as written in Kazakhstan."""
@@ -188,9 +191,6 @@ class Officer(models.Model):
     def has_public_contact(self) -> bool:
         """Residents may see this officer's phone and e-mail."""
         return self.role in self.PUBLIC_ROLES
-
-    def __str__(self) -> str:
-        return self.full_name
 
 
 class PrecinctAssignment(models.Model):
