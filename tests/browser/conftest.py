@@ -9,10 +9,7 @@ import os
 
 import pytest
 
-from tests.territory import builders, network_stand_in
-
-# TEMPORARY until the road-network core is merged; a no-op afterwards.
-network_stand_in.install()
+from tests.territory import builders
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM refuses to run
 # beside one unless told the test thread is safe (it is: nothing else uses it).

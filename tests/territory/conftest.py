@@ -2,10 +2,7 @@
 
 import pytest
 
-from tests.territory import builders, network_stand_in
-
-# TEMPORARY until the road-network core is merged; a no-op afterwards.
-network_stand_in.install()
+from tests.territory import builders
 
 
 @pytest.fixture
