@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "precinct.core",
     "precinct.accounts",
     "precinct.audit",
@@ -96,9 +100,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs no set-up
+    # A file, not memory: tests start real workers and servers in other processes.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-precinct.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Work that outlives a request goes through a durable queue: the database by default
+# (zero set-up), Redis in production. `precinct worker` runs the matching worker.
+PRECINCT_QUEUE = env_str("PRECINCT_QUEUE", "database")
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+}
+if PRECINCT_QUEUE not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"PRECINCT_QUEUE={PRECINCT_QUEUE!r}: use 'database' or 'redis'.")
+TASK_QUEUES = ["default"]
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[PRECINCT_QUEUE], "QUEUES": TASK_QUEUES}}
+RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600} for name in TASK_QUEUES}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
