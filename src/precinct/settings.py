@@ -174,3 +174,14 @@ PRECINCT_LOCATE_POSTS = env_int("PRECINCT_LOCATE_POSTS", 3, minimum=1)
 PRECINCT_TILE_URL = env_str("PRECINCT_TILE_URL", "")
 PRECINCT_TILE_ATTRIBUTION = env_str("PRECINCT_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 PRECINCT_API_TOKEN_DAYS = env_int("PRECINCT_API_TOKEN_DAYS", 30, minimum=1)
+# Staffing norm of district inspectors (residents per inspector). 20 million residents over
+# the ~4,500 inspectors of 2025 plus the ~3,000 the ministry says are missing gives about
+# 2,700; cities carry more residents per inspector than villages. See docs/demo.md.
+PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN = env_int(
+    "PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN", 3000, minimum=1
+)
+PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
+    "PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL", 2000, minimum=1
+)
+# The demo staffs precincts at this share of the norm ("somewhat below").
+PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)

@@ -64,3 +64,11 @@ def test_departments__public_tree_without_personal_data(client, tree):
     by_id = {r["id"]: r for r in rows}
     assert by_id[tree.district_a.pk]["parent_id"] == tree.city.pk
     assert set(rows[0]) == {"id", "parent_id", "name", "kind", "boundary_source"}
+
+
+def test_admin__opening_an_officer_is_audited(client, tree, people, patrol_officer):
+    client.force_login(people.admin)
+    response = client.get(f"/admin/territory/officer/{patrol_officer.pk}/change/")
+    assert response.status_code == 200
+    entry = AuditEntry.objects.get(actor=people.admin, subject_id=str(patrol_officer.pk))
+    assert (entry.action, entry.context) == ("read", "admin")

@@ -112,6 +112,9 @@ def _build_territory(seed, boundary, population, walk, features, staffing, log) 
     real_posts = sum(p.source == "real" for p in posts)
     report.add(f"Region {region.name}: {residents:,} residents on {points:,} network points")
     report.add(f"{len(departments)} district departments (derived) under {city.name}")
+    missing = [d.name for d in almaty.DISTRICTS if d not in districts]
+    if missing:
+        report.add("No roads of the extract reach: " + ", ".join(missing))
     report.add(f"{len(precincts)} precincts, {len(posts)} posts ({real_posts} real from OSM)")
     report.add(", ".join(f"{n} {role}" for role, n in staff.items()))
     report.add(f"{addresses:,} searchable addresses and streets")

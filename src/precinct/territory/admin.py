@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from precinct.audit.models import AuditEntry
+from precinct.audit.services import audit_record
 from precinct.territory import models, services
 
 
@@ -43,6 +45,19 @@ class OfficerAdmin(admin.ModelAdmin):
     list_filter = ("role", "department", "is_active")
     list_select_related = ("department",)
     search_fields = ("last_name", "first_name")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Opening the form shows the officer's phone and e-mail: that is a read to audit.
+        if request.method == "GET":
+            audit_record(
+                actor=request.user,
+                action=AuditEntry.Action.READ,
+                subject_type="territory.officer",
+                subject_id=str(object_id),
+                fields=["phone", "email"],
+                context="admin",
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 @admin.register(models.PrecinctAssignment)
