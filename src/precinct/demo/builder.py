@@ -1,7 +1,9 @@
 """``precinct demo build``: a realistic demo city from real open data, in one transaction.
 
-Later capabilities (appeals, dispatch, planning, evaluation) add their own steps after
-the territory step; each step gets the same context and seeded generator.
+The territory comes first; every later capability (appeals, dispatch, planning,
+evaluation) adds a step: a module ``precinct.<app>.demo`` with ``build(ctx) -> list[str]``,
+named in ``DEMO_STEPS``. Each step gets the same context and its own seeded generator,
+so adding a step never changes what the steps before it build.
 """
 
 from collections.abc import Callable
@@ -11,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from precinct.analytics.network import (
     NetworkImportError,
@@ -24,6 +27,28 @@ from precinct.demo.accounts import create_demo_accounts, demo_password
 from precinct.demo.addresses import create_addresses
 from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
 from precinct.territory.models import Region
+
+
+# Steps after the territory, in order; each is "precinct.<app>.demo.build".
+DEMO_STEPS: list[str] = []
+
+
+@dataclass
+class DemoContext:
+    """What a demo step may build on: the territory and the networks."""
+
+    seed: int
+    region: object
+    city: object
+    departments: list
+    precincts: list
+    walk: object
+    drive: object
+    log: Callable[[str], None]
+
+    def rng(self, step: str) -> np.random.Generator:
+        """A generator of its own for each step, derived from the seed and the step's name."""
+        return np.random.default_rng([self.seed, *step.encode()])
 
 
 @dataclass
@@ -84,7 +109,8 @@ def build_demo(
     return report
 
 
-def _build_territory(seed, boundary, population, walk, features, staffing, log) -> DemoReport:
+def _build_territory(seed, boundary, population, networks, features, staffing, log):
+    walk = networks.walk
     rng = np.random.default_rng(seed)
     report = DemoReport()
     area = territory.city_area(boundary, walk)
@@ -119,7 +145,8 @@ def _build_territory(seed, boundary, population, walk, features, staffing, log) 
     report.add(", ".join(f"{n} {role}" for role, n in staff.items()))
     report.add(f"{addresses:,} searchable addresses and streets")
     report.add("Demo accounts: " + ", ".join(accounts))
-    return report
+    ctx = DemoContext(seed, region, city, departments, precincts, walk, networks.drive, log)
+    return report, ctx
 
 
 __all__ = ["DemoInputError", "DemoReport", "NetworkImportError", "build_demo", "default_inputs"]
