@@ -28,7 +28,6 @@ from precinct.demo.addresses import create_addresses
 from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
 from precinct.territory.models import Region
 
-
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
 DEMO_STEPS: list[str] = []
 
@@ -96,16 +95,17 @@ def build_demo(
     log(f"  walking {imported.walk_nodes} nodes, driving {imported.drive_nodes} nodes")
     networks = load_networks(settings.PRECINCT_NETWORK_DIR)
     features = read_features(inputs.osm)
+    staffing = staffing or territory.Staffing(
+        residents_per_inspector=settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN,
+        staffed_share=settings.PRECINCT_DEMO_STAFFED_SHARE,
+    )
     with transaction.atomic():
-        report = _build_territory(
-            seed,
-            boundary,
-            population,
-            networks.walk,
-            features,
-            staffing or territory.Staffing(),
-            log,
+        report, ctx = _build_territory(
+            seed, boundary, population, networks, features, staffing, log
         )
+        for step in DEMO_STEPS:
+            log(f"Demo step {step} …")
+            report.lines += import_string(step)(ctx)
     return report
 
 
