@@ -86,15 +86,3 @@ def test_demo_accounts_exist_for_every_role_with_the_demo_password(demo_city, db
     user = authenticate(username="demo-head", password=demo_city.password)
     assert user is not None and user.role == "head" and user.department is not None
     assert User.objects.get(username="demo-analyst").department is None
-
-
-def test_staffing_norm_comes_from_settings(settings, db, tmp_path):
-    from precinct.demo.builder import build_demo
-    from tests.conftest import cut_inputs
-
-    settings.PRECINCT_NETWORK_DIR = tmp_path
-    settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN = 1500
-    build_demo(seed=2, inputs=cut_inputs(), log=lambda line: None)
-    residents = Precinct.objects.aggregate(n=Sum("residents"))["n"]
-    inspectors = Officer.objects.filter(role=Officer.Role.INSPECTOR).count()
-    assert 0.6 * residents / 1500 < inspectors < residents / 1500
