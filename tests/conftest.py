@@ -1,8 +1,14 @@
 """Fixtures shared by every test: a small territory and its personas."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.test import override_settings
 
+from precinct.demo.builder import build_demo, default_inputs
+from precinct.demo.inputs import DemoInputs
 from tests import factories
 
 
@@ -19,3 +25,31 @@ def personas(territory) -> factories.Personas:
 @pytest.fixture
 def resident() -> AnonymousUser:
     return AnonymousUser()
+
+
+CUT_OSM = Path(__file__).parent / "fixtures" / "almaty_cut.osm.pbf"
+
+
+def cut_inputs() -> DemoInputs:
+    """The demo's real inputs, with the central-Almaty cut instead of the whole extract."""
+    defaults = default_inputs()
+    return DemoInputs(
+        osm=CUT_OSM, boundaries=defaults.boundaries, population_csv=defaults.population_csv
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo built on the cut, once per module, rolled back when the module ends.
+
+    Tests that use it also take ``db``: their own transactions nest inside this one.
+    """
+    network_dir = tmp_path_factory.mktemp("network")
+    with override_settings(PRECINCT_NETWORK_DIR=network_dir), django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_demo(seed=1, inputs=cut_inputs(), log=lambda line: None)
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

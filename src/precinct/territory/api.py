@@ -1,6 +1,6 @@
 """Public territory endpoints: find my district inspector."""
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from precinct.territory import geo
@@ -28,10 +28,10 @@ def locate_point(request, q: Query[LocateQuery]):
     try:
         result = locate(lon=q.lon, lat=q.lat)
     except LocateError as exc:
-        return _STATUS[exc.code], {"code": exc.code, "detail": str(exc)}
+        return Status(_STATUS[exc.code], {"code": exc.code, "detail": str(exc)})
     except NetworkMissing as exc:
         raise HttpError(503, str(exc)) from None
-    return 200, locate_payload(result)
+    return Status(200, locate_payload(result))
 
 
 def locate_payload(result: LocateResult) -> dict:

@@ -10,7 +10,12 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 
-from precinct.analytics.network import one_to_many_with_predecessors, path_from_predecessors
+from precinct.analytics.network import (
+    OutsideNetworkError,
+    one_to_many_with_predecessors,
+    path_from_predecessors,
+    path_meters,
+)
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
 from precinct.territory.network import network
@@ -85,11 +90,12 @@ def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateRes
 def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute], float]:
     """Open posts nearest by walking time, with the walked route to each."""
     walk = network("walk")
-    origin, snap_m = walk.snapper.snap(lon, lat)
-    if snap_m > settings.PRECINCT_SNAP_MAX_METERS:
+    try:
+        origin, snap_m = walk.snapper.snap(lon, lat)
+    except OutsideNetworkError as exc:
         raise LocateError(
-            "off_network", f"The point is {snap_m:.0f} m from the nearest walkable road."
-        )
+            "off_network", f"The point is {exc.metres:.0f} m from the nearest walkable road."
+        ) from None
     posts = list(selectors.open_posts_near(lon=lon, lat=lat, radius_deg=SEARCH_RADIUS_DEG))
     if not posts:
         return [], snap_m
@@ -99,11 +105,19 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
     times, predecessors = one_to_many_with_predecessors(
         walk.graph, origin, targets=nodes, limit=MAX_WALK_SECONDS
     )
-    order = [i for i in np.argsort(times, kind="stable") if np.isfinite(times[i])][:limit]
-    return [_route_to(walk.graph, posts[i], int(nodes[i]), predecessors) for i in order], snap_m
+    reachable = (nodes >= 0) & np.isfinite(np.where(nodes >= 0, times[nodes], np.inf))
+    candidates = np.flatnonzero(reachable)
+    order = candidates[np.argsort(times[nodes[candidates]], kind="stable")][:limit]
+    routes = [_route_to(walk.graph, posts[i], int(nodes[i]), times, predecessors) for i in order]
+    return routes, snap_m
 
 
-def _route_to(graph, post: Post, node: int, predecessors) -> PostRoute:
-    path, seconds, meters = path_from_predecessors(graph, predecessors, node)
-    coords = [(float(graph.lon[n]), float(graph.lat[n])) for n in path]
-    return PostRoute(post=post, walk_seconds=seconds, walk_meters=meters, route=coords)
+def _route_to(graph, post: Post, node: int, times, predecessors) -> PostRoute:
+    path = path_from_predecessors(predecessors, node)
+    coords = list(zip(graph.lon[path].tolist(), graph.lat[path].tolist(), strict=True))
+    return PostRoute(
+        post=post,
+        walk_seconds=float(times[node]),
+        walk_meters=float(path_meters(graph, path)),
+        route=coords,
+    )

@@ -21,7 +21,7 @@ class NetworkMissing(RuntimeError):
 class LoadedNetwork:
     graph: Graph
     snapper: Snapper
-    mtime: float
+    stamp: tuple[str, float]  # path and modification time of the file it was loaded from
 
 
 _lock = threading.Lock()
@@ -37,16 +37,17 @@ def network(mode: str) -> LoadedNetwork:
     """The graph and snapper of a mode, reloaded if a newer import replaced the file."""
     path = network_path(mode)
     try:
-        mtime = path.stat().st_mtime
+        stamp = (str(path), path.stat().st_mtime)
     except FileNotFoundError:
         raise NetworkMissing(
             f"No {mode} network at {path}: run 'precinct network import FILE.osm.pbf'."
         ) from None
     current = _loaded.get(mode)
-    if current is None or current.mtime != mtime:
+    if current is None or current.stamp != stamp:
         with _lock:
             current = _loaded.get(mode)
-            if current is None or current.mtime != mtime:
+            if current is None or current.stamp != stamp:
                 graph = load_graph(path)
-                current = _loaded[mode] = LoadedNetwork(graph, Snapper(graph), mtime)
+                snapper = Snapper(graph, max_distance_m=settings.PRECINCT_SNAP_MAX_METERS)
+                current = _loaded[mode] = LoadedNetwork(graph, snapper, stamp)
     return current

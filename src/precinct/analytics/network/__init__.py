@@ -1,0 +1,77 @@
+"""Street networks from OpenStreetMap: import, snapping, travel times, map features.
+
+Public API
+----------
+Import and storage
+    ``build_networks(pbf_path, *, walk_speed_kmh=4.5, drive_speeds_kmh=None) -> Networks``
+    ``import_networks(pbf_path, out_dir, ...) -> ImportReport`` (writes walk.npz, drive.npz)
+    ``load_networks(directory) -> Networks``
+    ``save_graph(graph, path)``, ``load_graph(path) -> Graph``
+    ``Graph`` (CSR arrays; ``.reversed()`` for many-to-one), ``Networks``, ``ImportReport``
+    ``NetworkImportError`` (every import/load failure, with a message naming the file)
+Snapping
+    ``Snapper(graph, max_distance_m=1000)``: ``.snap(lon, lat) -> (node, metres)``,
+    ``.snap_many(lons, lats) -> (nodes, metres)``; ``OutsideNetworkError``
+Routing (seconds)
+    ``one_to_many(graph, source, targets=None, *, limit=inf)``
+    ``one_to_many_with_predecessors(graph, source, targets=None, *, limit=inf)``
+    ``many_to_many(graph, sources, targets)``
+    ``multi_source(graph, sources, *, offsets=None, limit=inf) -> (times, nearest)``
+    ``shortest_path(graph, source, target) -> (nodes, seconds, meters)``
+    ``path_from_predecessors(predecessors, target)``, ``path_coordinates(graph, nodes)``
+Map features
+    ``read_features(pbf_path) -> OsmFeatures``, ``is_police_station(tags)``
+
+Map data © OpenStreetMap contributors, ODbL 1.0: show the attribution wherever a map or
+an export built from these graphs is shown.
+"""
+
+from .features import OsmFeatures, is_police_station, read_features
+from .graph import Graph, NetworkImportError, load_graph, save_graph
+from .osm import (
+    DEFAULT_DRIVE_SPEEDS_KMH,
+    DEFAULT_WALK_SPEED_KMH,
+    ImportReport,
+    Networks,
+    build_networks,
+    import_networks,
+    load_networks,
+)
+from .routing import (
+    many_to_many,
+    multi_source,
+    one_to_many,
+    one_to_many_with_predecessors,
+    path_coordinates,
+    path_from_predecessors,
+    path_meters,
+    shortest_path,
+)
+from .snap import OutsideNetworkError, Snapper
+
+__all__ = [
+    "DEFAULT_DRIVE_SPEEDS_KMH",
+    "DEFAULT_WALK_SPEED_KMH",
+    "Graph",
+    "ImportReport",
+    "NetworkImportError",
+    "Networks",
+    "OsmFeatures",
+    "OutsideNetworkError",
+    "Snapper",
+    "build_networks",
+    "import_networks",
+    "is_police_station",
+    "load_graph",
+    "load_networks",
+    "many_to_many",
+    "multi_source",
+    "one_to_many",
+    "one_to_many_with_predecessors",
+    "path_coordinates",
+    "path_from_predecessors",
+    "path_meters",
+    "read_features",
+    "save_graph",
+    "shortest_path",
+]

@@ -1,0 +1,122 @@
+"""``precinct demo build``: a realistic demo city from real open data, in one transaction.
+
+Later capabilities (appeals, dispatch, planning, evaluation) add their own steps after
+the territory step; each step gets the same context and seeded generator.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from django.conf import settings
+from django.db import transaction
+
+from precinct.analytics.network import (
+    NetworkImportError,
+    Snapper,
+    import_networks,
+    load_networks,
+    read_features,
+)
+from precinct.demo import almaty, territory
+from precinct.demo.accounts import create_demo_accounts, demo_password
+from precinct.demo.addresses import create_addresses
+from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
+from precinct.territory.models import Region
+
+
+@dataclass
+class DemoReport:
+    """What was built, for the command's summary."""
+
+    lines: list[str] = field(default_factory=list)
+    password: str = ""
+    password_generated: bool = False
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def default_inputs() -> DemoInputs:
+    """Almaty from the shared open data."""
+    data = Path(settings.SHARED_DATA_DIR)
+    return DemoInputs(
+        osm=data / "osm" / "almaty.osm.pbf",
+        boundaries=data / "kz_boundaries" / "geoBoundaries-KAZ-ADM2.geojson",
+        population_csv=data / "kz_population" / "city_population.csv",
+    )
+
+
+def demo_exists() -> bool:
+    """A demo (or any territory) is already in the database."""
+    return Region.objects.exists()
+
+
+def build_demo(
+    *,
+    seed: int,
+    inputs: DemoInputs,
+    staffing: territory.Staffing | None = None,
+    log: Callable[[str], None] = print,
+) -> DemoReport:
+    """Import the network, then build the whole demo city or nothing."""
+    inputs.check()
+    boundary = city_boundary(inputs.boundaries, almaty.BOUNDARY_NAME)
+    population = official_population(inputs.population_csv, almaty.POPULATION_REGION)
+    log(f"Importing the road network from {inputs.osm.name} …")
+    imported = import_networks(
+        inputs.osm, settings.PRECINCT_NETWORK_DIR, walk_speed_kmh=settings.PRECINCT_WALK_SPEED_KMH
+    )
+    log(f"  walking {imported.walk_nodes} nodes, driving {imported.drive_nodes} nodes")
+    networks = load_networks(settings.PRECINCT_NETWORK_DIR)
+    features = read_features(inputs.osm)
+    with transaction.atomic():
+        report = _build_territory(
+            seed,
+            boundary,
+            population,
+            networks.walk,
+            features,
+            staffing or territory.Staffing(),
+            log,
+        )
+    return report
+
+
+def _build_territory(seed, boundary, population, walk, features, staffing, log) -> DemoReport:
+    rng = np.random.default_rng(seed)
+    report = DemoReport()
+    area = territory.city_area(boundary, walk)
+    residents = population
+    if not territory.extract_spans(boundary, walk):  # a cut (tests, one district's extract)
+        covered = territory.covered_share(boundary, walk)
+        residents = round(population * covered)
+        report.add(f"The extract covers {covered:.0%} of the city; residents scaled to match")
+    log("Spreading residents over the network …")
+    nodes = territory.city_nodes(walk, area, features.buildings, residents, rng)
+    districts = territory.assign_districts(walk, Snapper(walk), nodes)
+    seeds = territory.assign_precincts(walk, nodes, len(districts), staffing, rng)
+    region = territory.create_region(area, population)
+    city, departments = territory.create_departments(region, area, districts, nodes)
+    log("Drawing precincts …")
+    precincts = territory.create_precincts(departments, nodes, seeds)
+    points = territory.create_population(region, departments, precincts, nodes)
+    posts = territory.create_posts(
+        precincts, nodes, seeds, features.police_stations(), staffing, rng
+    )
+    staff = territory.create_staff(city, departments, precincts, staffing, rng)
+    addresses = create_addresses(region, area, features)
+    report.password, report.password_generated = demo_password()
+    accounts = create_demo_accounts(city, departments, report.password)
+    real_posts = sum(p.source == "real" for p in posts)
+    report.add(f"Region {region.name}: {residents:,} residents on {points:,} network points")
+    report.add(f"{len(departments)} district departments (derived) under {city.name}")
+    report.add(f"{len(precincts)} precincts, {len(posts)} posts ({real_posts} real from OSM)")
+    report.add(", ".join(f"{n} {role}" for role, n in staff.items()))
+    report.add(f"{addresses:,} searchable addresses and streets")
+    report.add("Demo accounts: " + ", ".join(accounts))
+    return report
+
+
+__all__ = ["DemoInputError", "DemoReport", "NetworkImportError", "build_demo", "default_inputs"]

@@ -1,0 +1,101 @@
+"""GET /api/v1/locate on the demo built from the central-Almaty cut."""
+
+import numpy as np
+import pytest
+import shapely
+from scipy.sparse.csgraph import dijkstra
+
+from precinct.territory.models import Post, Precinct
+from precinct.territory.network import network
+
+pytestmark = pytest.mark.django_db
+
+
+def _inside_point(precinct: Precinct) -> tuple[float, float]:
+    point = shapely.from_geojson(precinct.boundary).representative_point()
+    return point.x, point.y
+
+
+@pytest.fixture
+def central(demo_city):
+    """The precinct holding the most residents (dense, well inside the cut)."""
+    return Precinct.objects.order_by("-residents").first()
+
+
+def _locate(client, lon, lat):
+    return client.get("/api/v1/locate", {"lat": lat, "lon": lon})
+
+
+def test_locate__point_in_precinct__names_precinct_department_and_inspectors(client, central):
+    lon, lat = _inside_point(central)
+    body = _locate(client, lon, lat).json()
+    assert body["precinct"]["id"] == central.id
+    assert body["department"]["id"] == central.department_id
+    assert body["inspectors"], "every demo precinct has an inspector"
+    assert all(i["phone"] and i["generated"] for i in body["inspectors"])
+    assert body["precinct"]["boundary"]["type"] in ("Polygon", "MultiPolygon")
+
+
+def test_locate__posts_are_open_and_nearest_by_walking_time_first(client, central):
+    lon, lat = _inside_point(central)
+    posts = _locate(client, lon, lat).json()["posts"]
+    assert len(posts) == 3
+    assert [p["walk_seconds"] for p in posts] == sorted(p["walk_seconds"] for p in posts)
+    assert {Post.objects.get(pk=p["id"]).state for p in posts} == {"open"}
+
+
+def test_locate__walking_time_matches_scipy_on_the_same_graph(client, central):
+    lon, lat = _inside_point(central)
+    post = next(p for p in _locate(client, lon, lat).json()["posts"] if p["walk_meters"] > 0)
+    walk = network("walk")
+    origin, _ = walk.snapper.snap(lon, lat)
+    target, _ = walk.snapper.snap(post["lon"], post["lat"])
+    expected = dijkstra(walk.graph.to_csr_matrix(), indices=origin)[target]
+    assert post["walk_seconds"] == pytest.approx(expected, abs=0.05)
+    speed = post["walk_meters"] / post["walk_seconds"]
+    assert speed == pytest.approx(4.5 / 3.6, rel=1e-3)
+
+
+def test_locate__route_runs_from_the_resident_to_the_post(client, central):
+    lon, lat = _inside_point(central)
+    post = _locate(client, lon, lat).json()["posts"][0]
+    coords = np.array(post["route"]["coordinates"])
+    assert post["route"]["type"] == "LineString"
+    assert np.hypot(*(coords[0] - (lon, lat))) < 0.01
+    assert np.hypot(*(coords[-1] - (post["lon"], post["lat"]))) < 0.01
+
+
+def test_locate__point_outside_every_precinct_is_404_with_a_reason(client, demo_city):
+    response = _locate(client, 71.43, 51.13)  # Astana
+    assert response.status_code == 404
+    assert response.json()["code"] == "outside_precincts"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"lat": "91", "lon": "76.9"}, "Latitude"),
+        ({"lat": "43.2", "lon": "-181"}, "Longitude"),
+        ({"lat": "abc", "lon": "76.9"}, "lat"),
+        ({"lat": "43.2"}, "lon"),
+        ({"lat": "nan", "lon": "76.9"}, "finite"),
+    ],
+)
+def test_locate__bad_coordinates_are_400_naming_the_problem(client, demo_city, params, field):
+    response = client.get("/api/v1/locate", params)
+    assert response.status_code == 400
+    assert field in response.json()["detail"]
+
+
+def test_locate__without_an_imported_network_is_503(client, demo_city, settings, tmp_path):
+    settings.PRECINCT_NETWORK_DIR = tmp_path / "none"
+    lon, lat = _inside_point(Precinct.objects.first())
+    response = _locate(client, lon, lat)
+    assert response.status_code == 503
+    assert "network import" in response.json()["detail"]
+
+
+def test_openapi_document_lists_locate(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/locate" in paths
+    assert "/api/v1/auth/token" in paths
