@@ -12,6 +12,13 @@ from precinct.demo.inputs import DemoInputs
 from tests import factories
 
 
+def pytest_configure(config):
+    # Deliberately slow hashing protects real passwords; tests create hundreds of users.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def territory(db) -> factories.Territory:
     return factories.build_territory()

@@ -13,6 +13,7 @@ from scipy.sparse.csgraph import dijkstra
 from precinct.analytics.network import (
     Graph,
     build_networks,
+    k_nearest_targets,
     many_to_many,
     multi_source,
     one_to_many,
@@ -177,3 +178,23 @@ def test_full_almaty_same_times_as_scipy(almaty, mode):
     matrix = graph.to_csr_matrix()
     for source in sources(graph, 3):
         assert_identical(one_to_many(graph, source), dijkstra(matrix, indices=source))
+
+
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_k_nearest_targets_equals_brute_force(graph, k):
+    rng = np.random.default_rng(11)
+    for source in sources(graph, 5):
+        targets = rng.choice(graph.n_nodes, size=60, replace=False)
+        chosen, seconds, pred = k_nearest_targets(graph, source, targets, k)
+        everything = one_to_many(graph, source)[targets]
+        expected = np.sort(everything[np.isfinite(everything)])[:k]
+        np.testing.assert_allclose(seconds, expected, rtol=0, atol=1e-9)
+        assert np.allclose(everything[chosen], seconds)
+        for i in chosen:  # the predecessors reconstruct each chosen target's path
+            path = path_from_predecessors(pred, int(targets[i]))
+            assert path[0] == source and path[-1] == targets[i]
+
+
+def test_k_nearest_targets_with_nothing_to_find(graph):
+    chosen, seconds, _ = k_nearest_targets(graph, 0, [], 3)
+    assert chosen.size == 0 and seconds.size == 0

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from precinct.analytics.network.graph import graph_from_edges, haversine_m, save_graph
 from precinct.territory import services
 from precinct.territory.geocoding import address_key_fields
 from precinct.territory.models import Address, Department, Officer, Post, Provenance, Region
-from tests.territory import network_stand_in
 
 # A 13 x 13 grid of streets about 160 m apart around Abay Avenue.
 GRID_LON0, GRID_LAT0, GRID_STEP_LON, GRID_STEP_LAT, GRID_N = 76.930, 43.228, 0.002, 0.0015, 13
@@ -25,8 +25,6 @@ INSPECTOR = ("Сериков", "Нурлан", "Ерланович")
 
 def write_walk_grid(network_dir: Path) -> Path:
     """Save the walking grid where ``territory.network`` looks for it."""
-    network_stand_in.install()
-    from precinct.analytics.network import graph_from_edges, haversine_m, save_graph
 
     i, j = np.meshgrid(np.arange(GRID_N), np.arange(GRID_N), indexing="ij")
     lon = (GRID_LON0 + i * GRID_STEP_LON).ravel()

@@ -2,10 +2,7 @@
 
 import pytest
 
-from tests.territory import builders, network_stand_in
-
-# TEMPORARY until the road-network core is merged; a no-op afterwards.
-network_stand_in.install()
+from tests.territory import builders
 
 
 @pytest.fixture
@@ -16,7 +13,7 @@ def network_dir(settings, tmp_path):
 
 
 @pytest.fixture
-def territory(db, network_dir):
+def locate_territory(db, network_dir):
     """Precinct 7 with an inspector and two open posts, addresses and a walking grid."""
     return builders.build_small_territory(network_dir)
 

@@ -138,3 +138,22 @@ def test_address_search__filters_by_region(addresses):
 def test_address_search__few_queries(addresses, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):
         address_search(query="Абая 52")
+
+
+def test_the_same_address_on_a_node_and_a_building_is_offered_once(addresses):
+    from precinct.territory.geocoding import address_key_fields, address_search
+    from precinct.territory.models import Address, Region
+
+    region = Region.objects.get()
+    for ref in ("n1", "w2"):
+        Address.objects.create(
+            region=region,
+            street="пр. Абая",
+            housenumber='52 "Б"',
+            lon=76.9,
+            lat=43.24,
+            osm_ref=ref,
+            **address_key_fields("пр. Абая", '52 "Б"'),
+        )
+    labels = [c.label for c in address_search(query="Абая 52б")]
+    assert len(labels) == len(set(labels))

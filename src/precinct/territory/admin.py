@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from precinct.territory import models
+from precinct.territory import models, services
 
 
 @admin.register(models.Region)
@@ -15,6 +15,10 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_filter = ("kind", "region", "boundary_source")
     search_fields = ("name", "name_kk", "name_en", "code")
     exclude = ("boundary",)
+
+    def save_model(self, request, obj, form, change):
+        # The materialised path drives every scope check: only the service may set it.
+        services.department_save(department=obj)
 
 
 @admin.register(models.Precinct)

@@ -1,12 +1,16 @@
 """Public territory endpoints: find my district inspector."""
 
+from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from precinct.territory import geo
+from precinct.accounts import access
+from precinct.accounts.auth import staff_auth
+from precinct.territory import geo, selectors
 from precinct.territory.locate import LocateError, LocateResult, locate
+from precinct.territory.models import Department
 from precinct.territory.network import NetworkMissing
-from precinct.territory.schemas import ErrorOut, LocateOut
+from precinct.territory.schemas import DepartmentListOut, ErrorOut, LocateOut, RosterOfficerOut
 
 router = Router(tags=["territory"])
 
@@ -32,6 +36,34 @@ def locate_point(request, q: Query[LocateQuery]):
     except NetworkMissing as exc:
         raise HttpError(503, str(exc)) from None
     return Status(200, locate_payload(result))
+
+
+@router.get("/departments", response=list[DepartmentListOut], auth=None)
+def list_departments(request):
+    """Every police department, as a tree by ``parent_id`` (public)."""
+    return [
+        {
+            "id": d.id,
+            "parent_id": d.parent_id,
+            "name": d.display_name,
+            "kind": d.kind,
+            "boundary_source": d.boundary_source,
+        }
+        for d in Department.objects.all()
+    ]
+
+
+@router.get(
+    "/departments/{department_id}/officers",
+    response={200: list[RosterOfficerOut], 403: ErrorOut},
+    auth=staff_auth,
+)
+def department_roster(request, department_id: int):
+    """The department's officers with contacts: heads, analysts and admins in scope."""
+    department = get_object_or_404(Department, pk=department_id)
+    if not access.can_view_staff_roster(request.auth, department):
+        return Status(403, {"code": "forbidden", "detail": "This roster is outside your scope."})
+    return Status(200, selectors.roster_read(actor=request.auth, department=department))
 
 
 def locate_payload(result: LocateResult) -> dict:

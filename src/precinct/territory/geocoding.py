@@ -207,7 +207,7 @@ def address_search(*, query: str, region: Region | None = None, limit: int = 8) 
     if house_part is not None:
         house_key = normalize_house(house_part)
         exact = rows.filter(street_key__in=streets, house_key=house_key).order_by("street_key")
-        found = [_house_candidate(row, exact=True) for row in exact[:limit]]
+        found = _distinct([_house_candidate(row, exact=True) for row in exact[:limit]])
         if found:
             return found
     candidates: list[Candidate] = []
@@ -218,4 +218,10 @@ def address_search(*, query: str, region: Region | None = None, limit: int = 8) 
             candidates += _nearest_houses(rows, street_key, normalize_house(house_part))
         if len(candidates) >= limit:
             break
-    return candidates[:limit]
+    return _distinct(candidates)[:limit]
+
+
+def _distinct(candidates: list[Candidate]) -> list[Candidate]:
+    """One candidate per label: OSM often tags the same address on a node and a building."""
+    seen: set[str] = set()
+    return [c for c in candidates if not (c.label in seen or seen.add(c.label))]

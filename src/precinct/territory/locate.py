@@ -12,18 +12,16 @@ from django.conf import settings
 
 from precinct.analytics.network import (
     OutsideNetworkError,
-    one_to_many_with_predecessors,
+    k_nearest_targets,
     path_from_predecessors,
     path_meters,
 )
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
-from precinct.territory.network import network
+from precinct.territory.network import network, open_posts_index
 
 # Posts farther than this are not offered as "nearest"; residents would not walk there.
 MAX_WALK_SECONDS = 3 * 3600
-# The prefilter box for candidate posts (about 11 km north-south at Almaty's latitude).
-SEARCH_RADIUS_DEG = 0.1
 
 
 class LocateError(ValueError):
@@ -96,28 +94,24 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
         raise LocateError(
             "off_network", f"The point is {exc.metres:.0f} m from the nearest walkable road."
         ) from None
-    posts = list(selectors.open_posts_near(lon=lon, lat=lat, radius_deg=SEARCH_RADIUS_DEG))
-    if not posts:
-        return [], snap_m
-    nodes, _ = walk.snapper.snap_many(
-        np.array([p.lon for p in posts]), np.array([p.lat for p in posts])
+    index = open_posts_index(walk)
+    chosen, seconds, predecessors = k_nearest_targets(
+        walk.graph, origin, index.nodes, limit, limit=MAX_WALK_SECONDS
     )
-    times, predecessors = one_to_many_with_predecessors(
-        walk.graph, origin, targets=nodes, limit=MAX_WALK_SECONDS
-    )
-    reachable = (nodes >= 0) & np.isfinite(np.where(nodes >= 0, times[nodes], np.inf))
-    candidates = np.flatnonzero(reachable)
-    order = candidates[np.argsort(times[nodes[candidates]], kind="stable")][:limit]
-    routes = [_route_to(walk.graph, posts[i], int(nodes[i]), times, predecessors) for i in order]
+    posts = Post.objects.in_bulk(index.post_ids[chosen].tolist())
+    routes = [
+        _route_to(walk.graph, posts[int(index.post_ids[i])], int(index.nodes[i]), t, predecessors)
+        for i, t in zip(chosen, seconds, strict=True)
+    ]
     return routes, snap_m
 
 
-def _route_to(graph, post: Post, node: int, times, predecessors) -> PostRoute:
+def _route_to(graph, post: Post, node: int, seconds: float, predecessors) -> PostRoute:
     path = path_from_predecessors(predecessors, node)
     coords = list(zip(graph.lon[path].tolist(), graph.lat[path].tolist(), strict=True))
     return PostRoute(
         post=post,
-        walk_seconds=float(times[node]),
-        walk_meters=float(path_meters(graph, path)),
+        walk_seconds=float(seconds),
+        walk_meters=path_meters(graph, path),
         route=coords,
     )

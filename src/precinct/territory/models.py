@@ -5,6 +5,7 @@ on SQLite and PostgreSQL without spatial extensions; shapely does the geometry i
 on the few hundred polygons a city has, cached per process (see ``territory.geo``).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
@@ -98,6 +99,14 @@ class Department(NamedMixin, AreaMixin):
     class Meta:
         ordering = ["path"]
 
+    def clean(self):
+        if self.parent_id is None:
+            return
+        if self.parent.region_id != self.region_id:
+            raise ValidationError({"parent": _("The parent lies in another region.")})
+        if self.pk and self.parent.path.startswith(self.path):
+            raise ValidationError({"parent": _("A department cannot be under its own subtree.")})
+
 
 class Precinct(AreaMixin):
     """The area served by one or more district inspectors (участок)."""
@@ -141,6 +150,8 @@ class Post(NamedMixin):
     closed_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=12, choices=Provenance, default=Provenance.ENTERED)
     osm_ref = models.CharField(_("OpenStreetMap object"), max_length=40, blank=True)
+    # Per-process indexes of open posts compare this stamp to know when to rebuild.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         ordering = ["department", "name"]
@@ -150,6 +161,10 @@ class Post(NamedMixin):
                 name="post_open_has_date",
             )
         ]
+
+    def clean(self):
+        if self.state == self.State.OPEN and not self.opened_on:
+            raise ValidationError({"opened_on": _("An open post needs its opening date.")})
 
 
 class Officer(models.Model):
@@ -212,6 +227,21 @@ class PrecinctAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} → {self.precinct}"
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The assignment cannot end before it starts.")})
+        if self.officer_id and self.officer.role not in (
+            Officer.Role.INSPECTOR,
+            Officer.Role.ASSISTANT,
+        ):
+            raise ValidationError({"officer": _("Only inspectors and assistants serve precincts.")})
+        if (
+            self.officer_id
+            and self.precinct_id
+            and (self.officer.department_id != self.precinct.department_id)
+        ):
+            raise ValidationError({"officer": _("The inspector belongs to another department.")})
 
 
 class PopulationPoint(models.Model):

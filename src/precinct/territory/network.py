@@ -8,9 +8,12 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from django.conf import settings
+from django.db.models import Count, Max
 
 from precinct.analytics.network import Graph, Snapper, load_graph
+from precinct.territory.models import Post
 
 
 class NetworkMissing(RuntimeError):
@@ -51,3 +54,34 @@ def network(mode: str) -> LoadedNetwork:
                 snapper = Snapper(graph, max_distance_m=settings.PRECINCT_SNAP_MAX_METERS)
                 current = _loaded[mode] = LoadedNetwork(graph, snapper, stamp)
     return current
+
+
+@dataclass(frozen=True)
+class PostIndex:
+    """Open posts as arrays: their ids and the walking-network nodes they stand at."""
+
+    stamp: tuple
+    post_ids: np.ndarray
+    nodes: np.ndarray
+
+
+def open_posts_index(walk: LoadedNetwork) -> PostIndex:
+    """Open posts snapped to the walking network, rebuilt when a post or the network changes.
+
+    Posts farther than the snapping limit from any road are left out: nobody can walk there.
+    """
+    open_posts = Post.objects.filter(state=Post.State.OPEN)
+    agg = open_posts.aggregate(n=Count("id"), last=Max("updated_at"))
+    stamp = (walk.stamp, agg["n"], agg["last"])
+    current = _posts.get("open")
+    if current is None or current.stamp != stamp:
+        rows = np.array(list(open_posts.values_list("id", "lon", "lat")), dtype=np.float64)
+        rows = rows.reshape(-1, 3)
+        nodes, _ = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
+        on_network = nodes >= 0
+        current = PostIndex(stamp, rows[on_network, 0].astype(np.int64), nodes[on_network])
+        _posts["open"] = current
+    return current
+
+
+_posts: dict[str, PostIndex] = {}

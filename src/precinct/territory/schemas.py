@@ -60,3 +60,21 @@ class LocateOut(Schema):
 class ErrorOut(Schema):
     code: str
     detail: str
+
+
+class DepartmentListOut(Schema):
+    id: int
+    parent_id: int | None
+    name: str
+    kind: str
+    boundary_source: str
+
+
+class RosterOfficerOut(Schema):
+    id: int
+    name: str
+    role: str
+    rank: str
+    phone: str
+    email: str
+    precincts: list[int] = Field(description="Precincts the officer serves now.")

@@ -5,7 +5,8 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from precinct.territory.models import Department, Officer, Post, Precinct
+from precinct.audit.services import audit_read_many
+from precinct.territory.models import Department, Officer, Post, Precinct, PrecinctAssignment
 
 
 def inspectors_of_precinct(*, precinct: Precinct, on: dt.date | None = None) -> list[Officer]:
@@ -26,15 +27,6 @@ def inspectors_of_precinct(*, precinct: Precinct, on: dt.date | None = None) -> 
 def heads_of_department(*, department: Department) -> list[Officer]:
     """The active heads of a department."""
     return list(department.officers.filter(role=Officer.Role.HEAD, is_active=True))
-
-
-def open_posts_near(*, lon: float, lat: float, radius_deg: float) -> QuerySet[Post]:
-    """Open posts within a lon/lat box around a point (a prefilter before routing)."""
-    return Post.objects.filter(
-        state=Post.State.OPEN,
-        lon__range=(lon - radius_deg, lon + radius_deg),
-        lat__range=(lat - radius_deg, lat + radius_deg),
-    ).select_related("department")
 
 
 def department_subtree(*, department: Department) -> QuerySet[Department]:
@@ -58,3 +50,38 @@ def territory_summary() -> dict:
         "inspectors": Officer.objects.filter(role=Officer.Role.INSPECTOR, is_active=True).count(),
         "population_points": PopulationPoint.objects.count(),
     }
+
+
+def roster_read(*, actor, department: Department) -> list[dict]:
+    """Active officers of a department with contacts; reads of non-public ones are audited."""
+    officers = list(department.officers.filter(is_active=True).order_by("role", "last_name"))
+    serving = _current_precincts([o.id for o in officers])
+    audit_read_many(
+        actor=actor,
+        objects=[o for o in officers if not o.has_public_contact],
+        fields=["phone", "email"],
+        context=f"roster of department {department.pk}",
+    )
+    return [
+        {
+            "id": o.id,
+            "name": o.full_name,
+            "role": o.role,
+            "rank": o.rank,
+            "phone": o.phone,
+            "email": o.email,
+            "precincts": serving.get(o.id, []),
+        }
+        for o in officers
+    ]
+
+
+def _current_precincts(officer_ids: list[int]) -> dict[int, list[int]]:
+    today = timezone.localdate()
+    rows = PrecinctAssignment.objects.filter(
+        officer_id__in=officer_ids, starts_on__lte=today
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+    serving: dict[int, list[int]] = {}
+    for officer_id, precinct_id in rows.values_list("officer_id", "precinct_id"):
+        serving.setdefault(officer_id, []).append(precinct_id)
+    return serving

@@ -64,6 +64,22 @@ def department_create(
     return department
 
 
+@transaction.atomic
+def department_save(*, department: Department) -> Department:
+    """Save a department edited as a whole (the admin) and re-derive the subtree's paths."""
+    department.clean()
+    old_path = department.path
+    department.save()
+    parent_path = department.parent.path if department.parent_id else "/"
+    department.path = f"{parent_path}{department.pk}/"
+    department.save(update_fields=["path"])
+    if old_path not in ("/", department.path):
+        for child in Department.objects.filter(path__startswith=old_path).exclude(pk=department.pk):
+            child.path = department.path + child.path[len(old_path) :]
+            child.save(update_fields=["path"])
+    return department
+
+
 def precinct_create(
     *, department: Department, number: int, geometry, residents: int = 0, source: str
 ) -> Precinct:

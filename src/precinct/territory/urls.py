@@ -1,3 +1,5 @@
+"""Resident pages of the territory app: the locate page, its fragments and map data."""
+
 from django.urls import path
 
 from precinct.territory import views

@@ -27,7 +27,7 @@ an export built from these graphs is shown.
 """
 
 from .features import OsmFeatures, is_police_station, read_features
-from .graph import Graph, NetworkImportError, load_graph, save_graph
+from .graph import Graph, NetworkImportError, graph_from_edges, load_graph, save_graph
 from .osm import (
     DEFAULT_DRIVE_SPEEDS_KMH,
     DEFAULT_WALK_SPEED_KMH,
@@ -38,6 +38,7 @@ from .osm import (
     load_networks,
 )
 from .routing import (
+    k_nearest_targets,
     many_to_many,
     multi_source,
     one_to_many,
@@ -60,8 +61,10 @@ __all__ = [
     "OutsideNetworkError",
     "Snapper",
     "build_networks",
+    "graph_from_edges",
     "import_networks",
     "is_police_station",
+    "k_nearest_targets",
     "load_graph",
     "load_networks",
     "many_to_many",

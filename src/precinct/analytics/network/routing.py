@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .graph import Graph
+from .graph import Graph, haversine_m
 
 _NOT_IN_HEAP = -1
 
@@ -302,3 +302,50 @@ def path_coordinates(graph: Graph, nodes) -> list[tuple[float, float]]:
 def path_meters(graph: Graph, nodes) -> float:
     """Length in metres of a path given as its nodes, first to last."""
     return float(_edge_meters(graph, np.asarray(nodes, dtype=np.int64)).sum())
+
+
+def k_nearest_targets(
+    graph: Graph, source: int, targets, k: int, *, limit: float = np.inf
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``k`` targets nearest to ``source`` by travel time, exactly, searching little.
+
+    Great-circle distance times the fastest pace on the graph is a lower bound of any
+    travel time, so once ``k`` targets have real times, a target whose bound exceeds
+    the largest of them cannot be among the nearest and is never searched for.
+
+    Returns
+    -------
+    chosen : ndarray of int64
+        Indices into ``targets``, nearest first (fewer than ``k`` if unreachable).
+    seconds : ndarray of float64
+        Their travel times.
+    predecessors : ndarray of int32
+        Predecessor array of the search, for :func:`path_from_predecessors`.
+    """
+    targets = np.asarray(targets, dtype=np.int64)
+    if targets.size == 0 or k < 1:
+        return np.zeros(0, np.int64), np.zeros(0), np.full(graph.n_nodes, -1, np.int32)
+    bound = _time_lower_bound(graph, source, targets)
+    first = np.argsort(bound, kind="stable")[:k]
+    first_times = one_to_many(graph, source, targets[first], limit=limit)
+    horizon = min(limit, float(first_times.max()))
+    candidates = np.flatnonzero(bound <= horizon)
+    times, predecessors = one_to_many_with_predecessors(
+        graph, source, targets[candidates], limit=horizon
+    )
+    found = times[targets[candidates]]
+    reached = np.isfinite(found)
+    order = np.argsort(found[reached], kind="stable")[:k]
+    chosen = candidates[reached][order]
+    return chosen, times[targets[chosen]], predecessors
+
+
+def _time_lower_bound(graph: Graph, source: int, targets: np.ndarray) -> np.ndarray:
+    """Seconds no path can beat: straight-line metres at the graph's fastest pace."""
+    metres = haversine_m(
+        graph.lon[source], graph.lat[source], graph.lon[targets], graph.lat[targets]
+    )
+    moving = graph.meters > 0
+    pace = float(np.min(graph.seconds[moving] / graph.meters[moving])) if moving.any() else 0.0
+    # Edge lengths are sums of the same great-circle formula: shave rounding off the bound.
+    return metres * pace * (1 - 1e-9)

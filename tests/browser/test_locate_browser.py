@@ -1,0 +1,65 @@
+"""A resident finds his district inspector in a real browser."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.territory.builders import INSPECTOR
+
+ADDRESS = "Абая 52"
+CANDIDATE = "проспект Абая, 52"
+
+
+def _screenshot(page, tmp_path: Path, name: str) -> None:
+    """Keep a picture of the page for a human to check the map (set the dir to keep it)."""
+    directory = Path(os.environ.get("PRECINCT_SCREENSHOT_DIR", tmp_path))
+    directory.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=directory / name, full_page=True)
+
+
+@pytest.mark.browser
+def test_locate__type_address_pick_candidate_see_inspector_and_walk(
+    live_server, locate_territory, page, tmp_path
+):
+    page.goto(f"{live_server.url}/territory/locate/")
+    page.locator("#address").press_sequentially(ADDRESS, delay=20)
+    page.locator("button.candidate", has_text=CANDIDATE).first.click()
+
+    result = page.locator("#result")
+    expect(result).to_contain_text(" ".join(INSPECTOR))
+    expect(result.locator(".walk").first).to_have_text(re.compile(r"\d+.*\d+"))
+    expect(result).to_contain_text("УПП")
+    # The map drew the route: a line trace next to the markers.
+    page.wait_for_function("document.getElementById('map').data.length >= 3")
+    expect(page.locator(".map-attribution")).to_contain_text("OpenStreetMap")
+    _screenshot(page, tmp_path, "locate-result.png")
+
+
+@pytest.mark.browser
+def test_locate__enter_with_one_exact_match_locates(live_server, locate_territory, page):
+    page.goto(f"{live_server.url}/territory/locate/")
+    page.locator("#address").fill(ADDRESS)
+    page.locator("#address").press("Enter")
+    expect(page.locator("#result")).to_contain_text(" ".join(INSPECTOR))
+
+
+@pytest.mark.browser
+def test_locate__unknown_address_is_explained(live_server, locate_territory, page):
+    page.goto(f"{live_server.url}/territory/locate/")
+    page.locator("#address").fill("Несуществующая 99")
+    expect(page.locator("#candidates [role=alert]")).to_be_visible()
+
+
+@pytest.mark.browser
+def test_locate__click_on_the_map_locates_that_point(live_server, locate_territory, page):
+    page.goto(f"{live_server.url}/territory/locate/")
+    # The map opens on central Almaty, inside precinct 7 of the test territory.
+    page.wait_for_function(
+        "(() => { const m = document.getElementById('map')._fullLayout?.map?._subplot?.map;"
+        " return m && m.loaded(); })()"
+    )
+    page.locator("#map").click()
+    expect(page.locator("#result")).to_contain_text(" ".join(INSPECTOR))

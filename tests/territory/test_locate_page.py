@@ -1,0 +1,167 @@
+"""The resident's locate page, its htmx fragments and the network GeoJSON."""
+
+import gzip
+import json
+import re
+
+import numpy as np
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from precinct.territory import mapdata
+from tests.territory.builders import FAR_PRECINCT, INSIDE, INSPECTOR
+
+RESULT = reverse("territory:locate-result")
+SEARCH = reverse("territory:address-search")
+NETWORK = reverse("territory:network-geojson")
+
+
+def test_locate_page__has_map_search_and_provenance(client, db):
+    response = client.get(reverse("territory:locate"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="map"' in html and 'id="address"' in html and 'id="result"' in html
+    assert "vendor/plotly.min.js" in html and 'id="map-config"' in html
+    assert "OpenStreetMap" in html and reverse("data-sources") in html
+    assert "htmx-config" in html
+
+
+def test_plotly_is_served_from_the_installed_package():
+    path = finders.find("vendor/plotly.min.js")
+    assert path and path.endswith("package_data/plotly.min.js")
+
+
+def test_result__shows_precinct_inspector_and_walk(client, locate_territory):
+    response = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert " ".join(INSPECTOR) in html and "+7 727 000 00 07" in html
+    assert "УПП «Самал»" in html and 'class="walk"' in html
+    assert "Ахметов Данияр" in html  # the head
+    assert "badge generated" in html and "badge derived" in html
+    assert "УПП «План»" not in html  # planned posts are not offered
+    data = response.context["result"]
+    assert data["precinct"]["number"] == 7 and data["posts"][0]["walk_seconds"] > 0
+    assert 'id="locate-data"' in html
+    assert re.search(r"\d+ минут\w* пешком, \d+ м", html)  # Russian plural forms
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"lon": "x", "lat": "43.2"}, {"lon": "76.9"}, {"lon": "76.9", "lat": "100"},
+     {"lon": "nan", "lat": "43.2"}],
+)  # fmt: skip
+def test_result__invalid_coordinates_400(client, locate_territory, params):
+    response = client.get(RESULT, params)
+    assert response.status_code == 400
+    assert 'data-error="invalid_coordinates"' in response.content.decode()
+
+
+def test_result__outside_every_precinct_404(client, locate_territory):
+    response = client.get(RESULT, {"lon": 10.0, "lat": 10.0})
+    assert response.status_code == 404
+    assert 'data-error="outside_precincts"' in response.content.decode()
+
+
+def test_result__off_network_404(client, locate_territory):
+    center = FAR_PRECINCT.centroid
+    response = client.get(RESULT, {"lon": center.x, "lat": center.y})
+    assert response.status_code == 404
+    assert 'data-error="off_network"' in response.content.decode()
+
+
+def test_result__network_missing_503(client, locate_territory, network_dir):
+    (network_dir / "walk.npz").unlink()
+    response = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]})
+    assert response.status_code == 503
+    assert 'data-error="network_missing"' in response.content.decode()
+
+
+def test_search__candidates_are_buttons_that_locate(client, addresses):
+    response = client.get(SEARCH, {"q": "Абая 52"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "проспект Абая, 52" in html and 'data-exact="true"' in html
+    assert f'hx-get="{RESULT}?lon=' in html and 'hx-target="#result"' in html
+
+
+def test_search__unknown_address_404_with_message(client, addresses):
+    response = client.get(SEARCH, {"q": "Несуществующая 5"})
+    assert response.status_code == 404
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_search__too_short_is_not_an_error(client, addresses):
+    response = client.get(SEARCH, {"q": "а"})
+    assert response.status_code == 200 and b"candidate" not in response.content
+
+
+def test_network_geojson__lines_of_the_walking_network(client, locate_territory):
+    response = client.get(NETWORK)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    assert "max-age" in response["Cache-Control"] and response["ETag"]
+    data = json.loads(response.content)
+    assert data["type"] == "FeatureCollection" and data["features"]
+    coords = [c for f in data["features"] for c in f["geometry"]["coordinates"]]
+    assert all(f["geometry"]["type"] == "LineString" for f in data["features"])
+    assert all(round(c[0], 5) == c[0] and round(c[1], 5) == c[1] for c in coords)
+
+
+def test_network_geojson__gzip_and_not_modified(client, locate_territory):
+    response = client.get(NETWORK, headers={"accept-encoding": "gzip, br"})
+    assert response["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
+    again = client.get(NETWORK, headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
+
+
+def test_network_geojson__503_without_network(client, db, network_dir):
+    response = client.get(NETWORK)
+    assert response.status_code == 503 and response.json()["code"] == "network_missing"
+
+
+def test_street_lines__joins_edges_through_pass_through_nodes():
+    # A T junction at node 1: 0-1-2-3 and 1-4, stored once per direction like a walk graph.
+    edges = [(0, 1), (1, 2), (2, 3), (1, 4)]
+    tails = np.array([u for u, v in edges] + [v for u, v in edges])
+    heads = np.array([v for u, v in edges] + [u for u, v in edges])
+    order = np.argsort(tails, kind="stable")
+    indptr = np.r_[0, np.cumsum(np.bincount(tails, minlength=5))]
+    lon, lat = np.arange(5.0), np.zeros(5)
+    lines = mapdata.street_lines(indptr, heads[order], lon, lat)
+    assert sorted(sorted(line[:, 0].tolist()) for line in lines) == [[0, 1], [1, 2, 3], [1, 4]]
+
+
+def test_street_lines__closed_ring_is_kept():
+    tails, heads = np.array([0, 1, 1, 2, 2, 0]), np.array([1, 0, 2, 1, 0, 2])
+    order = np.argsort(tails, kind="stable")
+    indptr = np.r_[0, np.cumsum(np.bincount(tails, minlength=3))]
+    lines = mapdata.street_lines(indptr, heads[order], np.arange(3.0), np.zeros(3))
+    assert len(lines) == 1 and len(lines[0]) == 4
+
+
+def test_language__russian_by_default(client, db):
+    html = client.get(reverse("territory:locate")).content.decode()
+    assert "Найти своего участкового инспектора" in html and 'lang="ru"' in html
+
+
+def test_language__switcher_sets_kazakh(client, db):
+    locate = reverse("territory:locate")
+    response = client.post(reverse("set_language"), {"language": "kk", "next": locate})
+    assert response.status_code == 302 and response["Location"] == locate
+    html = client.get(locate).content.decode()
+    assert 'lang="kk"' in html and "Учаскелік инспекторымды табу" in html
+    assert "Басты бет" in client.get(reverse("home")).content.decode()  # the home page title
+
+
+def test_language__kazakh_result_fragment(client, locate_territory):
+    client.cookies["django_language"] = "kk"
+    html = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]}).content.decode()
+    assert "Сіздің учаскелік инспекторыңыз" in html and "жаяу" in html
+
+
+def test_language__english_from_the_browser(client, db):
+    html = client.get(reverse("data-sources"), headers={"accept-language": "en"}).content
+    assert "Which data are real" in html.decode()
