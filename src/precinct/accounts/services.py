@@ -44,7 +44,8 @@ def token_user(raw: str) -> User | None:
         .filter(key_hash=hash_token(raw), revoked=False, expires_at__gt=timezone.now())
         .first()
     )
-    if token is None or not token.user.is_active:
+    # Same test as at issue: switching an account off or taking its role ends its tokens.
+    if token is None or not token.user.is_active or not token.user.role:
         return None
     return token.user
 
