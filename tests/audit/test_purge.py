@@ -33,3 +33,14 @@ def test_outside_a_window_the_database_refuses_deletes_and_always_updates(person
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET context = 'forged'")
     assert AuditEntry.objects.get().context == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truncate_is_refused_outside_a_window(personas):
+    if connection.vendor != "postgresql":
+        assert connection.vendor == "sqlite"  # SQLite has no TRUNCATE statement at all
+        return
+    audit_record(actor=personas.admin, action="read", subject_type="x", subject_id="1")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {AuditEntry._meta.db_table} CASCADE")
+    assert AuditEntry.objects.count() == 1

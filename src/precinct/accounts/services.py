@@ -64,7 +64,8 @@ def staff_user_create(
         role=role,
         department=department,
         officer=officer,
-        is_staff=True,
+        # Only administrators work in the Django admin; everyone else uses precinct's pages.
+        is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
         **names,
     )
