@@ -93,8 +93,10 @@ def staffing(request):
         return Status(403, {"code": "forbidden", "detail": "Staffing is for planners."})
     rows, total, _ = selectors.staffing_report()
     visible = {d.id for d in access.departments_in_scope(request.auth)}
-    return Status(200, [_staffing_row(r) for r in rows if r.department_id in visible] +
-                  ([_staffing_row(total)] if access.has_national_scope(request.auth) else []))  # fmt: skip
+    out = [_staffing_row(r) for r in rows if r.department_id in visible]
+    if access.has_national_scope(request.auth):
+        out.append(_staffing_row(total))
+    return Status(200, out)
 
 
 def _staffing_row(r) -> dict:

@@ -145,7 +145,7 @@ def _precinct_rows(pop, times, minutes) -> list[CoverageRow]:
             str(p),
             *grouped.get(p.id, (0.0, [0.0] * len(minutes))),
             parent_id=p.department_id,
-        )  # fmt: skip
+        )
         for p in precincts
     ]
 
