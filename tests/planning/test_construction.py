@@ -46,8 +46,10 @@ def test_project__bad_input_and_scope(city, people):
         services.post_project_save(actor=people.admin, post=city.open_post,
                                    funding_body="bank", due_on=TODAY)  # fmt: skip
     with pytest.raises(services.PlanningError):
-        services.post_project_save(actor=people.admin, post=city.open_post,
-                                   funding_body="akimat", due_on=TODAY, budget_kzt="lots")  # fmt: skip
+        services.post_project_save(
+            actor=people.admin, post=city.open_post, funding_body="akimat", due_on=TODAY,
+            budget_kzt="lots",
+        )  # fmt: skip
     with pytest.raises(services.PlanningForbidden):
         services.post_project_save(actor=people.outsider, post=city.open_post,
                                    funding_body="akimat", due_on=TODAY)  # fmt: skip
