@@ -208,4 +208,7 @@ def job_payload(job: SitingJob) -> dict:
         "seconds": job.seconds,
         "error": job.error,
         "by_department": job.by_department,
+        "residents_new": (
+            job.covered_after - job.covered_before if job.covered_after is not None else None
+        ),
     }

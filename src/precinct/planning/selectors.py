@@ -220,3 +220,29 @@ def siting_jobs_visible_to(user) -> QuerySet[SitingJob]:
     return jobs.filter(Q(department__in=scope) | Q(created_by=user)).exclude(
         Q(department=None) & ~Q(created_by=user)
     )
+
+
+def scenario_geojson(job: SitingJob) -> dict:
+    """The chosen sites of a scenario as a GeoJSON FeatureCollection (no personal data)."""
+    return {
+        "type": "FeatureCollection",
+        "properties": {
+            "scenario": job.pk,
+            "name": job.name,
+            "method": job.method,
+            "k": job.k,
+            "minutes": job.minutes,
+            "residents_total": job.residents_total,
+            "residents_within_before": job.covered_before,
+            "residents_within_after": job.covered_after,
+            "gap": job.gap,
+        },
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [s["lon"], s["lat"]]},
+                "properties": {"site": i, "node": s["node"], "residents_new": s["residents_new"]},
+            }
+            for i, s in enumerate(job.chosen, start=1)
+        ],
+    }
