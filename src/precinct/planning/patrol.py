@@ -135,8 +135,8 @@ def patrol_sizing(
         residents = float(pop.residents[pop.department_id == dep_id].sum())
         for mode in modes:
             samples = travel_samples(mode, pop, dep_id, rng)
-            zone = ZoneSizing(dep_id, names.get(dep_id, ""), residents, mode,
-                              float(np.median(samples)) if samples.size else float("nan"))  # fmt: skip
+            median = float(np.median(samples)) if samples.size else float("nan")
+            zone = ZoneSizing(dep_id, names.get(dep_id, ""), residents, mode, median)
             for shift, start, end in SHIFTS:
                 # Size for the busiest hour of the shift: the queue must hold at its peak.
                 rate = float(demand[dep_id][start:end].max())
