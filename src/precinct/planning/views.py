@@ -198,7 +198,9 @@ def scenario_page(request, pk: int):
         return refusal
     job = _job_for(request, pk)
     template = "planning/_job.html" if request.htmx else "planning/scenario.html"
-    context = {"job": job, "data": job_payload(job), "map_config": _map_config("")}
+    # The map shows today's coverage at the job's walking time under the proposed sites.
+    url = reverse("planning:coverage-map") + f"?minutes={job.minutes:g}&what_if=0"
+    context = {"job": job, "data": job_payload(job), "map_config": _map_config(url)}
     return render(request, template, context)
 
 
