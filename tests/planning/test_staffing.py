@@ -134,3 +134,17 @@ def test_staffing__inactive_inspectors_do_not_count(city):
     Officer.objects.filter(pk=person.pk).update(is_active=False)
     rows, _, _ = _rows()
     assert rows[city.territory.district_a.id].actual == 0
+
+
+def test_staffing_command__loads_or_names_the_bad_line(city, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "ok.csv"
+    good.write_text("department,inspectors\nup-almaly,6\nup-medeu,3\n", encoding="utf-8")
+    call_command("staffing_import", str(good), "--as-of", "2026-10-01", "--source", "Q3")
+    assert DepartmentStaffing.objects.get(department=city.territory.district_a).inspectors == 6
+    bad = tmp_path / "bad.csv"
+    bad.write_text("department,inspectors\nup-almaly,7\nup-medeu,three\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="line 3: inspectors must be a whole number"):
+        call_command("staffing_import", str(bad))
+    assert DepartmentStaffing.objects.get(department=city.territory.district_a).inspectors == 6
