@@ -39,8 +39,8 @@ def core(monkeypatch):
         calls["required"].append((rate, service_min, len(samples), target_s, share))
         return max(1, int(np.ceil(rate * service_min / 60 * 1.5))), share + 0.01
 
-    def simulate(**kwargs):
-        calls["simulate"].append(kwargs)
+    def simulate(rate, service_min, c, samples, target_s, **options):
+        calls["simulate"].append({"c": c, "target_s": target_s, **options})
         return 0.83
 
     module = types.SimpleNamespace(required_units=required_units, simulate=simulate)
@@ -78,7 +78,7 @@ def test_sizing__units_per_zone_mode_and_shift_with_model_and_simulation(drive, 
     assert rate > 0
     assert (service, target_s, share) == (settings.PRECINCT_PATROL_SERVICE_MIN, 600, 0.8)
     assert n_samples > 0
-    assert core["simulate"][0]["units"] >= 1
+    assert core["simulate"][0]["c"] >= 1
 
 
 def test_sizing__bad_share_is_refused(drive, core):
@@ -95,3 +95,13 @@ def test_patrol_page__planners_only_and_says_demand_is_the_demo(client, drive, c
     assert response.status_code == 200
     assert 'id="demand-note"' in response.content.decode()
     assert client.get("/planning/patrol/?share=2").status_code == 400
+
+
+def test_sizing__with_the_real_queueing_core_model_and_simulation_agree(drive, settings):
+    settings.PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY = 0.05  # a busy zone: queues matter
+    report = patrol.patrol_sizing(target_min=10, target_share=0.8, modes=("car",))
+    for zone in report.zones:
+        for s in zone.shifts:
+            assert s.units >= 1
+            assert s.predicted_share >= 0.8
+            assert abs(s.simulated_share - s.predicted_share) < 0.05

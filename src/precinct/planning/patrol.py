@@ -26,6 +26,7 @@ HOURLY_PROFILE = np.array(
 HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.sum()
 SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
 ORIGINS, TARGETS = 12, 40  # travel-time samples per zone: origins x targets
+SIM_HOURS = 5000.0  # simulated hours per zone and shift (after the warm-up)
 
 
 @dataclass
@@ -159,12 +160,8 @@ def _size(core, shift, rate, service_min, samples, target_s, share) -> ShiftSizi
         units, predicted = core.required_units(rate, service_min, samples, target_s, share)
     except ValueError:  # the target cannot be met at any fleet size (travel too long)
         return ShiftSizing(shift, rate, None, None, None)
+    # The same zone simulated call by call with that many units: the model's check.
     simulated = core.simulate(
-        arrival_rate_per_h=rate,
-        service_min=service_min,
-        travel_s_samples=samples,
-        target_s=target_s,
-        units=int(units),
-        seed=1,
+        rate, service_min, int(units), samples, target_s, hours=SIM_HOURS, seed=1
     )
     return ShiftSizing(shift, rate, int(units), float(predicted), float(simulated))
