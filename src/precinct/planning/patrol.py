@@ -4,7 +4,7 @@ within the arrival target, by a queueing model, checked by a discrete-event simu
 Demand by zone (department) and hour comes from the dispatch records when the dispatch
 app provides them (``precinct.dispatch.metrics.demand_by_zone_hour``); without them it is
 the demo's: calls in proportion to residents over a typical 102 day profile. Travel times
-are samples of the routing engine from where units wait to where residents live.
+are samples of the routing engine: cars patrol the zone, foot patrols leave from the posts.
 """
 
 import threading
@@ -26,6 +26,7 @@ HOURLY_PROFILE = np.array(
 HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.sum()
 SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
 ORIGINS, TARGETS = 12, 40  # travel-time samples per zone: origins x targets
+FAR_S = 2 * 3600.0  # travel beyond this counts as unreachable
 SIM_HOURS = 5000.0  # simulated hours per zone and shift (after the warm-up)
 
 
@@ -79,21 +80,39 @@ def demand_by_zone_hour(pop: inputs.Population) -> tuple[str, dict[int, np.ndarr
 
 
 def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.ndarray:
-    """Seconds from where units wait to where residents live in the zone (both by residents)."""
-    net = network("drive" if mode == "car" else "walk")
+    """Seconds from a unit to where residents of the zone live (incidents follow residents).
+
+    Cars patrol the whole zone: from residents-weighted points to others, on the driving
+    graph. Foot patrols leave from the open posts: the walking time from the nearest one.
+    """
     mask = pop.department_id == dep_id
     weights = pop.residents[mask] / pop.residents[mask].sum()
     lon, lat = pop.lon[mask], pop.lat[mask]
+    if mode == "foot":
+        times = _post_walk_times()
+        node = pop.node[mask]
+        pick = rng.choice(len(node), size=ORIGINS * TARGETS, p=weights)
+        picked = node[pick]
+        samples = np.where(picked >= 0, times[np.maximum(picked, 0)], np.inf)
+        return samples[np.isfinite(samples)]
+    net = network("drive")
     pick = rng.choice(len(lon), size=ORIGINS + TARGETS, p=weights)
     nodes, _ = net.snapper.snap_many(lon[pick], lat[pick])
     origins, targets = nodes[:ORIGINS], nodes[ORIGINS:]
     origins, targets = origins[origins >= 0], targets[targets >= 0]
     if origins.size == 0 or targets.size == 0:
         return np.zeros(0)
-    limit = 4 * 3600.0
-    samples = [one_to_many(net.graph, int(o), targets, limit=limit) for o in origins]
+    samples = [one_to_many(net.graph, int(o), targets, limit=FAR_S) for o in origins]
     times = np.concatenate(samples)
     return times[np.isfinite(times)]
+
+
+def _post_walk_times() -> np.ndarray:
+    """Walking seconds from the nearest open post to every walking-network node."""
+    from precinct.planning.coverage import reach
+
+    _, _, times, _ = reach(minutes=FAR_S / 60.0)
+    return times
 
 
 _lock = threading.Lock()
