@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from precinct.planning import services
 from tests import factories
-from tests.browser.conftest import browser, page  # noqa: F401 - the shared browser fixtures
 from tests.planning import builders
 
 
@@ -19,7 +18,7 @@ def browser_city(transactional_db, settings, tmp_path):
 
 
 @pytest.mark.browser
-def test_coverage_map__draws_residents_area_and_posts(live_server, browser_city, page):  # noqa: F811
+def test_coverage_map__draws_residents_area_and_posts(live_server, browser_city, page):
     page.goto(f"{live_server.url}/planning/coverage/?minutes=10&what_if=1")
     expect(page.locator("#map")).to_have_attribute("data-loaded", "true", timeout=20000)
     # Out of reach, within reach, and the open, building and planned posts.
@@ -28,7 +27,7 @@ def test_coverage_map__draws_residents_area_and_posts(live_server, browser_city,
 
 
 @pytest.mark.browser
-def test_scenario__planner_runs_and_sees_the_chosen_sites(live_server, browser_city, page):  # noqa: F811
+def test_scenario__planner_runs_and_sees_the_chosen_sites(live_server, browser_city, page):
     analyst = factories.staff("analyst", "analyst", None)
     job = services.siting_job_create(actor=analyst, minutes=10, k=2, name="B", enqueue=False)
     services.siting_job_execute(job_id=job.pk)
