@@ -176,6 +176,8 @@ def programme_projects(*, today: dt.date | None = None) -> list[dict]:
                 "days_overdue": (day - p.due_on).days if p.due_on < day else 0,
             }
         )
+    # What needs attention first: overdue posts, then those still to open, then open ones.
+    out.sort(key=lambda i: (not i["overdue"], i["state"] == Post.State.OPEN, i["project"].due_on))
     return out
 
 

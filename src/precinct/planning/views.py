@@ -97,7 +97,9 @@ def construction_page(request):
     """The post-construction programme: progress per department and region, overdue posts."""
     progress = selectors.programme_progress()
     staff = access.can_use_planning_tools(request.user)
-    return render(request, "planning/construction.html", {"progress": progress, "staff": staff})
+    tables = [("regions", progress["regions"]), ("departments", progress["departments"])]
+    context = {"progress": progress, "staff": staff, "tables": tables}
+    return render(request, "planning/construction.html", context)
 
 
 def _planner(request):
