@@ -189,9 +189,7 @@ PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, posi
 
 # --- planning ---------------------------------------------------------------------------
 # Walking times (minutes) the coverage pages and API report by default.
-PRECINCT_COVERAGE_MINUTES = [
-    float(m) for m in env_list("PRECINCT_COVERAGE_MINUTES", ["10", "15"])
-]
+PRECINCT_COVERAGE_MINUTES = [float(m) for m in env_list("PRECINCT_COVERAGE_MINUTES", ["10", "15"])]
 # Where the default staffing norms above come from (shown next to every shortfall).
 PRECINCT_STAFFING_NORM_SOURCE = env_str(
     "PRECINCT_STAFFING_NORM_SOURCE",
