@@ -30,6 +30,7 @@ from precinct.territory.models import Region
 
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
 DEMO_STEPS: list[str] = []
+DEMO_STEPS.append("precinct.planning.demo.build")
 
 
 @dataclass
