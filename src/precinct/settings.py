@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.territory",
     "precinct.demo",
+    "precinct.surveys",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +186,15 @@ PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
 )
 # The demo staffs precincts at this share of the norm ("somewhat below").
 PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)
+
+# --- evaluation (surveys, crime statistics, integrity, indicators) ---------------------
+# Answers per client address and hour through a survey's open link.
+PRECINCT_SURVEY_OPEN_PER_HOUR = env_int("PRECINCT_SURVEY_OPEN_PER_HOUR", 3, minimum=1)
+# Respondents younger than this are not in the surveyed population (adults).
+PRECINCT_SURVEY_MIN_AGE = env_int("PRECINCT_SURVEY_MIN_AGE", 18, minimum=0)
+# Survey estimates on fewer effective respondents than this are suppressed.
+PRECINCT_SURVEY_MIN_N_EFF = env_int("PRECINCT_SURVEY_MIN_N_EFF", 30, minimum=1)
+# Raking: weights trimmed to this multiple of the mean weight.
+PRECINCT_SURVEY_WEIGHT_TRIM = env_float("PRECINCT_SURVEY_WEIGHT_TRIM", 5.0, positive=True)
+# A TrueType font with Cyrillic and Kazakh letters for PDF scorecards.
+PRECINCT_PDF_FONT = env_str("PRECINCT_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
+    path("surveys/", include("precinct.surveys.urls")),
     path("admin/", admin.site.urls),
 ]

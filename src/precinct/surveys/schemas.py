@@ -1,0 +1,30 @@
+"""JSON shapes of the surveys API."""
+
+from ninja import Field, Schema
+
+
+class EstimateOut(Schema):
+    key: str
+    department_id: int | None = Field(description="None for the whole region.")
+    value: float | None = Field(description="Share (0–1) or mean; None when suppressed.")
+    lower: float | None
+    upper: float | None
+    n: int
+    n_eff: float
+    suppressed: bool
+    kind: str
+
+
+class ResultsOut(Schema):
+    survey_id: int
+    period: str
+    weighted: bool
+    converged: bool
+    design_effect: float
+    n_eff: float
+    estimates: list[EstimateOut]
+
+
+class ErrorOut(Schema):
+    code: str
+    detail: str
