@@ -139,5 +139,5 @@ def test_command__refused_file_names_the_lines(tmp_path, wave, mapping):
 def test_command__bad_mapping_is_named(tmp_path, wave):
     broken = tmp_path / "m.toml"
     broken.write_text("[respondent]\nid = 'x'\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="--mapping: .*must name the columns of: age"):
+    with pytest.raises(CommandError, match=r"--mapping: .*must name the columns of: age"):
         call_command("surveys", "import", str(_csv(tmp_path, ROWS)), survey=wave.pk, mapping=broken)

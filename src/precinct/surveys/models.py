@@ -19,14 +19,14 @@ class TextsMixin(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.display_text
+
     @property
     def display_text(self) -> str:
         """The text in the active language, falling back to Russian."""
         lang = (get_language() or "ru")[:2]
         return {"kk": self.text_kk, "en": self.text_en}.get(lang) or self.text
-
-    def __str__(self) -> str:
-        return self.display_text
 
 
 class Questionnaire(TextsMixin):
@@ -112,6 +112,9 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    def __str__(self) -> str:
+        return f"invitation {self.pk} to survey {self.survey_id}"
+
 
 class Response(models.Model):
     """One respondent's answers with the demographics used for weighting."""
@@ -182,3 +185,6 @@ class PopulationMargin(models.Model):
                 fields=["region", "dimension", "category"], name="margin_category_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.dimension} {self.category}: {self.population}"
