@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
+from precinct.integrity.api import router as integrity_router
 from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
 
@@ -34,3 +35,4 @@ def bad_input(request, exc: ValidationError):
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
 api.add_router("/", surveys_router)
+api.add_router("/", integrity_router)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "precinct.territory",
     "precinct.demo",
     "precinct.surveys",
+    "precinct.integrity",
 ]
 
 MIDDLEWARE = [

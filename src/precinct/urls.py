@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
     path("surveys/", include("precinct.surveys.urls")),
+    path("integrity/", include("precinct.integrity.urls")),
     path("admin/", admin.site.urls),
 ]
