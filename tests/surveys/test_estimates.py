@@ -84,7 +84,7 @@ def test_weights__an_empty_category_is_a_clear_error(wave, territory, margins):
         source="demo",
         submitted_at=timezone.now(),
     )
-    with pytest.raises(WeightingError, match="no respondent|empty|category"):
+    with pytest.raises(WeightingError, match=r"no respondent|empty|category"):
         survey_weights(survey=wave)
 
 
