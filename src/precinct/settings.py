@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "precinct.demo",
     "precinct.surveys",
     "precinct.integrity",
+    "precinct.crime",
 ]
 
 MIDDLEWARE = [
