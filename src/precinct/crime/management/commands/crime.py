@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 )
                 msg = f"Imported {r['rows']} rows of {r['regions']} regions for “{r['period']}”."
             elif action == "import-population":
-                msg = f"Imported the population of {services.population_import(path=options['file'])} regions."
+                n = services.population_import(path=options["file"])
+                msg = f"Imported the population of {n} regions."
             else:
                 n = services.department_counts_import(path=options["file"])
                 msg = f"Imported {n} department counts."
