@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "precinct.surveys",
     "precinct.integrity",
     "precinct.crime",
+    "precinct.evaluation",
 ]
 
 MIDDLEWARE = [
@@ -200,3 +201,9 @@ PRECINCT_SURVEY_MIN_N_EFF = env_int("PRECINCT_SURVEY_MIN_N_EFF", 30, minimum=1)
 PRECINCT_SURVEY_WEIGHT_TRIM = env_float("PRECINCT_SURVEY_WEIGHT_TRIM", 5.0, positive=True)
 # A TrueType font with Cyrillic and Kazakh letters for PDF scorecards.
 PRECINCT_PDF_FONT = env_str("PRECINCT_PDF_FONT", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+# Walking time from a post that counts as "within walking reach" for the coverage indicator.
+PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0, positive=True)
+# Departments are compared with peers of the same population band (upper bounds).
+PRECINCT_EVAL_POPULATION_BANDS = [
+    int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])
+]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("territory/", include("precinct.territory.urls")),
     path("surveys/", include("precinct.surveys.urls")),
     path("integrity/", include("precinct.integrity.urls")),
+    path("evaluation/", include("precinct.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
