@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from precinct.crime.models import DepartmentCount
 from precinct.evaluation import selectors, services
-from precinct.evaluation.models import IndicatorValue, Score
+from precinct.evaluation.models import IndicatorValue, Methodology, Score
 from precinct.surveys import selectors as survey_selectors
 from precinct.surveys import services as survey_services
 from precinct.surveys.models import Response
@@ -58,12 +58,20 @@ def evaluated(territory):
             department=[territory.district_a, territory.district_b][i % 2],
             age_group=str(rng.choice(["18-29", "30-44", "45-59", "60+"])),
             sex=str(rng.choice(["m", "f"])),
-            answers={"trust_local": int(rng.integers(1, 6)), "knows_inspector": bool(i % 2)},
+            answers={
+                "trust_local": int(rng.integers(1, 6)),
+                "fair": int(rng.integers(1, 6)),
+                "safe_dark": int(rng.integers(1, 6)),
+                "knows_inspector": bool(i % 2),
+                "heard_service_model": bool(i % 3),
+            },
             source="demo",
             submitted_at=timezone.now(),
         )
         for i in range(300)
     )
+    # Appeals, dispatch and planning are not installed here: accept less of the weight.
+    Methodology.objects.update(min_coverage=0.4)
     services.evaluation_compute(period=p1)
     services.evaluation_compute(period=p2)
     return territory, p1, p2
@@ -122,7 +130,10 @@ def test_api__scorecard_is_public_and_holds_no_person(client, evaluated):
     assert body["period"] == "2025" and body["index"] is not None
     integrity = next(i for i in body["indicators"] if i["code"] == "integrity")
     assert set(integrity) >= {"value", "status"}  # an aggregate rate only
-    assert client.get(f"/api/v1/evaluation/scorecards/{t.district_a.pk}?period=1999").status_code == 404
+    assert (
+        client.get(f"/api/v1/evaluation/scorecards/{t.district_a.pk}?period=1999").status_code
+        == 404
+    )
 
 
 def test_pages__scorecard_national_region_and_exports(client, evaluated):
