@@ -44,5 +44,5 @@ def test_catalog__weights_not_summing_to_one_are_refused(tmp_path):
         'version = 9\n[[indicator]]\ncode = "a"\ndirection = "higher"\nweight = 0.5\n',
         encoding="utf-8",
     )
-    with pytest.raises(CatalogError, match="weights sum to 0.5000"):
+    with pytest.raises(CatalogError, match=r"weights sum to 0\.5000"):
         read_catalog(path)
