@@ -34,8 +34,16 @@ def crime_import_form1m(*, directory: Path, period_label: str = DEFAULT_PERIOD) 
     """Import every region's workbook of a folder, replacing that period's figures."""
     try:
         sheets = form1m.read_form1m_dir(directory)
-        keys = [form1m.region_key(s.region) for s in sheets]
     except (form1m.Form1MLayoutError, ValueError, OSError) as exc:
+        raise CrimeImportError(str(exc)) from None
+    return crime_store_sheets(sheets=sheets, period_label=period_label)
+
+
+def crime_store_sheets(*, sheets: list, period_label: str = DEFAULT_PERIOD) -> dict:
+    """Store read Form 1-M sheets as one period's figures (replacing it), all or nothing."""
+    try:
+        keys = [form1m.region_key(s.region) for s in sheets]
+    except ValueError as exc:
         raise CrimeImportError(str(exc)) from None
     with transaction.atomic():
         period, _ = ReportingPeriod.objects.update_or_create(
@@ -182,3 +190,18 @@ def _department_row(row, line, departments, errors):
         errors.append(f"line {line}: cleared must lie between 0 and registered")
         return None
     return (departments[code], period, category, registered, cleared)
+
+
+@transaction.atomic
+def department_counts_set(*, counts: list[tuple[Department, str, str, int, int | None]]) -> int:
+    """Store (department, period, category, registered, cleared) counts, replacing old ones."""
+    for department, period, category, registered, cleared in counts:
+        if category not in DEPARTMENT_CATEGORIES:
+            raise CrimeImportError(f"category: unknown category {category!r}")
+        DepartmentCount.objects.update_or_create(
+            department=department,
+            period=period,
+            category=category,
+            defaults={"registered": registered, "cleared": cleared},
+        )
+    return len(counts)
