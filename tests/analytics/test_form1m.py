@@ -175,9 +175,9 @@ def test_layout__bad_value_and_row_code_are_named(tmp_path):
 def test_not_a_workbook(tmp_path):
     path = tmp_path / "broken.xlsx"
     path.write_text("not a zip")
-    with pytest.raises(Form1MLayoutError, match="broken.xlsx: not a readable"):
+    with pytest.raises(Form1MLayoutError, match=r"broken\.xlsx: not a readable"):
         read_form1m_workbook(path)
-    with pytest.raises(Form1MLayoutError, match="no .xlsx workbooks"):
+    with pytest.raises(Form1MLayoutError, match=r"no \.xlsx workbooks"):
         read_form1m_dir(_empty(tmp_path))
 
 
