@@ -29,9 +29,11 @@ class MethodologyOut(Schema):
 
 
 class TrendOut(Schema):
-    change: float
+    change: float = Field(description="Against the previous period with a value.")
     since: str
     better: bool | None
+    direction: str = Field(description="Fitted over all periods: up, down, flat, insufficient.")
+    improving: int = Field(description="+1 better, −1 worse, 0 flat or unknown.")
 
 
 class PointOut(Schema):

@@ -110,16 +110,25 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
 
 
 def _trend(points: list[IndicatorValue], direction: str) -> dict | None:
-    """Change against the previous period with a value, and whether that is better."""
+    """Change against the previous period with a value, whether that is better, and the
+    least-squares trend over all periods (from three periods on; see analytics)."""
+    import numpy as np
+
+    from precinct.analytics import indicators
+
     known = [p for p in points if p.value is not None]
     if len(known) < 2:
         return None
     change = known[-1].value - known[-2].value
     better = change > 0 if direction == Indicator.Direction.HIGHER else change < 0
+    series = np.array([[p.value if p.value is not None else np.nan for p in points]])
+    fitted = indicators.trend(series, direction=direction)
     return {
         "change": change,
         "since": known[-2].period.label,
         "better": better if change else None,
+        "direction": str(fitted.direction[0]),
+        "improving": int(fitted.improving[0]),
     }
 
 
