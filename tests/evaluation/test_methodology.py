@@ -46,3 +46,14 @@ def test_catalog__weights_not_summing_to_one_are_refused(tmp_path):
     )
     with pytest.raises(CatalogError, match=r"weights sum to 0\.5000"):
         read_catalog(path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("ru", "Как оценивается работа полиции"), ("kk", "Полиция жұмысы қалай бағаланады")],
+)
+def test_page__translated_from_the_apps_catalogs(client, lang, heading):
+    page = client.get("/evaluation/methodology/", HTTP_ACCEPT_LANGUAGE=lang)
+    text = page.content.decode()
+    assert heading in text
+    assert {"ru": "Оценка", "kk": "Бағалау"}[lang] in text  # the navigation link
