@@ -90,3 +90,30 @@ def test_margins__must_sum_to_the_same_population(territory):
             source="test",
         )
     assert err.value.code == "margins_mismatch" and "90" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("analyst", 201), ("admin", 201), ("head", 403), ("inspector", 403), ("operator", 403)],
+)
+def test_api__invitations_for_analysts_and_admins(client, personas, wave, persona, status):
+    client.force_login(getattr(personas, persona))
+    response = client.post(
+        f"/api/v1/surveys/{wave.pk}/invitations", {"count": 3}, "application/json"
+    )
+    assert response.status_code == status
+    if status == 201:
+        links = response.json()["links"]
+        assert len(links) == 3 and client.get(links[0]).status_code == 200
+
+
+def test_api__invitations_need_sign_in_and_a_sane_count(client, personas, wave):
+    assert (
+        client.post(
+            f"/api/v1/surveys/{wave.pk}/invitations", {"count": 3}, "application/json"
+        ).status_code
+        == 401
+    )
+    client.force_login(personas.analyst)
+    bad = client.post(f"/api/v1/surveys/{wave.pk}/invitations", {"count": 0}, "application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "count"

@@ -28,3 +28,13 @@ class ResultsOut(Schema):
 class ErrorOut(Schema):
     code: str
     detail: str
+
+
+class InvitationsIn(Schema):
+    count: int = Field(ge=1, le=100_000)
+    department_id: int | None = None
+
+
+class InvitationsOut(Schema):
+    survey_id: int
+    links: list[str] = Field(description="One-time links; shown only in this answer.")
