@@ -68,6 +68,16 @@ class Tree:
         return out
 
 
+def _guarded(source: str, call):
+    """Another app's measures, or None (with a warning) when its interface has changed:
+    its indicators then show "no data" rather than the whole evaluation failing."""
+    try:
+        return call()
+    except Exception as exc:  # an app built elsewhere: its failure must not stop evaluation
+        log.warning("%s failed, its indicators show no data: %r", source, exc)
+        return None
+
+
 def tree() -> Tree:
     return Tree(list(Department.objects.all()))
 
@@ -134,12 +144,17 @@ def response(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
     out = {"response_within_target": {}, "response_p90": {}}
     if metrics is None:
         return {k: dict.fromkeys(t.by_id, NO_DATA) for k in out}
-    rows = metrics.response_measures(
-        department=None,
-        start=_aware(period.starts_on),
-        end=_aware(period.ends_on + dt.timedelta(days=1)),
-        group_by=("department",),
+    rows = _guarded(
+        "dispatch.metrics",
+        lambda: metrics.response_measures(
+            department=None,
+            start=_aware(period.starts_on),
+            end=_aware(period.ends_on + dt.timedelta(days=1)),
+            group_by=("department",),
+        ),
     )
+    if rows is None:
+        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in out}
     own = {r["department"]: r for r in rows}
     with_target = t.sum({k: r.get("with_target") or 0 for k, r in own.items()})
     within = t.sum({k: r.get("within_target") or 0 for k, r in own.items()})
@@ -167,7 +182,12 @@ def appeals(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
     codes = ("appeals_on_time", "appeals_rating", "appeals_reopened")
     if metrics is None:
         return {k: dict.fromkeys(t.by_id, NO_DATA) for k in codes}
-    rows = metrics.department_measures(start=period.starts_on, end=period.ends_on)
+    rows = _guarded(
+        "appeals.metrics",
+        lambda: metrics.department_measures(start=period.starts_on, end=period.ends_on),
+    )
+    if rows is None:
+        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in codes}
     own = {r["department_id"]: r for r in rows}
 
     def weighted(measure, base):
@@ -255,9 +275,11 @@ def integrity(t: Tree, period, min_n: int) -> dict[int, Raw]:
 def staffing(t: Tree, people) -> dict[int, Raw]:
     selectors = optional_module("precinct.planning.selectors")
     needed_own, actual_own = {}, {}
+    report = None
     if selectors is not None and hasattr(selectors, "staffing_report"):
-        rows, _total, _norms = selectors.staffing_report()
-        for r in rows:
+        report = _guarded("planning.selectors", selectors.staffing_report)
+    if report is not None:
+        for r in report[0]:
             needed_own[r.department_id] = r.needed
             actual_own[r.department_id] = r.actual
     else:
