@@ -94,4 +94,16 @@ def test_api__public_results_hold_no_individual_answers(client, wave, territory,
     assert response.status_code == 200
     body = response.json()
     assert body["weighted"] and {e["key"] for e in body["estimates"]} >= {"trust_local"}
+    assert body["converged"] and body["weighting_report"].startswith("all margins met")
     assert "answers" not in response.content.decode()
+
+
+def test_weights__raking_that_cannot_meet_the_margins_says_which(
+    wave, territory, margins, settings
+):
+    # Trimming at 1.01 × the mean weight makes the margins impossible to meet.
+    settings.PRECINCT_SURVEY_WEIGHT_TRIM = 1.01
+    _responses(wave, territory, 400, np.random.default_rng(6))
+    w = survey_weights(survey=wave)
+    assert "unmet margins" in w.report
+    assert "age_sex[" in w.report or "district[" in w.report

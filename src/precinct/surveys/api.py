@@ -33,6 +33,7 @@ def survey_results(request, survey_id: int):
             "period": survey.period,
             "weighted": w.weighted,
             "converged": w.converged,
+            "weighting_report": w.report,
             "design_effect": w.design_effect,
             "n_eff": w.n_eff,
             "estimates": result["rows"],

@@ -20,6 +20,7 @@ class ResultsOut(Schema):
     period: str
     weighted: bool
     converged: bool
+    weighting_report: str = Field(description="Margins the raking could not meet, if any.")
     design_effect: float
     n_eff: float
     estimates: list[EstimateOut]
