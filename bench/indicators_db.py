@@ -287,8 +287,21 @@ def main() -> None:
     build_territory(args.departments)
     build_tables(args.incidents, args.appeals, args.rebuild)
     setup_s = time.perf_counter() - started
-    sources.response = response_from_tables
-    sources.appeals = appeals_from_tables
+    parts: dict[str, list[float]] = {"response_sql_s": [], "appeals_sql_s": [], "surveys_s": []}
+
+    def timed(name, fn):
+        def run(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                parts[name].append(time.perf_counter() - t0)
+
+        return run
+
+    sources.response = timed("response_sql_s", response_from_tables)
+    sources.appeals = timed("appeals_sql_s", appeals_from_tables)
+    sources.surveys = timed("surveys_s", sources.surveys)
     period = Period.objects.get(label=PERIOD[0])
     baseline = _peak_mib()
     runs = []
@@ -307,6 +320,7 @@ def main() -> None:
         "compute_s_median": round(statistics.median(runs), 2),
         "compute_s_runs": [round(r, 2) for r in runs],
         "goal_s": 30,
+        **{k: round(statistics.median(v), 2) for k, v in parts.items()},
         "setup_s": round(setup_s, 1),
         "peak_rss_mib": round(_peak_mib(), 1),
         "baseline_rss_mib": round(baseline, 1),

@@ -44,3 +44,10 @@ def test_demo__scorecard_pages_after_the_build(demo_city, client):
     assert response.status_code == 200
     trust = next(i for i in response.json()["indicators"] if i["code"] == "trust")
     assert trust["value"] is not None and trust["lower"] < trust["value"] < trust["upper"]
+
+
+def test_demo__internal_security_account_signs_in_with_the_demo_password(demo_city, db):
+    from django.contrib.auth import authenticate
+
+    user = authenticate(username="demo-internal_security", password=demo_city.password)
+    assert user is not None and user.role == "internal_security"

@@ -42,6 +42,7 @@ def build(ctx) -> list[str]:
     lines.append(_department_counts(ctx, rng))
     lines.append(_surveys(ctx, rng))
     lines.append(_integrity(ctx, rng))
+    lines.append(_security_account(ctx))
     lines.append(_scores(ctx))
     return lines
 
@@ -245,6 +246,24 @@ def _integrity(ctx, rng) -> str:
         )
         n += 1
     return f"Integrity registry (generated): {n} offences linked to their heads"
+
+
+def _security_account(ctx) -> str:
+    """demo-internal_security, scoped to the city, with the other demo accounts' password."""
+    from precinct.accounts.models import Role, User
+    from precinct.accounts.services import staff_user_create
+    from precinct.demo.accounts import DEMO_USERNAMES
+
+    username = DEMO_USERNAMES.get(Role.INTERNAL_SECURITY, "demo-internal_security")
+    head = User.objects.filter(username=DEMO_USERNAMES[Role.HEAD]).first()
+    if head is None or User.objects.filter(username=username).exists():
+        return "Internal security account: not created"
+    user = staff_user_create(
+        username=username, password=None, role=Role.INTERNAL_SECURITY, department=ctx.city
+    )
+    user.password = head.password  # the same demo password, without knowing it here
+    user.save(update_fields=["password"])
+    return f"Internal security account: {username} (the demo password)"
 
 
 def _scores(ctx) -> str:
