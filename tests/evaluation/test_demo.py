@@ -28,7 +28,7 @@ def test_demo__offences_answer_to_heads(demo_city, db):
     assert Responsibility.objects.filter(level=1).exists()
 
 
-def test_demo__report_lines(demo_city):
+def test_demo__report_lines(demo_city, db):
     text = "\n".join(demo_city.lines)
     assert "Form 1-M (real): 8,440 rows of 20 regions" in text
     assert "Survey waves" in text

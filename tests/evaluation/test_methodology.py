@@ -57,3 +57,8 @@ def test_page__translated_from_the_apps_catalogs(client, lang, heading):
     text = page.content.decode()
     assert heading in text
     assert {"ru": "Оценка", "kk": "Бағалау"}[lang] in text  # the navigation link
+
+
+def test_catalog__restored_from_the_shipped_data_after_a_flush(client):
+    Methodology.objects.all().delete()
+    assert client.get("/api/v1/evaluation/methodology").json()["version"] == 1

@@ -152,4 +152,5 @@ def test_pages__scorecard_national_region_and_exports(client, evaluated):
 
 def test_pages__before_any_computation_say_so(client, territory):
     assert client.get(f"/evaluation/departments/{territory.district_a.pk}/").status_code == 404
-    assert "No period has been evaluated" in client.get("/evaluation/").content.decode()
+    page = client.get("/evaluation/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "No period has been evaluated" in page.content.decode()

@@ -76,3 +76,12 @@ def test_clean_answer__refuses_out_of_scale_and_unknown(kind, raw, message):
 def test_clean_answer__required_question_left_empty():
     q = Question(key="x", kind="likert5", required=True)
     assert clean_answer(q, "") == (None, "an answer is required")
+
+
+def test_standard_questionnaire__restored_from_the_shipped_data_after_a_flush():
+    from precinct.surveys.models import Questionnaire
+
+    Questionnaire.objects.all().delete()
+    restored = services.questionnaire_standard_ensure()
+    assert restored.code == "police-trust" and restored.questions.count() == 11
+    assert services.questionnaire_standard_ensure() == restored

@@ -20,7 +20,6 @@ from django.utils import timezone
 from precinct.crime import services as crime
 from precinct.evaluation import services
 from precinct.integrity import services as integrity
-from precinct.surveys import selectors as survey_selectors
 from precinct.surveys import services as surveys
 from precinct.surveys.models import Response
 from precinct.territory.models import Officer, Precinct
@@ -141,7 +140,7 @@ def _margins(ctx) -> int:
 
 def _surveys(ctx, rng) -> str:
     _margins(ctx)
-    questionnaire = survey_selectors.questionnaire_standard()
+    questionnaire = surveys.questionnaire_standard_ensure()
     people = _residents(ctx)
     deps = [d for d in ctx.departments if people.get(d.pk)]
     # Fieldwork reaches districts unevenly: weights have something to correct.

@@ -83,6 +83,16 @@ def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
     return questionnaire
 
 
+def questionnaire_standard_ensure() -> Questionnaire:
+    """The standard questionnaire, loaded from the shipped data if the database lacks it
+    (a database flushed after its migrations ran)."""
+    import json
+
+    data = json.loads(STANDARD_QUESTIONNAIRE.read_text(encoding="utf-8"))
+    found = Questionnaire.objects.filter(code=data["code"], version=data["version"]).first()
+    return found or questionnaire_load(data=data)
+
+
 @transaction.atomic
 def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
     """A draft copy of a version, to edit; published versions stay as they were answered."""
