@@ -248,3 +248,10 @@ def test_rake__infeasible_trim_bounds_are_reported_not_hidden():
     assert ratio.min() >= 0.7 - 1e-12 and ratio.max() <= 1.5 + 1e-12
     assert not result.converged
     assert result.unmet(1e-3)
+
+
+def test_rake__without_base_weights_and_with_an_upper_bound_only():
+    codes, _base, targets = _sample(seed=8)
+    result = rake(codes, targets, trim=(None, 2.0))
+    assert result.weights.max() <= 2.0 * targets[0].sum() / len(codes[0]) * (1 + 1e-12)
+    assert result.converged and result.max_margin_error <= 1e-8

@@ -191,7 +191,7 @@ def composite_uncertainty(
     n_draws: int = 1000,
     seed: int = 0,
     confidence: float = 0.95,
-    chunk: int = 250,
+    chunk: int | None = None,
 ) -> CompositeInterval:
     """Interval of the composite index from the sampling error of its indicators.
 
@@ -212,7 +212,8 @@ def composite_uncertainty(
         Normalisation per indicator (one method for all, or a list) and its keyword
         arguments (``bounds``, ``target``, ``floor``), as for :func:`normalise`.
     chunk
-        Draws computed at once (bounds memory at about chunk × units × indicators).
+        Draws computed at once (default: about 4 million values per survey indicator
+        at a time, which bounds memory).
 
     Examples
     --------
@@ -227,39 +228,49 @@ def composite_uncertainty(
     """
     x = np.asarray(values, dtype=np.float64)
     se = np.nan_to_num(np.asarray(standard_errors, dtype=np.float64), nan=0.0)
+    w = np.asarray(weights, dtype=np.float64)
     n_units, n_ind = x.shape
-    if se.shape != x.shape or len(directions) != n_ind:
-        raise ValueError("values, standard_errors and directions must match")
+    if se.shape != x.shape or len(directions) != n_ind or len(w) != n_ind:
+        raise ValueError("values, standard_errors, weights and directions must match")
     methods = [methods] * n_ind if isinstance(methods, str) else list(methods)
     options = options or [{}] * n_ind
 
-    def scores_of(raw: np.ndarray) -> np.ndarray:
-        # raw: (n_units, n_ind, draws) → normalised per indicator over the units axis.
-        out = np.empty_like(raw)
-        for j in range(n_ind):
-            out[:, j] = normalise(raw[:, j], directions[j], methods[j], axis=0, **options[j])
-        return out
+    def score(j: int, raw: np.ndarray) -> np.ndarray:
+        return normalise(raw, directions[j], methods[j], axis=0, **options[j])
 
-    point, coverage = composite(scores_of(x[:, :, None])[:, :, 0], weights, min_coverage)
+    scores = np.column_stack([score(j, x[:, j]) for j in range(n_ind)])
+    point, coverage = composite(scores, w, min_coverage)
+    # Only indicators with a standard error vary between draws, and a missing value stays
+    # missing, so the covered weight and the exact indicators' part are computed once.
+    known = ~np.isnan(scores)
+    covered = known @ w
+    noisy = np.flatnonzero((se > 0).any(axis=0))
+    exact = np.setdiff1d(np.arange(n_ind), noisy)
+    exact_part = np.where(known[:, exact], scores[:, exact], 0.0) @ w[exact]
+    chunk = chunk or max(1, 4_000_000 // max(1, n_units * len(noisy)))
     rng = np.random.default_rng(seed)
-    draws = []
+    sample = np.empty((n_units, n_draws))
     for start in range(0, n_draws, chunk):
         k = min(chunk, n_draws - start)
-        raw = x[:, :, None] + se[:, :, None] * rng.standard_normal((n_units, n_ind, k))
-        idx, _ = composite(np.moveaxis(scores_of(raw), 1, 2), weights, min_coverage)
-        draws.append(idx)  # (n_units, k)
-    sample = np.concatenate(draws, axis=1)
+        part = np.repeat(exact_part[:, None], k, axis=1)
+        for j in noisy:
+            raw = x[:, j, None] + se[:, j, None] * rng.standard_normal((n_units, k))
+            part += np.nan_to_num(score(j, raw), nan=0.0) * w[j]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sample[:, start : start + k] = part / covered[:, None]
+    ok = ~np.isnan(point)
+    lower = np.full(n_units, np.nan)
+    upper = np.full(n_units, np.nan)
+    sd = np.full(n_units, np.nan)
     alpha = (1 - confidence) / 2
-    with warnings.catch_warnings():  # units without an index give all-NaN rows
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lower, upper = np.nanquantile(sample, [alpha, 1 - alpha], axis=1)
-        sd = np.nanstd(sample, axis=1)
-    gone = np.isnan(point)
+    if ok.any():
+        lower[ok], upper[ok] = np.quantile(sample[ok], [alpha, 1 - alpha], axis=1)
+        sd[ok] = sample[ok].std(axis=1)
     return CompositeInterval(
         index=point,
-        lower=np.where(gone, np.nan, lower),
-        upper=np.where(gone, np.nan, upper),
-        sd=np.where(gone, np.nan, sd),
+        lower=lower,
+        upper=upper,
+        sd=sd,
         coverage_share=coverage,
         n_draws=n_draws,
         confidence=confidence,

@@ -187,11 +187,14 @@ def rake(
     base = _check_base_weights(base_weights, n)
     cell, cell_codes = _cells(codes, [len(t) for t in targets])
     n_cells = len(cell_codes[0])
-    seed = np.bincount(cell, weights=base, minlength=n_cells)
+    seed = np.bincount(cell, weights=base, minlength=n_cells).astype(np.float64, copy=False)
     _check_no_empty_category(cell, cell_codes, seed, targets, names)
 
     fitted, iterations = _ipf(seed, cell_codes, targets, max_iter, tol)
-    weights = base * _ratio(fitted, seed)[cell]
+    # One gather and one in-place product: each new array of n floats costs page faults.
+    weights = np.take(_ratio(fitted, seed), cell)
+    if base_weights is not None:
+        weights *= base
 
     rounds = 0
     if trim is not None:
@@ -268,13 +271,14 @@ def _check_margins(sample_codes, targets, names, total_tol):
 
 
 def _check_base_weights(base_weights, n):
-    """Base weights as float64, default ones; finite, non-negative, positive sum."""
+    """Base weights as float64 (None stays None: all ones); finite, non-negative."""
     if base_weights is None:
-        return np.ones(n)
+        return None
     base = np.asarray(base_weights, dtype=np.float64)
     if base.shape != (n,):
         raise MarginError(f"base_weights have shape {base.shape}, expected ({n},)")
-    if not np.all(np.isfinite(base)) or np.any(base < 0) or base.sum() <= 0:
+    total = base.sum()  # NaN or inf anywhere makes the sum NaN or inf
+    if not np.isfinite(total) or total <= 0 or base.min() < 0:
         raise MarginError("base_weights must be finite, non-negative, with a positive sum")
     return base
 
@@ -354,7 +358,7 @@ def _trim(weights, cell, cell_codes, targets, trim, max_iter, tol, max_rounds):
     raking with capping). Ends on a clip: the bounds always hold exactly.
     """
     lower, upper = trim
-    mean = sum(float(t.sum()) for t in targets[:1]) / len(weights)
+    mean = float(targets[0].sum()) / len(weights)  # population / respondents
     lo = 0.0 if lower is None else lower * mean
     hi = np.inf if upper is None else upper * mean
     if lo > mean or hi < mean:
