@@ -8,19 +8,18 @@ def trend_figure(series: list[dict], *, title: str, key: str = "value") -> str:
     periods = [p["period"] for p in series]
     values = [p[key] for p in series]
     fig = go.Figure()
+    error = None
     if any(p.get("lower") is not None and p.get("lower") != p.get(key) for p in series):
-        fig.add_trace(
-            go.Scatter(
-                x=periods + periods[::-1],
-                y=[p["upper"] for p in series] + [p["lower"] for p in series][::-1],
-                fill="toself",
-                line={"width": 0},
-                fillcolor="rgba(31,119,180,0.2)",
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
-    fig.add_trace(go.Scatter(x=periods, y=values, mode="lines+markers", showlegend=False))
+        # Intervals as error bars: periods without a value leave no stray marks.
+        error = {
+            "type": "data",
+            "symmetric": False,
+            "array": [_gap(p.get("upper"), p.get(key)) for p in series],
+            "arrayminus": [_gap(p.get(key), p.get("lower")) for p in series],
+        }
+    fig.add_trace(
+        go.Scatter(x=periods, y=values, mode="lines+markers", error_y=error, showlegend=False)
+    )
     fig.update_layout(
         title={"text": title, "font": {"size": 13}},
         height=220,
@@ -28,3 +27,7 @@ def trend_figure(series: list[dict], *, title: str, key: str = "value") -> str:
         xaxis={"type": "category"},
     )
     return fig.to_json()
+
+
+def _gap(a, b):
+    return None if a is None or b is None else a - b

@@ -55,6 +55,8 @@ def score(
     coverage = np.zeros(n)
     for g in np.unique(groups):
         rows = groups == g
+        if rows.sum() < 2:  # alone of its kind: nothing to be compared with
+            continue
         for j in range(k):
             scores[rows, j] = 100 * indicators.normalise(values[rows, j], directions[j], method)
         ci = indicators.composite_uncertainty(
