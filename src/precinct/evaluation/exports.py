@@ -7,6 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from precinct.evaluation import display
+
 CSV_COLUMNS = [
     "department_id", "department", "period", "code", "indicator", "unit", "direction",
     "value", "lower", "upper", "status", "score", "trend_change", "peer_rank", "peer_size",
@@ -98,24 +100,22 @@ def scorecard_pdf(card: dict) -> bytes:
         line += f" · {card['peer_rank']}/{card['peer_size']} ({card['peer_group']})"
     pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (80, 30, 35, 25, 20)
-    pdf.set_font_size(8)
+    widths = (74, 30, 36, 36, 14)
+    pdf.set_font_size(7)
     for text, w in zip(
         (_("Indicator"), _("Value"), _("Interval"), _("Trend"), _("Peers")), widths, strict=True
     ):
-        pdf.cell(w, 6, text, border=1)
+        pdf.cell(w, 6, _fit(pdf, text, w - 2), border=1)
     pdf.ln()
     for r in card["indicators"]:
-        value = _value(r["value"], r["unit"]) if r["value"] is not None else _status(r["status"])
-        interval = (
-            f"{_value(r['lower'], r['unit'])}–{_value(r['upper'], r['unit'])}"
-            if r["lower"] is not None and r["lower"] != r["value"]
-            else ""
-        )
-        trend = f"{r['trend']['change']:+.3g}" if r["trend"] else ""
+        shown = display.indicator(r)
+        value = shown["value"] or _status(r["status"])
+        trend = shown["trend"].split(" (")[0]
         peers = f"{r['peer_rank']}/{r['peer_size']}" if r["peer_rank"] else ""
-        for text, w in zip((r["name"][:60], value, interval, trend, peers), widths, strict=True):
-            pdf.cell(w, 6, text, border=1)
+        for text, w in zip(
+            (r["name"], value, shown["interval"], trend, peers), widths, strict=True
+        ):
+            pdf.cell(w, 6, _fit(pdf, text, w - 2), border=1)
         pdf.ln()
     pdf.ln(3)
     pdf.multi_cell(
@@ -136,8 +136,14 @@ def _latin(pdf) -> None:
     pdf.multi_cell = lambda w, h, text="", **kw: multi_cell(w, h, safe(text), **kw)
 
 
-def _value(x: float, unit: str) -> str:
-    return f"{x * 100:.1f} %" if unit == "share" else f"{x:.3g}"
+def _fit(pdf, text: str, width: float) -> str:
+    """The text cut (with "…") to fit a cell."""
+    text = str(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def _status(status: str) -> str:

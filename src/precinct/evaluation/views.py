@@ -2,10 +2,9 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from precinct.evaluation import charts, exports, selectors, sources
+from precinct.evaluation import charts, display, exports, selectors, sources
 from precinct.evaluation.models import Period
 from precinct.territory.models import Department, Region
 
@@ -69,7 +68,7 @@ def scorecard(request, department_id: int):
     ]
     index_figure = charts.trend_figure(card["index_series"], title="Composite index", key="index")
     for row in card["indicators"]:
-        row["display"] = _display(row)
+        row["display"] = display.indicator(row)
     return render(
         request,
         "evaluation/scorecard.html",
@@ -109,32 +108,3 @@ def scorecard_pdf(request, department_id: int):
     name = f"scorecard-{department_id}-{card['period'].label}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
-
-
-def _number(x: float, unit: str) -> str:
-    if unit == "share":
-        return f"{x * 100:.1f} %"
-    return f"{x:,.2f}".replace(",", "\u202f")
-
-
-def _display(row: dict) -> dict:
-    """Value, interval and trend of one indicator as the scorecard shows them."""
-    unit = row["unit"]
-    shown = {"value": "", "interval": "", "trend": "", "trend_class": ""}
-    if row["value"] is not None:
-        suffix = "" if unit == "share" else f" {unit}"
-        shown["value"] = _number(row["value"], unit) + suffix
-    if row["lower"] is not None and row["upper"] is not None and row["lower"] != row["value"]:
-        shown["interval"] = f"{_number(row['lower'], unit)} – {_number(row['upper'], unit)}"
-    trend = row["trend"]
-    if trend:
-        change = trend["change"] * (100 if unit == "share" else 1)
-        arrow = "▲" if change > 0 else "▼" if change < 0 else "="
-        points = _(" p.p.") if unit == "share" else ""
-        verdict = {True: _("better"), False: _("worse"), None: ""}[trend["better"]]
-        shown["trend"] = f"{arrow} {change:+.2f}{points} " + _("since %(p)s") % {
-            "p": trend["since"]
-        }
-        shown["trend"] += f" ({verdict})" if verdict else ""
-        shown["trend_class"] = {True: "better", False: "worse", None: ""}[trend["better"]]
-    return shown
