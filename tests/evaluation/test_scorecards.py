@@ -154,3 +154,13 @@ def test_pages__before_any_computation_say_so(client, territory):
     assert client.get(f"/evaluation/departments/{territory.district_a.pk}/").status_code == 404
     page = client.get("/evaluation/", HTTP_ACCEPT_LANGUAGE="en")
     assert "No period has been evaluated" in page.content.decode()
+
+
+def test_pages__query_counts_are_bounded(
+    client, evaluated, django_assert_max_num_queries
+):
+    t, _p1, _p2 = evaluated
+    with django_assert_max_num_queries(20):
+        client.get(f"/evaluation/departments/{t.city.pk}/")
+    with django_assert_max_num_queries(12):
+        client.get("/evaluation/")

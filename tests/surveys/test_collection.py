@@ -117,3 +117,17 @@ def test_api__invitations_need_sign_in_and_a_sane_count(client, personas, wave):
     client.force_login(personas.analyst)
     bad = client.post(f"/api/v1/surveys/{wave.pk}/invitations", {"count": 0}, "application/json")
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "count"
+
+
+@pytest.mark.parametrize(
+    ("lang", "question", "option"),
+    [
+        ("ru", "Насколько вы доверяете местной полиции?", "мошенничество"),
+        ("kk", "Жергілікті полицияға қаншалықты сенесіз?", "алаяқтық"),
+        ("en", "How much do you trust the local police?", "fraud"),
+    ],
+)
+def test_page__questions_and_options_in_the_readers_language(client, wave, lang, question, option):
+    [token] = services.invitations_issue(survey=wave, count=1)
+    text = client.get(f"/surveys/i/{token}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
+    assert question in text and option in text
