@@ -130,6 +130,7 @@ def test_api__scorecard_is_public_and_holds_no_person(client, evaluated):
     assert body["period"] == "2025" and body["index"] is not None
     integrity = next(i for i in body["indicators"] if i["code"] == "integrity")
     assert set(integrity) >= {"value", "status"}  # an aggregate rate only
+    assert body["integrity_counts"] == {"disciplinary": 0, "corruption": 0, "criminal": 0}
     assert (
         client.get(f"/api/v1/evaluation/scorecards/{t.district_a.pk}?period=1999").status_code
         == 404
@@ -156,11 +157,26 @@ def test_pages__before_any_computation_say_so(client, territory):
     assert "No period has been evaluated" in page.content.decode()
 
 
-def test_pages__query_counts_are_bounded(
-    client, evaluated, django_assert_max_num_queries
-):
+def test_pages__query_counts_are_bounded(client, evaluated, django_assert_max_num_queries):
     t, _p1, _p2 = evaluated
     with django_assert_max_num_queries(20):
         client.get(f"/evaluation/departments/{t.city.pk}/")
     with django_assert_max_num_queries(12):
         client.get("/evaluation/")
+
+
+def test_api__integrity_only_as_counts(client, evaluated):
+    from precinct.integrity import services as integrity
+    from precinct.territory.models import Officer
+    from tests import factories
+
+    t, _p1, p2 = evaluated
+    officer = factories.officer(t.district_a, Officer.Role.PATROL, "Скрытый")
+    integrity.offence_record(
+        actor=None, officer=officer, occurred_on=dt.date(2025, 5, 1), kind="corruption",
+        article="УК РК ст. 366", outcome="dismissal",
+    )  # fmt: skip
+    services.evaluation_compute(period=p2)
+    response = client.get(f"/api/v1/evaluation/scorecards/{t.city.pk}?period=2025")
+    assert response.json()["integrity_counts"]["corruption"] == 1
+    assert "Скрытый" not in response.content.decode() and "366" not in response.content.decode()

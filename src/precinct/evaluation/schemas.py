@@ -60,6 +60,12 @@ class ScoreIndicatorOut(Schema):
     series: list[PointOut]
 
 
+class IntegrityCountsOut(Schema):
+    disciplinary: int
+    corruption: int
+    criminal: int
+
+
 class ScorecardOut(Schema):
     department_id: int
     department: str
@@ -73,6 +79,9 @@ class ScorecardOut(Schema):
     peer_group: str
     peer_rank: int | None
     peer_size: int | None
+    integrity_counts: IntegrityCountsOut = Field(
+        description="Confirmed offences of officers in the period, by kind (aggregate only)."
+    )
     indicators: list[ScoreIndicatorOut]
 
 

@@ -97,6 +97,7 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
         "department": department,
         "period": period,
         "methodology_version": m.version,
+        "integrity_counts": integrity_counts(department=department, period=period),
         "index": score.index if score else None,
         "index_lower": score.lower if score else None,
         "index_upper": score.upper if score else None,
@@ -178,3 +179,22 @@ def national_rollup(*, period: Period | None = None) -> list[dict]:
         .select_related("department", "department__region")
         .order_by("department__region__name", "department__path")
     ]
+
+
+def integrity_counts(*, department: Department, period: Period) -> dict[str, int]:
+    """Confirmed offences of officers in the department's subtree in the period, by kind:
+    the only form in which the integrity registry is public."""
+    from precinct.integrity.models import Offence
+    from precinct.integrity.selectors import offence_counts
+
+    ids = list(
+        Department.objects.filter(path__startswith=department.path).values_list("pk", flat=True)
+    )
+    per_department = offence_counts(
+        department_ids=ids, starts_on=period.starts_on, ends_on=period.ends_on
+    )
+    totals = dict.fromkeys(Offence.Kind.values, 0)
+    for kinds in per_department.values():
+        for kind, n in kinds.items():
+            totals[kind] += n
+    return totals
