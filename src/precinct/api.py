@@ -4,7 +4,10 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
+from precinct.evaluation.api import router as evaluation_router
+from precinct.integrity.api import router as integrity_router
 from precinct.planning.api import router as planning_router
+from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -34,3 +37,6 @@ def bad_input(request, exc: ValidationError):
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
 api.add_router("/", planning_router)
+api.add_router("/", surveys_router)
+api.add_router("/", integrity_router)
+api.add_router("/", evaluation_router)

@@ -15,5 +15,8 @@ urlpatterns = [
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
     path("planning/", include("precinct.planning.urls")),
+    path("surveys/", include("precinct.surveys.urls")),
+    path("integrity/", include("precinct.integrity.urls")),
+    path("evaluation/", include("precinct.evaluation.urls")),
     path("admin/", admin.site.urls),
 ]
