@@ -250,3 +250,15 @@ def test_greedy_helper_bound_is_never_below_the_optimum():
         red = siting._reduce(cover, weights.astype(float), np.zeros(40, bool))
         _, value, bound = siting._greedy(red.cover, red.weights, 3)
         assert value <= brute_force(cover, weights, 3) <= bound + 1e-9
+
+
+def test_lagrangian_bound_is_never_below_the_lp_bound_or_the_optimum():
+    for seed in range(4):
+        cover, weights = lattice(seed, n_demand=80, n_cand=10, radius=0.25)
+        red = siting._reduce(cover, weights.astype(float), np.zeros(80, bool))
+        start, value, _ = siting._greedy(red.cover, red.weights, 3)
+        best, best_value, bound = siting._lagrangian(red, 3, start, value, 0.0, 5.0, None, None)
+        optimum = brute_force(cover, weights, 3)
+        assert value <= best_value <= optimum <= bound + 1e-6
+        assert bound >= siting._lp_bound(red, 3, 10.0) - 1e-6  # weak duality
+        assert red.weights[siting._covered_by(red.cover, best)].sum() == best_value
