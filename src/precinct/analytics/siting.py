@@ -38,7 +38,7 @@ from __future__ import annotations
 import heapq
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -730,7 +730,7 @@ def maximal_covering(
     picked = _pad(red.columns[chosen], k, n_cand)
     result = _result(cover, weights, fixed, picked, objective, bound, method, status, started)
     if result.status == "optimal" and result.gap > 0:  # stopped at a tolerated mip_gap
-        result = _replace(result, status="gap reached")
+        result = replace(result, status="gap reached")
     return result
 
 
@@ -839,13 +839,7 @@ def set_covering(
     n = result.chosen.size
     lower = float(min(max(lower, 1.0 if n else 0.0), n))
     gap = (n - lower) / n if n else 0.0
-    return _replace(result, bound=lower, gap=gap)
-
-
-def _replace(result: SitingResult, **changes) -> SitingResult:
-    from dataclasses import replace
-
-    return replace(result, **changes)
+    return replace(result, bound=lower, gap=gap)
 
 
 def _greedy_until(cover: sp.csr_matrix, weights: np.ndarray, need: float) -> np.ndarray:
