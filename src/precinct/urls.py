@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from precinct.api import api
+from precinct.appeals.urls import open311_urlpatterns
 from precinct.core import views as core_views
 
 urlpatterns = [
@@ -14,5 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
+    path("appeals/", include("precinct.appeals.urls")),
+    path("open311/v2/", include((open311_urlpatterns, "open311"))),
     path("admin/", admin.site.urls),
 ]
