@@ -216,3 +216,5 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "appeals@precinct.local")
 # SMS gateway: "console", "file" (one line per message in PRECINCT_SMS_FILE) or a dotted path.
 PRECINCT_SMS_BACKEND = env_str("PRECINCT_SMS_BACKEND", "console")
 PRECINCT_SMS_FILE = env_str("PRECINCT_SMS_FILE", str(VAR_DIR / "sms.log"))
+# Uploads (appeal attachments) are private: stored here, never served as static files.
+MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()

@@ -51,7 +51,11 @@ def appeal_payload(**extra) -> dict:
         "text": "Во дворе по ночам шумят, просим принять меры.",
         "category": "noise",
         **POINT_A,
-        "contact": {"name": "Айгуль Сапарова", "phone": "+7 701 234 56 78", "email": "a@example.kz"},
+        "contact": {
+            "name": "Айгуль Сапарова",
+            "phone": "+7 701 234 56 78",
+            "email": "a@example.kz",
+        },
     }
     return {**base, **extra}
 
@@ -80,9 +84,23 @@ def free_port() -> int:
 def start_gunicorn(port: int, **env) -> subprocess.Popen:
     """The production server as a real process, waiting until it answers."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "precinct.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", "1", "--threads", "2", "--access-logfile", "-"],
-        env=child_env(**env), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "precinct.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "--threads",
+            "2",
+            "--access-logfile",
+            "-",
+        ],
+        env=child_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -95,3 +113,9 @@ def start_gunicorn(port: int, **env) -> subprocess.Popen:
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Attachments written by tests go to a temporary directory."""
+    settings.MEDIA_ROOT = tmp_path / "media"
