@@ -4,7 +4,9 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +85,7 @@ def free_port() -> int:
 
 def start_gunicorn(port: int, **env) -> subprocess.Popen:
     """The production server as a real process, waiting until it answers."""
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -99,19 +102,22 @@ def start_gunicorn(port: int, **env) -> subprocess.Popen:
             "-",
         ],
         env=child_env(**env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        start_new_session=True,  # its own process group: a test kills master and workers
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                proc.log = log
                 return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode(errors="replace")) from None
+                log.seek(0)
+                raise RuntimeError(log.read().decode(errors="replace")) from None
             time.sleep(0.1)
-    proc.kill()
+    os.killpg(proc.pid, 9)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -119,3 +125,21 @@ def start_gunicorn(port: int, **env) -> subprocess.Popen:
 def _media_in_tmp(settings, tmp_path):
     """Attachments written by tests go to a temporary directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _categories(request):
+    """The default categories (a data migration); transactional tests flush them, so re-add."""
+    if "django_db_setup" not in request.fixturenames and not any(
+        m.name == "django_db" for m in request.node.iter_markers()
+    ):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from precinct.appeals.models import Category
+
+    if not Category.objects.exists():
+        import_module("precinct.appeals.migrations.0002_default_categories").add(apps, None)
