@@ -110,7 +110,7 @@ def appeal_new(request):
             return render(request, "appeals/new.html", ctx, status=400)
         except services.RateLimited:
             ctx = _form_context(
-                errors={"__all__": _("Too many submissions; try again later.")},
+                errors={"form": _("Too many submissions; try again later.")},
                 values=request.POST,
                 form_token=services.secrets.token_hex(16),
             )
