@@ -15,7 +15,7 @@ def post(client, payload, **headers):
 
 
 def test_submit__registers_and_returns_the_receipt(client, world):
-    response = post(client, appeal_payload())
+    response = post(client, appeal_payload(), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 201, response.content
     body = response.json()
     assert set(body) >= {"registration_number", "registered_at", "due_date", "tracking_code"}
@@ -118,3 +118,10 @@ def test_submit__no_personal_data_in_logs(client, world, caplog, field):
         post(client, appeal_payload())
     appeal = Appeal.objects.get()
     assert getattr(appeal, field) not in caplog.text
+
+
+def test_receipt_in_russian_and_kazakh(client, world):
+    ru = post(client, appeal_payload(), HTTP_ACCEPT_LANGUAGE="ru").json()
+    assert ru["registered_by"] == "онлайн"
+    page = client.get(f"/appeals/receipt/{ru['tracking_code']}/", HTTP_ACCEPT_LANGUAGE="kk")
+    assert "Өтінішіңіз тіркелді" in page.content.decode()

@@ -1,6 +1,5 @@
 """Appeals API: public submission and tracking, rating from the tracking link."""
 
-from django.db import transaction
 from ninja import Header, Router, Status
 
 from precinct.appeals import selectors, services
@@ -55,23 +54,23 @@ def appeal_submit(request, payload: AppealIn, idempotency_key: str | None = Head
             },
         )
     try:
-        with transaction.atomic():
-            appeal, created = services.appeal_register(
-                type=payload.type,
-                text=payload.text,
-                channel=Channel.API,
-                category_code=payload.category,
-                lat=payload.lat,
-                lon=payload.lon,
-                department_id=payload.department_id,
-                address=payload.address,
-                contact_name=payload.contact.name,
-                contact_phone=payload.contact.phone,
-                contact_email=payload.contact.email,
-                language=payload.language,
-                idempotency_key=idempotency_key,
-                client=client_address(request),
-            )
+        # The service commits before it returns: the receipt is never ahead of the data.
+        appeal, created = services.appeal_register(
+            type=payload.type,
+            text=payload.text,
+            channel=Channel.API,
+            category_code=payload.category,
+            lat=payload.lat,
+            lon=payload.lon,
+            department_id=payload.department_id,
+            address=payload.address,
+            contact_name=payload.contact.name,
+            contact_phone=payload.contact.phone,
+            contact_email=payload.contact.email,
+            language=payload.language,
+            idempotency_key=idempotency_key,
+            client=client_address(request),
+        )
     except AppealInputError as exc:
         return Status(400, input_error(exc))
     except services.RateLimited:

@@ -134,7 +134,7 @@ class Appeal(models.Model):
         indexes = [
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["assigned_to", "status", "due_date"]),
-            models.Index(fields=["client_hash", "content_hash", "registered_at"]),
+            models.Index(fields=["client_hash", "registered_at"]),
         ]
         constraints = [
             models.CheckConstraint(

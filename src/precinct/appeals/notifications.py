@@ -1,8 +1,9 @@
 """What residents are told, and when: messages written to the durable outbox.
 
-Services call ``notify_resident`` inside their transaction; the sending task is enqueued
-only after the commit, so a message is never sent about an appeal that was rolled back,
-and a message whose enqueue was lost is picked up by ``notifications_requeue``.
+Services call ``notify_resident`` inside their transaction. With the database queue the
+sending task is enqueued in the same transaction; with Redis only after the commit, so a
+message is never sent about an appeal that was rolled back. A message whose enqueue was
+lost (a crash between commit and enqueue) is picked up by ``precinct appeals requeue``.
 """
 
 from django.conf import settings
@@ -88,5 +89,11 @@ def _queue(rows: list[Notification]) -> list[Notification]:
         for pk in ids:
             send_notification.enqueue(pk)
 
-    transaction.on_commit(enqueue)
+    if settings.PRECINCT_QUEUE == "database":
+        # The task rows commit with the appeal and its outbox rows: one commit, and no
+        # window in which a crash leaves a message without its task.
+        enqueue()
+    else:
+        # Redis is outside the transaction: enqueue only once the rows are visible.
+        transaction.on_commit(enqueue)
     return created

@@ -76,13 +76,19 @@ def appeal_queue(
     if search:
         qs = qs.filter(Q(registration_number__icontains=search.strip()))
     total = qs.count()
-    qs = qs.annotate(
-        overdue=Case(
-            When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(0)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    ).order_by("overdue", "due_date", "id")
+    overdue = Case(
+        When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    qs = qs.annotate(overdue=overdue)
+    if status == "open" or not status or overdue_only:
+        # Only open appeals: the overdue ones are exactly those due before today, so the
+        # due date alone orders them first, and the (department, status, due_date) index
+        # serves the page without sorting the whole queue.
+        qs = qs.order_by("due_date", "id")
+    else:
+        qs = qs.order_by("overdue", "due_date", "id")
     page = max(page, 1)
     rows = list(
         qs.select_related("department", "category", "assigned_to").only(

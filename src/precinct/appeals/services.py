@@ -263,7 +263,12 @@ def _route(*, lat, lon, department_id, officer):
                 errors["lat"] = _("This place lies outside the territory we serve.")
                 return None, None, errors
         else:
-            precinct = Precinct.objects.select_related("department").get(pk=precinct_id)
+            # The boundaries are large GeoJSON texts: leave them in the database.
+            precinct = (
+                Precinct.objects.select_related("department")
+                .defer("boundary", "department__boundary")
+                .get(pk=precinct_id)
+            )
             return precinct.department, precinct, errors
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
