@@ -20,7 +20,7 @@ def is_staff_member(user) -> bool:
 
 
 def has_national_scope(user) -> bool:
-    """Sees the whole country: administrators, and analysts without a department."""
+    """Sees the whole country: administrators and analysts not tied to a department."""
     return is_staff_member(user) and user.department_id is None and user.role in NATIONAL_ROLES
 
 
