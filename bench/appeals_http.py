@@ -73,6 +73,7 @@ def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
             str(workers),
             "--log-level",
             "warning",
+            "--no-control-socket",
         ],
         env=env,
     )

@@ -98,8 +98,7 @@ def start_gunicorn(port: int, **env) -> subprocess.Popen:
             "1",
             "--threads",
             "2",
-            "--access-logfile",
-            "-",
+            "--no-control-socket",  # gunicorn's default socket is shared by every checkout
         ],
         env=child_env(**env),
         stdout=subprocess.DEVNULL,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -157,16 +158,17 @@ def appeal_register(
 
     client_hash = client_fingerprint(client) if client else ""
     if registered_by is None and client_hash:
+        # One indexed query answers both: the same text moments ago, and the hour's count.
         window = now - dt.timedelta(seconds=conf["DOUBLE_SUBMIT_SECONDS"])
-        twin = Appeal.objects.filter(
-            client_hash=client_hash, content_hash=content_hash, registered_at__gte=window
-        ).first()
-        if twin is not None:
-            return twin, False
-        recent = Appeal.objects.filter(
-            client_hash=client_hash, registered_at__gte=now - dt.timedelta(hours=1)
-        ).count()
-        if recent >= conf["SUBMISSIONS_PER_HOUR"]:
+        seen = Appeal.objects.filter(
+            client_hash=client_hash, registered_at__gte=min(window, now - dt.timedelta(hours=1))
+        ).aggregate(
+            recent=Count("id", filter=Q(registered_at__gte=now - dt.timedelta(hours=1))),
+            twin=Max("id", filter=Q(content_hash=content_hash, registered_at__gte=window)),
+        )
+        if seen["twin"] is not None:
+            return Appeal.objects.get(pk=seen["twin"]), False
+        if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
             raise RateLimited
 
     registered_on = _local_date(now)
