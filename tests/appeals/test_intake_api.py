@@ -125,3 +125,20 @@ def test_receipt_in_russian_and_kazakh(client, world):
     assert ru["registered_by"] == "онлайн"
     page = client.get(f"/appeals/receipt/{ru['tracking_code']}/", HTTP_ACCEPT_LANGUAGE="kk")
     assert "Өтінішіңіз тіркелді" in page.content.decode()
+
+
+def test_rating_through_the_api(client, world):
+    from precinct.appeals.services import appeal_answer
+
+    code = post(client, appeal_payload()).json()["tracking_code"]
+    url = f"{URL}/track/{code}/rating"
+    early = client.post(url, json.dumps({"rating": 5}), content_type="application/json")
+    assert early.status_code == 400 and early.json()["errors"][0]["field"] == "rating"
+    appeal_answer(actor=world.p.head, appeal=Appeal.objects.get(), answer="Сделано")
+    bad = client.post(url, json.dumps({"rating": "five"}), content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "rating"
+    ok = client.post(
+        url, json.dumps({"rating": 5, "comment": "Спасибо"}), content_type="application/json"
+    )
+    assert ok.status_code == 200 and ok.json()["rating"] == 5
+    assert ok.json()["answer"] == "Сделано"

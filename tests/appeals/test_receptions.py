@@ -83,3 +83,26 @@ def test_outsider_cannot_record_an_outcome(world, slot):
     booking = services.booking_create(slot_id=slot.pk, name="Г", phone="+77015554433", topic="x")
     with pytest.raises(PermissionDenied):
         services.booking_record_outcome(actor=world.p.outsider, booking=booking, attended=True)
+
+
+def test_head_publishes_weekly_hours_from_the_page(client, world):
+    from precinct.appeals.models import ReceptionSlot
+
+    assert client.login(username="head", password=PASSWORD)
+    first = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT15:00")
+    response = client.post(
+        reverse("appeals:staff-receptions"),
+        {
+            "publish": "1",
+            "first_start": first,
+            "weeks": "4",
+            "place": "ул. Абая 1",
+            "capacity": "5",
+            "language": "kk",
+        },
+    )
+    assert response.status_code == 302
+    slots = list(ReceptionSlot.objects.order_by("starts_at"))
+    assert len(slots) == 4 and slots[1].starts_at - slots[0].starts_at == dt.timedelta(weeks=1)
+    bad = client.post(reverse("appeals:staff-receptions"), {"publish": "1", "first_start": "x"})
+    assert bad.status_code == 400

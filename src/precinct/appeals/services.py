@@ -566,6 +566,35 @@ def reception_slot_create(
 
 
 @transaction.atomic
+def reception_schedule_publish(
+    *,
+    actor,
+    head: Officer,
+    first_start: dt.datetime,
+    weeks: int,
+    place: str,
+    capacity: int = 5,
+    minutes: int = 60,
+    language: str = "ru",
+) -> list[ReceptionSlot]:
+    """A head's weekly reception: the same hour every week for ``weeks`` weeks."""
+    if not 1 <= weeks <= 52:
+        raise AppealInputError({"weeks": _("From 1 to 52 weeks.")})
+    return [
+        reception_slot_create(
+            actor=actor,
+            head=head,
+            starts_at=first_start + dt.timedelta(weeks=k),
+            place=place,
+            capacity=capacity,
+            minutes=minutes,
+            language=language,
+        )
+        for k in range(weeks)
+    ]
+
+
+@transaction.atomic
 def booking_create(
     *, slot_id: int, name: str, phone: str, topic: str, now: dt.datetime | None = None
 ) -> Booking:

@@ -398,6 +398,8 @@ def staff_receptions(request):
     if not access.user_role_in(user, {"head", "admin"}):
         raise PermissionDenied
     errors = {}
+    if request.method == "POST" and request.POST.get("publish"):
+        return _publish_schedule(request, user)
     if request.method == "POST":
         booking = (
             Booking.objects.select_related("slot")
@@ -424,4 +426,43 @@ def staff_receptions(request):
         "appeals/staff_receptions.html",
         {"slots": slots, "errors": errors, "types": AppealType.choices},
         status=400 if errors else 200,
+    )
+
+
+def _publish_schedule(request, user):
+    """A head publishes his weekly reception hours (admins for any head in scope)."""
+    from precinct.territory.models import Officer
+
+    post = request.POST
+    head = user.officer if user.officer_id else None
+    if user.role == "admin":
+        head = Officer.objects.filter(pk=_int(post.get("head")), role="head").first() or head
+    errors = {}
+    try:
+        local = dt.datetime.fromisoformat(post.get("first_start", ""))
+        first = timezone.make_aware(local) if timezone.is_naive(local) else local
+    except ValueError:
+        errors["first_start"] = _("Enter the date and time of the first reception.")
+    if head is None:
+        errors["head"] = _("Your account is not linked to a head of department.")
+    if not errors:
+        try:
+            services.reception_schedule_publish(
+                actor=user,
+                head=head,
+                first_start=first,
+                weeks=_int(post.get("weeks")) or 0,
+                place=post.get("place", ""),
+                capacity=_int(post.get("capacity")) or 0,
+                language=post.get("language", "ru")[:12],
+            )
+            return redirect(reverse("appeals:staff-receptions"))
+        except AppealInputError as exc:
+            errors = _fields(exc.errors)
+    slots = selectors.reception_slots_for_staff(user=user)
+    return render(
+        request,
+        "appeals/staff_receptions.html",
+        {"slots": slots, "errors": errors, "types": AppealType.choices},
+        status=400,
     )
