@@ -102,7 +102,6 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from precinct.appeals.models import Appeal
 
@@ -121,7 +120,13 @@ def main() -> None:
     results = {}
     for name, url in pages.items():
         client.get(url)  # warm
-        with CaptureQueriesContext(connection) as queries:
+        queries = []
+
+        def count(execute, sql, params, many, context, queries=queries):
+            queries.append(sql)
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(count):
             assert client.get(url).status_code == 200
         times = []
         for _ in range(args.requests):

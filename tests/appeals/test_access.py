@@ -91,3 +91,28 @@ def test_opening_an_appeal_out_of_reach_is_refused(world):
     for user in (world.p.outsider, world.p.analyst, world.p.patrol, world.p.inspector):
         with pytest.raises(PermissionDenied):
             selectors.appeal_detail(user=user, appeal_id=appeal.pk)
+
+
+def test_every_appeal_rule_from_each_persona(world, resident):
+    p, t = world.p, world.t
+    appeal = appeal_in_district_a()
+    # persona: (register in district A, manage, answer, receptions of A, measures of A)
+    table = {
+        "resident": (resident, (False, False, False, False, False)),
+        "inspector": (p.inspector, (True, False, False, False, False)),
+        "patrol": (p.patrol, (False, False, False, False, False)),
+        "operator": (p.operator, (True, False, False, False, False)),
+        "head": (p.head, (True, True, True, True, True)),
+        "analyst": (p.analyst, (False, False, False, False, True)),
+        "admin": (p.admin, (True, True, True, True, True)),
+        "outsider": (p.outsider, (False, False, False, False, False)),
+    }
+    for name, (user, expected) in table.items():
+        got = (
+            access.can_register_appeal(user, t.district_a),
+            access.can_manage_appeal(user, appeal),
+            access.can_answer_appeal(user, appeal),
+            access.can_manage_receptions(user, t.district_a),
+            access.can_view_appeal_measures(user, t.district_a),
+        )
+        assert got == expected, name
