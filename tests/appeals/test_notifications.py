@@ -103,3 +103,19 @@ def test_mail_goes_through_django_mail_backends(world):
     email = Notification.objects.get(medium="email")
     send_notification.call(email.pk)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["a@example.kz"]
+
+
+@pytest.mark.django_db
+def test_requeue_and_escalate_commands(world, capsys):
+    from django.core.management import call_command
+
+    from tests.appeals.builders import at
+
+    appeal_in_district_a(now=at("2026-01-05"))
+    Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(hours=1))
+    before = DBTaskResult.objects.count()
+    call_command("appeals", "requeue")
+    assert "2 notifications re-enqueued" in capsys.readouterr().out
+    assert DBTaskResult.objects.count() == before + 2
+    call_command("appeals", "escalate")
+    assert "1 overdue appeals escalated" in capsys.readouterr().out
