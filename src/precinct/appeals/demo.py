@@ -1,6 +1,6 @@
 """Demo step: a year of appeals and receptions for the demo city, with bulk inserts.
 
-Volumes follow population (about one appeal per hundred residents a year), with more in
+Volumes follow population (about one appeal per 125 residents a year), with more in
 summer; answers mostly arrive within the legal 15 working days, a few late, a few still
 open past the deadline; some answers are rated, and a few low ratings reopened the
 appeal one level up. Residents' names and phones are generated and marked as such.
@@ -25,7 +25,9 @@ from precinct.appeals.models import (
 )
 from precinct.territory.models import Officer
 
-APPEALS_PER_RESIDENT_YEAR = 0.01
+# About 17,000 a year for Almaty's 2.2 million: the order of magnitude of appeals to a
+# city police department (an assumption for the demo, not an official figure).
+APPEALS_PER_RESIDENT_YEAR = 0.008
 # January … December: more appeals in the warm months (noise, yards, traffic).
 SEASON = np.array([0.8, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.3, 1.1, 1.0, 0.8, 0.7])
 TYPES = np.array(["request", "complaint", "proposal", "gratitude", "offence"])
@@ -167,10 +169,6 @@ def _events(rows: list[Appeal]) -> None:
                     from_status=Status.IN_PROGRESS,
                     to_status=Status.ANSWERED,
                 )
-            )
-        if a.rating:
-            events.append(
-                AppealEvent(appeal_id=a.pk, at=a.rated_at, kind="rated", note=f"{a.rating}/5")
             )
     AppealEvent.objects.bulk_create(events, batch_size=5000)
 
