@@ -119,3 +119,35 @@ def test_requeue_and_escalate_commands(world, capsys):
     assert DBTaskResult.objects.count() == before + 2
     call_command("appeals", "escalate")
     assert "1 overdue appeals escalated" in capsys.readouterr().out
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_redis_queue_sends_after_commit(territory, tmp_path):
+    from django.test import override_settings
+
+    tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queues = {"default": {"URL": "redis://127.0.0.1:6379/14", "DEFAULT_TIMEOUT": 60}}
+    with override_settings(TASKS=tasks, RQ_QUEUES=queues, PRECINCT_QUEUE="redis"):
+        import django_rq
+
+        django_rq.get_queue("default").empty()
+        appeal = appeal_in_district_a()
+        env = child_env(
+            PRECINCT_QUEUE="redis",
+            REDIS_URL="redis://127.0.0.1:6379/14",
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(tmp_path / "mail"),
+            PRECINCT_SMS_BACKEND="file",
+            PRECINCT_SMS_FILE=str(tmp_path / "sms.log"),
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "precinct.cli", "worker", "--max-tasks", "2"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    states = set(Notification.objects.filter(appeal=appeal).values_list("state", flat=True))
+    assert states == {"sent"}
+    assert appeal.registration_number in (tmp_path / "sms.log").read_text()
