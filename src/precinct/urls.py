@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
+    path("planning/", include("precinct.planning.urls")),
     path("appeals/", include("precinct.appeals.urls")),
     path("open311/v2/", include((open311_urlpatterns, "open311"))),
     path("admin/", admin.site.urls),
