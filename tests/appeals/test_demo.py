@@ -32,3 +32,12 @@ def test_a_year_of_appeals_and_receptions(demo_city, db):
     assert Booking.objects.filter(state="attended").exists()
     rows = metrics.department_measures(start=today - dt.timedelta(days=365), end=today)
     assert sum(r["received"] for r in rows) == n
+
+
+def test_every_department_receives_appeals_all_year_round(demo_city, db):
+    months = (
+        Appeal.objects.annotate(m=ExtractMonth("registered_at"))
+        .values("department_id")
+        .annotate(n=Count("m", distinct=True))
+    )
+    assert months and all(row["n"] >= 11 for row in months)

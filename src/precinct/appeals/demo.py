@@ -62,7 +62,9 @@ def build(ctx) -> list[str]:
     precincts = [p for p in ctx.precincts if p.min_lon is not None]
     counts = rng.poisson([max(p.residents, 1) * APPEALS_PER_RESIDENT_YEAR for p in precincts])
     n = int(counts.sum())
-    which = np.repeat(np.arange(len(precincts)), counts)
+    # Registration times come sorted (numbers follow the clock); precincts must not, or
+    # each precinct would get one contiguous slice of the year.
+    which = rng.permutation(np.repeat(np.arange(len(precincts)), counts))
     registered = _times(rng, n, start, 365)
     reg_day = registered.astype("datetime64[D]")
     due = cal.add_working_days(reg_day, limit)
