@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
+from precinct.dispatch.api import router as dispatch_router
 from precinct.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -32,3 +33,4 @@ def bad_input(request, exc: ValidationError):
 
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
+api.add_router("/", dispatch_router)

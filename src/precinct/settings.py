@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.territory",
     "precinct.demo",
+    "precinct.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -185,3 +186,25 @@ PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
 )
 # The demo staffs precincts at this share of the norm ("somewhat below").
 PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)
+
+# --- dispatch (102) ---------------------------------------------------------------------
+# Arrival targets in minutes per priority and area type. Kazakhstan publishes no national
+# arrival standard: these are the UK Policing Pledge figures (emergency: 15 min urban,
+# 20 min rural; priority: 60 min), shipped as labelled reference defaults. None: no target.
+PRECINCT_DISPATCH_TARGETS_MINUTES = {
+    1: {"urban": env_int("PRECINCT_DISPATCH_TARGET_P1_URBAN", 15, minimum=1),
+        "rural": env_int("PRECINCT_DISPATCH_TARGET_P1_RURAL", 20, minimum=1)},
+    2: {"urban": 60, "rural": 60},
+    3: {"urban": None, "rural": None},
+    4: {"urban": None, "rural": None},
+}  # fmt: skip
+PRECINCT_DISPATCH_TARGETS_SOURCE = "UK Policing Pledge (reference, not a Kazakh standard)"
+# Possible duplicates: open incidents of the same category this close in space and time.
+PRECINCT_DISPATCH_DUPLICATE_METERS = env_float("PRECINCT_DISPATCH_DUPLICATE_METERS", 300.0, positive=True)
+PRECINCT_DISPATCH_DUPLICATE_MINUTES = env_int("PRECINCT_DISPATCH_DUPLICATE_MINUTES", 30, minimum=1)
+# Reported positions implying more than this are flagged (km/h) and do not move the unit.
+PRECINCT_DISPATCH_MAX_SPEED_KMH = {"car": 200.0, "foot": 30.0}
+# A device clock may run this far ahead of the server before its fixes are refused.
+PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS = 60
+# Units farther than this (seconds) from an incident are not recommended.
+PRECINCT_DISPATCH_MAX_ETA_SECONDS = 2 * 3600
