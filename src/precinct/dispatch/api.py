@@ -140,8 +140,8 @@ def create_assignment(request, incident_id: int, payload: AssignmentIn):
                         "dispatched_at": a.dispatched_at})  # fmt: skip
 
 
-@router.post("/dispatch/incidents/{incident_id}/close", response={200: IncidentCreatedOut, **ERRORS},
-             auth=staff_auth)  # fmt: skip
+@router.post("/dispatch/incidents/{incident_id}/close",
+             response={200: IncidentCreatedOut, **ERRORS}, auth=staff_auth)  # fmt: skip
 def close_incident(request, incident_id: int):
     """Close an incident and free its units."""
     incident = _visible_incident(request, incident_id)

@@ -79,6 +79,9 @@ class UnitPosition(models.Model):
     class Meta:
         indexes = [models.Index(fields=["unit", "-recorded_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} at {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
 
 class Incident(models.Model):
     """One call to 102 and the response to it, from receipt to closing."""
@@ -96,9 +99,7 @@ class Incident(models.Model):
         IMPORTED = "imported", _("Imported from past records")
         DEMO = "demo", _("Simulated for the demo")
 
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="incidents"
-    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="incidents")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents")
     priority = models.PositiveSmallIntegerField()
     area_type = models.CharField(max_length=6, choices=AreaType, default=AreaType.URBAN)
@@ -161,6 +162,9 @@ class Assignment(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} → incident {self.incident_id}"
+
 
 class TimelineEvent(models.Model):
     """One step of an incident's response, stamped by the server."""
@@ -185,3 +189,6 @@ class TimelineEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%H:%M:%S}"

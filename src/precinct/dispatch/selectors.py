@@ -78,9 +78,7 @@ def recommendations(*, incident: Incident, units: list[Unit] | None = None) -> l
         for i, eta, metres_i in zip(
             ranking.order, ranking.eta_seconds, ranking.distance_m, strict=True
         ):
-            out.append(
-                Recommendation(group[i], float(eta), float(metres_i), float(straight[i]))
-            )
+            out.append(Recommendation(group[i], float(eta), float(metres_i), float(straight[i])))
     out.sort(key=lambda r: r.eta_seconds)
     return out
 
@@ -144,8 +142,7 @@ def board(*, user, now: dt.datetime | None = None) -> dict:
         target = target_seconds(incident.priority, incident.area_type)
         arrived = incident.on_scene_at is not None
         overdue = (
-            target is not None
-            and (incident.response_seconds if arrived else elapsed) > target
+            target is not None and (incident.response_seconds if arrived else elapsed) > target
         )
         callsigns = [a.unit.callsign for a in incident.assignments.all() if a.cleared_at is None]
         rows.append(BoardIncident(incident, elapsed, target, overdue, callsigns))
@@ -190,5 +187,3 @@ def open_incident_counts(user) -> dict:
     """Open incidents per priority in the user's scope."""
     qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
     return dict(qs.values_list("priority").annotate(n=Count("id")).values_list("priority", "n"))
-
-

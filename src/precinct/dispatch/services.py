@@ -161,9 +161,7 @@ def assignment_create(
     *, actor, incident: Incident, unit_id: int, eta_seconds: float | None = None
 ) -> Assignment:
     """Send a unit: exactly one of two simultaneous senders wins; the other is told why."""
-    incident = Incident.objects.select_for_update().select_related("department").get(
-        pk=incident.pk
-    )
+    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
     if not access.can_dispatch_incident(actor, incident):
         raise _forbidden("This incident is outside your scope.")
     if incident.state != Incident.State.OPEN:
@@ -276,12 +274,12 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
         raise DispatchError("naive_time", "recorded_at needs a time zone.", field="recorded_at")
     skew = dt.timedelta(seconds=settings.PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS)
     if recorded_at > now + skew:
-        raise DispatchError(
-            "future_time", "recorded_at is in the future.", field="recorded_at"
-        )
+        raise DispatchError("future_time", "recorded_at is in the future.", field="recorded_at")
     unit = Unit.objects.select_for_update().select_related("department__region").get(pk=unit.pk)
     if not _region_contains(unit.department.region, lon, lat):
-        raise DispatchError("outside_region", "The point is outside the unit's region.", field="lon")
+        raise DispatchError(
+            "outside_region", "The point is outside the unit's region.", field="lon"
+        )
     flag = ""
     if unit.position_at is not None:
         if recorded_at <= unit.position_at:
@@ -305,9 +303,7 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
 @transaction.atomic
 def incident_close(*, actor, incident: Incident) -> Incident:
     """Close an incident; units still on it are cleared and become available."""
-    incident = Incident.objects.select_for_update().select_related("department").get(
-        pk=incident.pk
-    )
+    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
     if not access.can_dispatch_incident(actor, incident):
         raise _forbidden("This incident is outside your scope.")
     if incident.state == Incident.State.CLOSED:
