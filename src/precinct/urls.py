@@ -14,5 +14,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
+    path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

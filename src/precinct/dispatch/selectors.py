@@ -187,3 +187,11 @@ def open_incident_counts(user) -> dict:
     """Open incidents per priority in the user's scope."""
     qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
     return dict(qs.values_list("priority").annotate(n=Count("id")).values_list("priority", "n"))
+
+
+def target_table() -> list[dict]:
+    """The configured targets, for display with their source."""
+    return [
+        {"priority": p, "urban": by_area.get("urban"), "rural": by_area.get("rural")}
+        for p, by_area in sorted(settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items())
+    ]
