@@ -200,7 +200,9 @@ PRECINCT_DISPATCH_TARGETS_MINUTES = {
 }  # fmt: skip
 PRECINCT_DISPATCH_TARGETS_SOURCE = "UK Policing Pledge (reference, not a Kazakh standard)"
 # Possible duplicates: open incidents of the same category this close in space and time.
-PRECINCT_DISPATCH_DUPLICATE_METERS = env_float("PRECINCT_DISPATCH_DUPLICATE_METERS", 300.0, positive=True)
+PRECINCT_DISPATCH_DUPLICATE_METERS = env_float(
+    "PRECINCT_DISPATCH_DUPLICATE_METERS", 300.0, positive=True
+)
 PRECINCT_DISPATCH_DUPLICATE_MINUTES = env_int("PRECINCT_DISPATCH_DUPLICATE_MINUTES", 30, minimum=1)
 # Reported positions implying more than this are flagged (km/h) and do not move the unit.
 PRECINCT_DISPATCH_MAX_SPEED_KMH = {"car": 200.0, "foot": 30.0}
