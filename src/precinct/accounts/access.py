@@ -110,9 +110,9 @@ def can_view_caller_phone(user, incident) -> bool:
 
 def can_read_dispatch_measures(user, department) -> bool:
     """Response-time measures: analysts, heads and admins in scope, and operators."""
-    return user_role_in(
-        user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}
-    ) and is_in_scope(user, department)
+    return user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}) and is_in_scope(
+        user, department
+    )
 
 
 def incidents_visible_to(user, queryset):

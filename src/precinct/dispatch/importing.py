@@ -1,0 +1,308 @@
+"""Import of historic 102 records from CSV, with a column mapping in TOML.
+
+All or nothing: every row is read and checked first (errors name the line and the
+reason); only a file without errors is written, in one transaction. Checked rows wait in
+a temporary file as PostgreSQL COPY text, so memory stays flat for millions of rows;
+PostgreSQL loads them with ``COPY``, other databases with ``bulk_create`` in batches.
+
+Imported calls are closed, marked ``source=imported`` and carry their timestamps and
+phase durations; they get no timeline events (their timestamps are the timeline).
+See docs/dispatch-import.md for the mapping format.
+"""
+
+import csv
+import datetime as dt
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.db import connection, transaction
+
+from precinct.dispatch.models import Category, Incident
+from precinct.territory.models import Department
+
+STAGES = ("received", "dispatched", "en_route", "on_scene", "closed")
+OPTIONAL = ("priority", "lat", "lon", "place", "department", *STAGES[1:])
+# The incident table's columns written by an import, in COPY order.
+COLUMNS = (
+    "department_id", "category_id", "priority", "area_type", "state", "source", "lon", "lat",
+    "place", "caller_phone", "text", "received_at", "dispatched_at", "en_route_at",
+    "on_scene_at", "closed_at", "handling_seconds", "travel_seconds", "response_seconds",
+)  # fmt: skip
+MAX_REPORTED_ERRORS = 50
+BATCH = 5000
+
+
+class MappingError(ValueError):
+    """The mapping file itself is wrong."""
+
+
+class ImportFailed(ValueError):
+    """Bad rows: nothing was imported. ``errors`` are "line N: reason" strings."""
+
+    def __init__(self, errors: list[str], total: int):
+        self.errors = errors
+        self.total = total
+        more = f" (and {total - len(errors)} more)" if total > len(errors) else ""
+        super().__init__(f"{total} bad rows, nothing imported{more}:\n" + "\n".join(errors))
+
+
+@dataclass
+class Mapping:
+    """Which CSV column holds each field, how times are written, how types map."""
+
+    columns: dict[str, str]
+    delimiter: str = ","
+    encoding: str = "utf-8"
+    time_format: str = "iso"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
+    types: dict[str, str] = field(default_factory=dict)
+    department: str | None = None
+    area_type: str = "urban"
+
+
+def load_mapping(path: Path) -> Mapping:
+    """Read and check a mapping file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise MappingError(f"{path}: {exc}") from None
+    columns = data.get("columns", {})
+    for required in ("received", "type"):
+        if required not in columns:
+            raise MappingError(f"{path}: [columns] needs '{required}'.")
+    unknown = set(columns) - {"received", "type", *OPTIONAL}
+    if unknown:
+        raise MappingError(f"{path}: unknown fields in [columns]: {', '.join(sorted(unknown))}.")
+    csv_opts, time_opts, defaults = (
+        data.get("csv", {}),
+        data.get("time", {}),
+        data.get("defaults", {}),
+    )
+    try:
+        tz = ZoneInfo(time_opts.get("timezone", "Asia/Almaty"))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise MappingError(f"{path}: unknown time zone {time_opts.get('timezone')!r}.") from None
+    mapping = Mapping(
+        columns=dict(columns), delimiter=csv_opts.get("delimiter", ","),
+        encoding=csv_opts.get("encoding", "utf-8"), time_format=time_opts.get("format", "iso"),
+        timezone=tz, types={str(k): str(v) for k, v in data.get("types", {}).items()},
+        department=defaults.get("department"), area_type=defaults.get("area_type", "urban"),
+    )  # fmt: skip
+    if "department" not in columns and not mapping.department:
+        raise MappingError(f"{path}: give a department column or [defaults] department.")
+    if ("lat" in columns) != ("lon" in columns):
+        raise MappingError(f"{path}: map both lat and lon, or neither.")
+    if mapping.area_type not in Incident.AreaType.values:
+        raise MappingError(f"{path}: area_type must be urban or rural.")
+    return mapping
+
+
+@dataclass
+class ImportReport:
+    rows: int
+    seconds: float = 0.0
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, str):
+        return (
+            value.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return str(value)
+
+
+class _Reader:
+    """Turns CSV rows into checked incident rows (COPY text), collecting errors by line."""
+
+    def __init__(self, mapping: Mapping, header: list[str]):
+        self.m = mapping
+        missing = [c for c in mapping.columns.values() if c not in header]
+        if missing:
+            raise MappingError(f"columns not in the file's header: {', '.join(missing)}")
+        self.idx = {name: header.index(col) for name, col in mapping.columns.items()}
+        self.categories = {c.code: (c.id, c.default_priority) for c in Category.objects.all()}
+        self.departments = dict(Department.objects.values_list("code", "id"))
+        self.default_department = None
+        if mapping.department:
+            if mapping.department not in self.departments:
+                raise MappingError(f"unknown default department {mapping.department!r}")
+            self.default_department = self.departments[mapping.department]
+        self.errors: list[str] = []
+        self.error_count = 0
+
+    def _time(self, text: str) -> dt.datetime:
+        if self.m.time_format == "iso":
+            value = dt.datetime.fromisoformat(text)
+        else:
+            value = dt.datetime.strptime(text, self.m.time_format)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.m.timezone)
+        return value
+
+    def _fail(self, line: int, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(f"line {line}: {message}")
+
+    def row(self, line: int, cells: list[str]) -> str | None:
+        """One COPY line, or None after recording why the row is bad."""
+        idx = self.idx
+        try:
+            get = {name: cells[i].strip() for name, i in idx.items()}
+        except IndexError:
+            self._fail(line, f"{len(cells)} columns, fewer than the header's")
+            return None
+        times = {}
+        for stage in STAGES:
+            text = get.get(stage, "")
+            if not text:
+                if stage == "received":
+                    self._fail(line, "received: empty")
+                    return None
+                times[stage] = None
+                continue
+            try:
+                times[stage] = self._time(text)
+            except ValueError:
+                self._fail(line, f"{stage}: {text!r} is not a time ({self.m.time_format})")
+                return None
+        previous = None
+        for stage in STAGES:
+            value = times[stage]
+            if value is None:
+                continue
+            if previous is not None and value < times[previous]:
+                self._fail(line, f"{stage} is before {previous} (timestamps out of order)")
+                return None
+            previous = stage
+        raw_type = get["type"]
+        code = self.m.types.get(raw_type, raw_type)
+        category = self.categories.get(code)
+        if category is None:
+            self._fail(line, f"type: unknown {raw_type!r}")
+            return None
+        priority = category[1]
+        if get.get("priority"):
+            try:
+                priority = int(get["priority"])
+            except ValueError:
+                priority = 0
+            if not 1 <= priority <= 4:
+                self._fail(line, f"priority: {get['priority']!r} is not 1-4")
+                return None
+        lon = lat = None
+        if get.get("lat") or get.get("lon"):
+            try:
+                lat, lon = float(get["lat"]), float(get["lon"])
+            except (ValueError, KeyError):
+                self._fail(line, "lat/lon: not numbers")
+                return None
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                self._fail(line, f"lat/lon: ({lat}, {lon}) is not on Earth")
+                return None
+        department = self.default_department
+        if get.get("department"):
+            department = self.departments.get(get["department"])
+            if department is None:
+                self._fail(line, f"department: unknown {get['department']!r}")
+                return None
+        received, dispatched, on_scene = times["received"], times["dispatched"], times["on_scene"]
+        handling = _secs(received, dispatched)
+        travel = _secs(dispatched, on_scene)
+        response = _secs(received, on_scene)
+        values = (
+            department, category[0], priority, self.m.area_type, Incident.State.CLOSED,
+            Incident.Source.IMPORTED, lon, lat, get.get("place", "")[:300], "", "",
+            received, dispatched, times["en_route"], on_scene, times["closed"],
+            handling, travel, response,
+        )  # fmt: skip
+        return "\t".join(_copy_text(v) for v in values) + "\n"
+
+
+def _secs(a, b):
+    return None if a is None or b is None else round((b - a).total_seconds())
+
+
+def _csv_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[str]]]:
+    with open(path, newline="", encoding=mapping.encoding) as handle:
+        reader = csv.reader(handle, delimiter=mapping.delimiter)
+        yield 1, next(reader, [])
+        for cells in reader:
+            if cells:
+                yield reader.line_num, cells
+
+
+def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
+    """Check every row, then write them all in one transaction (or raise, writing nothing)."""
+    import time
+
+    start = time.perf_counter()
+    try:
+        rows = _csv_rows(Path(path), mapping)
+        _, header = next(rows)
+        reader = _Reader(mapping, [h.strip().lstrip("\ufeff") for h in header])
+        count = 0
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+            for line, cells in rows:
+                text = reader.row(line, cells)
+                if text is not None:
+                    spool.write(text)
+                    count += 1
+            if reader.error_count:
+                raise ImportFailed(reader.errors, reader.error_count)
+            spool.seek(0)
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    _copy(spool)
+                else:
+                    _bulk(spool)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise MappingError(f"{path}: cannot read the file: {exc}") from None
+    return ImportReport(rows=count, seconds=time.perf_counter() - start)
+
+
+def _copy(spool) -> None:
+    table = connection.ops.quote_name(Incident._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        while chunk := spool.read(1 << 20):
+            copy.write(chunk)
+
+
+def _bulk(spool) -> None:
+    batch = []
+    for text in spool:
+        values = [None if v == "\\N" else _unescape(v) for v in text.rstrip("\n").split("\t")]
+        batch.append(Incident(**dict(zip(COLUMNS, values, strict=True))))
+        if len(batch) >= BATCH:
+            Incident.objects.bulk_create(batch)
+            batch = []
+    if batch:
+        Incident.objects.bulk_create(batch)
+
+
+def _unescape(value: str) -> str:
+    if "\\" not in value:
+        return value
+    out, i = [], 0
+    table = {"t": "\t", "n": "\n", "r": "\r", "\\": "\\"}
+    while i < len(value):
+        if value[i] == "\\" and i + 1 < len(value):
+            out.append(table.get(value[i + 1], value[i + 1]))
+            i += 2
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
