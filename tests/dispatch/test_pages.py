@@ -93,7 +93,7 @@ def test_board__query_count_does_not_grow_with_incidents(client, personas, fleet
     services.assignment_create(actor=personas.operator, incident=last, unit_id=fleet.near.id)
     few = queries()
     calls(20)
-    assert queries() == few == 8
+    assert queries() == few == 7
 
 
 def test_measures__analyst_reads_them(client, personas):

@@ -8,6 +8,7 @@ import numpy as np
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from precinct.accounts import access
 from precinct.analytics.dispatch import ACCESS_SPEED_MPS, rank_units
@@ -15,7 +16,7 @@ from precinct.analytics.network import OutsideNetworkError
 from precinct.analytics.network.graph import haversine_m
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
-from precinct.dispatch.models import Category, Incident, Unit, UnitKind
+from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 from precinct.territory.network import network
 
 MODE_OF_KIND = {UnitKind.CAR: "drive", UnitKind.FOOT: "walk"}
@@ -115,49 +116,55 @@ def target_seconds(priority: int, area_type: str) -> int | None:
     return None if minutes is None else int(minutes) * 60
 
 
-@dataclass
-class BoardIncident:
-    incident: Incident
-    elapsed_seconds: int
-    target_seconds: int | None
-    overdue: bool
-    units: list[str]
-
-
 def board(*, user, now: dt.datetime | None = None) -> dict:
     """Open incidents (oldest first, past target flagged) and units in the user's scope.
 
-    A fixed number of queries whatever the number of incidents (a test holds it).
+    Rows are plain dicts of ready-made strings: with 500 open incidents the page's time
+    goes into the template, and dict lookups of strings are its cheapest path. A fixed
+    number of queries whatever the number of incidents (a test holds it).
     """
     now = now or timezone.now()
-    incidents = (
-        access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
-        .select_related("category")
-        .prefetch_related("assignments__unit")
-        .order_by("received_at")
+    lang = (get_language() or "ru")[:2]
+    names = {
+        c["id"]: ({"kk": c["name_kk"], "en": c["name_en"]}.get(lang) or c["name"])
+        for c in Category.objects.values("id", "name", "name_kk", "name_en")
+    }
+    open_incidents = access.incidents_visible_to(
+        user, Incident.objects.filter(state=Incident.State.OPEN)
     )
+    sent: dict[int, list[str]] = {}
+    live = Assignment.objects.filter(
+        cleared_at=None, incident__in=open_incidents.values("id")
+    ).values_list("incident_id", "unit__callsign")
+    for incident_id, callsign in live:
+        sent.setdefault(incident_id, []).append(callsign)
+    fields = ("id", "priority", "area_type", "category_id", "received_at", "response_seconds")
     rows = []
-    for incident in incidents:
-        elapsed = int((now - incident.received_at).total_seconds())
-        target = target_seconds(incident.priority, incident.area_type)
-        arrived = incident.on_scene_at is not None
-        overdue = (
-            target is not None and (incident.response_seconds if arrived else elapsed) > target
-        )
-        callsigns = [a.unit.callsign for a in incident.assignments.all() if a.cleared_at is None]
-        rows.append(BoardIncident(incident, elapsed, target, overdue, callsigns))
+    for row in open_incidents.order_by("received_at").values(*fields):
+        elapsed = int((now - row["received_at"]).total_seconds())
+        target = target_seconds(row["priority"], row["area_type"])
+        waited = row["response_seconds"] if row["response_seconds"] is not None else elapsed
+        rows.append({
+            "id": str(row["id"]), "priority": str(row["priority"]),
+            "category": names[row["category_id"]], "waiting": str(elapsed // 60),
+            "target": "—" if target is None else str(target // 60),
+            "overdue": target is not None and waited > target,
+            "units": ", ".join(sent.get(row["id"], [])) or "—",
+        })  # fmt: skip
     departments = access.departments_in_scope(user)
-    units = list(
-        Unit.objects.filter(department__in=departments)
+    states = dict(Unit.State.choices)
+    kinds = dict(UnitKind.choices)
+    units = [
+        {"id": str(u["id"]), "callsign": u["callsign"], "kind": str(kinds[u["kind"]]),
+         "state": u["state"], "state_label": str(states[u["state"]])}
+        for u in Unit.objects.filter(department__in=departments)
         .exclude(state=Unit.State.OUT_OF_SERVICE)
         .order_by("state", "callsign")
-    )
-    counts = dict(
-        Unit.objects.filter(department__in=departments)
-        .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
-    )
+        .values("id", "callsign", "kind", "state")
+    ]  # fmt: skip
+    counts: dict[str, int] = {}
+    for u in units:
+        counts[u["state_label"]] = counts.get(u["state_label"], 0) + 1
     return {"incidents": rows, "units": units, "unit_counts": counts, "now": now}
 
 

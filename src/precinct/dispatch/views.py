@@ -2,6 +2,7 @@
 
 import datetime as dt
 from functools import wraps
+from html import escape
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -9,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -194,18 +196,45 @@ def caller_phone(request, incident_id: int):
     return render(request, "dispatch/_phone.html", {"phone": detail["caller_phone"]})
 
 
+def _board_context(user) -> dict:
+    """The board with its rows rendered here, every value escaped: 500 rows through the
+    template engine cost ~10x more (see docs/benchmarks.md, live board)."""
+    data = selectors.board(user=user)
+    base = escape(reverse("dispatch:incident", args=[0])[: -len("0/")])
+    past = f" <strong>{escape(_('past target'))}</strong>"
+    data["incident_rows"] = mark_safe(  # every value below is escaped
+        "\n".join(
+            f'<tr class="incident{" overdue" if r["overdue"] else ""}" data-incident="{r["id"]}">'
+            f'<td><a href="{base}{r["id"]}/">{r["id"]}</a></td>'
+            f'<td><span class="prio p{r["priority"]}">P{r["priority"]}</span></td>'
+            f"<td>{escape(r['category'])}</td><td>{r['waiting']}{past if r['overdue'] else ''}"
+            f'</td><td>{r["target"]}</td><td class="assigned">{escape(r["units"])}</td></tr>'
+            for r in data["incidents"]
+        )
+    )
+    data["unit_rows"] = mark_safe(  # every value below is escaped
+        "\n".join(
+            f'<tr data-unit="{u["id"]}" class="unit {escape(u["state"])}">'
+            f"<td>{escape(u['callsign'])}</td><td>{escape(u['kind'])}</td>"
+            f'<td class="state">{escape(u["state_label"])}</td></tr>'
+            for u in data["units"]
+        )
+    )
+    return data
+
+
 @staff_required()
 @require_GET
 def board(request):
     """The live board: open incidents and units, refreshed by htmx polling."""
-    return render(request, "dispatch/board.html", selectors.board(user=request.user))
+    return render(request, "dispatch/board.html", _board_context(request.user))
 
 
 @staff_required()
 @require_GET
 def board_fragment(request):
     """The board's body alone, for the polling refresh."""
-    return render(request, "dispatch/_board.html", selectors.board(user=request.user))
+    return render(request, "dispatch/_board.html", _board_context(request.user))
 
 
 @staff_required()
