@@ -112,11 +112,13 @@ class Incident(models.Model):
     caller_phone = models.CharField(_("caller phone"), max_length=40, blank=True)
     text = models.TextField(_("what the caller said"), blank=True)
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
-    )
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        db_index=False,
+    )  # fmt: skip
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=False,
+    )  # fmt: skip
     received_at = models.DateTimeField()
     dispatched_at = models.DateTimeField(null=True, blank=True)
     en_route_at = models.DateTimeField(null=True, blank=True)
