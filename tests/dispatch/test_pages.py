@@ -101,3 +101,12 @@ def test_measures__analyst_reads_them(client, personas):
     assert client.get(reverse("dispatch:measures")).status_code == 200
     client.force_login(personas.patrol)
     assert client.get(reverse("dispatch:measures")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("ru", "Открытые происшествия"), ("kk", "Ашық оқиғалар")]
+)
+def test_board__translated(client, personas, language, text):
+    client.force_login(personas.operator)
+    page = client.get(reverse("dispatch:board"), headers={"accept-language": language})
+    assert text in page.content.decode()

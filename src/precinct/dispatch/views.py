@@ -201,7 +201,8 @@ def _board_context(user) -> dict:
     template engine cost ~10x more (see docs/benchmarks.md, live board)."""
     data = selectors.board(user=user)
     base = escape(reverse("dispatch:incident", args=[0])[: -len("0/")])
-    past = f" <strong>{escape(_('past target'))}</strong>"
+    label = _("past target")
+    past = f" <strong>{escape(label)}</strong>"
     data["incident_rows"] = mark_safe(  # every value below is escaped
         "\n".join(
             f'<tr class="incident{" overdue" if r["overdue"] else ""}" data-incident="{r["id"]}">'
