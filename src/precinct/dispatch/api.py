@@ -1,13 +1,13 @@
 """The 102 API: categories, call intake, recommendations, dispatch, and the units' devices."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
 from precinct.analytics.network.graph import haversine_m
-from precinct.dispatch import selectors, services
+from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident, Unit
 from precinct.dispatch.schemas import (
     AssignmentIn,
@@ -17,12 +17,16 @@ from precinct.dispatch.schemas import (
     IncidentCreatedOut,
     IncidentIn,
     IncidentOut,
+    MeasureOut,
+    MeasuresQuery,
     PositionIn,
     PositionOut,
     RecommendationOut,
     UnitOut,
     UnitStateIn,
+    UnitTokenOut,
 )
+from precinct.territory.models import Department
 from precinct.territory.network import NetworkMissing
 
 router = Router(tags=["dispatch"])
@@ -187,3 +191,45 @@ def push_state(request, unit_id: int, payload: UnitStateIn):
         return _error(exc)
     return Status(200, {"id": unit.id, "callsign": unit.callsign, "kind": unit.kind,
                         "state": unit.state, "lat": unit.lat, "lon": unit.lon})  # fmt: skip
+
+
+@router.get("/dispatch/measures", response={200: list[MeasureOut], **ERRORS}, auth=staff_auth)
+def get_measures(request, q: Query[MeasuresQuery]):
+    """Response-time measures of a department's subtree (default: the user's scope)."""
+    user = request.auth
+    department = user.department
+    if q.department_id is not None:
+        department = get_object_or_404(Department, pk=q.department_id)
+    allowed = (
+        access.has_national_scope(user)
+        if department is None
+        else access.can_read_dispatch_measures(user, department)
+    )
+    if not allowed:
+        return _forbidden()
+    group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
+    try:
+        rows = metrics.response_measures(
+            department=department, start=q.start, end=q.end, group_by=group_by,
+            priority=q.priority,
+        )  # fmt: skip
+    except ValueError as exc:
+        return Status(400, {"code": "invalid_group", "detail": str(exc), "field": "group_by"})
+    out = []
+    for row in rows:
+        group = {name: row.pop(name) for name in group_by}
+        out.append({"group": {k: str(v) if hasattr(v, "isoformat") else v
+                              for k, v in group.items()}, **row})  # fmt: skip
+    return Status(200, out)
+
+
+@router.post("/dispatch/units/{unit_id}/token", response={201: UnitTokenOut, **ERRORS},
+             auth=staff_auth)  # fmt: skip
+def issue_unit_token(request, unit_id: int):
+    """A new device token for a unit (heads and admins in scope); the old one stops working."""
+    unit = get_object_or_404(Unit.objects.select_related("department"), pk=unit_id)
+    try:
+        raw = services.unit_token_issue(actor=request.auth, unit=unit)
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(201, {"unit_id": unit.id, "token": raw})

@@ -117,3 +117,32 @@ class UnitOut(Schema):
     state: str
     lat: float | None
     lon: float | None
+
+
+class MeasuresQuery(Schema):
+    start: dt.datetime
+    end: dt.datetime
+    group_by: str = Field("priority", description="Comma-separated: priority, hour, month, "
+                          "area_type, department.")  # fmt: skip
+    department_id: int | None = None
+    priority: int | None = Field(None, ge=1, le=4)
+
+
+class MeasureOut(Schema):
+    group: dict
+    calls: int
+    arrived: int
+    with_target: int
+    within_target: int | None
+    share_within_target: float | None
+    handling_seconds_p50: float | None
+    handling_seconds_p90: float | None
+    travel_seconds_p50: float | None
+    travel_seconds_p90: float | None
+    response_seconds_p50: float | None
+    response_seconds_p90: float | None
+
+
+class UnitTokenOut(Schema):
+    unit_id: int
+    token: str = Field(description="Shown once; the server keeps only its hash.")
