@@ -46,8 +46,11 @@ def test_access__residents_nothing(resident, territory, call):
 
 def test_measures_api__analyst_reads_outsider_refused(client, personas, territory, call):
     now = timezone.now()
-    query = {"start": (now - dt.timedelta(days=1)).isoformat(),
-             "end": (now + dt.timedelta(hours=1)).isoformat(), "group_by": "priority,hour"}  # fmt: skip
+    query = {
+        "start": (now - dt.timedelta(days=1)).isoformat(),
+        "end": (now + dt.timedelta(hours=1)).isoformat(),
+        "group_by": "priority,hour",
+    }
     client.force_login(personas.analyst)
     rows = client.get("/api/v1/dispatch/measures", query).json()
     assert rows[0]["calls"] == 1 and rows[0]["group"]["priority"] == 1
