@@ -1,11 +1,21 @@
 """A 102 operator takes a call, sends the recommended unit and sees the board change."""
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
 from precinct.dispatch.models import Unit
 from tests import factories
 from tests.dispatch import builders
+
+
+def _screenshot(page, tmp_path: Path, name: str) -> None:
+    """Keep a picture for a human to check (set PRECINCT_SCREENSHOT_DIR to keep it)."""
+    directory = Path(os.environ.get("PRECINCT_SCREENSHOT_DIR", tmp_path))
+    directory.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=directory / name, full_page=True)
 
 
 @pytest.fixture
@@ -31,7 +41,7 @@ def _sign_in(page, url, username):
 
 @pytest.mark.browser
 def test_operator__take_call_send_recommended_unit_board_changes(
-    live_server, dispatch_city, browser, page
+    live_server, dispatch_city, browser, page, tmp_path
 ):
     board = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     _sign_in(board, live_server.url, "head")
@@ -52,6 +62,8 @@ def test_operator__take_call_send_recommended_unit_board_changes(
 
     best = page.locator("tr.recommendation.best")
     expect(best).to_contain_text("A-11")
+    page.wait_for_function("document.getElementById('map').data?.length >= 3")
+    _screenshot(page, tmp_path, "dispatch-incident.png")
     best.locator("button.send").click()
     expect(page.locator("#assignments")).to_contain_text("A-11")
     expect(page.locator("tr.recommendation", has_text="A-11")).to_have_count(0)
@@ -60,4 +72,5 @@ def test_operator__take_call_send_recommended_unit_board_changes(
     expect(a11.locator("td.state")).not_to_have_text(before, timeout=10_000)
     expect(board.locator("tr.incident").first).to_contain_text("A-11")
     assert Unit.objects.get(callsign="A-11").state == Unit.State.DISPATCHED
+    _screenshot(board, tmp_path, "dispatch-board.png")
     board.context.close()

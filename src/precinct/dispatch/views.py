@@ -129,6 +129,9 @@ def incident(request, incident_id: int):
     if can_dispatch and item.state == Incident.State.OPEN:
         try:
             ranked = [recommendation_payload(r) for r in selectors.recommendations(incident=item)]
+            for r in ranked:
+                minutes, seconds = divmod(round(r["eta_seconds"]), 60)
+                r["eta_label"] = f"{minutes}:{seconds:02d}"
         except NetworkMissing:
             network_missing = True
     duplicates = selectors.possible_duplicates(incident=item) if can_dispatch else []
