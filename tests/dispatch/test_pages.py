@@ -110,3 +110,16 @@ def test_board__translated(client, personas, language, text):
     client.force_login(personas.operator)
     page = client.get(reverse("dispatch:board"), headers={"accept-language": language})
     assert text in page.content.decode()
+
+
+def test_console__street_and_house_search_offers_places(client, personas, territory):
+    from precinct.territory.geocoding import address_key_fields
+    from precinct.territory.models import Address
+
+    Address.objects.create(
+        region=territory.region, street="проспект Абая", housenumber="52", lon=76.9, lat=43.24,
+        **address_key_fields("проспект Абая", "52"),
+    )  # fmt: skip
+    client.force_login(personas.operator)
+    body = client.get(reverse("dispatch:places"), {"place": "Абая 52"}).content.decode()
+    assert 'data-lon="76.900000"' in body and 'data-lat="43.240000"' in body
