@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from precinct.dispatch import services
 from precinct.dispatch.models import Unit
 from tests import factories
 from tests.dispatch import builders
@@ -23,6 +24,7 @@ def dispatch_city(transactional_db, settings, tmp_path):
     """The personas' territory with a street grid and three units (no audited rows)."""
     settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
     builders.write_grids(settings.PRECINCT_NETWORK_DIR)
+    services.category_defaults_create()  # an earlier transactional test may have flushed them
     territory = factories.build_territory()
     personas = factories.build_personas(territory)
     a = territory.district_a
@@ -52,6 +54,7 @@ def test_operator__take_call_send_recommended_unit_board_changes(
 
     _sign_in(page, live_server.url, "operator")
     expect(page.locator("#id_caller_phone")).to_be_focused()
+    page.wait_for_selector("body[data-dispatch-ready]", state="attached")
     page.keyboard.type("+7 701 123 45 67")
     page.locator("#id_lat").fill(f"{builders.CENTRE[1]:.6f}")
     page.locator("#id_lon").fill(f"{builders.CENTRE[0]:.6f}")

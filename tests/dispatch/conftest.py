@@ -16,6 +16,16 @@ class Fleet:
     foot: Unit
 
 
+@pytest.fixture(autouse=True)
+def categories(request):
+    """The default categories: a transactional test elsewhere may have flushed them."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or {
+        "db", "transactional_db", "demo_city"} & set(request.fixturenames)  # fmt: skip
+    if uses_db:
+        request.getfixturevalue("db")
+        services.category_defaults_create()
+
+
 @pytest.fixture
 def grid(settings, tmp_path):
     settings.PRECINCT_NETWORK_DIR = tmp_path / "network"

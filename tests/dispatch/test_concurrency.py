@@ -18,6 +18,7 @@ from tests.dispatch import builders
 
 @pytest.mark.django_db(transaction=True)
 def test_two_operators_dispatch_the_same_unit_at_once(settings, tmp_path):
+    services.category_defaults_create()  # an earlier transactional test may have flushed them
     territory = factories.build_territory()
     operators = [factories.staff(f"op{i}", "operator", territory.city) for i in range(2)]
     unit = builders.unit(territory.district_a, "A-11", builders.grid_point(6, 5))

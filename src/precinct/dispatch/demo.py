@@ -37,6 +37,7 @@ STEP = "dispatch"
 def build(ctx) -> list[str]:
     """Units on the board and a year of closed calls with routed response times."""
     rng = ctx.rng(STEP)
+    services.category_defaults_create()  # normally there from the migration
     drive = ctx.drive
     points = shapely.points(drive.lon, drive.lat)
     precincts = [p for p in ctx.precincts if p.boundary and p.residents > 0]

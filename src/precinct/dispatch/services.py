@@ -16,6 +16,7 @@ from django.utils import timezone
 from precinct.accounts import access
 from precinct.accounts.models import hash_token
 from precinct.analytics.dispatch import implied_speed_mps
+from precinct.dispatch.defaults import DEFAULTS
 from precinct.dispatch.models import (
     Assignment,
     Category,
@@ -363,3 +364,17 @@ def unit_for_token(raw: str) -> Unit | None:
     if not raw.startswith(UNIT_TOKEN_PREFIX):
         return None
     return Unit.objects.filter(token_hash=hash_token(raw)).first()
+
+
+def category_defaults_create() -> int:
+    """Create the default categories that are missing (migrations do it on a new database;
+    tests that flush the database call it again). Returns how many were created."""
+    created = 0
+    for code, priority, kinds, ru, kk, en in DEFAULTS:
+        _, made = Category.objects.get_or_create(
+            code=code,
+            defaults={"default_priority": priority, "unit_kinds": kinds, "name": ru,
+                      "name_kk": kk, "name_en": en},
+        )  # fmt: skip
+        created += made
+    return created

@@ -108,4 +108,5 @@
     if (lat.value && lon.value) chosen = { lon: Number(lon.value), lat: Number(lat.value) };
   }
   draw();
+  document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
 })();
