@@ -1,5 +1,7 @@
 """The console, incident page, board and measures: who may open them, and the board's queries."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -123,3 +125,17 @@ def test_console__street_and_house_search_offers_places(client, personas, territ
     client.force_login(personas.operator)
     body = client.get(reverse("dispatch:places"), {"place": "Абая 52"}).content.decode()
     assert 'data-lon="76.900000"' in body and 'data-lat="43.240000"' in body
+
+
+def test_board__incidents_past_target_are_highlighted(client, personas, call):
+    from django.utils import timezone
+
+    Incident.objects.filter(pk=call.pk).update(
+        received_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    client.force_login(personas.operator)
+    body = client.get(reverse("dispatch:board-live")).content.decode()
+    assert f'class="incident overdue" data-incident="{call.id}"' in body
+    Incident.objects.filter(pk=call.pk).update(received_at=timezone.now() - dt.timedelta(minutes=5))
+    body = client.get(reverse("dispatch:board-live")).content.decode()
+    assert f'class="incident" data-incident="{call.id}"' in body
