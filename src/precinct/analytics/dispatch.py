@@ -228,41 +228,56 @@ def simulate_responses(
     time on scene) are lognormal around stated medians, longer for lower priorities.
     """
     n_calls = epochs.shape[0]
-    busy_until = np.zeros(unit_group.shape[0])
-    unit = np.full(n_calls, -1, dtype=np.int64)
-    out = {k: np.full(n_calls, np.nan) for k in ("dispatched", "en_route", "on_scene", "closed")}
     # Medians (s) by priority 1..4: call handling, turnout, time on scene.
-    handling_median = np.array([0, 75, 150, 300, 600.0])[priority]
-    handling = handling_median * rng.lognormal(0.0, 0.5, n_calls)
+    handling = np.array([0, 75, 150, 300, 600.0])[priority] * rng.lognormal(0.0, 0.5, n_calls)
     turnout = 45.0 * rng.lognormal(0.0, 0.4, n_calls)
     on_scene_time = np.array([0, 2400, 1800, 1500, 1200.0])[priority] * rng.lognormal(
         0.0, 0.5, n_calls
     )
     hour = ((epochs / 3600.0 + utc_offset_hours) % 24).astype(np.int64)
-    slow = CONGESTION[hour]
-    for k in range(n_calls):
+    out = np.full((4, n_calls), np.nan)
+    unit = np.full(n_calls, -1, dtype=np.int64)
+    _respond(
+        np.asarray(epochs, np.float64), np.asarray(call_group, np.int64),
+        np.asarray(unit_group, np.int64), np.ascontiguousarray(time_to_call, np.float64),
+        np.ascontiguousarray(time_back, np.float64), handling, turnout, on_scene_time,
+        CONGESTION[hour], unit, out,
+    )  # fmt: skip
+    return SimulatedResponses(unit, out[0], out[1], out[2], out[3])
+
+
+@njit(cache=True)
+def _respond(epochs, call_group, unit_group, to_call, back, handling, turnout, scene, slow,
+             unit, out):  # fmt: skip
+    """The sequential part of :func:`simulate_responses`, compiled (calls in time order)."""
+    n_units = unit_group.shape[0]
+    busy_until = np.zeros(n_units)
+    for k in range(epochs.shape[0]):
         ready = epochs[k] + handling[k]
-        times = time_to_call[:, k]
-        reachable = np.isfinite(times)
-        if not reachable.any():
-            continue
-        free = (busy_until <= ready) & reachable
-        own = free & (unit_group == call_group[k])
-        pool = own if own.any() else free
-        if pool.any():
-            candidates = np.flatnonzero(pool)
-            u = candidates[np.argmin(times[candidates])]
-            sent = ready
+        best_own, best_any, first_free = -1, -1, -1
+        for u in range(n_units):
+            t = to_call[u, k]
+            if not np.isfinite(t):
+                continue
+            if busy_until[u] <= ready:
+                if best_any < 0 or t < to_call[best_any, k]:
+                    best_any = u
+                if unit_group[u] == call_group[k] and (best_own < 0 or t < to_call[best_own, k]):
+                    best_own = u
+            elif first_free < 0 or busy_until[u] < busy_until[first_free]:
+                first_free = u
+        if best_own >= 0:
+            u, sent = best_own, ready
+        elif best_any >= 0:
+            u, sent = best_any, ready
+        elif first_free >= 0:
+            u, sent = first_free, busy_until[first_free]
         else:
-            candidates = np.flatnonzero(reachable)
-            u = candidates[np.argmin(busy_until[candidates])]
-            sent = busy_until[u]
+            continue
         leave = sent + turnout[k]
-        arrive = leave + times[u] * slow[k]
-        done = arrive + on_scene_time[k]
-        back = time_back[u, k]
-        busy_until[u] = done + (back if np.isfinite(back) else times[u]) * slow[k]
+        arrive = leave + to_call[u, k] * slow[k]
+        done = arrive + scene[k]
+        way_back = back[u, k] if np.isfinite(back[u, k]) else to_call[u, k]
+        busy_until[u] = done + way_back * slow[k]
         unit[k] = u
-        out["dispatched"][k], out["en_route"][k] = sent, leave
-        out["on_scene"][k], out["closed"][k] = arrive, done
-    return SimulatedResponses(unit=unit, **out)
+        out[0, k], out[1, k], out[2, k], out[3, k] = sent, leave, arrive, done

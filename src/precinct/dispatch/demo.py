@@ -59,8 +59,12 @@ def build(ctx) -> list[str]:
         rng, start_epoch=start.timestamp(), days=365, calls_per_day=per_year / 365.0,
         area_weights=residents,
     )  # fmt: skip
-    call_nodes = np.array([rng.choice(nodes_of[served[a]]) for a in area], dtype=np.int64)
-    call_dept = np.array([precincts[served[a]].department_id for a in area], dtype=np.int64)
+    # A random node of each call's precinct, vectorised over one array of all their nodes.
+    pools = [nodes_of[i] for i in served]
+    sizes = np.array([len(p) for p in pools])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    call_nodes = np.concatenate(pools)[starts[area] + rng.integers(0, sizes[area])]
+    call_dept = np.array([precincts[i].department_id for i in served], dtype=np.int64)[area]
     codes = list(CATEGORY_MIX)
     weights = np.array(list(CATEGORY_MIX.values()))
     picked = rng.choice(len(codes), size=len(epochs), p=weights / weights.sum())
@@ -75,11 +79,8 @@ def build(ctx) -> list[str]:
         rng, epochs=epochs, call_group=call_dept, priority=priority,
         unit_group=np.asarray(unit_dept), time_to_call=to_call, time_back=back,
     )  # fmt: skip
-    incidents = [
-        _incident(k, epochs, sim, call_dept, categories[codes[picked[k]]], priority, drive,
-                  call_nodes)
-        for k in range(len(epochs))
-    ]  # fmt: skip
+    incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
+                           priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
     Incident.objects.bulk_create(incidents, batch_size=2000)
     Assignment.objects.bulk_create(
         [_assignment(incident, cars[u], to_call[u, k], sim, k)
@@ -136,21 +137,29 @@ def _at(epoch: float):
     return None if not np.isfinite(epoch) else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
 
 
-def _incident(k, epochs, sim, call_dept, category, priority, drive, call_nodes) -> Incident:
-    received = _at(epochs[k])
-    times = {
-        "dispatched_at": _at(sim.dispatched[k]), "en_route_at": _at(sim.en_route[k]),
-        "on_scene_at": _at(sim.on_scene[k]), "closed_at": _at(sim.closed[k]),
-    }  # fmt: skip
-    incident = Incident(
-        department_id=int(call_dept[k]), category=category, priority=int(priority[k]),
-        area_type=Incident.AreaType.URBAN, state=Incident.State.CLOSED,
-        source=Incident.Source.DEMO, lon=float(drive.lon[call_nodes[k]]),
-        lat=float(drive.lat[call_nodes[k]]), received_at=received, **times,
-    )  # fmt: skip
-    for name, value in services.phases(incident).items():
-        setattr(incident, name, value)
-    return incident
+def _incidents(epochs, sim, call_dept, categories, picked, priority, lons, lats):
+    """Closed incidents with their timestamps and phases (seconds computed with numpy)."""
+
+    def seconds(a, b):
+        d = np.round(b - a)
+        return [None if not np.isfinite(x) else int(x) for x in d]
+
+    handling = seconds(epochs, sim.dispatched)
+    travel = seconds(sim.dispatched, sim.on_scene)
+    response = seconds(epochs, sim.on_scene)
+    columns = (epochs, sim.dispatched, sim.en_route, sim.on_scene, sim.closed)
+    stamps = [[_at(t) for t in column] for column in columns]
+    return [
+        Incident(
+            department_id=int(call_dept[k]), category=categories[picked[k]],
+            priority=int(priority[k]), area_type=Incident.AreaType.URBAN,
+            state=Incident.State.CLOSED, source=Incident.Source.DEMO, lon=float(lons[k]),
+            lat=float(lats[k]), received_at=stamps[0][k], dispatched_at=stamps[1][k],
+            en_route_at=stamps[2][k], on_scene_at=stamps[3][k], closed_at=stamps[4][k],
+            handling_seconds=handling[k], travel_seconds=travel[k], response_seconds=response[k],
+        )
+        for k in range(len(epochs))
+    ]  # fmt: skip
 
 
 def _assignment(incident: Incident, unit: Unit, routed: float, sim, k: int) -> Assignment:
