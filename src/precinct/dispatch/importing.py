@@ -1,9 +1,9 @@
 """Import of historic 102 records from CSV, with a column mapping in TOML.
 
-All or nothing: every row is read and checked first (errors name the line and the
-reason); only a file without errors is written, in one transaction. Checked rows wait in
-a temporary file as PostgreSQL COPY text, so memory stays flat for millions of rows;
-PostgreSQL loads them with ``COPY``, other databases with ``bulk_create`` in batches.
+All or nothing: every row is read and checked (errors name the line and the reason), and
+all rows are written in one transaction that is rolled back if any row was bad. On
+PostgreSQL checked rows stream into ``COPY`` as they are read; other databases get them
+from a spool file with ``bulk_create`` in batches. Memory stays flat for millions of rows.
 
 Imported calls are closed, marked ``source=imported`` and carry their timestamps and
 phase durations; they get no timeline events (their timestamps are the timeline).
@@ -13,6 +13,7 @@ See docs/dispatch-import.md for the mapping format.
 import csv
 import datetime as dt
 import tempfile
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -260,30 +261,16 @@ def _csv_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[str]]]:
 
 
 def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
-    """Check every row, then write them all in one transaction (or raise, writing nothing)."""
-    import time
-
+    """Check every row and write them in one transaction, or raise and write nothing."""
     start = time.perf_counter()
     try:
         rows = _csv_rows(Path(path), mapping)
         _, header = next(rows)
         reader = _Reader(mapping, [h.strip().lstrip("\ufeff") for h in header])
-        count = 0
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-            for line, cells in rows:
-                text = reader.row(line, cells)
-                if text is not None:
-                    spool.write(text)
-                    count += 1
-            if reader.error_count:
-                raise ImportFailed(reader.errors, reader.error_count)
-            spool.seek(0)
-            checked = time.perf_counter()
-            with transaction.atomic():
-                if connection.vendor == "postgresql":
-                    _copy(spool)
-                else:
-                    _bulk(spool)
+        if connection.vendor == "postgresql":
+            count, checked = _check_and_copy(reader, rows)
+        else:
+            count, checked = _check_and_insert(reader, rows)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise MappingError(f"{path}: cannot read the file: {exc}") from None
     end = time.perf_counter()
@@ -292,15 +279,53 @@ def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
     )
 
 
-def _copy(spool) -> None:
+def _check_and_copy(reader: "_Reader", rows) -> tuple[int, float]:
+    """PostgreSQL: stream checked rows into ``COPY`` while reading the rest.
+
+    The server inserts while Python checks the next rows (two processes, two cores). The
+    first bad row stops the writing, the reading goes on to report every bad row, and the
+    transaction is rolled back: nothing of a bad file is stored.
+    """
     table = connection.ops.quote_name(Incident._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    count, buffer, size = 0, [], 0
     with (
-        connection.cursor() as cursor,
+        transaction.atomic(), connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        while chunk := spool.read(1 << 20):
-            copy.write(chunk)
+        for line, cells in rows:
+            text = reader.row(line, cells)
+            if text is None or reader.error_count:
+                continue
+            buffer.append(text)
+            size += len(text)
+            count += 1
+            if size > 1 << 18:
+                copy.write("".join(buffer))
+                buffer, size = [], 0
+        checked = time.perf_counter()
+        if reader.error_count:
+            raise ImportFailed(reader.errors, reader.error_count)
+        copy.write("".join(buffer))
+    return count, checked
+
+
+def _check_and_insert(reader: "_Reader", rows) -> tuple[int, float]:
+    """Other databases: check everything into a spool file, then insert in batches."""
+    count = 0
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for line, cells in rows:
+            text = reader.row(line, cells)
+            if text is not None:
+                spool.write(text)
+                count += 1
+        if reader.error_count:
+            raise ImportFailed(reader.errors, reader.error_count)
+        spool.seek(0)
+        checked = time.perf_counter()
+        with transaction.atomic():
+            _bulk(spool)
+    return count, checked
 
 
 def _bulk(spool) -> None:
