@@ -60,3 +60,26 @@ def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def _audit_flushable(request):
+    """Let pytest-django flush the audit log after transactional tests (SQLite uses DELETE).
+
+    The append-only triggers refuse deletes outside a purge window; a test database that is
+    thrown away is the one place where opening one without a retention rule is right.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    if marker is not None and marker.kwargs.get("transaction"):
+        transactional = True
+    if not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")  # so this fixture is torn down before it
+    yield
+    from precinct.audit.models import PurgeWindow
+
+    PurgeWindow.objects.create(reason="test database flush")

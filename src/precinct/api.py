@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.dispatch.api import router as dispatch_router
+from precinct.planning.api import router as planning_router
 from precinct.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -33,4 +34,5 @@ def bad_input(request, exc: ValidationError):
 
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
+api.add_router("/", planning_router)
 api.add_router("/", dispatch_router)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "precinct.audit",
     "precinct.territory",
     "precinct.demo",
+    "precinct.planning",
     "precinct.dispatch",
 ]
 
@@ -187,6 +188,26 @@ PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
 # The demo staffs precincts at this share of the norm ("somewhat below").
 PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)
 
+# --- planning ---------------------------------------------------------------------------
+# Walking times (minutes) the coverage pages and API report by default.
+PRECINCT_COVERAGE_MINUTES = [float(m) for m in env_list("PRECINCT_COVERAGE_MINUTES", ["10", "15"])]
+# Where the default staffing norms above come from (shown next to every shortfall).
+PRECINCT_STAFFING_NORM_SOURCE = env_str(
+    "PRECINCT_STAFFING_NORM_SOURCE",
+    "Derived: ~20 million residents over ~4,500 inspectors (2025) plus ~3,000 missing "
+    "(seed 002); see docs/demo.md",
+)
+# Siting: the solver's time limit per job (the best solution and its gap are kept).
+PRECINCT_SITING_TIME_LIMIT_S = env_float("PRECINCT_SITING_TIME_LIMIT_S", 60.0, positive=True)
+# Patrol sizing: arrival target, share of emergencies to reach within it, time on scene,
+# and (without dispatch records) emergency calls per resident and day. 11-12 thousand
+# 102 calls a day over ~20 million residents is ~0.0006.
+PRECINCT_PATROL_TARGET_MIN = env_float("PRECINCT_PATROL_TARGET_MIN", 15.0, positive=True)
+PRECINCT_PATROL_TARGET_SHARE = env_float("PRECINCT_PATROL_TARGET_SHARE", 0.8, positive=True)
+PRECINCT_PATROL_SERVICE_MIN = env_float("PRECINCT_PATROL_SERVICE_MIN", 40.0, positive=True)
+PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY = env_float(
+    "PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY", 0.0006, positive=True
+)
 # --- dispatch (102) ---------------------------------------------------------------------
 # Arrival targets in minutes per priority and area type. Kazakhstan publishes no national
 # arrival standard: these are the UK Policing Pledge figures (emergency: 15 min urban,

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
+    path("planning/", include("precinct.planning.urls")),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -38,8 +38,9 @@ def test_moving_a_department_moves_its_subtree(tree):
 
 def test_a_department_cannot_go_under_its_own_subtree(tree):
     tree.city.parent = tree.district_a
-    with pytest.raises(ValidationError, match="own subtree"):
+    with pytest.raises(ValidationError) as err:
         services.department_save(department=tree.city)
+    assert "parent" in err.value.message_dict
 
 
 def test_an_open_post_needs_an_opening_date(tree):

@@ -20,7 +20,7 @@ def is_staff_member(user) -> bool:
 
 
 def has_national_scope(user) -> bool:
-    """Sees the whole country: administrators, and analysts without a department."""
+    """Sees the whole country: administrators and analysts not tied to a department."""
     return is_staff_member(user) and user.department_id is None and user.role in NATIONAL_ROLES
 
 
@@ -82,6 +82,28 @@ def officers_visible_to(user, queryset: QuerySet[Officer]) -> QuerySet[Officer]:
     if not is_staff_member(user) or user.department_id is None:
         return queryset.filter(public)
     return queryset.filter(public | Q(department__path__startswith=user.department.path))
+
+
+# --- planning ---
+PLANNER_ROLES = frozenset({Role.ANALYST, Role.ADMIN})
+
+
+def can_plan(user, department: Department | None = None) -> bool:
+    """Siting jobs and staff imports: analysts and admins in scope (department None: the
+    whole country, national scope only); heads for departments within their own scope."""
+    if department is None:
+        return user_role_in(user, PLANNER_ROLES) and has_national_scope(user)
+    return user_role_in(user, PLANNER_ROLES | {Role.HEAD}) and is_in_scope(user, department)
+
+
+def can_use_planning_tools(user) -> bool:
+    """May open the planners' pages at all (what they may do there is checked per department)."""
+    return user_role_in(user, PLANNER_ROLES | {Role.HEAD})
+
+
+def can_edit_post_project(user, department: Department) -> bool:
+    """Funding, budget and due dates of new posts: admins, analysts and heads in scope."""
+    return user_role_in(user, PLANNER_ROLES | {Role.HEAD}) and is_in_scope(user, department)
 
 
 # --- dispatch ---

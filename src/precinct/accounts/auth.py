@@ -1,6 +1,6 @@
-"""Authentication for the JSON API: a bearer token, or the web session."""
+"""Authentication for the JSON API: a bearer token, or the web session (CSRF-checked)."""
 
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from precinct.accounts.services import token_user
 
@@ -15,12 +15,20 @@ class BearerToken(HttpBearer):
         return user
 
 
-def session_user(request):
-    """A signed-in web session also authorises API calls from the same browser."""
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.role:
-        return user
-    return None
+class StaffSession(SessionAuth):
+    """A signed-in web session also authorises API calls from the same browser.
+
+    Ninja exempts its views from Django's CSRF middleware, so a cookie-based scheme must
+    check CSRF itself (SessionAuth does, on unsafe methods); a plain function would let a
+    cross-site form POST ride on the session cookie.
+    """
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_active and user.role:
+            return user
+        return None
 
 
+session_user = StaffSession()  # the name other modules may already import
 staff_auth = [BearerToken(), session_user]

@@ -44,7 +44,8 @@ def token_user(raw: str) -> User | None:
         .filter(key_hash=hash_token(raw), revoked=False, expires_at__gt=timezone.now())
         .first()
     )
-    if token is None or not token.user.is_active:
+    # Same test as at issue: switching an account off or taking its role ends its tokens.
+    if token is None or not token.user.is_active or not token.user.role:
         return None
     return token.user
 
@@ -63,7 +64,8 @@ def staff_user_create(
         role=role,
         department=department,
         officer=officer,
-        is_staff=True,
+        # Only administrators work in the Django admin; everyone else uses precinct's pages.
+        is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
         **names,
     )

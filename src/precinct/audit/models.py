@@ -57,3 +57,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("The audit log is append-only.")
+
+
+class PurgeWindow(models.Model):
+    """While a row exists, the database lets old audit entries be deleted (retention only).
+
+    Updates stay refused always. Only ``audit_purge`` opens and closes a window, inside
+    one transaction, and records the purge itself in the log.
+    """
+
+    opened_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"purge window since {self.opened_at:%Y-%m-%d %H:%M}: {self.reason}"

@@ -2,9 +2,9 @@
 
 from collections.abc import Iterable
 
-from django.db import models
+from django.db import connection, models, transaction
 
-from precinct.audit.models import AuditEntry
+from precinct.audit.models import AuditEntry, PurgeWindow
 
 
 def audit_record(
@@ -49,3 +49,22 @@ def audit_read_many(*, actor, objects: Iterable[models.Model], fields: Iterable[
         )
         for obj in objects
     )
+
+
+@transaction.atomic
+def audit_purge(*, actor, before, reason: str) -> int:
+    """Delete entries older than ``before`` (a retention rule), and log that it happened."""
+    window = PurgeWindow.objects.create(reason=reason[:200])
+    # QuerySet.delete() is refused by AuditQuerySet; the database checks the window.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table} WHERE at < %s", [before])
+        deleted = cursor.rowcount
+    window.delete()
+    audit_record(
+        actor=actor,
+        action=AuditEntry.Action.DELETE,
+        subject_type="audit.auditentry",
+        subject_id=f"before {before:%Y-%m-%d}",
+        context=f"retention purge of {deleted} entries: {reason}"[:200],
+    )
+    return deleted

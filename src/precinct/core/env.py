@@ -4,6 +4,7 @@ Settings come from the environment only (twelve-factor); a typo in a deployment 
 stop the process at start-up with a message naming the variable, not run half-configured.
 """
 
+import math
 import os
 
 from django.core.exceptions import ImproperlyConfigured
@@ -56,6 +57,9 @@ def env_float(name: str, default: float, *, positive: bool = False) -> float:
         value = float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from None
+    # float() accepts "inf" and "nan"; no setting of ours means anything with them.
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a finite number.")
     if positive and not value > 0:
         raise ImproperlyConfigured(f"{name}={value} must be greater than zero.")
     return value

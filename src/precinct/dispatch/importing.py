@@ -290,7 +290,8 @@ def _check_and_copy(reader: "_Reader", rows) -> tuple[int, float]:
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
     count, buffer, size = 0, [], 0
     with (
-        transaction.atomic(), connection.cursor() as cursor,
+        transaction.atomic(),
+        connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
         for line, cells in rows:

@@ -8,7 +8,7 @@ on the few hundred polygons a city has, cached per process (see ``territory.geo`
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -122,7 +122,10 @@ class Precinct(AreaMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.department} · {_('precinct')} {self.number}"
+        return gettext("%(department)s · precinct %(number)s") % {
+            "department": self.department,
+            "number": self.number,
+        }
 
 
 class Post(NamedMixin):

@@ -1,0 +1,214 @@
+"""Planning endpoints: public coverage and programme aggregates; siting jobs for planners."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+
+from precinct.accounts import access
+from precinct.accounts.auth import staff_auth
+from precinct.planning import selectors, services
+from precinct.planning.coverage import LEVELS, CoverageInputError, coverage_report
+from precinct.planning.models import SitingJob
+from precinct.planning.schemas import (
+    CoverageOut,
+    ErrorOut,
+    ImportOut,
+    ProgressOut,
+    SitingIn,
+    SitingJobOut,
+    StaffingCsvIn,
+    StaffingOut,
+)
+from precinct.territory.models import Department
+from precinct.territory.network import NetworkMissing
+
+router = Router(tags=["planning"])
+
+
+def _bad(field: str | None, message: str, errors: list[str] | None = None):
+    rows = [{"field": field, "message": m} for m in (errors or [message])]
+    return Status(400, {"code": "invalid_input", "detail": message, "errors": rows})
+
+
+class CoverageQuery(Schema):
+    minutes: float = 15
+    what_if: bool = False
+    level: str = "department"
+
+
+@router.get(
+    "/planning/coverage",
+    response={200: list[CoverageOut], 400: ErrorOut, 503: ErrorOut},
+    auth=None,
+)
+def coverage(request, q: Query[CoverageQuery]):
+    """Residents within ``minutes`` of walking of an open post, per area (public aggregates).
+
+    ``level``: department (default), precinct, region or total. ``what_if=true`` counts
+    planned and building posts as open.
+    """
+    if q.level not in LEVELS:
+        return _bad("level", f"Unknown level {q.level!r}: use {', '.join(LEVELS)}.")
+    try:
+        report = coverage_report(minutes_list=[q.minutes], what_if=q.what_if, levels=[q.level])
+    except CoverageInputError as exc:
+        return _bad(exc.field, str(exc))
+    except NetworkMissing as exc:
+        raise HttpError(503, str(exc)) from None
+    key = {"department": "department_id", "precinct": "precinct_id", "region": "region_id"}
+    return Status(
+        200,
+        [
+            {
+                key.get(row.level, "department_id"): row.id,
+                "level": row.level,
+                "name": row.name,
+                "parent_id": row.parent_id,
+                "residents": round(row.residents),
+                "residents_within": round(row.within[0]),
+                "share": round(row.share(0), 6),
+                "minutes": q.minutes,
+                "what_if": q.what_if,
+            }
+            for row in report.rows[q.level]
+        ],
+    )
+
+
+@router.get("/planning/construction", response=list[ProgressOut], auth=None)
+def construction_progress(request):
+    """Posts of the construction programme open / building / planned / overdue (public)."""
+    progress = selectors.programme_progress()
+    out = []
+    for level in ("regions", "departments"):
+        out += [{"level": level[:-1], **vars(r)} for r in progress[level]]
+    out.append({"level": "total", **vars(progress["total"])})
+    return out
+
+
+@router.get("/planning/staffing", response={200: list[StaffingOut], 403: ErrorOut}, auth=staff_auth)
+def staffing(request):
+    """Inspectors needed by the norm versus in post, per department and in total."""
+    if not access.can_use_planning_tools(request.auth):
+        return Status(403, {"code": "forbidden", "detail": "Staffing is for planners."})
+    rows, total, _ = selectors.staffing_report()
+    visible = {d.id for d in access.departments_in_scope(request.auth)}
+    out = [_staffing_row(r) for r in rows if r.department_id in visible]
+    if access.has_national_scope(request.auth):
+        out.append(_staffing_row(total))
+    return Status(200, out)
+
+
+def _staffing_row(r) -> dict:
+    return {**vars(r), "residents": round(r.residents), "shortfall": r.shortfall}
+
+
+@router.post(
+    "/planning/staffing/import",
+    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
+    auth=staff_auth,
+)
+def staffing_import(request, payload: StaffingCsvIn):
+    """Load inspectors in post per department from CSV: every row or none."""
+    if not access.can_use_planning_tools(request.auth):
+        return Status(403, {"code": "forbidden", "detail": "Imports are for planners."})
+    try:
+        result = services.staffing_import_csv(
+            actor=request.auth, text=payload.csv, source=payload.source
+        )
+    except services.PlanningError as exc:
+        return _bad(exc.field, str(exc), exc.errors)
+    return Status(200, vars(result))
+
+
+@router.post(
+    "/planning/siting",
+    response={202: SitingJobOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    auth=staff_auth,
+)
+def siting_create(request, payload: SitingIn):
+    """Queue a siting job: ``k`` new posts (maximal covering) or a ``target_share``."""
+    department = None
+    if payload.department_id is not None:
+        department = get_object_or_404(Department, pk=payload.department_id)
+    try:
+        job = services.siting_job_create(
+            actor=request.auth,
+            minutes=payload.minutes,
+            k=payload.k,
+            target_share=payload.target_share,
+            department=department,
+            candidates_csv=payload.candidates_csv,
+            name=payload.name,
+        )
+    except services.PlanningForbidden as exc:
+        return Status(403, {"code": "forbidden", "detail": str(exc)})
+    except services.PlanningError as exc:
+        return _bad(exc.field, str(exc), exc.errors)
+    except NetworkMissing as exc:
+        raise HttpError(503, str(exc)) from None
+    return Status(202, job_payload(job))
+
+
+def _visible_job(request, job_id: int) -> SitingJob:
+    job = selectors.siting_jobs_visible_to(request.auth).filter(pk=job_id).first()
+    if job is None:
+        raise HttpError(404, "No such siting job in your scope.")
+    return job
+
+
+@router.get("/planning/siting/{job_id}", response={200: SitingJobOut}, auth=staff_auth)
+def siting_get(request, job_id: int):
+    """State, progress and (when done) the chosen sites, coverage before/after and the gap."""
+    return Status(200, job_payload(_visible_job(request, job_id)))
+
+
+@router.post(
+    "/planning/siting/{job_id}/cancel", response={200: SitingJobOut, 403: ErrorOut},
+    auth=staff_auth,
+)  # fmt: skip
+def siting_cancel(request, job_id: int):
+    """Stop a queued or running job; a running one keeps its best solution so far."""
+    job = _visible_job(request, job_id)
+    try:
+        job = services.siting_job_cancel(actor=request.auth, job=job)
+    except services.PlanningForbidden as exc:
+        return Status(403, {"code": "forbidden", "detail": str(exc)})
+    return Status(200, job_payload(job))
+
+
+def job_payload(job: SitingJob) -> dict:
+    """The SitingJobOut dict of a job (shared by the API and the pages)."""
+    total = job.residents_total
+
+    def share(value):
+        return value / total if value is not None and total else None
+
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "progress": job.progress,
+        "progress_note": job.progress_note,
+        "method": job.method,
+        "k": job.k,
+        "minutes": job.minutes,
+        "target_share": job.target_share,
+        "department_id": job.department_id,
+        "candidate_source": job.candidate_source,
+        "chosen": job.chosen,
+        "residents_total": total,
+        "residents_within_before": job.covered_before,
+        "residents_within_after": job.covered_after,
+        "share_before": share(job.covered_before),
+        "share_after": share(job.covered_after),
+        "gap": job.gap,
+        "bound": job.bound,
+        "solver": job.solver,
+        "solver_status": job.solver_status,
+        "seconds": job.seconds,
+        "error": job.error,
+        "by_department": job.by_department,
+        "residents_new": (
+            job.covered_after - job.covered_before if job.covered_after is not None else None
+        ),
+    }

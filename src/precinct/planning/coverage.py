@@ -1,0 +1,218 @@
+"""Coverage of residents by posts along the walking network, per precinct, department,
+region and in total; and the map layers of the coverage page.
+
+Reads only: posts and population from territory, arithmetic from the analytics core.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+
+from precinct.analytics import coverage as core
+from precinct.planning import inputs
+from precinct.territory.models import Department, Post, Precinct, Region
+
+# The largest walking time anyone may ask about: the Dijkstra stops there.
+MAX_MINUTES = 120.0
+OPEN_STATES = (Post.State.OPEN,)
+WHAT_IF_STATES = (Post.State.OPEN, Post.State.BUILDING, Post.State.PLANNED)
+LEVELS = ("department", "precinct", "region", "total")
+
+
+class CoverageInputError(ValueError):
+    """A walking time or level the coverage cannot be computed for; the message says why."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
+
+
+@dataclass
+class CoverageRow:
+    """Residents of one area and how many of them live within each walking time."""
+
+    level: str
+    id: int | None
+    name: str
+    residents: float
+    within: list[float]  # aligned with CoverageReport.minutes
+    parent_id: int | None = None
+
+    def share(self, i: int = 0) -> float:
+        return self.within[i] / self.residents if self.residents > 0 else 0.0
+
+
+@dataclass
+class CoverageReport:
+    """Coverage for a list of walking times, with or without the posts still to open."""
+
+    minutes: list[float]
+    what_if: bool
+    posts_counted: int
+    residents_off_network: float
+    rows: dict[str, list[CoverageRow]] = field(default_factory=dict)
+
+
+def check_minutes(minutes_list) -> list[float]:
+    """Walking times as floats, each positive and at most MAX_MINUTES."""
+    out = []
+    for m in minutes_list:
+        try:
+            value = float(m)
+        except (TypeError, ValueError):
+            raise CoverageInputError("minutes", f"{m!r} is not a number of minutes.") from None
+        if not np.isfinite(value) or value <= 0:
+            raise CoverageInputError("minutes", "The walking time must be more than 0 minutes.")
+        if value > MAX_MINUTES:
+            raise CoverageInputError(
+                "minutes", f"The walking time must be at most {MAX_MINUTES:.0f} minutes."
+            )
+        out.append(value)
+    if not out:
+        raise CoverageInputError("minutes", "Give at least one walking time.")
+    return out
+
+
+def reach(*, minutes: float, what_if: bool = False):
+    """(walk network, population, seconds from the nearest counted post per node, posts)."""
+    walk = inputs.walk_network()
+    pop = inputs.population(walk)
+    _, nodes = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
+    times = core.reach_times(walk.graph, nodes, limit=minutes * 60.0)
+    return walk, pop, times, len(nodes)
+
+
+def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> CoverageReport:
+    """Residents within each walking time of a post, per area at each requested level."""
+    minutes = check_minutes(minutes_list)
+    for level in levels:
+        if level not in LEVELS:
+            raise CoverageInputError("level", f"Unknown level {level!r}: use {', '.join(LEVELS)}.")
+    _, pop, times, n_posts = reach(minutes=max(minutes), what_if=what_if)
+    point_times = np.where(pop.node >= 0, times[np.maximum(pop.node, 0)], np.inf)
+    report = CoverageReport(
+        minutes=minutes,
+        what_if=what_if,
+        posts_counted=n_posts,
+        residents_off_network=float(pop.residents[pop.node < 0].sum()),
+    )
+    builders = {
+        "department": _department_rows,
+        "precinct": _precinct_rows,
+        "region": _region_rows,
+        "total": _total_rows,
+    }
+    for level in levels:
+        report.rows[level] = builders[level](pop, point_times, minutes)
+    return report
+
+
+def _grouped(ids: np.ndarray, pop, times, minutes):
+    """Per distinct id (0 = unknown, left out): residents and residents within each time."""
+    labels, groups = np.unique(ids, return_inverse=True)
+    within = core.coverage_by_group(times, pop.residents, groups, len(labels), minutes)
+    residents = np.bincount(groups, weights=pop.residents, minlength=len(labels))
+    return {
+        int(label): (float(residents[i]), within[i].tolist())
+        for i, label in enumerate(labels)
+        if label != 0
+    }
+
+
+def _department_rows(pop, times, minutes) -> list[CoverageRow]:
+    """Every department: its own residents plus those of every department below it."""
+    leaf = _grouped(pop.department_id, pop, times, minutes)
+    rows = []
+    departments = list(Department.objects.order_by("path"))
+    for dep in departments:
+        members = [d.id for d in departments if d.path.startswith(dep.path)]
+        residents = sum(leaf[m][0] for m in members if m in leaf)
+        within = [sum(leaf[m][1][j] for m in members if m in leaf) for j in range(len(minutes))]
+        rows.append(CoverageRow("department", dep.id, dep.display_name, residents, within,
+                                dep.parent_id))  # fmt: skip
+    return rows
+
+
+def _precinct_rows(pop, times, minutes) -> list[CoverageRow]:
+    grouped = _grouped(pop.precinct_id, pop, times, minutes)
+    precincts = Precinct.objects.select_related("department").order_by("department", "number")
+    return [
+        CoverageRow(
+            "precinct",
+            p.id,
+            str(p),
+            *grouped.get(p.id, (0.0, [0.0] * len(minutes))),
+            parent_id=p.department_id,
+        )
+        for p in precincts
+    ]
+
+
+def _region_rows(pop, times, minutes) -> list[CoverageRow]:
+    grouped = _grouped(pop.region_id, pop, times, minutes)
+    return [
+        CoverageRow("region", r.id, r.display_name, *grouped.get(r.id, (0.0, [0.0] * len(minutes))))
+        for r in Region.objects.order_by("name")
+    ]
+
+
+def _total_rows(pop, times, minutes) -> list[CoverageRow]:
+    within = core.coverage_by_group(
+        times, pop.residents, np.zeros(len(times), dtype=np.int64), 1, minutes
+    )[0]
+    return [CoverageRow("total", None, "", float(pop.residents.sum()), within.tolist())]
+
+
+# --- map layers -----------------------------------------------------------------------
+_iso_cache: dict[tuple, dict] = {}
+
+
+def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
+    """What the coverage map draws: residents covered / not, isochrone area, posts.
+
+    Residents are aggregated per network node (no person is ever shown), coordinates
+    rounded to about a metre.
+    """
+    (minutes,) = check_minutes([minutes])
+    walk, pop, times, _ = reach(minutes=minutes, what_if=what_if)
+    nodes, weights, _ = inputs.demand(pop)
+    covered = times[nodes] <= minutes * 60.0
+    g = walk.graph
+    layers = {}
+    for key, mask in (("covered", covered), ("uncovered", ~covered)):
+        layers[key] = {
+            "lon": np.round(g.lon[nodes[mask]], 5).tolist(),
+            "lat": np.round(g.lat[nodes[mask]], 5).tolist(),
+            "residents": np.round(weights[mask]).astype(int).tolist(),
+        }
+    posts = [
+        {"lon": round(lon, 5), "lat": round(lat, 5), "name": name, "state": state}
+        for lon, lat, name, state in Post.objects.filter(state__in=WHAT_IF_STATES).values_list(
+            "lon", "lat", "name", "state"
+        )
+    ]
+    return {
+        "minutes": minutes,
+        "what_if": what_if,
+        "points": layers,
+        "posts": posts,
+        "isochrone": isochrone_geojson(walk, times, minutes, what_if),
+    }
+
+
+def isochrone_geojson(walk, times, minutes: float, what_if: bool) -> dict:
+    """The area within ``minutes`` of the counted posts as GeoJSON (cached per posts state)."""
+    key = (walk.stamp, minutes, what_if, hash(times.tobytes()))
+    cached = _iso_cache.get(key)
+    if cached is None:
+        area = core.isochrone_polygons(walk.graph, times, minutes)
+        if area.is_empty:
+            cached = None
+        else:
+            cached = json.loads(shapely.to_geojson(shapely.set_precision(area, 1e-5)))
+        if len(_iso_cache) > 16:
+            _iso_cache.clear()
+        _iso_cache[key] = cached
+    return cached

@@ -1,0 +1,104 @@
+"""The arrays the analytics core needs, prepared once per process from the database.
+
+Residents (territory.PopulationPoint) are snapped to the walking network once and kept
+with their department, precinct and region as integer labels; the cache is rebuilt when
+the network file or the population changes (count and largest id).
+"""
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from django.db.models import Count, Max
+
+from precinct.territory.models import PopulationPoint, Post
+from precinct.territory.network import LoadedNetwork, network
+
+
+@dataclass(frozen=True)
+class Population:
+    """Population points as arrays; ``node`` is -1 where a point lies off the network."""
+
+    stamp: tuple
+    node: np.ndarray
+    residents: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    department_id: np.ndarray  # 0 where unknown
+    precinct_id: np.ndarray  # 0 where unknown
+    region_id: np.ndarray
+
+    @property
+    def total(self) -> float:
+        return float(self.residents.sum())
+
+
+_lock = threading.Lock()
+_cache: dict[str, Population] = {}
+
+
+def walk_network() -> LoadedNetwork:
+    """The walking network (raises territory.network.NetworkMissing before an import)."""
+    return network("walk")
+
+
+def population(walk: LoadedNetwork | None = None) -> Population:
+    """Every population point with its walking-network node, cached per process."""
+    walk = walk or walk_network()
+    agg = PopulationPoint.objects.aggregate(n=Count("id"), last=Max("id"))
+    stamp = (walk.stamp, agg["n"], agg["last"])
+    current = _cache.get("population")
+    if current is not None and current.stamp == stamp:
+        return current
+    with _lock:
+        rows = list(
+            PopulationPoint.objects.order_by("id").values_list(
+                "lon", "lat", "residents", "department_id", "precinct_id", "region_id"
+            )
+        )
+        arr = np.array(rows, dtype=np.float64).reshape(-1, 6)
+        arr[np.isnan(arr)] = 0  # null department or precinct
+        nodes, _ = walk.snapper.snap_many(arr[:, 0], arr[:, 1])
+        current = Population(
+            stamp=stamp,
+            node=nodes,
+            residents=arr[:, 2],
+            lon=arr[:, 0],
+            lat=arr[:, 1],
+            department_id=arr[:, 3].astype(np.int64),
+            precinct_id=arr[:, 4].astype(np.int64),
+            region_id=arr[:, 5].astype(np.int64),
+        )
+        _cache["population"] = current
+    return current
+
+
+def post_nodes(walk: LoadedNetwork, states) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and walking-network nodes of the posts in the given states (off-network left out)."""
+    rows = np.array(
+        list(Post.objects.filter(state__in=list(states)).values_list("id", "lon", "lat")),
+        dtype=np.float64,
+    ).reshape(-1, 3)
+    nodes, _ = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
+    keep = nodes >= 0
+    return rows[keep, 0].astype(np.int64), nodes[keep]
+
+
+def demand(pop: Population, mask: np.ndarray | None = None):
+    """Residents aggregated per network node: (unique nodes, weights, point -> row index).
+
+    Points off the network are left out (index -1): nobody can walk to or from them.
+    """
+    on = pop.node >= 0
+    if mask is not None:
+        on &= mask
+    nodes, inverse = np.unique(pop.node[on], return_inverse=True)
+    weights = np.bincount(inverse, weights=pop.residents[on], minlength=len(nodes))
+    index = np.full(len(pop.node), -1, dtype=np.int64)
+    index[on] = inverse
+    return nodes, weights, index
+
+
+def clear() -> None:
+    """Forget the cached arrays (tests that rebuild the territory call this)."""
+    _cache.clear()

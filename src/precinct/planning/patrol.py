@@ -1,0 +1,186 @@
+"""Patrol sizing: cars and foot patrols per zone and shift to reach a share of emergencies
+within the arrival target, by a queueing model, checked by a discrete-event simulation.
+
+Demand by zone (department) and hour comes from the dispatch records when the dispatch
+app provides them (``precinct.dispatch.metrics.demand_by_zone_hour``); without them it is
+the demo's: calls in proportion to residents over a typical 102 day profile. Travel times
+are samples of the routing engine: cars patrol the zone, foot patrols leave from the posts.
+"""
+
+import threading
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from precinct.analytics.network import one_to_many
+from precinct.planning import inputs
+from precinct.territory.models import Department
+from precinct.territory.network import network
+
+# Share of a day's 102 calls in each hour (Almaty-like: quiet at dawn, peak in the evening).
+HOURLY_PROFILE = np.array(
+    [3.4, 2.8, 2.2, 1.8, 1.6, 1.8, 2.4, 3.2, 3.8, 4.2, 4.4, 4.6,
+     4.8, 4.8, 4.8, 5.0, 5.2, 5.4, 5.8, 6.0, 6.0, 5.6, 4.8, 4.2]
+)  # fmt: skip
+HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.sum()
+SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
+ORIGINS, TARGETS = 12, 40  # travel-time samples per zone: origins x targets
+FAR_S = 2 * 3600.0  # travel beyond this counts as unreachable
+SIM_HOURS = 5000.0  # simulated hours per zone and shift (after the warm-up)
+
+
+@dataclass
+class ShiftSizing:
+    """Units needed in one zone and shift, and the share within target they achieve."""
+
+    shift: str
+    calls_per_hour: float
+    units: int | None
+    predicted_share: float | None
+    simulated_share: float | None
+
+
+@dataclass
+class ZoneSizing:
+    department_id: int
+    name: str
+    residents: float
+    mode: str  # "car" or "foot"
+    median_travel_s: float
+    shifts: list[ShiftSizing] = field(default_factory=list)
+
+
+@dataclass
+class PatrolReport:
+    demand_source: str  # "dispatch" or "demo"
+    target_min: float
+    target_share: float
+    service_min: float
+    zones: list[ZoneSizing]
+    notes: list[str]
+
+
+def demand_by_zone_hour(pop: inputs.Population) -> tuple[str, dict[int, np.ndarray]]:
+    """Emergency calls per hour of day per department: dispatch records, else the demo's."""
+    try:
+        from precinct.dispatch.metrics import demand_by_zone_hour as dispatch_demand
+    except ImportError:
+        dispatch_demand = None
+    if dispatch_demand is not None:
+        rows = dispatch_demand()
+        if rows:
+            return "dispatch", {int(k): np.asarray(v, dtype=float) for k, v in rows.items()}
+    per_day = settings.PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY
+    residents = {}
+    for dep, people in zip(pop.department_id, pop.residents, strict=True):
+        if dep:
+            residents[int(dep)] = residents.get(int(dep), 0.0) + float(people)
+    return "demo", {dep: r * per_day * HOURLY_PROFILE for dep, r in residents.items()}
+
+
+def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.ndarray:
+    """Seconds from a unit to where residents of the zone live (incidents follow residents).
+
+    Cars patrol the whole zone: from residents-weighted points to others, on the driving
+    graph. Foot patrols leave from the open posts: the walking time from the nearest one.
+    """
+    mask = pop.department_id == dep_id
+    weights = pop.residents[mask] / pop.residents[mask].sum()
+    lon, lat = pop.lon[mask], pop.lat[mask]
+    if mode == "foot":
+        times = _post_walk_times()
+        node = pop.node[mask]
+        pick = rng.choice(len(node), size=ORIGINS * TARGETS, p=weights)
+        picked = node[pick]
+        samples = np.where(picked >= 0, times[np.maximum(picked, 0)], np.inf)
+        return samples[np.isfinite(samples)]
+    net = network("drive")
+    pick = rng.choice(len(lon), size=ORIGINS + TARGETS, p=weights)
+    nodes, _ = net.snapper.snap_many(lon[pick], lat[pick])
+    origins, targets = nodes[:ORIGINS], nodes[ORIGINS:]
+    origins, targets = origins[origins >= 0], targets[targets >= 0]
+    if origins.size == 0 or targets.size == 0:
+        return np.zeros(0)
+    samples = [one_to_many(net.graph, int(o), targets, limit=FAR_S) for o in origins]
+    times = np.concatenate(samples)
+    return times[np.isfinite(times)]
+
+
+def _post_walk_times() -> np.ndarray:
+    """Walking seconds from the nearest open post to every walking-network node."""
+    from precinct.planning.coverage import reach
+
+    _, _, times, _ = reach(minutes=FAR_S / 60.0)
+    return times
+
+
+_lock = threading.Lock()
+_cache: dict[tuple, PatrolReport] = {}
+
+
+def patrol_sizing(
+    *,
+    target_min: float | None = None,
+    target_share: float | None = None,
+    service_min: float | None = None,
+    modes=("car", "foot"),
+    seed: int = 1,
+) -> PatrolReport:
+    """Units per zone and shift for the arrival target: queueing model and simulation."""
+    from precinct.analytics import patrol as core
+
+    target_min = target_min or settings.PRECINCT_PATROL_TARGET_MIN
+    target_share = target_share or settings.PRECINCT_PATROL_TARGET_SHARE
+    service_min = service_min or settings.PRECINCT_PATROL_SERVICE_MIN
+    if not 0 < target_share < 1:
+        raise ValueError("The target share must be between 0 and 1.")
+    walk = inputs.walk_network()
+    pop = inputs.population(walk)
+    key = (pop.stamp, target_min, target_share, service_min, tuple(modes), seed)
+    if key in _cache:
+        return _cache[key]
+    source, demand = demand_by_zone_hour(pop)
+    notes = []
+    if source == "demo":
+        notes.append(
+            "No dispatch records: demand is the demo's, "
+            f"{settings.PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY:g} emergency calls per resident "
+            "and day spread over a typical daily profile."
+        )
+    rng = np.random.default_rng(seed)
+    names = {d.id: d.display_name for d in Department.objects.filter(id__in=demand.keys())}
+    zones = []
+    for dep_id in sorted(demand, key=lambda d: names.get(d, "")):
+        residents = float(pop.residents[pop.department_id == dep_id].sum())
+        for mode in modes:
+            samples = travel_samples(mode, pop, dep_id, rng)
+            median = float(np.median(samples)) if samples.size else float("nan")
+            zone = ZoneSizing(dep_id, names.get(dep_id, ""), residents, mode, median)
+            for shift, start, end in SHIFTS:
+                # Size for the busiest hour of the shift: the queue must hold at its peak.
+                rate = float(demand[dep_id][start:end].max())
+                zone.shifts.append(
+                    _size(core, shift, rate, service_min, samples, target_min * 60, target_share)
+                )
+            zones.append(zone)
+    report = PatrolReport(source, target_min, target_share, service_min, zones, notes)
+    with _lock:
+        if len(_cache) > 8:
+            _cache.clear()
+        _cache[key] = report
+    return report
+
+
+def _size(core, shift, rate, service_min, samples, target_s, share) -> ShiftSizing:
+    if rate <= 0 or samples.size == 0:
+        return ShiftSizing(shift, rate, 0 if rate <= 0 else None, None, None)
+    try:
+        units, predicted = core.required_units(rate, service_min, samples, target_s, share)
+    except ValueError:  # the target cannot be met at any fleet size (travel too long)
+        return ShiftSizing(shift, rate, None, None, None)
+    # The same zone simulated call by call with that many units: the model's check.
+    simulated = core.simulate(
+        rate, service_min, int(units), samples, target_s, hours=SIM_HOURS, seed=1
+    )
+    return ShiftSizing(shift, rate, int(units), float(predicted), float(simulated))

@@ -1,0 +1,285 @@
+"""Planning pages: public coverage and construction progress; planners' staffing and scenarios."""
+
+import csv
+import io
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from precinct.accounts import access
+from precinct.planning import selectors, services
+from precinct.planning.api import job_payload
+from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
+from precinct.planning.models import SitingJob
+from precinct.territory.mapdata import map_config
+from precinct.territory.network import NetworkMissing
+
+
+def _minutes_from(request) -> list[float]:
+    raw = request.GET.get("minutes")
+    if raw:
+        return [raw]
+    return list(settings.PRECINCT_COVERAGE_MINUTES)
+
+
+def _map_config(data_url: str) -> dict:
+    return map_config(
+        network_url=reverse("territory:network-geojson"),
+        result_url=data_url,
+        labels={
+            "covered": _("Residents within reach"),
+            "uncovered": _("Residents out of reach"),
+            "open": _("Open post"),
+            "building": _("Under construction"),
+            "planned": _("Planned"),
+            "chosen": _("Proposed new post"),
+            "area": _("Walking area"),
+            "residents": _("residents"),
+        },
+    )
+
+
+@require_GET
+def coverage_page(request):
+    """Who lives within walking reach of an open post, per area, with the map (public)."""
+    from precinct.planning.coverage import CoverageInputError, coverage_report
+
+    what_if = request.GET.get("what_if") == "1"
+    context = {"what_if": what_if, "error": None, "report": None}
+    try:
+        report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
+    except CoverageInputError as exc:
+        context["error"] = str(exc)
+        return render(request, "planning/coverage.html", context, status=400)
+    except NetworkMissing:
+        context["error"] = _("The road network has not been imported yet.")
+        return render(request, "planning/coverage.html", context, status=503)
+    map_minutes = report.minutes[-1]
+    url = reverse("planning:coverage-map") + f"?minutes={map_minutes:g}&what_if={int(what_if)}"
+    levels = [
+        ("department", _("By department")),
+        ("region", _("By region")),
+        ("precinct", _("By precinct")),
+    ]
+    context.update(
+        report=report, map_minutes=map_minutes, map_config=_map_config(url), levels=levels
+    )
+    return render(request, "planning/coverage.html", context)
+
+
+@require_GET
+def coverage_map(request):
+    """Map layers: residents within and out of reach, the walking area, the posts."""
+    from precinct.planning.coverage import CoverageInputError, coverage_map
+
+    try:
+        data = coverage_map(
+            minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
+        )
+    except CoverageInputError as exc:
+        return JsonResponse({"code": "invalid_input", "detail": str(exc)}, status=400)
+    except NetworkMissing:
+        return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
+    response = JsonResponse(data)
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def construction_page(request):
+    """The post-construction programme: progress per department and region, overdue posts."""
+    progress = selectors.programme_progress()
+    staff = access.can_use_planning_tools(request.user)
+    tables = [("regions", progress["regions"]), ("departments", progress["departments"])]
+    context = {"progress": progress, "staff": staff, "tables": tables}
+    return render(request, "planning/construction.html", context)
+
+
+def _planner(request):
+    """Planners only: anonymous users sign in, other staff are refused."""
+    if not request.user.is_authenticated:
+        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
+    if not access.can_use_planning_tools(request.user):
+        raise PermissionDenied(_("Planning tools are for analysts, heads and administrators."))
+    return None
+
+
+def staffing_page(request):
+    """Inspectors needed by the norm versus in post; CSV returns; norms with their sources."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    upload, norm_form, errors = StaffingUploadForm(), NormForm(), []
+    if request.method == "POST" and "file" in request.FILES:
+        upload = StaffingUploadForm(request.POST, request.FILES)
+        if upload.is_valid():
+            try:
+                text = upload.cleaned_data["file"].read().decode("utf-8-sig")
+                result = services.staffing_import_csv(
+                    actor=request.user, text=text, source=upload.cleaned_data["source"]
+                )
+            except UnicodeDecodeError:
+                errors = [_("The file must be UTF-8 text (CSV).")]
+            except services.PlanningError as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _("Loaded: %(c)d new, %(u)d updated.")
+                    % {"c": result.created, "u": result.updated},
+                )
+                return redirect("planning:staffing")
+    elif request.method == "POST":
+        norm_form = NormForm(request.POST)
+        if norm_form.is_valid():
+            try:
+                services.staffing_norm_record(actor=request.user, **norm_form.cleaned_data)
+            except services.PlanningForbidden as exc:
+                raise PermissionDenied(str(exc)) from None
+            except services.PlanningError as exc:
+                norm_form.add_error(None, str(exc))
+            else:
+                return redirect("planning:staffing")
+    rows, total, extra = selectors.staffing_report()
+    visible = {d.id for d in access.departments_in_scope(request.user)}
+    context = {
+        "rows": [r for r in rows if r.department_id in visible],
+        "total": total if access.has_national_scope(request.user) else None,
+        "extra": extra,
+        "upload": upload,
+        "norm_form": norm_form if access.can_plan(request.user, None) else None,
+        "errors": errors,
+    }
+    return render(request, "planning/staffing.html", context, status=400 if errors else 200)
+
+
+def scenarios_page(request):
+    """Siting scenarios: run a new one, open, compare."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    departments = access.departments_in_scope(request.user)
+    form = ScenarioForm(departments=departments)
+    if request.method == "POST":
+        form = ScenarioForm(request.POST, request.FILES, departments=departments)
+        if form.is_valid():
+            candidates = form.candidates_text()
+            data = form.cleaned_data
+            if not form.errors:
+                try:
+                    job = services.siting_job_create(
+                        actor=request.user, minutes=data["minutes"], k=data["k"],
+                        target_share=data["target_share"], department=data["department"],
+                        candidates_csv=candidates, name=data["name"],
+                    )  # fmt: skip
+                except services.PlanningForbidden as exc:
+                    form.add_error("department", str(exc))
+                except services.PlanningError as exc:
+                    field = exc.field if exc.field in form.fields else None
+                    form.add_error(field, str(exc))
+                else:
+                    return redirect("planning:scenario", pk=job.pk)
+    jobs = selectors.siting_jobs_visible_to(request.user)[:50]
+    status = 400 if form.errors else 200
+    return render(request, "planning/scenarios.html", {"form": form, "jobs": jobs}, status=status)
+
+
+def _job_for(request, pk: int) -> SitingJob:
+    return get_object_or_404(selectors.siting_jobs_visible_to(request.user), pk=pk)
+
+
+@require_GET
+def scenario_page(request, pk: int):
+    """One scenario: progress while it runs; chosen sites on the map, before and after."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    job = _job_for(request, pk)
+    template = "planning/_job.html" if request.htmx else "planning/scenario.html"
+    # The map shows today's coverage at the job's walking time under the proposed sites.
+    url = reverse("planning:coverage-map") + f"?minutes={job.minutes:g}&what_if=0"
+    context = {"job": job, "data": job_payload(job), "map_config": _map_config(url)}
+    return render(request, template, context)
+
+
+@require_POST
+def scenario_cancel(request, pk: int):
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    services.siting_job_cancel(actor=request.user, job=_job_for(request, pk))
+    return redirect("planning:scenario", pk=pk)
+
+
+@require_POST
+def scenario_save(request, pk: int):
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    try:
+        services.siting_job_save(
+            actor=request.user, job=_job_for(request, pk), name=request.POST.get("name", "")
+        )
+    except services.PlanningError as exc:
+        messages.error(request, str(exc))
+    return redirect("planning:scenario", pk=pk)
+
+
+@require_GET
+def scenario_export(request, pk: int, fmt: str):
+    """The chosen sites as CSV or GeoJSON, with the scenario's figures."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    job = _job_for(request, pk)
+    if fmt == "geojson":
+        body = json.dumps(selectors.scenario_geojson(job), ensure_ascii=False)
+        response = HttpResponse(body, content_type="application/geo+json")
+    else:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["scenario", "site", "lon", "lat", "network_node", "residents_new"])
+        for i, site in enumerate(job.chosen, start=1):
+            writer.writerow(
+                [job.pk, i, site["lon"], site["lat"], site["node"], site["residents_new"]]
+            )
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="scenario-{job.pk}.{fmt}"'
+    return response
+
+
+@require_GET
+def scenario_compare(request):
+    """Two or more scenarios side by side: sites, residents within reach, gap."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:6]
+    jobs = list(selectors.siting_jobs_visible_to(request.user).filter(pk__in=ids))
+    return render(request, "planning/compare.html", {"items": [(j, job_payload(j)) for j in jobs]})
+
+
+@require_GET
+def patrol_page(request):
+    """Cars and foot patrols per zone and shift: queueing model and simulation side by side."""
+    if (refusal := _planner(request)) is not None:
+        return refusal
+    from precinct.planning.patrol import patrol_sizing
+
+    try:
+        target = float(request.GET.get("target_min") or settings.PRECINCT_PATROL_TARGET_MIN)
+        share = float(request.GET.get("share") or settings.PRECINCT_PATROL_TARGET_SHARE)
+        if target <= 0 or not 0 < share < 1:
+            raise ValueError
+    except ValueError:
+        context = {"error": _("The arrival target must be positive and the share between 0 and 1.")}
+        return render(request, "planning/patrol.html", context, status=400)
+    try:
+        report = patrol_sizing(target_min=target, target_share=share)
+    except NetworkMissing:
+        context = {"error": _("The road network has not been imported yet.")}
+        return render(request, "planning/patrol.html", context, status=503)
+    except ImportError:
+        context = {"error": _("The queueing model is not installed in this version.")}
+        return render(request, "planning/patrol.html", context, status=503)
+    return render(request, "planning/patrol.html", {"report": report})
