@@ -139,3 +139,18 @@ def test_board__incidents_past_target_are_highlighted(client, personas, call):
     Incident.objects.filter(pk=call.pk).update(received_at=timezone.now() - dt.timedelta(minutes=5))
     body = client.get(reverse("dispatch:board-live")).content.decode()
     assert f'class="incident" data-incident="{call.id}"' in body
+
+
+def test_incident_page__link_a_repeated_call_and_refuse_nonsense(client, personas, call):
+    repeat = services.incident_create(
+        actor=personas.operator, lon=builders.CENTRE[0], lat=builders.CENTRE[1],
+        category_code="violence",
+    )  # fmt: skip
+    client.force_login(personas.operator)
+    url = reverse("dispatch:link", args=[repeat.id])
+    assert client.post(url, {"original": "x"}).status_code == 400
+    assert client.post(url, {"original": repeat.id}).status_code == 400  # itself
+    assert client.post(url, {"original": call.id}).status_code == 302
+    repeat.refresh_from_db()
+    assert repeat.duplicate_of == call
+    assert repeat.events.last().kind == "linked"

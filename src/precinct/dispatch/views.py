@@ -173,8 +173,12 @@ def assign(request, incident_id: int):
 def link(request, incident_id: int):
     """Link this call to an open incident it repeats."""
     item = _incident_or_404(request, incident_id)
-    original = _incident_or_404(request, int(request.POST.get("original", "0") or 0))
-    services.incident_link_duplicate(actor=request.user, incident=item, original=original)
+    try:
+        original = _incident_or_404(request, int(request.POST.get("original", "")))
+        services.incident_link_duplicate(actor=request.user, incident=item, original=original)
+    except ValueError as exc:  # DispatchError is a ValueError too
+        message = str(exc) if isinstance(exc, services.DispatchError) else _("Choose an incident.")
+        return render(request, "dispatch/_message.html", {"message": message}, status=400)
     return redirect("dispatch:incident", incident_id=item.id)
 
 
