@@ -47,3 +47,13 @@ def test_demo__measures_by_hour_show_the_daily_cycle(year):
     )
     calls = np.array([r["calls"] for r in rows])
     assert len(rows) == 24 and calls[19] > 2 * calls[4]  # evening peak, early-morning trough
+
+
+def test_demo__the_live_board_has_open_calls_some_with_a_car(year):
+    open_calls = Incident.objects.filter(state="open")
+    assert open_calls.count() == 6
+    assert 1 <= open_calls.exclude(dispatched_at=None).count() <= 3
+    assert (
+        Unit.objects.filter(state="dispatched").count()
+        == open_calls.exclude(dispatched_at=None).count()
+    )

@@ -90,6 +90,7 @@ def build(ctx) -> list[str]:
         [_assignment(incident, cars[u], to_call[u, k], sim, k)
          for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
     )  # fmt: skip
+    live = _open_calls(rng, drive, call_nodes, codes, weights)
     arrived = np.isfinite(sim.on_scene)
     response = (sim.on_scene - epochs)[arrived]
     p1 = arrived & (priority == 1)
@@ -98,7 +99,38 @@ def build(ctx) -> list[str]:
         f"102: {len(units)} units ({sum(u.kind == UnitKind.CAR for u in units)} cars)",
         f"102: {len(incidents):,} simulated calls over a year; median response "
         f"{np.median(response) / 60:.1f} min, emergencies within 15 min {within:.0%}",
+        f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
     ]
+
+
+DEMO_OPERATOR = "demo-operator"
+OPEN_CALLS = 6
+
+
+def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
+    """A few calls open right now, through the services as an operator would take them;
+    every other one gets the recommended car, so the board shows both kinds."""
+    from django.contrib.auth import get_user_model
+
+    from precinct.dispatch import selectors
+
+    operator = get_user_model().objects.filter(username=DEMO_OPERATOR).first()
+    if operator is None:
+        return 0
+    nodes = rng.choice(call_nodes, size=min(OPEN_CALLS, len(call_nodes)), replace=False)
+    picks = rng.choice(len(codes), size=len(nodes), p=weights / weights.sum())
+    for i, (node, pick) in enumerate(zip(nodes, picks, strict=True)):
+        incident = services.incident_create(
+            actor=operator, lon=float(drive.lon[node]), lat=float(drive.lat[node]),
+            category_code=codes[pick], text="demo",
+        )  # fmt: skip
+        ranked = selectors.recommendations(incident=incident) if i % 2 == 0 else []
+        if ranked:
+            services.assignment_create(
+                actor=operator, incident=incident, unit_id=ranked[0].unit.id,
+                eta_seconds=ranked[0].eta_seconds,
+            )  # fmt: skip
+    return len(nodes)
 
 
 def _units(ctx, precincts, nodes_of, served, rng):
