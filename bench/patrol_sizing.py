@@ -2,7 +2,7 @@
 
 Run from the project root::
 
-    .venv/bin/python bench/patrol_sizing.py [--zones 30] [--calls 20000] [--seed 2024]
+    .venv/bin/python bench/patrol_sizing.py [--zones 60] [--calls 20000] [--seed 2024]
 
 Zones: a network Voronoi partition of Almaty's driving graph around ``--zones`` seeded
 nodes. Travel samples per zone: driving times (routing engine, ``one_to_many``) from 12
@@ -56,7 +56,7 @@ def zone_travel(drive, zones: int, rng) -> list[np.ndarray]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pbf", default=DEFAULT_PBF)
-    parser.add_argument("--zones", type=int, default=30)
+    parser.add_argument("--zones", type=int, default=60)
     parser.add_argument("--calls", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=2024)
     args = parser.parse_args()

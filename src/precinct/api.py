@@ -5,7 +5,10 @@ from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.dispatch.api import router as dispatch_router
+from precinct.evaluation.api import router as evaluation_router
+from precinct.integrity.api import router as integrity_router
 from precinct.planning.api import router as planning_router
+from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
 
 api = NinjaAPI(
@@ -35,4 +38,7 @@ def bad_input(request, exc: ValidationError):
 api.add_router("/", accounts_router)
 api.add_router("/", territory_router)
 api.add_router("/", planning_router)
+api.add_router("/", surveys_router)
+api.add_router("/", integrity_router)
+api.add_router("/", evaluation_router)
 api.add_router("/", dispatch_router)

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "precinct.territory",
     "precinct.demo",
     "precinct.planning",
+    "precinct.surveys",
+    "precinct.integrity",
+    "precinct.crime",
+    "precinct.evaluation",
     "precinct.dispatch",
 ]
 
@@ -208,6 +212,26 @@ PRECINCT_PATROL_SERVICE_MIN = env_float("PRECINCT_PATROL_SERVICE_MIN", 40.0, pos
 PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY = env_float(
     "PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY", 0.0006, positive=True
 )
+# --- evaluation (surveys, crime statistics, integrity, indicators) ---------------------
+# Answers per client address and hour through a survey's open link.
+PRECINCT_SURVEY_OPEN_PER_HOUR = env_int("PRECINCT_SURVEY_OPEN_PER_HOUR", 3, minimum=1)
+# Respondents younger than this are not in the surveyed population (adults).
+PRECINCT_SURVEY_MIN_AGE = env_int("PRECINCT_SURVEY_MIN_AGE", 18, minimum=0)
+# Survey estimates on fewer effective respondents than this are suppressed.
+PRECINCT_SURVEY_MIN_N_EFF = env_int("PRECINCT_SURVEY_MIN_N_EFF", 30, minimum=1)
+# Raking: weights trimmed to this multiple of the mean weight.
+PRECINCT_SURVEY_WEIGHT_TRIM = env_float("PRECINCT_SURVEY_WEIGHT_TRIM", 5.0, positive=True)
+# A TrueType font with Cyrillic and Kazakh letters for PDF scorecards (DejaVu Sans ships
+# with precinct, so a machine without system fonts still prints Russian and Kazakh).
+PRECINCT_PDF_FONT = env_str(
+    "PRECINCT_PDF_FONT", str(PACKAGE_DIR / "evaluation" / "fonts" / "DejaVuSans.ttf")
+)
+# Walking time from a post that counts as "within walking reach" for the coverage indicator.
+PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0, positive=True)
+# Departments are compared with peers of the same population band (upper bounds).
+PRECINCT_EVAL_POPULATION_BANDS = [
+    int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])
+]
 # --- dispatch (102) ---------------------------------------------------------------------
 # Arrival targets in minutes per priority and area type. Kazakhstan publishes no national
 # arrival standard: these are the UK Policing Pledge figures (emergency: 15 min urban,

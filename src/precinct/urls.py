@@ -15,6 +15,9 @@ urlpatterns = [
     path("accounts/", include("precinct.accounts.urls")),
     path("territory/", include("precinct.territory.urls")),
     path("planning/", include("precinct.planning.urls")),
+    path("surveys/", include("precinct.surveys.urls")),
+    path("integrity/", include("precinct.integrity.urls")),
+    path("evaluation/", include("precinct.evaluation.urls")),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

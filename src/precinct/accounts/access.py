@@ -106,6 +106,40 @@ def can_edit_post_project(user, department: Department) -> bool:
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD}) and is_in_scope(user, department)
 
 
+# --- evaluation ---
+INTEGRITY_READERS = frozenset({Role.HEAD, Role.ANALYST, Role.INTERNAL_SECURITY})
+
+
+def can_view_integrity(user, department: Department) -> bool:
+    """Officers' offences: heads, analysts and internal security, within their scope."""
+    if not user_role_in(user, INTEGRITY_READERS):
+        return False
+    if user.role == Role.ANALYST and user.department_id is None:
+        return True
+    return user.department_id is not None and is_in_scope(user, department)
+
+
+def can_record_integrity(user, department: Department) -> bool:
+    """Only internal security registers offences and their outcomes, within its scope."""
+    return (
+        user_role_in(user, {Role.INTERNAL_SECURITY})
+        and user.department_id is not None
+        and is_in_scope(user, department)
+    )
+
+
+def can_view_head_record(user, head: Officer) -> bool:
+    """A head's record of subordinates' offences: the head himself or an integrity reader
+    whose scope covers the head's department."""
+    own = getattr(user, "officer_id", None) == head.pk and user_role_in(user, {Role.HEAD})
+    return own or can_view_integrity(user, head.department)
+
+
+def can_manage_surveys(user) -> bool:
+    """Survey waves, invitations and imports: analysts and administrators."""
+    return user_role_in(user, {Role.ANALYST, Role.ADMIN})
+
+
 # --- dispatch ---
 DISPATCH_ROLES = frozenset({Role.OPERATOR, Role.HEAD, Role.ADMIN})
 

@@ -20,12 +20,14 @@ class Role(models.TextChoices):
     HEAD = "head", _("Department head")
     ANALYST = "analyst", _("Analyst")
     ADMIN = "admin", _("Administrator")
+    # Appended for the integrity registry (evaluation): reads and records officers' offences.
+    INTERNAL_SECURITY = "internal_security", _("Internal security")
 
 
 class User(AbstractUser):
     """A staff member who signs in; scope is a department and everything under it."""
 
-    role = models.CharField(_("role"), max_length=12, choices=Role, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role, blank=True)
     department = models.ForeignKey(
         "territory.Department",
         verbose_name=_("territorial scope"),

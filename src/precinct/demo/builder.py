@@ -29,9 +29,12 @@ from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, offi
 from precinct.territory.models import Region
 
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
-DEMO_STEPS: list[str] = []
-DEMO_STEPS.append("precinct.planning.demo.build")
-DEMO_STEPS.append("precinct.dispatch.demo.build")
+DEMO_STEPS: list[str] = [
+    "precinct.planning.demo.build",
+    "precinct.dispatch.demo.build",
+    # Evaluation reads every other app's measures: keep it last.
+    "precinct.evaluation.demo.build",
+]
 
 
 @dataclass

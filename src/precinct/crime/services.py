@@ -1,0 +1,207 @@
+"""Writers of crime statistics: whole imports in one transaction, or nothing."""
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from django.db import transaction
+
+from precinct.analytics import form1m
+from precinct.crime.models import (
+    DepartmentCount,
+    RegionalCategoryCount,
+    RegionalCount,
+    RegionPopulation,
+    ReportingPeriod,
+)
+from precinct.territory.models import Department
+
+DEFAULT_PERIOD = "one reporting period"
+FORM1M_SOURCE = (
+    "Form No. 1-M, Committee on Legal Statistics and Special Accounts (qamqor.gov.kz), "
+    "via open-data-kazakhstan/city-crime (ODC PDDL 1.0)"
+)
+POPULATION_SOURCE = "Bureau of National Statistics, population at 1 January 2023"
+DEPARTMENT_COLUMNS = ["department_code", "period", "category", "registered", "cleared"]
+DEPARTMENT_CATEGORIES = {*form1m.CATEGORIES, "total"}
+
+
+class CrimeImportError(ValueError):
+    """A file that cannot be imported; the message names the file, line or cell."""
+
+
+def crime_import_form1m(*, directory: Path, period_label: str = DEFAULT_PERIOD) -> dict:
+    """Import every region's workbook of a folder, replacing that period's figures."""
+    try:
+        sheets = form1m.read_form1m_dir(directory)
+    except (form1m.Form1MLayoutError, ValueError, OSError) as exc:
+        raise CrimeImportError(str(exc)) from None
+    return crime_store_sheets(sheets=sheets, period_label=period_label)
+
+
+def crime_store_sheets(*, sheets: list, period_label: str = DEFAULT_PERIOD) -> dict:
+    """Store read Form 1-M sheets as one period's figures (replacing it), all or nothing."""
+    try:
+        keys = [form1m.region_key(s.region) for s in sheets]
+    except ValueError as exc:
+        raise CrimeImportError(str(exc)) from None
+    with transaction.atomic():
+        period, _ = ReportingPeriod.objects.update_or_create(
+            label=period_label,
+            defaults={
+                "source": FORM1M_SOURCE,
+                "note": "The reporting period is not printed in the workbooks.",
+            },
+        )
+        period.rows.all().delete()
+        period.categories.all().delete()
+        rows, categories = [], []
+        for key, sheet in zip(keys, sheets, strict=True):
+            for row in sheet.rows:
+                rows.append(
+                    RegionalCount(
+                        period=period,
+                        region_key=key,
+                        region_name=sheet.region,
+                        row_code=row.row_code,
+                        indicator=row.indicator[:400],
+                        article=row.article or "",
+                        chapter=row.chapter,
+                        category=(
+                            form1m.category_of(row.article, row.chapter)
+                            if row.chapter is not None
+                            else ""
+                        ),
+                        registered=row.registered,
+                    )
+                )
+            for category, count in form1m.categorise(sheet.rows).items():
+                categories.append(
+                    RegionalCategoryCount(
+                        period=period, region_key=key, category=category, registered=count
+                    )
+                )
+        RegionalCount.objects.bulk_create(rows, batch_size=2000)
+        RegionalCategoryCount.objects.bulk_create(categories, batch_size=2000)
+    return {"period": period.label, "regions": len(sheets), "rows": len(rows)}
+
+
+def population_import(*, path: Path, as_of: dt.date = dt.date(2023, 1, 1)) -> int:
+    """Import ``Region,Total,Males,Females`` (kz_population/city_population.csv)."""
+    records = []
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for line, row in enumerate(csv.DictReader(fh), start=2):
+                try:
+                    key = form1m.region_key(row["Region"])
+                    total = int(row["Total"])
+                    males, females = int(row["Males"]), int(row["Females"])
+                except (KeyError, ValueError, TypeError) as exc:
+                    raise CrimeImportError(f"{Path(path).name}, line {line}: {exc}") from None
+                if males + females != total:
+                    raise CrimeImportError(
+                        f"{Path(path).name}, line {line}: males and females do not sum to the total"
+                    )
+                records.append((key, row["Region"], total, males, females))
+    except OSError as exc:
+        raise CrimeImportError(str(exc)) from None
+    with transaction.atomic():
+        for key, name, total, males, females in records:
+            RegionPopulation.objects.update_or_create(
+                region_key=key,
+                defaults={
+                    "name": name,
+                    "population": total,
+                    "males": males,
+                    "females": females,
+                    "as_of": as_of,
+                    "source": POPULATION_SOURCE,
+                },
+            )
+    return len(records)
+
+
+def department_counts_import(*, path: Path) -> int:
+    """Import department counts (docs/crime_statistics.md): all rows or none.
+
+    Columns: ``department_code,period,category,registered,cleared`` (cleared may be empty).
+    """
+    errors, records, seen = [], [], {}
+    departments = dict(Department.objects.values_list("code", "id"))
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            unknown = [c for c in header if c not in DEPARTMENT_COLUMNS]
+            missing = [c for c in DEPARTMENT_COLUMNS if c not in header]
+            if unknown or missing:
+                raise CrimeImportError(
+                    f"line 1: columns must be {','.join(DEPARTMENT_COLUMNS)}"
+                    f" (unknown: {unknown or '-'}, missing: {missing or '-'})"
+                )
+            for row in reader:
+                line = reader.line_num
+                record = _department_row(row, line, departments, errors)
+                if record is None:
+                    continue
+                key = record[:3]
+                if key in seen:
+                    errors.append(
+                        f"line {line}: the same department, period and category as line {seen[key]}"
+                    )
+                    continue
+                seen[key] = line
+                records.append(record)
+    except OSError as exc:
+        raise CrimeImportError(str(exc)) from None
+    if errors:
+        raise CrimeImportError("; ".join(errors[:50]) + ("; …" if len(errors) > 50 else ""))
+    with transaction.atomic():
+        for dep_id, period, category, registered, cleared in records:
+            DepartmentCount.objects.update_or_create(
+                department_id=dep_id,
+                period=period,
+                category=category,
+                defaults={"registered": registered, "cleared": cleared},
+            )
+    return len(records)
+
+
+def _department_row(row, line, departments, errors):
+    code = (row.get("department_code") or "").strip()
+    if code not in departments:
+        errors.append(f"line {line}: department_code: unknown department {code!r}")
+        return None
+    period = (row.get("period") or "").strip()
+    if not period or len(period) > 20:
+        errors.append(f"line {line}: period: empty or longer than 20 characters")
+        return None
+    category = (row.get("category") or "").strip()
+    if category not in DEPARTMENT_CATEGORIES:
+        errors.append(f"line {line}: category: unknown category {category!r}")
+        return None
+    try:
+        registered = int(row["registered"])
+        cleared = int(row["cleared"]) if (row.get("cleared") or "").strip() else None
+    except (TypeError, ValueError):
+        errors.append(f"line {line}: registered/cleared: not whole numbers")
+        return None
+    if registered < 0 or (cleared is not None and not 0 <= cleared <= registered):
+        errors.append(f"line {line}: cleared must lie between 0 and registered")
+        return None
+    return (departments[code], period, category, registered, cleared)
+
+
+@transaction.atomic
+def department_counts_set(*, counts: list[tuple[Department, str, str, int, int | None]]) -> int:
+    """Store (department, period, category, registered, cleared) counts, replacing old ones."""
+    for department, period, category, registered, cleared in counts:
+        if category not in DEPARTMENT_CATEGORIES:
+            raise CrimeImportError(f"category: unknown category {category!r}")
+        DepartmentCount.objects.update_or_create(
+            department=department,
+            period=period,
+            category=category,
+            defaults={"registered": registered, "cleared": cleared},
+        )
+    return len(counts)

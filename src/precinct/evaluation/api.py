@@ -1,0 +1,47 @@
+"""Public evaluation endpoints: the methodology catalog and department scorecards."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Router, Status
+
+from precinct.evaluation import selectors
+from precinct.evaluation.models import Period
+from precinct.evaluation.schemas import ErrorOut, MethodologyOut, ScorecardOut
+from precinct.territory.models import Department
+
+router = Router(tags=["evaluation"])
+
+
+@router.get("/evaluation/methodology", response=MethodologyOut, auth=None)
+def methodology(request):
+    """The current catalog of indicators: definition, source, direction, weight …"""
+    return selectors.methodology_catalog()
+
+
+@router.get(
+    "/evaluation/scorecards/{department_id}",
+    response={200: ScorecardOut, 404: ErrorOut},
+    auth=None,
+)
+def scorecard(request, department_id: int, period: str | None = None):
+    """A department's indicators with value, interval, trend and peer rank (public)."""
+    department = get_object_or_404(Department.objects.select_related("region"), pk=department_id)
+    chosen = None
+    if period:
+        chosen = Period.objects.filter(label=period).first()
+        if chosen is None:
+            return Status(404, {"code": "unknown_period", "detail": f"period: no {period!r}"})
+    card = selectors.scorecard(department=department, period=chosen)
+    if card is None:
+        return Status(404, {"code": "not_computed", "detail": "No period has been evaluated."})
+    return Status(200, scorecard_payload(card))
+
+
+def scorecard_payload(card: dict) -> dict:
+    d = card["department"]
+    return {
+        **{k: v for k, v in card.items() if k not in ("department", "period", "index_series")},
+        "department_id": d.pk,
+        "department": d.display_name,
+        "region": d.region.display_name,
+        "period": card["period"].label,
+    }

@@ -1,0 +1,54 @@
+"""Loading a methodology version from its TOML file in ``evaluation/data/``."""
+
+import tomllib
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+FIELDS = (
+    "code", "group", "name", "name_kk", "name_en", "definition", "source", "direction",
+    "unit", "normalisation", "weight", "min_data", "min_n", "survey_key",
+)  # fmt: skip
+
+
+class CatalogError(ValueError):
+    """A methodology file that breaks a rule."""
+
+
+def read_catalog(path: Path) -> dict:
+    """Parse and check a methodology file: weights sum to 1, codes unique, directions known."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    indicators = data.get("indicator", [])
+    codes = [i["code"] for i in indicators]
+    if len(set(codes)) != len(codes):
+        raise CatalogError(f"{path}: an indicator code appears twice")
+    for i in indicators:
+        if i.get("direction") not in ("higher", "lower"):
+            raise CatalogError(f"{path}: {i['code']}: direction must be 'higher' or 'lower'")
+        if not 0 <= float(i.get("weight", -1)) <= 1:
+            raise CatalogError(f"{path}: {i['code']}: weight must lie between 0 and 1")
+    total = sum(float(i["weight"]) for i in indicators)
+    if abs(total - 1) > 1e-6:
+        raise CatalogError(f"{path}: weights sum to {total:.4f}, not 1")
+    return data
+
+
+def load_catalog(data: dict, methodology_model, indicator_model):
+    """Create a methodology version and its indicators (models passed by migrations too)."""
+    methodology = methodology_model.objects.create(
+        version=data["version"],
+        title=data["title"],
+        title_kk=data.get("title_kk", ""),
+        title_en=data.get("title_en", ""),
+        published_on=data["published_on"],
+        notes=data.get("notes", ""),
+        min_coverage=data.get("min_coverage", 0.6),
+    )
+    indicator_model.objects.bulk_create(
+        indicator_model(
+            methodology=methodology,
+            position=position,
+            **{f: i[f] for f in FIELDS if f in i},
+        )
+        for position, i in enumerate(data["indicator"], start=1)
+    )
+    return methodology

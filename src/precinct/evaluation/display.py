@@ -1,0 +1,32 @@
+"""How scorecard figures are written: units, intervals, trends (pages and PDF)."""
+
+from django.utils.translation import gettext as _
+
+
+def number(x: float, unit: str) -> str:
+    if unit == "share":
+        return f"{x * 100:.1f} %"
+    return f"{x:,.2f}".replace(",", "\u202f")
+
+
+def indicator(row: dict) -> dict:
+    """Value, interval and trend of one indicator as the scorecard shows them."""
+    unit = row["unit"]
+    shown = {"value": "", "interval": "", "trend": "", "trend_class": ""}
+    if row["value"] is not None:
+        suffix = "" if unit == "share" else f" {unit}"
+        shown["value"] = number(row["value"], unit) + suffix
+    if row["lower"] is not None and row["upper"] is not None and row["lower"] != row["value"]:
+        shown["interval"] = f"{number(row['lower'], unit)} – {number(row['upper'], unit)}"
+    trend = row["trend"]
+    if trend:
+        change = trend["change"] * (100 if unit == "share" else 1)
+        arrow = "▲" if change > 0 else "▼" if change < 0 else "="
+        points = _(" p.p.") if unit == "share" else ""
+        verdict = {True: _("better"), False: _("worse"), None: ""}[trend["better"]]
+        shown["trend"] = f"{arrow} {change:+.2f}{points} " + _("since %(p)s") % {
+            "p": trend["since"]
+        }
+        shown["trend"] += f" ({verdict})" if verdict else ""
+        shown["trend_class"] = {True: "better", False: "worse", None: ""}[trend["better"]]
+    return shown

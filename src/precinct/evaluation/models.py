@@ -1,0 +1,160 @@
+"""Evaluation: a versioned methodology of indicators, their values per department and
+period, and the composite index with its peer rank."""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class Methodology(models.Model):
+    """One published version of the catalog of indicators (never edited once published)."""
+
+    version = models.PositiveIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    title_kk = models.CharField(max_length=200, blank=True)
+    title_en = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField()
+    notes = models.TextField(blank=True)
+    # The least share of the total weight with data for a composite index to be shown.
+    min_coverage = models.FloatField(default=0.6)
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = _("methodologies")
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.title}"
+
+    @property
+    def display_title(self) -> str:
+        lang = (get_language() or "ru")[:2]
+        return {"kk": self.title_kk, "en": self.title_en}.get(lang) or self.title
+
+
+class Indicator(models.Model):
+    """An indicator of a methodology version: what it measures and how it is scored."""
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    class Group(models.TextChoices):
+        CRIME = "crime", _("Crime")
+        RESPONSE = "response", _("Response to 102 calls")
+        APPEALS = "appeals", _("Appeals")
+        SURVEYS = "surveys", _("Population surveys")
+        INTEGRITY = "integrity", _("Integrity")
+        STAFFING = "staffing", _("Staffing")
+        COVERAGE = "coverage", _("Walking reach")
+
+    methodology = models.ForeignKey(
+        Methodology, on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.SlugField(max_length=40)
+    position = models.PositiveIntegerField()
+    group = models.CharField(max_length=10, choices=Group)
+    name = models.CharField(max_length=200)
+    name_kk = models.CharField(max_length=200, blank=True)
+    name_en = models.CharField(max_length=200, blank=True)
+    definition = models.TextField()
+    source = models.CharField(max_length=300)
+    direction = models.CharField(max_length=6, choices=Direction)
+    unit = models.CharField(max_length=30)
+    normalisation = models.CharField(max_length=20, default="minmax")
+    weight = models.FloatField()
+    min_data = models.CharField(max_length=200)
+    min_n = models.PositiveIntegerField(default=1)
+    survey_key = models.CharField(max_length=60, blank=True)
+
+    class Meta:
+        ordering = ["methodology", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["methodology", "code"], name="indicator_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def display_name(self) -> str:
+        lang = (get_language() or "ru")[:2]
+        return {"kk": self.name_kk, "en": self.name_en}.get(lang) or self.name
+
+
+class Period(models.Model):
+    """An evaluation period ("2025", "2026-Q1") with its dates."""
+
+    label = models.CharField(max_length=20, unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["starts_on"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class IndicatorValue(models.Model):
+    """The value of one indicator for one department in one period."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("Value")
+        NO_DATA = "no_data", _("No data")
+        INSUFFICIENT = "insufficient", _("Too little data")
+        SUPPRESSED = "suppressed", _("Suppressed (too few respondents)")
+
+    methodology = models.ForeignKey(Methodology, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="values")
+    value = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    n = models.FloatField(_("data behind the value"), null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status)
+    # 0–100 among the peer group (after direction), for the composite.
+    score = models.FloatField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["department", "period", "indicator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "department", "period"], name="indicator_value_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.department_id} {self.period_id}: {self.value}"
+
+
+class Score(models.Model):
+    """The composite index of a department in a period, its interval and peer rank."""
+
+    methodology = models.ForeignKey(Methodology, on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.CASCADE, related_name="+"
+    )
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="scores")
+    index = models.FloatField(null=True, blank=True)
+    lower = models.FloatField(null=True, blank=True)
+    upper = models.FloatField(null=True, blank=True)
+    coverage = models.FloatField(default=0.0)
+    peer_group = models.CharField(max_length=40, blank=True)
+    peer_rank = models.PositiveIntegerField(null=True, blank=True)
+    peer_size = models.PositiveIntegerField(null=True, blank=True)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "department"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["methodology", "department", "period"], name="score_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department_id} {self.period_id}: {self.index}"

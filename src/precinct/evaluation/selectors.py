@@ -1,0 +1,200 @@
+"""Readers of evaluation: the methodology catalog and scorecards (aggregates only)."""
+
+from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
+from precinct.evaluation.services import current_methodology
+from precinct.territory.models import Department
+
+
+def methodology_catalog(*, methodology: Methodology | None = None) -> dict:
+    """The catalog as plain data: the public page and the API both render this."""
+    m = methodology or current_methodology()
+    return {
+        "version": m.version,
+        "title": m.display_title,
+        "published_on": m.published_on,
+        "notes": m.notes,
+        "min_coverage": m.min_coverage,
+        "indicators": [
+            {
+                "code": i.code,
+                "group": i.group,
+                "name": i.display_name,
+                "definition": i.definition,
+                "source": i.source,
+                "direction": i.direction,
+                "unit": i.unit,
+                "normalisation": i.normalisation,
+                "weight": i.weight,
+                "min_data": i.min_data,
+                "survey_based": bool(i.survey_key),
+            }
+            for i in m.indicators.order_by("position")
+        ],
+    }
+
+
+def periods() -> list[Period]:
+    return list(Period.objects.order_by("starts_on"))
+
+
+def latest_period() -> Period | None:
+    """The latest period with computed scores."""
+    return Period.objects.filter(scores__isnull=False).order_by("-starts_on").distinct().first()
+
+
+def scorecard(*, department: Department, period: Period | None = None) -> dict | None:
+    """A department's indicators with value, interval, trend and peer position; the index.
+
+    Integrity shows only an aggregate rate (offences per 100 staff), never a person.
+    """
+    period = period or latest_period()
+    if period is None:
+        return None
+    m = current_methodology()
+    history = list(Period.objects.filter(starts_on__lte=period.starts_on).order_by("starts_on"))
+    values = (
+        IndicatorValue.objects.filter(methodology=m, department=department, period__in=history)
+        .select_related("indicator", "period")
+        .order_by("indicator__position", "period__starts_on")
+    )
+    series: dict[str, list[IndicatorValue]] = {}
+    for v in values:
+        series.setdefault(v.indicator.code, []).append(v)
+    peers = _peer_positions(m, period, department)
+    rows = []
+    for ind in m.indicators.order_by("position"):
+        points = series.get(ind.code, [])
+        current = next((p for p in points if p.period_id == period.pk), None)
+        rows.append(
+            {
+                "code": ind.code,
+                "name": ind.display_name,
+                "group": ind.group,
+                "unit": ind.unit,
+                "direction": ind.direction,
+                "value": current.value if current else None,
+                "lower": current.lower if current else None,
+                "upper": current.upper if current else None,
+                "status": current.status if current else "no_data",
+                "score": current.score if current else None,
+                "trend": _trend(points, ind.direction),
+                "peer_rank": peers.get(ind.code, (None, None))[0],
+                "peer_size": peers.get(ind.code, (None, None))[1],
+                "series": [
+                    {"period": p.period.label, "value": p.value, "lower": p.lower, "upper": p.upper}
+                    for p in points
+                ],
+            }
+        )
+    score = Score.objects.filter(methodology=m, department=department, period=period).first()
+    index_series = [
+        {"period": s.period.label, "index": s.index, "lower": s.lower, "upper": s.upper}
+        for s in Score.objects.filter(methodology=m, department=department, period__in=history)
+        .select_related("period")
+        .order_by("period__starts_on")
+    ]
+    return {
+        "department": department,
+        "period": period,
+        "methodology_version": m.version,
+        "integrity_counts": integrity_counts(department=department, period=period),
+        "index": score.index if score else None,
+        "index_lower": score.lower if score else None,
+        "index_upper": score.upper if score else None,
+        "coverage": score.coverage if score else 0.0,
+        "peer_group": score.peer_group if score else "",
+        "peer_rank": score.peer_rank if score else None,
+        "peer_size": score.peer_size if score else None,
+        "index_series": index_series,
+        "indicators": rows,
+    }
+
+
+def _trend(points: list[IndicatorValue], direction: str) -> dict | None:
+    """Change against the previous period with a value, whether that is better, and the
+    least-squares trend over all periods (from three periods on; see analytics)."""
+    import numpy as np
+
+    from precinct.analytics import indicators
+
+    known = [p for p in points if p.value is not None]
+    if len(known) < 2:
+        return None
+    change = known[-1].value - known[-2].value
+    better = change > 0 if direction == Indicator.Direction.HIGHER else change < 0
+    series = np.array([[p.value if p.value is not None else np.nan for p in points]])
+    fitted = indicators.trend(series, direction=direction)
+    return {
+        "change": change,
+        "since": known[-2].period.label,
+        "better": better if change else None,
+        "direction": str(fitted.direction[0]),
+        "improving": int(fitted.improving[0]),
+    }
+
+
+def _peer_positions(m, period, department) -> dict[str, tuple[int, int]]:
+    """Rank of the department's score on each indicator among its peer group."""
+    score = Score.objects.filter(methodology=m, department=department, period=period).first()
+    if score is None:
+        return {}
+    peer_ids = list(
+        Score.objects.filter(methodology=m, period=period, peer_group=score.peer_group).values_list(
+            "department_id", flat=True
+        )
+    )
+    rows = IndicatorValue.objects.filter(
+        methodology=m, period=period, department_id__in=peer_ids, score__isnull=False
+    ).values_list("indicator__code", "department_id", "score")
+    by_code: dict[str, list[tuple[float, int]]] = {}
+    for code, dep, s in rows:
+        by_code.setdefault(code, []).append((s, dep))
+    out = {}
+    for code, items in by_code.items():
+        mine = next((s for s, d in items if d == department.pk), None)
+        if mine is not None:
+            out[code] = (1 + sum(1 for s, _ in items if s > mine), len(items))
+    return out
+
+
+def national_rollup(*, period: Period | None = None) -> list[dict]:
+    """Every department's index in a period, regions first, for the national page."""
+    period = period or latest_period()
+    if period is None:
+        return []
+    m = current_methodology()
+    return [
+        {
+            "department": s.department,
+            "region": s.department.region,
+            "index": s.index,
+            "lower": s.lower,
+            "upper": s.upper,
+            "coverage": s.coverage,
+            "peer_group": s.peer_group,
+            "peer_rank": s.peer_rank,
+            "peer_size": s.peer_size,
+        }
+        for s in Score.objects.filter(methodology=m, period=period)
+        .select_related("department", "department__region")
+        .order_by("department__region__name", "department__path")
+    ]
+
+
+def integrity_counts(*, department: Department, period: Period) -> dict[str, int]:
+    """Confirmed offences of officers in the department's subtree in the period, by kind:
+    the only form in which the integrity registry is public."""
+    from precinct.integrity.models import Offence
+    from precinct.integrity.selectors import offence_counts
+
+    ids = list(
+        Department.objects.filter(path__startswith=department.path).values_list("pk", flat=True)
+    )
+    per_department = offence_counts(
+        department_ids=ids, starts_on=period.starts_on, ends_on=period.ends_on
+    )
+    totals = dict.fromkeys(Offence.Kind.values, 0)
+    for kinds in per_department.values():
+        for kind, n in kinds.items():
+            totals[kind] += n
+    return totals

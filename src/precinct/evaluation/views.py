@@ -1,0 +1,110 @@
+"""Public evaluation pages: the methodology, scorecards, the national roll-up."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from precinct.evaluation import charts, display, exports, selectors, sources
+from precinct.evaluation.models import Period
+from precinct.territory.models import Department, Region
+
+
+@require_GET
+def methodology(request):
+    """The methodology page, generated from the catalog itself."""
+    return render(
+        request,
+        "evaluation/methodology.html",
+        {"catalog": selectors.methodology_catalog(), "sources": sources.has_sources()},
+    )
+
+
+@require_GET
+def national(request):
+    """Every department's composite index, and the official crime rates of all regions."""
+    from precinct.crime import selectors as crime
+
+    period = _period(request)
+    crime_period = crime.latest_period()
+    return render(
+        request,
+        "evaluation/national.html",
+        {
+            "period": period or selectors.latest_period(),
+            "periods": selectors.periods(),
+            "rows": selectors.national_rollup(period=period),
+            "crime_period": crime_period,
+            "crime": crime.regional_rates(period=crime_period) if crime_period else [],
+        },
+    )
+
+
+def _period(request) -> Period | None:
+    label = request.GET.get("period")
+    if not label:
+        return None
+    period = Period.objects.filter(label=label).first()
+    if period is None:
+        raise Http404("Unknown period")
+    return period
+
+
+def _card(request, department_id: int) -> dict:
+    department = get_object_or_404(Department.objects.select_related("region"), pk=department_id)
+    card = selectors.scorecard(department=department, period=_period(request))
+    if card is None:
+        raise Http404("No period has been evaluated yet.")
+    return card
+
+
+@require_GET
+def scorecard(request, department_id: int):
+    """A department's scorecard with trend plots."""
+    card = _card(request, department_id)
+    figures = [
+        {"id": f"plot-{r['code']}", "json": charts.trend_figure(r["series"], title=r["name"])}
+        for r in card["indicators"]
+        if sum(p["value"] is not None for p in r["series"]) >= 1
+    ]
+    index_figure = charts.trend_figure(card["index_series"], title="Composite index", key="index")
+    for row in card["indicators"]:
+        row["display"] = display.indicator(row)
+    return render(
+        request,
+        "evaluation/scorecard.html",
+        {
+            "card": card,
+            "figures": figures,
+            "index_figure": index_figure,
+            "periods": selectors.periods(),
+            "children": card["department"].children.all(),
+        },
+    )
+
+
+@require_GET
+def region_scorecard(request, region_id: int):
+    """A region's scorecard: that of its top department (the subtree's sums)."""
+    region = get_object_or_404(Region, pk=region_id)
+    top = region.departments.filter(parent=None).order_by("path").first()
+    if top is None:
+        raise Http404("The region has no department.")
+    return scorecard(request, top.pk)
+
+
+@require_GET
+def scorecard_csv(request, department_id: int):
+    card = _card(request, department_id)
+    response = HttpResponse(exports.scorecard_csv(card), content_type="text/csv; charset=utf-8")
+    name = f"scorecard-{department_id}-{card['period'].label}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+def scorecard_pdf(request, department_id: int):
+    card = _card(request, department_id)
+    response = HttpResponse(exports.scorecard_pdf(card), content_type="application/pdf")
+    name = f"scorecard-{department_id}-{card['period'].label}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,167 @@
+"""Weighted survey results: raking to population margins, then estimates with intervals.
+
+The arithmetic lives in the analytics core (``precinct.analytics.weighting``); this module
+only turns a survey's responses and the region's margins into arrays and back.
+Only aggregates leave this module, and those on too few effective respondents are blanked.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.conf import settings
+
+from precinct.analytics import weighting
+from precinct.surveys.models import PopulationMargin, Question, Response, Survey
+
+AGE_SEX = [f"{a}:{s}" for a in Response.AgeGroup.values for s in Response.Sex.values]
+
+
+class WeightingError(ValueError):
+    """The responses cannot be weighted to the margins; the message says why."""
+
+
+@dataclass
+class Weights:
+    """Raked weights of a survey's responses, and how good the weighting is."""
+
+    department_ids: np.ndarray
+    answers: list[dict]
+    weights: np.ndarray
+    weighted: bool
+    converged: bool = True
+    report: str = ""
+    design_effect: float = 1.0
+    n_eff: float = 0.0
+    margins: list[str] = field(default_factory=list)
+
+
+def _margins(region_id: int) -> dict[str, dict[str, int]]:
+    margins: dict[str, dict[str, int]] = {}
+    for dim, category, population in PopulationMargin.objects.filter(
+        region_id=region_id
+    ).values_list("dimension", "category", "population"):
+        margins.setdefault(dim, {})[category] = population
+    return margins
+
+
+def survey_weights(*, survey: Survey) -> Weights:
+    """Rake the responses to the region's age × sex and district margins (trimmed).
+
+    Without margins the responses keep equal weights and the result says "unweighted".
+    """
+    rows = list(
+        Response.objects.filter(survey=survey).values_list(
+            "department_id", "age_group", "sex", "answers"
+        )
+    )
+    departments = np.array([r[0] for r in rows], dtype=np.int64)
+    answers = [r[3] for r in rows]
+    n = len(rows)
+    margins = _margins(survey.region_id)
+    if n == 0 or not margins:
+        w = np.ones(n)
+        return Weights(departments, answers, w, weighted=False, n_eff=float(n))
+    codes, targets, names = [], [], []
+    if "age_sex" in margins:
+        cats = [c for c in AGE_SEX if c in margins["age_sex"]]
+        index = {c: i for i, c in enumerate(cats)}
+        cell = [index.get(f"{r[1]}:{r[2]}", -1) for r in rows]
+        codes.append(np.array(cell, dtype=np.int64))
+        targets.append(np.array([margins["age_sex"][c] for c in cats], dtype=np.float64))
+        names.append("age_sex")
+    if "district" in margins:
+        cats = sorted(margins["district"], key=int)
+        index = {int(c): i for i, c in enumerate(cats)}
+        codes.append(np.array([index.get(int(d), -1) for d in departments], dtype=np.int64))
+        targets.append(np.array([margins["district"][c] for c in cats], dtype=np.float64))
+        names.append("district")
+    for name, code in zip(names, codes, strict=True):
+        if (code < 0).any():
+            raise WeightingError(
+                f"{int((code < 0).sum())} responses fall outside the {name} margin."
+            )
+    try:
+        result = weighting.rake(
+            codes,
+            targets,
+            trim=(None, settings.PRECINCT_SURVEY_WEIGHT_TRIM),
+            names=names,
+            max_iter=200,
+            tol=1e-6,
+        )
+    except weighting.MarginError as exc:
+        raise WeightingError(str(exc)) from None
+    w = result.weights
+    return Weights(
+        departments,
+        answers,
+        w,
+        weighted=True,
+        converged=result.converged,
+        report=result.report(tol=1e-3),
+        design_effect=float(weighting.design_effect(w)),
+        n_eff=float(weighting.effective_sample_size(w)),
+        margins=names,
+    )
+
+
+def indicator_values(question: Question, answers: list[dict]) -> tuple[np.ndarray, str] | None:
+    """0/1 or numeric values of one question (NaN where unanswered), or None for text."""
+    raw = [a.get(question.key) for a in answers]
+    if question.kind == Question.Kind.LIKERT5:
+        # The share agreeing (4 or 5 of 5), as trust surveys report it.
+        return np.array([np.nan if v is None else float(v >= 4) for v in raw]), "proportion"
+    if question.kind == Question.Kind.YESNO:
+        return np.array([np.nan if v is None else float(bool(v)) for v in raw]), "proportion"
+    if question.kind == Question.Kind.SCALE10:
+        return np.array([np.nan if v is None else float(v) for v in raw]), "mean"
+    return None
+
+
+def survey_estimates(*, survey: Survey, weights: Weights | None = None) -> dict:
+    """Weighted estimates of every scored question, for the region and each department.
+
+    Returns ``{"weights": Weights, "rows": [ {key, department_id, value, lower, upper,
+    n, n_eff, suppressed, kind} ]}``; ``department_id`` None is the whole region.
+    """
+    weights = weights or survey_weights(survey=survey)
+    dept_ids = sorted(set(weights.department_ids.tolist()))
+    group_of = {d: i for i, d in enumerate(dept_ids)}
+    groups = np.array([group_of[d] for d in weights.department_ids.tolist()], dtype=np.int64)
+    rows = []
+    min_n_eff = settings.PRECINCT_SURVEY_MIN_N_EFF
+    for question in survey.questionnaire.questions.all():
+        scored = indicator_values(question, weights.answers)
+        if scored is None or not len(weights.weights):
+            continue
+        values, kind = scored
+        region = weighting.suppress(
+            weighting.weighted_estimate(values, weights.weights, kind=kind), min_n_eff
+        )
+        per_dept = weighting.suppress(
+            weighting.weighted_estimate(
+                values, weights.weights, groups=groups, n_groups=len(dept_ids), kind=kind
+            ),
+            min_n_eff,
+        )
+        rows.append(_row(question.key, None, region, 0, kind))
+        rows += [_row(question.key, d, per_dept, i, kind) for i, d in enumerate(dept_ids)]
+    return {"weights": weights, "rows": rows}
+
+
+def _row(key, department_id, est, i, kind) -> dict:
+    def num(a):
+        v = float(a[i])
+        return None if np.isnan(v) else v
+
+    return {
+        "key": key,
+        "department_id": department_id,
+        "value": num(est.value),
+        "lower": num(est.lower),
+        "upper": num(est.upper),
+        "n": int(est.n[i]),
+        "n_eff": float(est.n_eff[i]),
+        "suppressed": bool(est.suppressed[i]),
+        "kind": kind,
+    }

@@ -1,0 +1,34 @@
+"""Readers of surveys: questionnaires, waves and (aggregate only) results."""
+
+from django.utils.translation import get_language
+
+from precinct.surveys.models import Question, Questionnaire, Survey
+
+STANDARD_CODE = "police-trust"
+
+
+def questionnaire_standard() -> Questionnaire:
+    """The latest published version of the standard police-trust questionnaire."""
+    return (
+        Questionnaire.objects.filter(code=STANDARD_CODE, published=True)
+        .order_by("-version")
+        .first()
+    )
+
+
+def survey_questions(*, survey: Survey) -> list[Question]:
+    """The questions of a survey's questionnaire version, in order, with the options'
+    labels in the reader's language as ``labels`` [(value, label), …]."""
+    lang = (get_language() or "ru")[:2]
+    questions = list(survey.questionnaire.questions.all())
+    for q in questions:
+        q.labels = [
+            (str(o["value"]), o.get(f"text_{lang}") or o.get("text", str(o["value"])))
+            for o in q.options
+        ]
+    return questions
+
+
+def surveys_of_region(*, region_id: int):
+    """The survey waves of a region, newest first."""
+    return Survey.objects.filter(region_id=region_id).select_related("questionnaire")
