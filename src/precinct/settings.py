@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "precinct.integrity",
     "precinct.crime",
     "precinct.evaluation",
+    "precinct.appeals",
     "precinct.dispatch",
 ]
 
@@ -232,6 +233,40 @@ PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0, posit
 PRECINCT_EVAL_POPULATION_BANDS = [
     int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])
 ]
+
+# --- appeals ---------------------------------------------------------------------------
+# Limits of the Administrative Procedural Code of the Republic of Kazakhstan, art. 76 (as
+# quoted in ../shared/design/GLOSSARY.md; verify against the official text): 15 working
+# days to answer, 3 to forward an appeal outside the body's competence or to tell the
+# applicant of an extension. Transfers of days off are decreed yearly: list them here.
+PRECINCT_APPEALS = {
+    "ANSWER_WORKING_DAYS": env_int("PRECINCT_APPEAL_ANSWER_DAYS", 15, minimum=1),
+    "FORWARD_WORKING_DAYS": env_int("PRECINCT_APPEAL_FORWARD_DAYS", 3, minimum=1),
+    "EXTENSION_NOTICE_WORKING_DAYS": env_int("PRECINCT_APPEAL_EXTENSION_NOTICE_DAYS", 3, minimum=1),
+    "LEGAL_SOURCE": "Administrative Procedural Code of the Republic of Kazakhstan, art. 76",
+    # ISO dates: weekdays that became days off, and weekend days that became working days.
+    "TRANSFERRED_DAYS_OFF": env_list("PRECINCT_TRANSFERRED_DAYS_OFF", []),
+    "TRANSFERRED_WORKING_DAYS": env_list("PRECINCT_TRANSFERRED_WORKING_DAYS", []),
+    # Public submissions per client (salted hash of the address) per hour.
+    "SUBMISSIONS_PER_HOUR": env_int("PRECINCT_APPEAL_SUBMISSIONS_PER_HOUR", 20, minimum=1),
+    # The same text from the same client within this many seconds is one appeal.
+    "DOUBLE_SUBMIT_SECONDS": env_int("PRECINCT_APPEAL_DOUBLE_SUBMIT_SECONDS", 600, minimum=0),
+    "ATTACHMENT_MAX_BYTES": env_int("PRECINCT_APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
+    "ATTACHMENTS_MAX": env_int("PRECINCT_APPEAL_ATTACHMENTS_MAX", 5, minimum=0),
+    "NOTIFY_MAX_ATTEMPTS": env_int("PRECINCT_NOTIFY_MAX_ATTEMPTS", 6, minimum=1),
+    "NOTIFY_BACKOFF_SECONDS": env_int("PRECINCT_NOTIFY_BACKOFF_SECONDS", 30, minimum=1),
+    "PUBLIC_URL": env_str("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000"),
+}
+# Files by default, not the console: notifications carry residents' names and contacts,
+# which must never end up in the server's output or logs.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "appeals@precinct.local")
+# SMS gateway: "console", "file" (one line per message in PRECINCT_SMS_FILE) or a dotted path.
+PRECINCT_SMS_BACKEND = env_str("PRECINCT_SMS_BACKEND", "file")
+PRECINCT_SMS_FILE = env_str("PRECINCT_SMS_FILE", str(VAR_DIR / "sms.log"))
+# Uploads (appeal attachments) are private: stored here, never served as static files.
+MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
 # --- dispatch (102) ---------------------------------------------------------------------
 # Arrival targets in minutes per priority and area type. Kazakhstan publishes no national
 # arrival standard: these are the UK Policing Pledge figures (emergency: 15 min urban,

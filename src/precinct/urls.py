@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from precinct.api import api
+from precinct.appeals.urls import open311_urlpatterns
 from precinct.core import views as core_views
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
     path("surveys/", include("precinct.surveys.urls")),
     path("integrity/", include("precinct.integrity.urls")),
     path("evaluation/", include("precinct.evaluation.urls")),
+    path("appeals/", include("precinct.appeals.urls")),
+    path("open311/v2/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -140,6 +140,90 @@ def can_manage_surveys(user) -> bool:
     return user_role_in(user, {Role.ANALYST, Role.ADMIN})
 
 
+# --- appeals ---
+APPEAL_READERS = frozenset({Role.INSPECTOR, Role.OPERATOR, Role.HEAD, Role.ADMIN})
+APPEAL_REGISTRARS = frozenset({Role.INSPECTOR, Role.OPERATOR, Role.HEAD, Role.ADMIN})
+
+
+def _excluded_from_appeal(user, appeal) -> bool:
+    """A complaint about an officer is never shown to him or to anyone of his unit."""
+    if appeal.about_officer_id is None:
+        return False
+    if user.officer_id is not None and user.officer_id == appeal.about_officer_id:
+        return True
+    return user.department_id is not None and user.department_id == appeal.hidden_from_department_id
+
+
+def can_view_appeal(user, appeal) -> bool:
+    """Heads, operators and admins in scope; inspectors only what is assigned to them.
+
+    Analysts and patrol officers see measures, never an appeal's personal data.
+    """
+    if not user_role_in(user, APPEAL_READERS) or _excluded_from_appeal(user, appeal):
+        return False
+    if user.role == Role.INSPECTOR:
+        return appeal.assigned_to_id == user.pk
+    return is_in_scope(user, appeal.department)
+
+
+def appeals_visible_to(user, queryset):
+    """Restrict appeals to those ``can_view_appeal`` allows, in one query."""
+    if not user_role_in(user, APPEAL_READERS):
+        return queryset.none()
+    hidden = Q(about_officer__isnull=False) & (
+        Q(hidden_from_department_id=user.department_id)
+        | (Q(about_officer_id=user.officer_id) if user.officer_id else Q(pk__in=[]))
+    )
+    queryset = queryset.exclude(hidden)
+    if user.role == Role.INSPECTOR:
+        return queryset.filter(assigned_to_id=user.pk)
+    if has_national_scope(user):
+        return queryset
+    if user.department_id is None:
+        return queryset.none()
+    # A subquery of department ids (not a join on the path) lets the database walk the
+    # (department, status, due_date) index of appeals.
+    return queryset.filter(department__in=departments_in_scope(user).values("id"))
+
+
+def can_register_appeal(user, department: Department) -> bool:
+    """Staff who take appeals by phone or at a reception, for a department in scope."""
+    return user_role_in(user, APPEAL_REGISTRARS) and is_in_scope(user, department)
+
+
+def can_manage_appeal(user, appeal) -> bool:
+    """Assign, extend, forward and close: the heads over the appeal's department, admins."""
+    return user_role_in(user, {Role.HEAD, Role.ADMIN}) and can_view_appeal(user, appeal)
+
+
+def can_answer_appeal(user, appeal) -> bool:
+    """The officer it is assigned to, or a head who may manage it."""
+    if can_manage_appeal(user, appeal):
+        return True
+    return can_view_appeal(user, appeal) and appeal.assigned_to_id == user.pk
+
+
+def can_be_assigned_appeal(user, appeal) -> bool:
+    """An assignee must be able to see the appeal (so never the officer complained about)."""
+    if not user_role_in(user, {Role.INSPECTOR, Role.HEAD}):
+        return False
+    if _excluded_from_appeal(user, appeal):
+        return False
+    return is_in_scope(user, appeal.department)
+
+
+def can_manage_receptions(user, department: Department) -> bool:
+    """Heads publish their department's reception hours and record outcomes; admins too."""
+    return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
+
+
+def can_view_appeal_measures(user, department: Department) -> bool:
+    """Per-department measures without personal data: analysts, heads and admins in scope."""
+    return user_role_in(user, {Role.HEAD, Role.ANALYST, Role.ADMIN}) and is_in_scope(
+        user, department
+    )
+
+
 # --- dispatch ---
 DISPATCH_ROLES = frozenset({Role.OPERATOR, Role.HEAD, Role.ADMIN})
 

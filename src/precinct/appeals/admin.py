@@ -1,0 +1,24 @@
+from django.contrib import admin
+
+from precinct.appeals.models import AnswerTemplate, Category, Open311Key, ReceptionSlot
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "service", "outside_competence", "is_active"]
+
+
+@admin.register(AnswerTemplate)
+class AnswerTemplateAdmin(admin.ModelAdmin):
+    list_display = ["title", "department"]
+
+
+@admin.register(Open311Key)
+class Open311KeyAdmin(admin.ModelAdmin):
+    list_display = ["name", "created_at", "revoked"]
+    readonly_fields = ["key_hash"]
+
+
+@admin.register(ReceptionSlot)
+class ReceptionSlotAdmin(admin.ModelAdmin):
+    list_display = ["starts_at", "department", "head", "place", "capacity", "cancelled"]

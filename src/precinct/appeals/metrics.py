@@ -1,0 +1,145 @@
+"""Measures of appeals per department and period, computed in the database.
+
+``department_measures`` returns plain rows (dicts) that evaluation and the public
+dashboard read; nothing here loads appeals into Python loops. The median is taken with
+a window function (row number within each department's ordered answers), so only the
+one or two middle rows per department leave the database.
+"""
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Avg, Count, F, Q, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from precinct.appeals.models import OPEN_STATUSES, Appeal, AppealEvent
+
+MEASURES = (
+    "received",
+    "answered",
+    "answered_on_time_share",
+    "median_working_days_to_answer",
+    "open_overdue",
+    "extensions",
+    "forwarded",
+    "reopened_share",
+    "mean_rating",
+    "rated_4_5_share",
+)
+
+
+def _bounds(start: dt.date, end: dt.date):
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return lo, hi
+
+
+def department_measures(
+    *,
+    start: dt.date,
+    end: dt.date,
+    group_by: str | None = None,
+    department_ids: list[int] | None = None,
+    today: dt.date | None = None,
+) -> list[dict]:
+    """One row per department (and per type or category if ``group_by`` names it).
+
+    Received, forwarded, reopened and extended count appeals registered in the period;
+    answered, on-time share and the median count appeals answered in the period; ratings
+    count those rated in it; open overdue is a snapshot as of ``today``.
+    """
+    today = today or timezone.localdate()
+    lo, hi = _bounds(start, end)
+    keys = ["department_id"] + ([group_by] if group_by in ("type", "category_id") else [])
+    base = Appeal.objects.all()
+    if department_ids is not None:
+        base = base.filter(department_id__in=department_ids)
+
+    registered = base.filter(registered_at__gte=lo, registered_at__lt=hi)
+    answered = base.filter(answered_at__gte=lo, answered_at__lt=hi)
+    rated = base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
+    rows: dict[tuple, dict] = defaultdict(lambda: {m: 0 for m in MEASURES})
+
+    for r in registered.values(*keys).annotate(
+        received=Count("id"),
+        forwarded=Count("id", filter=Q(status="forwarded") | Q(forward_due_date__isnull=False)),
+        reopened=Count("id", filter=Q(reopened_count__gt=0)),
+        extensions=Count("id", filter=Q(extended=True)),
+    ):
+        row = rows[tuple(r[k] for k in keys)]
+        row.update(received=r["received"], forwarded=r["forwarded"], extensions=r["extensions"])
+        row["reopened_share"] = r["reopened"] / r["received"] if r["received"] else None
+
+    for r in answered.values(*keys).annotate(
+        n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True))
+    ):
+        row = rows[tuple(r[k] for k in keys)]
+        row["answered"] = r["n"]
+        row["answered_on_time_share"] = r["on_time"] / r["n"] if r["n"] else None
+
+    for key, median in _medians(answered, keys).items():
+        rows[key]["median_working_days_to_answer"] = median
+
+    for r in rated.values(*keys).annotate(
+        n=Count("id"), mean=Avg("rating"), good=Count("id", filter=Q(rating__gte=4))
+    ):
+        row = rows[tuple(r[k] for k in keys)]
+        row["mean_rating"] = float(r["mean"]) if r["mean"] is not None else None
+        row["rated_4_5_share"] = r["good"] / r["n"] if r["n"] else None
+
+    for r in (
+        base.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+        .values(*keys)
+        .annotate(n=Count("id"))
+    ):
+        rows[tuple(r[k] for k in keys)]["open_overdue"] = r["n"]
+
+    out = []
+    for key, row in sorted(rows.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
+        for m in (
+            "answered_on_time_share",
+            "median_working_days_to_answer",
+            "reopened_share",
+            "mean_rating",
+            "rated_4_5_share",
+        ):
+            if row[m] == 0 and not row["answered"] and not row["received"]:
+                row[m] = None
+        out.append({**dict(zip(keys, key, strict=True)), "start": start, "end": end, **row})
+    return out
+
+
+def _medians(answered, keys) -> dict[tuple, float]:
+    """Median working days per group: the middle row(s) picked by window functions."""
+    partition = [F(k) for k in keys]
+    ranked = (
+        answered.filter(working_days_to_answer__isnull=False)
+        .annotate(
+            rn=Window(
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("working_days_to_answer").asc(), F("id").asc()],
+            ),
+            n=Window(Count("id"), partition_by=partition),
+        )
+        .values(*keys, "rn", "n", "working_days_to_answer")
+    )
+    # Filtering on window expressions (Django ≥ 4.2) keeps the work in the database.
+    middle = ranked.filter(Q(rn=(F("n") + 1) / 2) | Q(rn=(F("n") + 2) / 2))
+    acc: dict[tuple, list[int]] = defaultdict(list)
+    for r in middle:
+        acc[tuple(r[k] for k in keys)].append(r["working_days_to_answer"])
+    return {k: sum(v) / len(v) for k, v in acc.items()}
+
+
+def public_department_statistics(*, start: dt.date, end: dt.date) -> list[dict]:
+    """The rows published on the statistics page (no personal data in any of them)."""
+    return department_measures(start=start, end=end)
+
+
+def extension_events(*, start: dt.date, end: dt.date) -> int:
+    """Extensions decided in the period (an appeal may be extended once per decision)."""
+    lo, hi = _bounds(start, end)
+    return AppealEvent.objects.filter(kind="extended", at__gte=lo, at__lt=hi).count()

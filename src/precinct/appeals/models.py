@@ -1,0 +1,299 @@
+"""Citizens' appeals with their history, answers, ratings and notifications; receptions.
+
+An appeal is routed to a department (by place, or one level above the officer it
+complains about), carries its legal deadline in working days and keeps every change of
+state as an event. Personal data (contact, text) is read by staff only through selectors
+that write the audit log.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AppealType(models.TextChoices):
+    """The kinds of appeal the law names."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    REQUEST = "request", _("Request")
+    PROPOSAL = "proposal", _("Proposal")
+    GRATITUDE = "gratitude", _("Gratitude")
+    OFFENCE = "offence", _("Report of an offence")
+
+
+class Channel(models.TextChoices):
+    """How the appeal reached the police."""
+
+    WEB = "web", _("Web form")
+    API = "api", _("API")
+    OPEN311 = "open311", _("Open311")
+    PHONE = "phone", _("Phone")
+    RECEPTION = "reception", _("Reception")
+    EOTINISH = "eotinish", _("Forwarded from e-Otinish")
+
+
+class Status(models.TextChoices):
+    """The lifecycle; ``forwarded`` ends an appeal outside the police's competence."""
+
+    REGISTERED = "registered", _("Registered")
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed")
+    FORWARDED = "forwarded", _("Forwarded")
+
+
+OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+
+class Category(models.Model):
+    """A configurable category: which service handles it, or that it is not police work."""
+
+    code = models.SlugField(unique=True)
+    name = models.CharField(_("name (Russian)"), max_length=120)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=120, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    service = models.CharField(_("service"), max_length=60, default="inspectors")
+    outside_competence = models.BooleanField(
+        _("outside the police's competence"),
+        default=False,
+        help_text=_("Appeals in this category are forwarded to another body."),
+    )
+    forward_to = models.CharField(_("forward to"), max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name_en or self.name
+
+
+class Appeal(models.Model):
+    """One registered appeal: who, what, where, which department, and its deadline."""
+
+    registration_number = models.CharField(max_length=20, unique=True)
+    tracking_code = models.CharField(max_length=32, unique=True)
+    type = models.CharField(max_length=10, choices=AppealType)
+    channel = models.CharField(max_length=10, choices=Channel)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT)
+    text = models.TextField()
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    precinct = models.ForeignKey(
+        "territory.Precinct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.PROTECT, related_name="appeals"
+    )
+    service = models.CharField(max_length=60, blank=True)
+    # A complaint about an officer: routed above his department, hidden from his unit.
+    about_officer = models.ForeignKey(
+        "territory.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hidden_from_department = models.ForeignKey(
+        "territory.Department", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
+    contact_email = models.EmailField(blank=True)
+    language = models.CharField(max_length=5, default="ru")
+    status = models.CharField(max_length=12, choices=Status, default=Status.REGISTERED)
+    registered_at = models.DateTimeField(db_index=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    due_date = models.DateField(db_index=True)
+    forward_due_date = models.DateField(null=True, blank=True)
+    forwarded_to = models.CharField(max_length=200, blank=True)
+    extended = models.BooleanField(default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_on_time = models.BooleanField(null=True)
+    working_days_to_answer = models.PositiveIntegerField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    reopened_count = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.TextField(blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    # Durability: a retried POST with the same key, or the same text from the same client
+    # moments later, finds this appeal instead of storing a second one.
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    client_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-registered_at"]
+        indexes = [
+            models.Index(fields=["department", "status", "due_date"]),
+            models.Index(fields=["assigned_to", "status", "due_date"]),
+            models.Index(fields=["client_hash", "registered_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="appeal_rating_1_to_5",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.registration_number
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def registered_by_label(self) -> str:
+        """The official who registered it, or "online"."""
+        if self.registered_by_id is None:
+            return str(_("online"))
+        user = self.registered_by
+        return user.get_full_name() or user.get_username()
+
+
+class AppealEvent(models.Model):
+    """One change of an appeal: who, when, from which state to which, and why."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=20)  # registered, assigned, answered, extended, …
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    note = models.TextField(blank=True)
+    new_due_date = models.DateField(null=True, blank=True)
+    # Residents see public events on the tracking page; internal notes stay internal.
+    public = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class Attachment(models.Model):
+    """An image or PDF sent with an appeal; type checked on its content."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="appeals/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.content_type} {self.size} B"
+
+
+class AnswerTemplate(models.Model):
+    """A reusable answer text of a department (or everyone's when department is empty)."""
+
+    department = models.ForeignKey(
+        "territory.Department", null=True, blank=True, on_delete=models.CASCADE
+    )
+    title = models.CharField(max_length=120)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Notification(models.Model):
+    """The durable outbox: one message to send, retried with backoff until sent or given up."""
+
+    class Medium(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        SMS = "sms", _("SMS")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    appeal = models.ForeignKey(
+        Appeal, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=20)
+    medium = models.CharField(max_length=6, choices=Medium)
+    recipient = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=8, choices=State, default=State.PENDING, db_index=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.medium} {self.event} #{self.pk}"
+
+
+class Open311Key(models.Model):
+    """An API key for Open311 clients that post requests; stored hashed."""
+
+    name = models.CharField(max_length=120)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReceptionSlot(models.Model):
+    """One reception hour of a department head: when, where, how many, in which language."""
+
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.PROTECT, related_name="reception_slots"
+    )
+    head = models.ForeignKey("territory.Officer", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    minutes = models.PositiveSmallIntegerField(default=60)
+    place = models.CharField(max_length=300)
+    capacity = models.PositiveSmallIntegerField(default=5)
+    language = models.CharField(max_length=12, default="ru")
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+
+
+class Booking(models.Model):
+    """A resident's place at a reception, confirmed by a code; the head records the outcome."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+
+    slot = models.ForeignKey(ReceptionSlot, on_delete=models.PROTECT, related_name="bookings")
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40)
+    topic = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.BOOKED)
+    booked_at = models.DateTimeField()
+    outcome = models.TextField(blank=True)
+    appeal = models.OneToOneField(
+        Appeal, null=True, blank=True, on_delete=models.SET_NULL, related_name="booking"
+    )
+
+    def __str__(self) -> str:
+        return self.code

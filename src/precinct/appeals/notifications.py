@@ -1,0 +1,99 @@
+"""What residents are told, and when: messages written to the durable outbox.
+
+Services call ``notify_resident`` inside their transaction. With the database queue the
+sending task is enqueued in the same transaction; with Redis only after the commit, so a
+message is never sent about an appeal that was rolled back. A message whose enqueue was
+lost (a crash between commit and enqueue) is picked up by ``precinct appeals requeue``.
+"""
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from precinct.appeals.models import Appeal, Notification
+
+EVENTS = ("registered", "assigned", "extended", "answered", "escalated")
+
+
+def tracking_url(appeal: Appeal) -> str:
+    base = settings.PRECINCT_APPEALS["PUBLIC_URL"].rstrip("/")
+    return base + reverse("appeals:track", args=[appeal.tracking_code])
+
+
+def _text(appeal: Appeal, event: str) -> tuple[str, str]:
+    with translation.override(appeal.language or "ru"):
+        number = appeal.registration_number
+        subject = {
+            "registered": _("Your appeal %(n)s is registered"),
+            "assigned": _("Your appeal %(n)s is assigned to an officer"),
+            "extended": _("The time to answer your appeal %(n)s is extended"),
+            "answered": _("Your appeal %(n)s is answered"),
+        }[event] % {"n": number}
+        due = appeal.due_date.strftime("%d.%m.%Y")
+        body = "{}. {}: {}. {}".format(
+            subject, _("Answer due by"), due, _("Follow it at") + " " + tracking_url(appeal)
+        )
+        return subject, body
+
+
+def notify_resident(*, appeal: Appeal, event: str) -> list[Notification]:
+    """Queue an e-mail and/or an SMS to the resident (none if anonymous)."""
+    subject, body = _text(appeal, event)
+    rows = []
+    if appeal.contact_email:
+        rows.append(
+            Notification(
+                appeal=appeal,
+                event=event,
+                medium="email",
+                recipient=appeal.contact_email,
+                subject=subject,
+                body=body,
+            )
+        )
+    if appeal.contact_phone:
+        rows.append(
+            Notification(
+                appeal=appeal, event=event, medium="sms", recipient=appeal.contact_phone, body=body
+            )
+        )
+    return _queue(rows)
+
+
+def notify_staff(*, appeal: Appeal, event: str, emails: list[str], text: str) -> list:
+    """Queue e-mails to officials (escalation of overdue appeals to the head)."""
+    rows = [
+        Notification(
+            appeal=appeal, event=event, medium="email", recipient=email, subject=text, body=text
+        )
+        for email in emails
+        if email
+    ]
+    return _queue(rows)
+
+
+def _queue(rows: list[Notification]) -> list[Notification]:
+    if not rows:
+        return rows
+    now = timezone.now()
+    for row in rows:
+        row.next_attempt_at = now
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+
+    def enqueue():
+        from precinct.appeals.tasks import send_notification
+
+        for pk in ids:
+            send_notification.enqueue(pk)
+
+    if settings.PRECINCT_QUEUE == "database":
+        # The task rows commit with the appeal and its outbox rows: one commit, and no
+        # window in which a crash leaves a message without its task.
+        enqueue()
+    else:
+        # Redis is outside the transaction: enqueue only once the rows are visible.
+        transaction.on_commit(enqueue)
+    return created

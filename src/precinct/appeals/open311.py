@@ -1,0 +1,259 @@
+"""Open311 GeoReport v2 over appeals: services, requests (GET and POST), tokens.
+
+Service codes are the category codes. Public request listings never carry the
+resident's text or contacts: the description is the category and type, the place is
+rounded to about 100 m ("on or near"), and complaints about officers and reports of
+offences are not listed at all. ``expected_datetime`` is the appeal's due date.
+"""
+
+import datetime as dt
+import hashlib
+import secrets
+from xml.sax.saxutils import escape
+
+from django.db import transaction
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from precinct.appeals import services as appeal_services
+from precinct.appeals.api import client_address
+from precinct.appeals.models import OPEN_STATUSES, Appeal, Category, Channel, Open311Key
+from precinct.appeals.validators import AppealInputError
+
+MAX_DAYS = 90
+MAX_ROWS = 1000
+
+
+def key_create(*, name: str) -> str:
+    """A new API key: printed once, stored hashed."""
+    raw = "o311_" + secrets.token_urlsafe(24)
+    Open311Key.objects.create(name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
+    return raw
+
+
+def key_valid(raw: str) -> bool:
+    if not raw:
+        return False
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    return Open311Key.objects.filter(key_hash=digest, revoked=False).exists()
+
+
+def _xml(root: str, item: str, rows: list[dict]) -> str:
+    def value(v):
+        return "" if v is None else escape(str(v).lower() if isinstance(v, bool) else str(v))
+
+    body = "".join(
+        f"<{item}>" + "".join(f"<{k}>{value(v)}</{k}>" for k, v in row.items()) + f"</{item}>"
+        for row in rows
+    )
+    return f'<?xml version="1.0" encoding="utf-8"?><{root}>{body}</{root}>'
+
+
+def _respond(fmt: str, root: str, item: str, rows: list[dict], status: int = 200):
+    if fmt == "xml":
+        return HttpResponse(
+            _xml(root, item, rows), status=status, content_type="text/xml; charset=utf-8"
+        )
+    return JsonResponse(rows, safe=False, status=status)
+
+
+def _error(fmt: str, status: int, description: str, code=None):
+    return _respond(
+        fmt, "errors", "error", [{"code": code or status, "description": description}], status
+    )
+
+
+def _fmt(fmt: str) -> str | None:
+    return fmt if fmt in ("json", "xml") else None
+
+
+@require_GET
+def services(request, fmt):
+    if not _fmt(fmt):
+        return _error("json", 404, "format must be json or xml")
+    rows = [
+        {
+            "service_code": c.code,
+            "service_name": c.name_en or c.name,
+            "description": c.name,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": c.service,
+            "group": "police" if not c.outside_competence else "other",
+        }
+        for c in Category.objects.filter(is_active=True).order_by("code")
+    ]
+    return _respond(fmt, "services", "service", rows)
+
+
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+def _request_row(a: Appeal) -> dict:
+    is_open = a.status in OPEN_STATUSES
+    last = a.closed_at or a.answered_at or a.registered_at
+    notes = {
+        "forwarded": f"forwarded to {a.forwarded_to}",
+        "answered": "answered",
+        "closed": "answered and closed",
+    }.get(a.status, a.status.replace("_", " "))
+    due = dt.datetime.combine(a.due_date, dt.time(18, 0), tzinfo=timezone.get_current_timezone())
+    return {
+        "service_request_id": a.registration_number,
+        "status": "open" if is_open else "closed",
+        "status_notes": notes + (" (deadline extended)" if a.extended else ""),
+        "service_name": (a.category.name_en or a.category.name) if a.category else a.type,
+        "service_code": a.category.code if a.category else "",
+        "description": f"{a.get_type_display()}"
+        + (f": {a.category.name_en or a.category.name}" if a.category else ""),
+        "agency_responsible": a.department.name_en or a.department.name,
+        "service_notice": "",
+        "requested_datetime": _iso(a.registered_at),
+        "updated_datetime": _iso(last),
+        "expected_datetime": _iso(due),
+        "address": "",
+        "address_id": "",
+        "zipcode": "",
+        "lat": round(a.lat, 3) if a.lat is not None else None,
+        "long": round(a.lon, 3) if a.lon is not None else None,
+        "media_url": "",
+    }
+
+
+def _public_requests():
+    return (
+        Appeal.objects.filter(about_officer__isnull=True)
+        .exclude(type="offence")
+        .select_related("category", "department")
+    )
+
+
+def _parse_when(value: str):
+    moment = parse_datetime(value) if value else None
+    if value and moment is None:
+        raise ValueError(value)
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, dt.UTC)
+    return moment
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def requests(request, fmt):
+    """GET with the spec's filters (90 days by default); POST creates with an API key."""
+    if not _fmt(fmt):
+        return _error("json", 404, "format must be json or xml")
+    if request.method == "POST":
+        return _create(request, fmt)
+    params = request.GET
+    qs = _public_requests()
+    if params.get("service_request_id"):
+        ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
+        rows = [_request_row(a) for a in qs.filter(registration_number__in=ids[:MAX_ROWS])]
+        return _respond(fmt, "service_requests", "request", rows)
+    try:
+        start, end = (
+            _parse_when(params.get("start_date", "")),
+            _parse_when(params.get("end_date", "")),
+        )
+    except ValueError:
+        return _error(fmt, 400, "start_date/end_date: use w3 format, e.g. 2010-01-01T00:00:00Z")
+    end = end or timezone.now()
+    start = start or end - dt.timedelta(days=MAX_DAYS)
+    if end - start > dt.timedelta(days=MAX_DAYS):
+        return _error(fmt, 400, "start_date/end_date: the range may not exceed 90 days")
+    qs = qs.filter(registered_at__gte=start, registered_at__lte=end)
+    if params.get("service_code"):
+        qs = qs.filter(category__code__in=params["service_code"].split(","))
+    statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
+    if statuses - {"open", "closed"}:
+        return _error(fmt, 400, "status: open or closed")
+    if statuses == {"open"}:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif statuses == {"closed"}:
+        qs = qs.exclude(status__in=OPEN_STATUSES)
+    rows = [_request_row(a) for a in qs.order_by("-registered_at")[:MAX_ROWS]]
+    return _respond(fmt, "service_requests", "request", rows)
+
+
+def _create(request, fmt):
+    data = request.POST
+    if not key_valid(data.get("api_key", "")):
+        return _error(fmt, 403, "api_key: missing or invalid")
+    category = Category.objects.filter(code=data.get("service_code", ""), is_active=True).first()
+    if category is None:
+        return _error(fmt, 400, "service_code: unknown service")
+
+    def number(name):
+        try:
+            return float(data[name]) if data.get(name) else None
+        except ValueError:
+            return "bad"
+
+    lat, lon = number("lat"), number("long")
+    if "bad" in (lat, lon):
+        return _error(fmt, 400, "lat/long: must be numbers")
+    name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
+    try:
+        with transaction.atomic():
+            appeal, _created = appeal_services.appeal_register(
+                type="request",
+                text=data.get("description", ""),
+                channel=Channel.OPEN311,
+                category_code=category.code,
+                lat=lat,
+                lon=lon,
+                address=data.get("address_string", ""),
+                contact_name=name,
+                contact_phone=data.get("phone", ""),
+                contact_email=data.get("email", ""),
+                client=client_address(request),
+            )
+    except AppealInputError as exc:
+        field = {
+            "text": "description",
+            "lon": "long",
+            "contact.name": "first_name",
+            "contact.phone": "phone",
+            "contact.email": "email",
+        }
+        desc = "; ".join(f"{field.get(k, k)}: {v}" for k, v in exc.errors.items())
+        return _error(fmt, 400, desc)
+    except appeal_services.RateLimited:
+        return _error(fmt, 429, "too many requests")
+    row = {
+        "service_request_id": appeal.registration_number,
+        "service_notice": f"due {appeal.due_date.isoformat()}",
+        "account_id": "",
+    }
+    return _respond(fmt, "service_requests", "request", [row], status=201)
+
+
+@require_GET
+def request_detail(request, request_id, fmt):
+    if not _fmt(fmt):
+        return _error("json", 404, "format must be json or xml")
+    appeal = _public_requests().filter(registration_number=request_id).first()
+    if appeal is None:
+        return _error(fmt, 404, "service_request_id: not found")
+    return _respond(fmt, "service_requests", "request", [_request_row(appeal)])
+
+
+@require_GET
+def token(request, token, fmt):
+    """Requests are registered at once, so the token is the request id itself."""
+    if not _fmt(fmt):
+        return _error("json", 404, "format must be json or xml")
+    appeal = _public_requests().filter(registration_number=token).first()
+    if appeal is None:
+        return _error(fmt, 404, "token: not found")
+    return _respond(
+        fmt,
+        "service_requests",
+        "request",
+        [{"service_request_id": appeal.registration_number, "token": token}],
+    )

@@ -1,0 +1,188 @@
+"""Readers of appeals: public tracking, staff queues (no personal data) and audited detail."""
+
+import datetime as dt
+import re
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from precinct.accounts import access
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    Booking,
+    ReceptionSlot,
+    Status,
+)
+from precinct.audit.services import audit_record
+
+PERSONAL_FIELDS = ["contact_name", "contact_phone", "contact_email", "text"]
+QUEUE_PAGE = 50
+_EMAIL = re.compile(r"\S+@\S+")
+_DIGITS = re.compile(r"\+?\d[\d\s()\-]{4,}\d")
+
+
+def redact(text: str) -> str:
+    """Hide e-mail addresses and phone-like numbers before text is shown in public."""
+    return _DIGITS.sub("…", _EMAIL.sub("…", text))
+
+
+def appeal_by_tracking_code(*, code: str) -> Appeal | None:
+    """The resident's own appeal, reached through the private link."""
+    if not code or len(code) > 40:
+        return None
+    return (
+        Appeal.objects.select_related("department", "category").filter(tracking_code=code).first()
+    )
+
+
+def public_events(*, appeal: Appeal) -> list[AppealEvent]:
+    return list(appeal.events.filter(public=True).order_by("at", "id"))
+
+
+def appeal_queue(
+    *,
+    user,
+    department_id: int | None = None,
+    assigned_to_me: bool = False,
+    status: str | None = None,
+    type: str | None = None,
+    search: str = "",
+    overdue_only: bool = False,
+    page: int = 1,
+    today: dt.date | None = None,
+) -> tuple[list[Appeal], int]:
+    """One page of the queue a staff user may see: overdue first, then by due date.
+
+    Rows carry number, type, category, status and dates only, so listing is not a read of
+    personal data; opening an appeal is (``appeal_detail``).
+    """
+    today = today or timezone.localdate()
+    qs: QuerySet[Appeal] = access.appeals_visible_to(user, Appeal.objects.all())
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    if assigned_to_me:
+        qs = qs.filter(assigned_to_id=user.pk)
+    if status == "open" or not status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    elif status in Status.values:
+        qs = qs.filter(status=status)
+    if type:
+        qs = qs.filter(type=type)
+    if overdue_only:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+    if search:
+        qs = qs.filter(Q(registration_number__icontains=search.strip()))
+    total = qs.count()
+    overdue = Case(
+        When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(0)),
+        default=Value(1),
+        output_field=IntegerField(),
+    )
+    qs = qs.annotate(overdue=overdue)
+    if status == "open" or not status or overdue_only:
+        # Only open appeals: the overdue ones are exactly those due before today, so the
+        # due date alone orders them first, and the (department, status, due_date) index
+        # serves the page without sorting the whole queue.
+        qs = qs.order_by("due_date", "id")
+    else:
+        qs = qs.order_by("overdue", "due_date", "id")
+    page = max(page, 1)
+    rows = list(
+        qs.select_related("department", "category", "assigned_to").only(
+            "registration_number",
+            "type",
+            "status",
+            "due_date",
+            "registered_at",
+            "extended",
+            "reopened_count",
+            "escalated_at",
+            "department__name",
+            "department__name_kk",
+            "department__name_en",
+            "category__name",
+            "category__name_kk",
+            "category__name_en",
+            "assigned_to__username",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+        )[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+    )
+    return rows, total
+
+
+def appeal_detail(*, user, appeal_id: int) -> Appeal:
+    """An appeal with its personal data, for staff who may see it; the read is audited."""
+    appeal = (
+        Appeal.objects.select_related("department", "category", "assigned_to", "registered_by")
+        .filter(pk=appeal_id)
+        .first()
+    )
+    if appeal is None or not access.can_view_appeal(user, appeal):
+        raise PermissionDenied
+    audit_record(
+        actor=user,
+        action="read",
+        subject=appeal,
+        fields=PERSONAL_FIELDS,
+        context="appeal opened in the workspace",
+    )
+    return appeal
+
+
+def upcoming_receptions(*, department_id: int | None = None, now=None) -> list[ReceptionSlot]:
+    """Public list of reception hours still to come, with the places left."""
+    now = now or timezone.now()
+    qs = ReceptionSlot.objects.filter(cancelled=False, starts_at__gt=now)
+    if department_id:
+        qs = qs.filter(department_id=department_id)
+    qs = qs.select_related("department", "head").annotate(
+        booked=Count("bookings", filter=Q(bookings__state=Booking.State.BOOKED))
+    )
+    slots = list(qs.order_by("starts_at")[:200])
+    for slot in slots:
+        slot.places_left = max(slot.capacity - slot.booked, 0)
+    return slots
+
+
+def public_proposals(*, limit: int = 50) -> list[dict]:
+    """Proposals that were answered, without the resident's name or contacts."""
+    rows = (
+        Appeal.objects.filter(type="proposal", status__in=[Status.ANSWERED, Status.CLOSED])
+        .select_related("department", "category")
+        .order_by("-answered_at")[:limit]
+    )
+    return [
+        {
+            "number": a.registration_number,
+            "department": a.department.display_name,
+            "category": str(a.category) if a.category else "",
+            "text": redact(a.text)[:500],
+            "answer": a.answer,
+            "answered_at": a.answered_at,
+        }
+        for a in rows
+    ]
+
+
+def reception_slots_for_staff(*, user, limit: int = 50) -> list[ReceptionSlot]:
+    """A head's recent and coming reception hours with bookings; the names read are audited."""
+    from precinct.audit.services import audit_read_many
+
+    slots = list(
+        ReceptionSlot.objects.filter(department__in=access.departments_in_scope(user))
+        .select_related("department", "head")
+        .prefetch_related("bookings")
+        .order_by("-starts_at")[:limit]
+    )
+    bookings = [b for s in slots for b in s.bookings.all()]
+    audit_read_many(
+        actor=user,
+        objects=bookings,
+        fields=["name", "phone", "topic"],
+        context="reception bookings",
+    )
+    return slots

@@ -1,0 +1,671 @@
+"""The only writers of appeals and receptions: keyword-only, one transaction each."""
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from precinct.accounts import access
+from precinct.appeals import deadlines
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealEvent,
+    AppealType,
+    Attachment,
+    Booking,
+    Category,
+    Channel,
+    ReceptionSlot,
+    Status,
+)
+from precinct.appeals.notifications import notify_resident, notify_staff
+from precinct.appeals.validators import (
+    AppealInputError,
+    check_attachments,
+    check_contact,
+    check_place,
+    check_text,
+)
+from precinct.audit.services import audit_record
+from precinct.territory import geo, geocoding
+from precinct.territory.models import Department, Officer, Precinct
+
+PUBLIC_CHANNELS = (Channel.WEB, Channel.API, Channel.OPEN311)
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+class RateLimited(Exception):
+    """Too many public submissions from one client in the last hour."""
+
+
+def client_fingerprint(address: str) -> str:
+    """A salted hash of the client's address: enough to count, useless to identify."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()
+
+
+def _content_hash(**parts) -> str:
+    text = "|".join(f"{k}={parts[k]}" for k in sorted(parts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment).date()
+
+
+def appeal_register(
+    *,
+    type: str,
+    text: str,
+    channel: str,
+    category_code: str | None = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    department_id: int | None = None,
+    address: str = "",
+    about_officer_id: int | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+    language: str = "ru",
+    registered_by=None,
+    idempotency_key: str | None = None,
+    client: str = "",
+    attachments: list[tuple[str, bytes]] = (),
+    now: dt.datetime | None = None,
+) -> tuple[Appeal, bool]:
+    """Register an appeal from any channel; returns (appeal, created).
+
+    A repeated submission (same idempotency key, or the same text from the same client
+    within the double-submit window) returns the appeal stored the first time.
+    """
+    now = now or timezone.now()
+    conf = settings.PRECINCT_APPEALS
+    contact_name, contact_phone = contact_name.strip(), contact_phone.strip()
+    contact_email = contact_email.strip()
+    content_hash = _content_hash(
+        type=type,
+        text=text.strip(),
+        name=contact_name,
+        phone=contact_phone,
+        email=contact_email,
+        department=department_id,
+        lat=lat,
+        lon=lon,
+        address=address,
+        officer=about_officer_id,
+    )
+    if idempotency_key:
+        existing = _replay(idempotency_key, content_hash)
+        if existing is not None:
+            return existing, False
+
+    errors: dict[str, str] = {}
+    if type not in AppealType.values:
+        errors["type"] = _("Choose one of: %(v)s.") % {"v": ", ".join(AppealType.values)}
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+    check_text(text, errors)
+    check_contact(
+        anonymous_allowed=type == AppealType.OFFENCE,
+        name=contact_name,
+        phone=contact_phone,
+        email=contact_email,
+        errors=errors,
+    )
+    category = None
+    if category_code:
+        category = Category.objects.filter(code=category_code, is_active=True).first()
+        if category is None:
+            errors["category"] = _("Unknown category.")
+    officer = None
+    if about_officer_id is not None:
+        officer = (
+            Officer.objects.select_related("department__parent").filter(pk=about_officer_id).first()
+        )
+        if officer is None:
+            errors["about_officer_id"] = _("Unknown officer.")
+    if officer is None and lat is None and department_id is None and address.strip():
+        lat, lon = _geocode(address)
+        if lat is None:
+            errors["address"] = _("We could not find this address; pick the place on the map.")
+    if officer is None and "address" not in errors:
+        check_place(lat=lat, lon=lon, department_id=department_id, errors=errors)
+    files = check_attachments(
+        list(attachments),
+        max_bytes=conf["ATTACHMENT_MAX_BYTES"],
+        max_count=conf["ATTACHMENTS_MAX"],
+        errors=errors,
+    )
+    department, precinct = None, None
+    if not errors:
+        department, precinct, route_errors = _route(
+            lat=lat, lon=lon, department_id=department_id, officer=officer
+        )
+        errors.update(route_errors)
+    if errors:
+        raise AppealInputError(errors)
+    if registered_by is not None and not access.can_register_appeal(registered_by, department):
+        raise PermissionDenied
+
+    client_hash = client_fingerprint(client) if client else ""
+    if registered_by is None and client_hash:
+        # One indexed query answers both: the same text moments ago, and the hour's count.
+        window = now - dt.timedelta(seconds=conf["DOUBLE_SUBMIT_SECONDS"])
+        seen = Appeal.objects.filter(
+            client_hash=client_hash, registered_at__gte=min(window, now - dt.timedelta(hours=1))
+        ).aggregate(
+            recent=Count("id", filter=Q(registered_at__gte=now - dt.timedelta(hours=1))),
+            twin=Max("id", filter=Q(content_hash=content_hash, registered_at__gte=window)),
+        )
+        if seen["twin"] is not None:
+            return Appeal.objects.get(pk=seen["twin"]), False
+        if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
+            raise RateLimited
+
+    registered_on = _local_date(now)
+    forwarding = category is not None and category.outside_competence
+    appeal = Appeal(
+        registration_number=f"tmp-{uuid.uuid4().hex[:16]}",
+        tracking_code=secrets.token_urlsafe(18),
+        type=type,
+        channel=channel,
+        category=category,
+        text=text.strip(),
+        lat=lat,
+        lon=lon,
+        address=address[:300],
+        precinct=precinct,
+        department=department,
+        service=category.service if category else "inspectors",
+        about_officer=officer,
+        hidden_from_department=officer.department if officer else None,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        contact_email=contact_email,
+        language=language[:5],
+        registered_at=now,
+        registered_by=registered_by,
+        due_date=deadlines.answer_due(registered_on),
+        forward_due_date=deadlines.forward_due(registered_on) if forwarding else None,
+        forwarded_to=category.forward_to if forwarding else "",
+        idempotency_key=idempotency_key or None,
+        client_hash=client_hash,
+        content_hash=content_hash,
+    )
+    try:
+        with transaction.atomic():
+            appeal.save()
+            appeal.registration_number = f"{registered_on:%Y}-{appeal.pk:07d}"
+            appeal.save(update_fields=["registration_number"])
+            for data, content_type in files:
+                stored = Attachment(appeal=appeal, content_type=content_type, size=len(data))
+                ext = content_type.split("/")[1].replace("jpeg", "jpg")
+                stored.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=True)
+            _event(appeal, now, registered_by, "registered", "", Status.REGISTERED)
+            if registered_by is not None:
+                audit_record(
+                    actor=registered_by,
+                    action="create",
+                    subject=appeal,
+                    fields=[f for f in CONTACT_FIELDS if getattr(appeal, f)] + ["text"],
+                    context=f"appeal registered by {channel}",
+                )
+            notify_resident(appeal=appeal, event="registered")
+    except IntegrityError:
+        # Two retries with one idempotency key raced: the other one stored it.
+        if idempotency_key:
+            existing = _replay(idempotency_key, content_hash)
+            if existing is not None:
+                return existing, False
+        raise
+    return appeal, True
+
+
+def _replay(idempotency_key: str, content_hash: str) -> Appeal | None:
+    """The appeal stored under this key; the key reused for another request is an error.
+
+    Comparing the content keeps a guessed key from revealing someone else's receipt.
+    """
+    existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None and existing.content_hash != content_hash:
+        raise AppealInputError(
+            {"Idempotency-Key": _("This key was already used for a different appeal.")}
+        )
+    return existing
+
+
+def _geocode(address: str) -> tuple[float | None, float | None]:
+    """The exact house (or the street) the address names, if the map knows it."""
+    candidates = geocoding.address_search(query=address, limit=1)
+    if not candidates:
+        return None, None
+    return candidates[0].lat, candidates[0].lon
+
+
+def _route(*, lat, lon, department_id, officer):
+    """Place → precinct → department; a complaint about an officer → the level above him."""
+    errors = {}
+    precinct = None
+    if officer is not None:
+        unit = officer.department
+        return (unit.parent or unit), None, errors
+    if lat is not None:
+        precinct_id = geo.precinct_id_at(lon, lat)
+        if precinct_id is None:
+            if department_id is None:
+                errors["lat"] = _("This place lies outside the territory we serve.")
+                return None, None, errors
+        else:
+            # The boundaries are large GeoJSON texts: leave them in the database.
+            precinct = (
+                Precinct.objects.select_related("department")
+                .defer("boundary", "department__boundary")
+                .get(pk=precinct_id)
+            )
+            return precinct.department, precinct, errors
+    department = Department.objects.filter(pk=department_id).first()
+    if department is None:
+        errors["department_id"] = _("Unknown department.")
+    return department, precinct, errors
+
+
+def _event(
+    appeal, at, actor, kind, from_status, to_status, note="", new_due_date=None, public=True
+) -> AppealEvent:
+    return AppealEvent.objects.create(
+        appeal=appeal,
+        at=at,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        new_due_date=new_due_date,
+        public=public,
+    )
+
+
+def _transition(
+    appeal: Appeal, *, actor, to: str, kind: str, note: str = "", now=None, public=True, fields=()
+) -> None:
+    now = now or timezone.now()
+    before = appeal.status
+    appeal.status = to
+    appeal.save(update_fields=["status", *fields])
+    _event(appeal, now, actor, kind, before, to, note=note, public=public)
+
+
+def _locked(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_for_update().get(pk=appeal.pk)
+
+
+@transaction.atomic
+def appeal_assign(*, actor, appeal: Appeal, assignee, note: str = "") -> Appeal:
+    """A head gives the appeal to an officer who may see it."""
+    appeal = _locked(appeal)
+    if not access.can_manage_appeal(actor, appeal):
+        raise PermissionDenied
+    if not access.can_be_assigned_appeal(assignee, appeal):
+        raise AppealInputError({"assignee": _("This officer cannot take this appeal.")})
+    if not appeal.is_open:
+        raise AppealInputError({"status": _("The appeal is not open.")})
+    appeal.assigned_to = assignee
+    _transition(
+        appeal,
+        actor=actor,
+        to=Status.ASSIGNED,
+        kind="assigned",
+        note=note,
+        public=False,
+        fields=["assigned_to"],
+    )
+    notify_resident(appeal=appeal, event="assigned")
+    return appeal
+
+
+@transaction.atomic
+def appeal_start(*, actor, appeal: Appeal) -> Appeal:
+    appeal = _locked(appeal)
+    if not access.can_answer_appeal(actor, appeal):
+        raise PermissionDenied
+    if appeal.status not in (Status.REGISTERED, Status.ASSIGNED):
+        raise AppealInputError({"status": _("The appeal is not waiting to be started.")})
+    _transition(appeal, actor=actor, to=Status.IN_PROGRESS, kind="started")
+    return appeal
+
+
+@transaction.atomic
+def appeal_answer(*, actor, appeal: Appeal, answer: str, now=None) -> Appeal:
+    """The answer to the resident; on time if given by the due date."""
+    now = now or timezone.now()
+    appeal = _locked(appeal)
+    if not access.can_answer_appeal(actor, appeal):
+        raise PermissionDenied
+    if not appeal.is_open:
+        raise AppealInputError({"status": _("The appeal is not open.")})
+    if not answer.strip():
+        raise AppealInputError({"answer": _("Write the answer.")})
+    answered_on = _local_date(now)
+    appeal.answer = answer.strip()
+    appeal.answered_at = now
+    appeal.answered_on_time = answered_on <= appeal.due_date
+    appeal.working_days_to_answer = deadlines.working_days_between(
+        _local_date(appeal.registered_at), answered_on
+    )
+    _transition(
+        appeal,
+        actor=actor,
+        to=Status.ANSWERED,
+        kind="answered",
+        now=now,
+        fields=["answer", "answered_at", "answered_on_time", "working_days_to_answer"],
+    )
+    notify_resident(appeal=appeal, event="answered")
+    return appeal
+
+
+@transaction.atomic
+def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) -> Appeal:
+    """Only a head, by a reasoned decision with a new date; the resident is told."""
+    appeal = _locked(appeal)
+    if not access.can_manage_appeal(actor, appeal):
+        raise PermissionDenied
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("An extension needs the head's reasons.")
+    if new_due_date <= appeal.due_date:
+        errors["new_due_date"] = _("The new date must be after the current due date.")
+    if not appeal.is_open:
+        errors["status"] = _("The appeal is not open.")
+    if errors:
+        raise AppealInputError(errors)
+    appeal.due_date = new_due_date
+    appeal.extended = True
+    appeal.save(update_fields=["due_date", "extended"])
+    _event(
+        appeal,
+        timezone.now(),
+        actor,
+        "extended",
+        appeal.status,
+        appeal.status,
+        note=reason.strip(),
+        new_due_date=new_due_date,
+    )
+    notify_resident(appeal=appeal, event="extended")
+    return appeal
+
+
+@transaction.atomic
+def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "") -> Appeal:
+    """An appeal outside the police's competence goes to the competent body."""
+    appeal = _locked(appeal)
+    if not access.can_manage_appeal(actor, appeal):
+        raise PermissionDenied
+    if not to.strip():
+        raise AppealInputError({"to": _("Name the body it is forwarded to.")})
+    appeal.forwarded_to = to.strip()[:200]
+    appeal.closed_at = timezone.now()
+    _transition(
+        appeal,
+        actor=actor,
+        to=Status.FORWARDED,
+        kind="forwarded",
+        note=note or appeal.forwarded_to,
+        fields=["forwarded_to", "closed_at"],
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_close(*, actor, appeal: Appeal, note: str = "") -> Appeal:
+    appeal = _locked(appeal)
+    if not access.can_manage_appeal(actor, appeal):
+        raise PermissionDenied
+    if appeal.status != Status.ANSWERED:
+        raise AppealInputError({"status": _("Only an answered appeal can be closed.")})
+    appeal.closed_at = timezone.now()
+    _transition(
+        appeal, actor=actor, to=Status.CLOSED, kind="closed", note=note, fields=["closed_at"]
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_rate(
+    *, appeal: Appeal, rating: int, comment: str = "", request_review: bool = False, now=None
+) -> Appeal:
+    """The resident rates the answer 1–5; a low rating may ask for review one level up."""
+    now = now or timezone.now()
+    appeal = _locked(appeal)
+    errors = {}
+    if appeal.status not in (Status.ANSWERED, Status.CLOSED):
+        errors["rating"] = _("Only an answered appeal can be rated.")
+    elif appeal.rating is not None:
+        errors["rating"] = _("This answer is already rated.")
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        errors["rating"] = _("Rate from 1 to 5.")
+    if request_review and rating is not None and rating > 2:
+        errors["request_review"] = _("A review is asked for with a rating of 1 or 2.")
+    if errors:
+        raise AppealInputError(errors)
+    appeal.rating, appeal.rating_comment, appeal.rated_at = rating, comment.strip()[:2000], now
+    appeal.save(update_fields=["rating", "rating_comment", "rated_at"])
+    _event(appeal, now, None, "rated", appeal.status, appeal.status, note=f"{rating}/5")
+    if request_review:
+        _reopen(appeal, now)
+    return appeal
+
+
+def _reopen(appeal: Appeal, now) -> None:
+    """Review one level up: the parent department answers afresh with a new deadline."""
+    before = appeal.status
+    appeal.department = appeal.department.parent or appeal.department
+    appeal.status = Status.REGISTERED
+    appeal.reopened_count += 1
+    appeal.assigned_to = None
+    appeal.escalated_at = None
+    appeal.answered_at = None
+    appeal.answered_on_time = None
+    appeal.working_days_to_answer = None
+    appeal.closed_at = None
+    appeal.rating = None  # the new answer is rated afresh; the old rating is in the events
+    appeal.rated_at = None
+    appeal.due_date = deadlines.answer_due(_local_date(now))
+    appeal.save()
+    _event(
+        appeal,
+        now,
+        None,
+        "reopened",
+        before,
+        Status.REGISTERED,
+        note=_("Review asked for by the resident"),
+        new_due_date=appeal.due_date,
+    )
+    notify_resident(appeal=appeal, event="registered")
+
+
+def appeals_escalate_overdue(*, now: dt.datetime) -> int:
+    """Open appeals past their due date are escalated to their department's heads, once."""
+    today = _local_date(now)
+    overdue = list(
+        Appeal.objects.filter(
+            status__in=OPEN_STATUSES, due_date__lt=today, escalated_at__isnull=True
+        ).select_related("department")[:1000]
+    )
+    for appeal in overdue:
+        with transaction.atomic():
+            appeal.escalated_at = now
+            appeal.save(update_fields=["escalated_at"])
+            _event(
+                appeal,
+                now,
+                None,
+                "escalated",
+                appeal.status,
+                appeal.status,
+                note=_("Overdue: escalated to the head"),
+                public=False,
+            )
+            heads = appeal.department.officers.filter(role=Officer.Role.HEAD, is_active=True)
+            notify_staff(
+                appeal=appeal,
+                event="escalated",
+                emails=[h.email for h in heads],
+                text=_("Appeal %(n)s is overdue (due %(d)s)")
+                % {"n": appeal.registration_number, "d": appeal.due_date.isoformat()},
+            )
+    return len(overdue)
+
+
+# --- receptions --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reception_slot_create(
+    *,
+    actor,
+    head: Officer,
+    starts_at: dt.datetime,
+    place: str,
+    capacity: int = 5,
+    minutes: int = 60,
+    language: str = "ru",
+) -> ReceptionSlot:
+    """A head publishes an hour of reception."""
+    if not access.can_manage_receptions(actor, head.department):
+        raise PermissionDenied
+    errors = {}
+    if head.role != Officer.Role.HEAD:
+        errors["head"] = _("Receptions are held by heads of departments.")
+    if not place.strip():
+        errors["place"] = _("Say where the reception is held.")
+    if capacity < 1:
+        errors["capacity"] = _("At least one place.")
+    if errors:
+        raise AppealInputError(errors)
+    return ReceptionSlot.objects.create(
+        department=head.department,
+        head=head,
+        starts_at=starts_at,
+        place=place.strip(),
+        capacity=capacity,
+        minutes=minutes,
+        language=language,
+    )
+
+
+@transaction.atomic
+def reception_schedule_publish(
+    *,
+    actor,
+    head: Officer,
+    first_start: dt.datetime,
+    weeks: int,
+    place: str,
+    capacity: int = 5,
+    minutes: int = 60,
+    language: str = "ru",
+) -> list[ReceptionSlot]:
+    """A head's weekly reception: the same hour every week for ``weeks`` weeks."""
+    if not 1 <= weeks <= 52:
+        raise AppealInputError({"weeks": _("From 1 to 52 weeks.")})
+    return [
+        reception_slot_create(
+            actor=actor,
+            head=head,
+            starts_at=first_start + dt.timedelta(weeks=k),
+            place=place,
+            capacity=capacity,
+            minutes=minutes,
+            language=language,
+        )
+        for k in range(weeks)
+    ]
+
+
+@transaction.atomic
+def booking_create(
+    *, slot_id: int, name: str, phone: str, topic: str, now: dt.datetime | None = None
+) -> Booking:
+    """A resident books a place without an account and gets a confirmation code."""
+    now = now or timezone.now()
+    slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, cancelled=False).first()
+    errors: dict[str, str] = {}
+    if slot is None or slot.starts_at <= now:
+        errors["slot_id"] = _("This reception is not open for booking.")
+    check_contact(anonymous_allowed=False, name=name, phone=phone, email="", errors=errors)
+    if "contact.phone" in errors:
+        errors["phone"] = errors.pop("contact.phone")
+    if "contact.name" in errors:
+        errors["name"] = errors.pop("contact.name")
+    if not topic.strip():
+        errors["topic"] = _("Say briefly what you want to discuss.")
+    if not errors and slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
+        errors["slot_id"] = _("This reception is fully booked.")
+    if errors:
+        raise AppealInputError(errors)
+    return Booking.objects.create(
+        slot=slot,
+        code=secrets.token_hex(4).upper(),
+        name=name.strip(),
+        phone=phone.strip(),
+        topic=topic.strip(),
+        booked_at=now,
+    )
+
+
+@transaction.atomic
+def booking_cancel(*, code: str) -> Booking:
+    booking = Booking.objects.select_for_update().filter(code=code.strip().upper()).first()
+    if booking is None or booking.state != Booking.State.BOOKED:
+        raise AppealInputError({"code": _("No active booking with this code.")})
+    booking.state = Booking.State.CANCELLED
+    booking.save(update_fields=["state"])
+    return booking
+
+
+@transaction.atomic
+def booking_record_outcome(
+    *,
+    actor,
+    booking: Booking,
+    attended: bool,
+    outcome: str = "",
+    register_appeal_type: str | None = None,
+) -> Booking:
+    """The head records what happened; optionally the topic becomes a registered appeal."""
+    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    if not access.can_manage_receptions(actor, booking.slot.department):
+        raise PermissionDenied
+    booking.state = Booking.State.ATTENDED if attended else Booking.State.NO_SHOW
+    booking.outcome = outcome.strip()
+    if register_appeal_type:
+        booking.appeal, _created = appeal_register(
+            type=register_appeal_type,
+            text=booking.topic,
+            channel=Channel.RECEPTION,
+            department_id=booking.slot.department_id,
+            contact_name=booking.name,
+            contact_phone=booking.phone,
+            registered_by=actor,
+        )
+    booking.save(update_fields=["state", "outcome", "appeal"])
+    audit_record(
+        actor=actor,
+        action="update",
+        subject=booking,
+        fields=["outcome"],
+        context="reception outcome",
+    )
+    return booking

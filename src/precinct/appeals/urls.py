@@ -1,0 +1,30 @@
+"""Appeal pages: public form, receipt, tracking, proposals, statistics, receptions; staff."""
+
+from django.urls import path
+
+from precinct.appeals import open311, views
+
+app_name = "appeals"
+urlpatterns = [
+    path("new/", views.appeal_new, name="new"),
+    path("receipt/<str:code>/", views.appeal_receipt, name="receipt"),
+    path("track/", views.track_lookup, name="track-lookup"),
+    path("track/<str:code>/", views.appeal_track, name="track"),
+    path("proposals/", views.proposals, name="proposals"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("receptions/", views.receptions, name="receptions"),
+    path("receptions/<int:slot_id>/book/", views.reception_book, name="book"),
+    path("receptions/cancel/", views.reception_cancel, name="cancel"),
+    path("staff/", views.staff_queue, name="staff-queue"),
+    path("staff/new/", views.staff_new, name="staff-new"),
+    path("staff/receptions/", views.staff_receptions, name="staff-receptions"),
+    path("staff/<int:pk>/", views.staff_appeal, name="staff-appeal"),
+    path("staff/<int:pk>/<str:action>/", views.staff_action, name="staff-action"),
+]
+
+open311_urlpatterns = [
+    path("services.<str:fmt>", open311.services, name="services"),
+    path("requests.<str:fmt>", open311.requests, name="requests"),
+    path("requests/<str:request_id>.<str:fmt>", open311.request_detail, name="request"),
+    path("tokens/<str:token>.<str:fmt>", open311.token, name="token"),
+]

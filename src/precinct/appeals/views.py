@@ -1,0 +1,473 @@
+"""Appeal pages: the public form, receipt and tracking; the staff workspace; receptions."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from precinct.accounts import access
+from precinct.appeals import metrics, selectors, services
+from precinct.appeals.api import client_address
+from precinct.appeals.models import (
+    AnswerTemplate,
+    Appeal,
+    AppealType,
+    Booking,
+    Category,
+    Channel,
+    ReceptionSlot,
+    Status,
+)
+from precinct.appeals.validators import AppealInputError
+from precinct.territory.models import Department
+
+User = get_user_model()
+
+
+def _float(value: str):
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return "bad"
+
+
+def _int(value: str):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _fields(errors: dict) -> dict:
+    """Field names usable in templates: "contact.name" → "contact_name"."""
+    return {k.replace(".", "_").replace("-", "_"): v for k, v in errors.items()}
+
+
+def _form_context(**extra) -> dict:
+    from precinct.territory import mapdata
+
+    return {
+        "map_config": mapdata.map_config(
+            network_url=reverse("territory:network-geojson"), result_url="", labels={}
+        ),
+        "types": AppealType.choices,
+        "categories": Category.objects.filter(is_active=True),
+        "departments": Department.objects.filter(kind="district").order_by("name"),
+        **extra,
+    }
+
+
+def _register_from_post(request, *, channel: str, registered_by=None):
+    post = request.POST
+    lat, lon = _float(post.get("lat")), _float(post.get("lon"))
+    errors = {}
+    if lat == "bad":
+        errors["lat"] = _("Latitude must be a number.")
+    if lon == "bad":
+        errors["lon"] = _("Longitude must be a number.")
+    if errors:
+        raise AppealInputError(errors)
+    files = [
+        (f.name, f.read(services.settings.PRECINCT_APPEALS["ATTACHMENT_MAX_BYTES"] + 1))
+        for f in request.FILES.getlist("attachments")
+    ]
+    return services.appeal_register(
+        type=post.get("type", ""),
+        text=post.get("text", ""),
+        channel=channel,
+        category_code=post.get("category") or None,
+        lat=lat,
+        lon=lon,
+        department_id=_int(post.get("department_id")),
+        address=post.get("address", ""),
+        about_officer_id=_int(post.get("about_officer_id")),
+        contact_name=post.get("contact_name", ""),
+        contact_phone=post.get("contact_phone", ""),
+        contact_email=post.get("contact_email", ""),
+        language=(get_language() or "ru")[:2],
+        idempotency_key=post.get("form_token") or None,
+        client=client_address(request) if registered_by is None else "",
+        registered_by=registered_by,
+        attachments=files,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_new(request):
+    """The public form; a hidden one-time token makes a double click store one appeal."""
+    if request.method == "POST":
+        try:
+            appeal, _created = _register_from_post(request, channel=Channel.WEB)
+        except AppealInputError as exc:
+            ctx = _form_context(
+                errors=_fields(exc.errors),
+                values=request.POST,
+                form_token=request.POST.get("form_token", ""),
+            )
+            return render(request, "appeals/new.html", ctx, status=400)
+        except services.RateLimited:
+            ctx = _form_context(
+                errors={"form": _("Too many submissions; try again later.")},
+                values=request.POST,
+                form_token=services.secrets.token_hex(16),
+            )
+            return render(request, "appeals/new.html", ctx, status=429)
+        return redirect("appeals:receipt", code=appeal.tracking_code)
+    ctx = _form_context(errors={}, values={}, form_token=services.secrets.token_hex(16))
+    return render(request, "appeals/new.html", ctx)
+
+
+@require_GET
+def appeal_receipt(request, code: str):
+    appeal = selectors.appeal_by_tracking_code(code=code)
+    if appeal is None:
+        raise Http404
+    return render(request, "appeals/receipt.html", {"appeal": appeal})
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_track(request, code: str):
+    """Status, history and answer; the rating form once answered."""
+    appeal = selectors.appeal_by_tracking_code(code=code)
+    if appeal is None:
+        raise Http404
+    errors, status = {}, 200
+    if request.method == "POST":
+        try:
+            services.appeal_rate(
+                appeal=appeal,
+                rating=_int(request.POST.get("rating")) or 0,
+                comment=request.POST.get("comment", ""),
+                request_review=request.POST.get("request_review") == "on",
+            )
+            return redirect("appeals:track", code=code)
+        except AppealInputError as exc:
+            errors, status = _fields(exc.errors), 400
+    ctx = {"appeal": appeal, "events": selectors.public_events(appeal=appeal), "errors": errors}
+    return render(request, "appeals/track.html", ctx, status=status)
+
+
+@require_GET
+def track_lookup(request):
+    code = request.GET.get("code", "").strip()
+    if code:
+        return redirect("appeals:track", code=code)
+    return render(request, "appeals/track_lookup.html")
+
+
+# --- staff workspace ------------------------------------------------------------------------
+
+
+def _staff(request):
+    if not access.user_role_in(request.user, access.APPEAL_READERS):
+        raise PermissionDenied
+    return request.user
+
+
+@login_required
+@require_GET
+def staff_queue(request):
+    """Queues per department and per officer, overdue first, filters and search."""
+    user = _staff(request)
+    rows, total = selectors.appeal_queue(
+        user=user,
+        department_id=_int(request.GET.get("department")),
+        assigned_to_me=request.GET.get("mine") == "1",
+        status=request.GET.get("status"),
+        type=request.GET.get("type") or None,
+        search=request.GET.get("q", ""),
+        overdue_only=request.GET.get("overdue") == "1",
+        page=_int(request.GET.get("page")) or 1,
+    )
+    ctx = {
+        "rows": rows,
+        "total": total,
+        "today": timezone.localdate(),
+        "statuses": Status.choices,
+        "types": AppealType.choices,
+        "departments": access.departments_in_scope(user),
+        "filters": request.GET,
+        "page": _int(request.GET.get("page")) or 1,
+        "pages": max(1, -(-total // selectors.QUEUE_PAGE)),
+    }
+    template = "appeals/_queue_rows.html" if request.htmx else "appeals/queue.html"
+    return render(request, template, ctx)
+
+
+@login_required
+@require_GET
+def staff_appeal(request, pk: int):
+    """One appeal with its personal data (the read is audited) and the actions allowed."""
+    user = _staff(request)
+    appeal = selectors.appeal_detail(user=user, appeal_id=pk)
+    ctx = {
+        "appeal": appeal,
+        "events": appeal.events.select_related("actor"),
+        "can_manage": access.can_manage_appeal(user, appeal),
+        "can_answer": access.can_answer_appeal(user, appeal),
+        "assignees": [
+            u
+            for u in User.objects.filter(
+                department__path__startswith=appeal.department.path,
+                role__in=["inspector", "head"],
+                is_active=True,
+            ).select_related("department")[:200]
+            if access.can_be_assigned_appeal(u, appeal)
+        ],
+        "templates": AnswerTemplate.objects.filter(department__isnull=True)
+        | AnswerTemplate.objects.filter(department=appeal.department),
+        "errors": {},
+    }
+    return render(request, "appeals/staff_appeal.html", ctx)
+
+
+@login_required
+@require_POST
+def staff_action(request, pk: int, action: str):
+    """Assign, start, answer, extend, forward or close, through the services."""
+    user = _staff(request)
+    appeal = Appeal.objects.filter(pk=pk).first()
+    if appeal is None or not access.can_view_appeal(user, appeal):
+        raise PermissionDenied
+    post = request.POST
+    try:
+        if action == "assign":
+            assignee = User.objects.filter(pk=_int(post.get("assignee"))).first()
+            if assignee is None:
+                raise AppealInputError({"assignee": _("Choose an officer.")})
+            services.appeal_assign(
+                actor=user, appeal=appeal, assignee=assignee, note=post.get("note", "")
+            )
+        elif action == "start":
+            services.appeal_start(actor=user, appeal=appeal)
+        elif action == "answer":
+            services.appeal_answer(actor=user, appeal=appeal, answer=post.get("answer", ""))
+        elif action == "extend":
+            try:
+                new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
+            except ValueError:
+                raise AppealInputError({"new_due_date": _("Enter a date.")}) from None
+            services.appeal_extend(
+                actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
+            )
+        elif action == "forward":
+            services.appeal_forward(
+                actor=user, appeal=appeal, to=post.get("to", ""), note=post.get("note", "")
+            )
+        elif action == "close":
+            services.appeal_close(actor=user, appeal=appeal, note=post.get("note", ""))
+        else:
+            raise Http404
+    except AppealInputError as exc:
+        appeal = selectors.appeal_detail(user=user, appeal_id=pk)
+        ctx = {
+            "appeal": appeal,
+            "events": appeal.events.select_related("actor"),
+            "can_manage": access.can_manage_appeal(user, appeal),
+            "can_answer": access.can_answer_appeal(user, appeal),
+            "assignees": [],
+            "templates": AnswerTemplate.objects.none(),
+            "errors": _fields(exc.errors),
+        }
+        return render(request, "appeals/staff_appeal.html", ctx, status=400)
+    return redirect("appeals:staff-appeal", pk=pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_new(request):
+    """Staff enter an appeal taken by phone, at a reception or forwarded from e-Otinish."""
+    user = _staff(request)
+    channels = [
+        (c, label)
+        for c, label in Channel.choices
+        if c in (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
+    ]
+    if request.method == "POST":
+        channel = request.POST.get("channel")
+        if channel not in dict(channels):
+            channel = Channel.PHONE
+        try:
+            appeal, _created = _register_from_post(request, channel=channel, registered_by=user)
+        except AppealInputError as exc:
+            ctx = _form_context(
+                errors=_fields(exc.errors),
+                values=request.POST,
+                channels=channels,
+                staff=True,
+                form_token=request.POST.get("form_token", ""),
+            )
+            return render(request, "appeals/new.html", ctx, status=400)
+        return redirect("appeals:receipt", code=appeal.tracking_code)
+    ctx = _form_context(
+        errors={},
+        values={},
+        channels=channels,
+        staff=True,
+        form_token=services.secrets.token_hex(16),
+    )
+    return render(request, "appeals/new.html", ctx)
+
+
+# --- public pages ------------------------------------------------------------------------------
+
+
+@require_GET
+def proposals(request):
+    """Residents' proposals, without names or contacts, and what was done about them."""
+    return render(request, "appeals/proposals.html", {"rows": selectors.public_proposals()})
+
+
+@require_GET
+def statistics(request):
+    """Per-department appeal statistics for the last twelve months."""
+    end = timezone.localdate()
+    start = end - dt.timedelta(days=365)
+    rows = metrics.public_department_statistics(start=start, end=end)
+    names = {d.pk: d.display_name for d in Department.objects.all()}
+    for row in rows:
+        row["department"] = names.get(row["department_id"], "")
+    return render(request, "appeals/statistics.html", {"rows": rows, "start": start, "end": end})
+
+
+# --- receptions ----------------------------------------------------------------------------------
+
+
+@require_GET
+def receptions(request):
+    """Upcoming reception hours of department heads, per department."""
+    department_id = _int(request.GET.get("department"))
+    slots = selectors.upcoming_receptions(department_id=department_id)
+    departments = Department.objects.filter(kind="district").order_by("name")
+    return render(
+        request,
+        "appeals/receptions.html",
+        {"slots": slots, "departments": departments, "department_id": department_id},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def reception_book(request, slot_id: int):
+    slot = (
+        ReceptionSlot.objects.select_related("department", "head")
+        .filter(pk=slot_id, cancelled=False)
+        .first()
+    )
+    if slot is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            booking = services.booking_create(
+                slot_id=slot_id,
+                name=request.POST.get("name", ""),
+                phone=request.POST.get("phone", ""),
+                topic=request.POST.get("topic", ""),
+            )
+        except AppealInputError as exc:
+            return render(
+                request,
+                "appeals/book.html",
+                {"slot": slot, "errors": _fields(exc.errors), "values": request.POST},
+                status=400,
+            )
+        return render(request, "appeals/booked.html", {"booking": booking, "slot": slot})
+    return render(request, "appeals/book.html", {"slot": slot, "errors": {}, "values": {}})
+
+
+@require_http_methods(["GET", "POST"])
+def reception_cancel(request):
+    if request.method == "POST":
+        try:
+            services.booking_cancel(code=request.POST.get("code", ""))
+        except AppealInputError as exc:
+            return render(
+                request, "appeals/cancel.html", {"errors": _fields(exc.errors)}, status=400
+            )
+        return render(request, "appeals/cancel.html", {"done": True, "errors": {}})
+    return render(request, "appeals/cancel.html", {"errors": {}})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_receptions(request):
+    """A head's reception hours with bookings; record outcomes, turn them into appeals."""
+    user = request.user
+    if not access.user_role_in(user, {"head", "admin"}):
+        raise PermissionDenied
+    errors = {}
+    if request.method == "POST" and request.POST.get("publish"):
+        return _publish_schedule(request, user)
+    if request.method == "POST":
+        booking = (
+            Booking.objects.select_related("slot")
+            .filter(pk=_int(request.POST.get("booking")))
+            .first()
+        )
+        if booking is None:
+            raise Http404
+        kind = request.POST.get("register_as") or None
+        try:
+            services.booking_record_outcome(
+                actor=user,
+                booking=booking,
+                attended=request.POST.get("attended") == "1",
+                outcome=request.POST.get("outcome", ""),
+                register_appeal_type=kind,
+            )
+            return redirect(reverse("appeals:staff-receptions"))
+        except AppealInputError as exc:
+            errors = _fields(exc.errors)
+    slots = selectors.reception_slots_for_staff(user=user)
+    return render(
+        request,
+        "appeals/staff_receptions.html",
+        {"slots": slots, "errors": errors, "types": AppealType.choices},
+        status=400 if errors else 200,
+    )
+
+
+def _publish_schedule(request, user):
+    """A head publishes his weekly reception hours (admins for any head in scope)."""
+    from precinct.territory.models import Officer
+
+    post = request.POST
+    head = user.officer if user.officer_id else None
+    if user.role == "admin":
+        head = Officer.objects.filter(pk=_int(post.get("head")), role="head").first() or head
+    errors = {}
+    try:
+        local = dt.datetime.fromisoformat(post.get("first_start", ""))
+        first = timezone.make_aware(local) if timezone.is_naive(local) else local
+    except ValueError:
+        errors["first_start"] = _("Enter the date and time of the first reception.")
+    if head is None:
+        errors["head"] = _("Your account is not linked to a head of department.")
+    if not errors:
+        try:
+            services.reception_schedule_publish(
+                actor=user,
+                head=head,
+                first_start=first,
+                weeks=_int(post.get("weeks")) or 0,
+                place=post.get("place", ""),
+                capacity=_int(post.get("capacity")) or 0,
+                language=post.get("language", "ru")[:12],
+            )
+            return redirect(reverse("appeals:staff-receptions"))
+        except AppealInputError as exc:
+            errors = _fields(exc.errors)
+    slots = selectors.reception_slots_for_staff(user=user)
+    return render(
+        request,
+        "appeals/staff_receptions.html",
+        {"slots": slots, "errors": errors, "types": AppealType.choices},
+        status=400,
+    )

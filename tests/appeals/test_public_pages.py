@@ -1,0 +1,31 @@
+"""Public pages: proposals without names, statistics per department, receptions list."""
+
+import pytest
+from django.urls import reverse
+
+from precinct.appeals import services
+from tests.appeals.builders import appeal_in_district_a
+
+pytestmark = pytest.mark.django_db
+
+
+def test_proposals_are_published_without_names_or_numbers(client, world):
+    a = appeal_in_district_a(
+        "Поставьте камеру, звоните мне +7 701 999 88 77 или a@b.kz", type="proposal"
+    )
+    services.appeal_answer(actor=world.p.head, appeal=a, answer="Камера установлена")
+    html = client.get(reverse("appeals:proposals")).content.decode()
+    assert "Камера установлена" in html and "Поставьте камеру" in html
+    assert "999 88 77" not in html and "a@b.kz" not in html and "Сапарова" not in html
+
+
+def test_statistics_page(client, world):
+    appeal_in_district_a()
+    response = client.get(reverse("appeals:statistics"))
+    assert response.status_code == 200
+    assert "Almaly" in response.content.decode() or "Алмалин" in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["new", "track-lookup", "receptions", "proposals", "cancel"])
+def test_public_pages_open_for_residents(client, world, name):
+    assert client.get(reverse(f"appeals:{name}")).status_code == 200
