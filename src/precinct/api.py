@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.appeals.api import router as appeals_router
+from precinct.dispatch.api import router as dispatch_router
 from precinct.evaluation.api import router as evaluation_router
 from precinct.integrity.api import router as integrity_router
 from precinct.planning.api import router as planning_router
@@ -42,3 +43,4 @@ api.add_router("/", surveys_router)
 api.add_router("/", integrity_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", appeals_router)
+api.add_router("/", dispatch_router)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "precinct.crime",
     "precinct.evaluation",
     "precinct.appeals",
+    "precinct.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -266,3 +267,30 @@ PRECINCT_SMS_BACKEND = env_str("PRECINCT_SMS_BACKEND", "file")
 PRECINCT_SMS_FILE = env_str("PRECINCT_SMS_FILE", str(VAR_DIR / "sms.log"))
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
+# --- dispatch (102) ---------------------------------------------------------------------
+# Arrival targets in minutes per priority and area type. Kazakhstan publishes no national
+# arrival standard: these are the UK Policing Pledge figures (emergency: 15 min urban,
+# 20 min rural; priority: 60 min), shipped as labelled reference defaults. None: no target.
+PRECINCT_DISPATCH_TARGETS_MINUTES = {
+    1: {"urban": env_int("PRECINCT_DISPATCH_TARGET_P1_URBAN", 15, minimum=1),
+        "rural": env_int("PRECINCT_DISPATCH_TARGET_P1_RURAL", 20, minimum=1)},
+    2: {"urban": 60, "rural": 60},
+    3: {"urban": None, "rural": None},
+    4: {"urban": None, "rural": None},
+}  # fmt: skip
+PRECINCT_DISPATCH_TARGETS_SOURCE = "UK Policing Pledge (reference, not a Kazakh standard)"
+# Possible duplicates: open incidents of the same category this close in space and time.
+PRECINCT_DISPATCH_DUPLICATE_METERS = env_float(
+    "PRECINCT_DISPATCH_DUPLICATE_METERS", 300.0, positive=True
+)
+PRECINCT_DISPATCH_DUPLICATE_MINUTES = env_int("PRECINCT_DISPATCH_DUPLICATE_MINUTES", 30, minimum=1)
+# Reported positions implying more than this are flagged (km/h) and do not move the unit.
+PRECINCT_DISPATCH_MAX_SPEED_KMH = {"car": 200.0, "foot": 30.0}
+# A device clock may run this far ahead of the server before its fixes are refused.
+PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS = 60
+# Units farther than this (seconds) from an incident are not recommended.
+PRECINCT_DISPATCH_MAX_ETA_SECONDS = 2 * 3600
+# Demo: 102 calls a year per 1,000 residents, and residents per patrol car (assumptions
+# for a plausible load, not official figures; see docs/demo.md).
+PRECINCT_DEMO_CALLS_PER_1000 = env_float("PRECINCT_DEMO_CALLS_PER_1000", 20.0, positive=True)
+PRECINCT_DEMO_RESIDENTS_PER_CAR = env_int("PRECINCT_DEMO_RESIDENTS_PER_CAR", 40000, minimum=1)

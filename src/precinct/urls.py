@@ -21,5 +21,6 @@ urlpatterns = [
     path("evaluation/", include("precinct.evaluation.urls")),
     path("appeals/", include("precinct.appeals.urls")),
     path("open311/v2/", include((open311_urlpatterns, "open311"))),
+    path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

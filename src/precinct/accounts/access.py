@@ -222,3 +222,48 @@ def can_view_appeal_measures(user, department: Department) -> bool:
     return user_role_in(user, {Role.HEAD, Role.ANALYST, Role.ADMIN}) and is_in_scope(
         user, department
     )
+
+
+# --- dispatch ---
+DISPATCH_ROLES = frozenset({Role.OPERATOR, Role.HEAD, Role.ADMIN})
+
+
+def can_take_calls(user) -> bool:
+    """102 operators (and heads, admins) take calls and dispatch units."""
+    return user_role_in(user, DISPATCH_ROLES)
+
+
+def can_dispatch_incident(user, incident) -> bool:
+    """Dispatching for an incident: a dispatching role with the incident's department in scope."""
+    return can_take_calls(user) and is_in_scope(user, incident.department)
+
+
+def can_view_incident(user, incident) -> bool:
+    """Staff see incidents of departments in their scope; residents see none."""
+    return is_in_scope(user, incident.department)
+
+
+def can_view_caller_phone(user, incident) -> bool:
+    """The caller's phone (personal data) is for dispatching staff in scope only."""
+    return can_dispatch_incident(user, incident)
+
+
+def can_read_dispatch_measures(user, department) -> bool:
+    """Response-time measures: analysts, heads and admins in scope, and operators."""
+    return user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}) and is_in_scope(
+        user, department
+    )
+
+
+def incidents_visible_to(user, queryset):
+    """Restrict incidents to departments in the user's scope."""
+    if has_national_scope(user):
+        return queryset
+    if not is_staff_member(user) or user.department_id is None:
+        return queryset.none()
+    return queryset.filter(department__path__startswith=user.department.path)
+
+
+def can_manage_units(user, department) -> bool:
+    """Units (and their device tokens) are managed by heads and admins in scope."""
+    return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)

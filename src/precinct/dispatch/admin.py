@@ -1,0 +1,18 @@
+"""Admin of the 102 classification and units (incidents are read in the console, audited)."""
+
+from django.contrib import admin
+
+from precinct.dispatch.models import Category, Unit
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "default_priority", "unit_kinds", "active"]
+    list_editable = ["default_priority", "active"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["callsign", "kind", "department", "shift", "state", "position_at"]
+    list_filter = ["kind", "state", "department"]
+    exclude = ["token_hash"]

@@ -1,0 +1,235 @@
+"""The 102 API: categories, call intake, recommendations, dispatch, and the units' devices."""
+
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Status
+from ninja.security import HttpBearer
+
+from precinct.accounts import access
+from precinct.accounts.auth import staff_auth
+from precinct.analytics.network.graph import haversine_m
+from precinct.dispatch import metrics, selectors, services
+from precinct.dispatch.models import Incident, Unit
+from precinct.dispatch.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    CategoryOut,
+    ErrorOut,
+    IncidentCreatedOut,
+    IncidentIn,
+    IncidentOut,
+    MeasureOut,
+    MeasuresQuery,
+    PositionIn,
+    PositionOut,
+    RecommendationOut,
+    UnitOut,
+    UnitStateIn,
+    UnitTokenOut,
+)
+from precinct.territory.models import Department
+from precinct.territory.network import NetworkMissing
+
+router = Router(tags=["dispatch"])
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut}
+
+
+class UnitToken(HttpBearer):
+    """``Authorization: Bearer pcu_…``: the device token of one unit."""
+
+    def authenticate(self, request, token):
+        return services.unit_for_token(token)
+
+
+def _error(exc: services.DispatchError):
+    return Status(exc.status, {"code": exc.code, "detail": str(exc), "field": exc.field})
+
+
+def _forbidden():
+    return Status(403, {"code": "forbidden", "detail": "Outside your scope."})
+
+
+def _visible_incident(request, incident_id: int) -> Incident:
+    qs = selectors.incidents_for(request.auth).select_related("category", "department")
+    return get_object_or_404(qs, pk=incident_id)
+
+
+@router.get("/dispatch/categories", response=list[CategoryOut], auth=staff_auth)
+def list_categories(request):
+    """Call categories with their default priorities and the unit kinds that suit them."""
+    return [
+        {"code": c.code, "name": c.display_name, "default_priority": c.default_priority,
+         "unit_kinds": c.unit_kinds}
+        for c in selectors.categories()
+    ]  # fmt: skip
+
+
+@router.post("/dispatch/incidents", response={201: IncidentCreatedOut, **ERRORS}, auth=staff_auth)
+def create_incident(request, payload: IncidentIn):
+    """Take a call; the answer lists open incidents that may be the same one."""
+    try:
+        incident = services.incident_create(
+            actor=request.auth, lon=payload.lon, lat=payload.lat, category_code=payload.category,
+            priority=payload.priority, caller_phone=payload.caller_phone, text=payload.text,
+            place=payload.place,
+        )  # fmt: skip
+    except services.DispatchError as exc:
+        return _error(exc)
+    duplicates = [
+        {"id": d.id, "category": d.category.code, "received_at": d.received_at,
+         "distance_m": float(haversine_m(incident.lon, incident.lat, d.lon, d.lat))}
+        for d in selectors.possible_duplicates(incident=incident)
+    ]  # fmt: skip
+    return Status(
+        201,
+        {"id": incident.id, "department_id": incident.department_id,
+         "priority": incident.priority, "received_at": incident.received_at,
+         "possible_duplicates": duplicates},
+    )  # fmt: skip
+
+
+@router.get("/dispatch/incidents/{incident_id}", response={200: IncidentOut, **ERRORS},
+            auth=staff_auth)  # fmt: skip
+def get_incident(request, incident_id: int, phone: bool = False):
+    """An incident and its timeline; ``?phone=1`` adds the caller's phone (audited)."""
+    incident = _visible_incident(request, incident_id)
+    detail = selectors.incident_detail(user=request.auth, incident=incident, with_phone=phone)
+    return Status(200, {
+        **{f: getattr(incident, f) for f in (
+            "id", "priority", "state", "lat", "lon", "place", "department_id", "received_at",
+            "dispatched_at", "en_route_at", "on_scene_at", "closed_at", "handling_seconds",
+            "travel_seconds", "response_seconds")},
+        "category": incident.category.code,
+        "caller_phone": detail["caller_phone"],
+        "target_seconds": selectors.target_seconds(incident.priority, incident.area_type),
+        "events": [{"kind": e.kind, "at": e.at, "unit_id": e.unit_id} for e in detail["events"]],
+    })  # fmt: skip
+
+
+@router.get("/dispatch/incidents/{incident_id}/recommendations",
+            response={200: list[RecommendationOut], **ERRORS}, auth=staff_auth)  # fmt: skip
+def get_recommendations(request, incident_id: int):
+    """Available units ranked by road travel time to the incident, fastest first."""
+    incident = _visible_incident(request, incident_id)
+    if not access.can_dispatch_incident(request.auth, incident):
+        return _forbidden()
+    try:
+        ranked = selectors.recommendations(incident=incident)
+    except NetworkMissing as exc:
+        return Status(503, {"code": "network_missing", "detail": str(exc)})
+    return Status(200, [recommendation_payload(r) for r in ranked])
+
+
+def recommendation_payload(r: selectors.Recommendation) -> dict:
+    """The RecommendationOut dict of a recommendation (the API and the console share it)."""
+    return {
+        "unit_id": r.unit.id, "callsign": r.unit.callsign, "kind": r.unit.kind,
+        "eta_seconds": round(r.eta_seconds, 1), "distance_m": round(r.distance_m, 1),
+        "straight_line_m": round(r.straight_m, 1), "lat": r.unit.lat, "lon": r.unit.lon,
+    }  # fmt: skip
+
+
+@router.post("/dispatch/incidents/{incident_id}/assignments",
+             response={201: AssignmentOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+def create_assignment(request, incident_id: int, payload: AssignmentIn):
+    """Send a unit. 409 ``unit_not_available`` when another operator was faster."""
+    incident = _visible_incident(request, incident_id)
+    try:
+        a = services.assignment_create(
+            actor=request.auth, incident=incident, unit_id=payload.unit_id,
+            eta_seconds=payload.eta_seconds,
+        )  # fmt: skip
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(201, {"id": a.id, "incident_id": incident.id, "unit_id": a.unit_id,
+                        "dispatched_at": a.dispatched_at})  # fmt: skip
+
+
+@router.post("/dispatch/incidents/{incident_id}/close",
+             response={200: IncidentCreatedOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+def close_incident(request, incident_id: int):
+    """Close an incident and free its units."""
+    incident = _visible_incident(request, incident_id)
+    try:
+        incident = services.incident_close(actor=request.auth, incident=incident)
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(200, {"id": incident.id, "department_id": incident.department_id,
+                        "priority": incident.priority, "received_at": incident.received_at,
+                        "possible_duplicates": []})  # fmt: skip
+
+
+def _own_unit(request, unit_id: int) -> Unit | None:
+    unit: Unit = request.auth
+    return unit if unit.pk == unit_id else None
+
+
+@router.post("/units/{unit_id}/positions", response={201: PositionOut, **ERRORS},
+             auth=UnitToken())  # fmt: skip
+def push_position(request, unit_id: int, payload: PositionIn):
+    """A unit's device reports where it is (its own unit only)."""
+    unit = _own_unit(request, unit_id)
+    if unit is None:
+        return Status(403, {"code": "forbidden", "detail": "This token belongs to another unit."})
+    try:
+        position = services.unit_report_position(
+            unit=unit, lon=payload.lon, lat=payload.lat, recorded_at=payload.recorded_at
+        )
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(201, {"id": position.id, "accepted": not position.flag, "flag": position.flag})
+
+
+@router.post("/units/{unit_id}/state", response={200: UnitOut, **ERRORS}, auth=UnitToken())
+def push_state(request, unit_id: int, payload: UnitStateIn):
+    """A unit reports its state: en_route acknowledges a dispatch, on_scene arrives."""
+    unit = _own_unit(request, unit_id)
+    if unit is None:
+        return Status(403, {"code": "forbidden", "detail": "This token belongs to another unit."})
+    try:
+        unit = services.unit_report_state(unit=unit, state=payload.state)
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(200, {"id": unit.id, "callsign": unit.callsign, "kind": unit.kind,
+                        "state": unit.state, "lat": unit.lat, "lon": unit.lon})  # fmt: skip
+
+
+@router.get("/dispatch/measures", response={200: list[MeasureOut], **ERRORS}, auth=staff_auth)
+def get_measures(request, q: Query[MeasuresQuery]):
+    """Response-time measures of a department's subtree (default: the user's scope)."""
+    user = request.auth
+    department = user.department
+    if q.department_id is not None:
+        department = get_object_or_404(Department, pk=q.department_id)
+    allowed = (
+        access.has_national_scope(user)
+        if department is None
+        else access.can_read_dispatch_measures(user, department)
+    )
+    if not allowed:
+        return _forbidden()
+    group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
+    try:
+        rows = metrics.response_measures(
+            department=department, start=q.start, end=q.end, group_by=group_by,
+            priority=q.priority,
+        )  # fmt: skip
+    except ValueError as exc:
+        return Status(400, {"code": "invalid_group", "detail": str(exc), "field": "group_by"})
+    out = []
+    for row in rows:
+        group = {name: row.pop(name) for name in group_by}
+        out.append({"group": {k: str(v) if hasattr(v, "isoformat") else v
+                              for k, v in group.items()}, **row})  # fmt: skip
+    return Status(200, out)
+
+
+@router.post("/dispatch/units/{unit_id}/token", response={201: UnitTokenOut, **ERRORS},
+             auth=staff_auth)  # fmt: skip
+def issue_unit_token(request, unit_id: int):
+    """A new device token for a unit (heads and admins in scope); the old one stops working."""
+    unit = get_object_or_404(Unit.objects.select_related("department"), pk=unit_id)
+    try:
+        raw = services.unit_token_issue(actor=request.auth, unit=unit)
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(201, {"unit_id": unit.id, "token": raw})

@@ -1,0 +1,231 @@
+"""Demo step: patrol units and a simulated year of 102 calls in the demo city.
+
+The model (see docs/demo.md, "102 calls"):
+- calls: ``PRECINCT_DEMO_CALLS_PER_1000`` per 1,000 residents a year, a non-homogeneous
+  Poisson process by hour of day, weekday and precinct (weight: residents), see
+  ``analytics.dispatch.simulate_arrivals``; each call at a random driving-network node of
+  its precinct; category by a stated mix, priority its category's default;
+- units: one patrol car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents of a district
+  (at least two), based at nodes of its precincts, and one foot patrol per district;
+- responses: the fastest free car by routed driving time from its base (one Dijkstra per
+  car on the driving graph, one on the reversed graph for the way back), congestion by
+  hour, units busy until back at base (``analytics.dispatch.simulate_responses``).
+Travel times come from the routing engine; only human times (handling, turnout, time on
+scene) are drawn from stated lognormal distributions.
+"""
+
+import datetime as dt
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.core.management.color import no_style
+from django.db import connection
+from django.db.models import Max
+from django.utils import timezone
+
+from precinct.analytics.dispatch import simulate_arrivals, simulate_responses
+from precinct.analytics.network.routing import one_to_many
+from precinct.dispatch import services
+from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
+
+# Share of calls by category (codes of the default classification); a stated assumption.
+CATEGORY_MIX = {
+    "public_order": 0.30, "domestic": 0.18, "theft_report": 0.14, "crash": 0.12,
+    "violence": 0.08, "theft_now": 0.05, "crash_injury": 0.04, "missing": 0.03, "other": 0.06,
+}  # fmt: skip
+STEP = "dispatch"
+
+
+def build(ctx) -> list[str]:
+    """Units on the board and a year of closed calls with routed response times."""
+    rng = ctx.rng(STEP)
+    services.category_defaults_create()  # normally there from the migration
+    drive = ctx.drive
+    points = shapely.points(drive.lon, drive.lat)
+    precincts = [p for p in ctx.precincts if p.boundary and p.residents > 0]
+    geoms = [shapely.from_geojson(p.boundary) for p in precincts]
+    tree = shapely.STRtree(geoms)
+    node_idx, precinct_idx = tree.query(points, predicate="within")
+    nodes_of = [node_idx[precinct_idx == i] for i in range(len(precincts))]
+    served = [i for i, nodes in enumerate(nodes_of) if nodes.size]
+    if not served:
+        return ["102: no driving roads inside the precincts; no calls simulated"]
+
+    units, bases, unit_dept = _units(ctx, precincts, nodes_of, served, rng)
+    cars = [u for u in units if u.kind == UnitKind.CAR]  # in the order of ``bases``
+    residents = np.array([precincts[i].residents for i in served], dtype=np.float64)
+    per_year = residents.sum() * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000.0
+    end = timezone.now().replace(minute=0, second=0, microsecond=0)
+    start = end - dt.timedelta(days=365)
+    epochs, area = simulate_arrivals(
+        rng, start_epoch=start.timestamp(), days=365, calls_per_day=per_year / 365.0,
+        area_weights=residents,
+    )  # fmt: skip
+    # A random node of each call's precinct, vectorised over one array of all their nodes.
+    pools = [nodes_of[i] for i in served]
+    sizes = np.array([len(p) for p in pools])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    call_nodes = np.concatenate(pools)[starts[area] + rng.integers(0, sizes[area])]
+    call_dept = np.array([precincts[i].department_id for i in served], dtype=np.int64)[area]
+    codes = list(CATEGORY_MIX)
+    weights = np.array(list(CATEGORY_MIX.values()))
+    picked = rng.choice(len(codes), size=len(epochs), p=weights / weights.sum())
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+    priority = np.array([categories[codes[i]].default_priority for i in picked])
+
+    unique_nodes, inverse = np.unique(call_nodes, return_inverse=True)
+    reverse = drive.reversed()
+    to_call = np.vstack([one_to_many(drive, b, unique_nodes) for b in bases])[:, inverse]
+    back = np.vstack([one_to_many(reverse, b, unique_nodes) for b in bases])[:, inverse]
+    sim = simulate_responses(
+        rng, epochs=epochs, call_group=call_dept, priority=priority,
+        unit_group=np.asarray(unit_dept), time_to_call=to_call, time_back=back,
+    )  # fmt: skip
+    incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
+                           priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
+    _insert(Incident, incidents)
+    _insert(
+        Assignment,
+        [_assignment(incident, cars[u], to_call[u, k], sim, k)
+         for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
+    )  # fmt: skip
+    live = _open_calls(rng, drive, call_nodes, codes, weights)
+    arrived = np.isfinite(sim.on_scene)
+    response = (sim.on_scene - epochs)[arrived]
+    p1 = arrived & (priority == 1)
+    within = np.mean((sim.on_scene - epochs)[p1] <= 15 * 60) if p1.any() else float("nan")
+    return [
+        f"102: {len(units)} units ({sum(u.kind == UnitKind.CAR for u in units)} cars)",
+        f"102: {len(incidents):,} simulated calls over a year; median response "
+        f"{np.median(response) / 60:.1f} min, emergencies within 15 min {within:.0%}",
+        f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
+    ]
+
+
+DEMO_OPERATOR = "demo-operator"
+OPEN_CALLS = 6
+
+
+def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
+    """A few calls open right now, through the services as an operator would take them;
+    every other one gets the recommended car, so the board shows both kinds."""
+    from django.contrib.auth import get_user_model
+
+    from precinct.dispatch import selectors
+
+    operator = get_user_model().objects.filter(username=DEMO_OPERATOR).first()
+    if operator is None:
+        return 0
+    nodes = rng.choice(call_nodes, size=min(OPEN_CALLS, len(call_nodes)), replace=False)
+    picks = rng.choice(len(codes), size=len(nodes), p=weights / weights.sum())
+    for i, (node, pick) in enumerate(zip(nodes, picks, strict=True)):
+        incident = services.incident_create(
+            actor=operator, lon=float(drive.lon[node]), lat=float(drive.lat[node]),
+            category_code=codes[pick], text="demo",
+        )  # fmt: skip
+        ranked = selectors.recommendations(incident=incident) if i % 2 == 0 else []
+        if ranked:
+            services.assignment_create(
+                actor=operator, incident=incident, unit_id=ranked[0].unit.id,
+                eta_seconds=ranked[0].eta_seconds,
+            )  # fmt: skip
+    return len(nodes)
+
+
+def _units(ctx, precincts, nodes_of, served, rng):
+    """Cars based at nodes of their district's precincts, one foot patrol per district."""
+    drive = ctx.drive
+    by_dept: dict[int, list[int]] = {}
+    for i in served:
+        by_dept.setdefault(precincts[i].department_id, []).append(i)
+    units, bases, unit_dept = [], [], []
+    departments = {d.id: d for d in ctx.departments}
+    for dept_id, members in by_dept.items():
+        department = departments[dept_id]
+        people = sum(precincts[i].residents for i in members)
+        cars = max(2, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_CAR))
+        for n in range(cars):
+            node = int(rng.choice(nodes_of[members[n % len(members)]]))
+            units.append(
+                services.unit_create(
+                    actor=None, department=department, callsign=f"{department.code}-{n + 1:02d}",
+                    kind=UnitKind.CAR, shift="day" if n % 2 == 0 else "night",
+                    crew="generated", lon=float(drive.lon[node]), lat=float(drive.lat[node]),
+                    state=Unit.State.AVAILABLE,
+                )
+            )  # fmt: skip
+            bases.append(node)
+            unit_dept.append(dept_id)
+        node = int(rng.choice(nodes_of[members[0]]))
+        units.append(
+            services.unit_create(
+                actor=None, department=department, callsign=f"{department.code}-P1",
+                kind=UnitKind.FOOT, shift="day", crew="generated",
+                lon=float(drive.lon[node]), lat=float(drive.lat[node]),
+            )
+        )  # fmt: skip
+    return units, bases, unit_dept
+
+
+def _at(epoch: float):
+    return None if not np.isfinite(epoch) else dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+
+def _incidents(epochs, sim, call_dept, categories, picked, priority, lons, lats):
+    """Closed incidents with their timestamps and phases (seconds computed with numpy)."""
+
+    def seconds(a, b):
+        d = np.round(b - a)
+        return [None if not np.isfinite(x) else int(x) for x in d]
+
+    handling = seconds(epochs, sim.dispatched)
+    travel = seconds(sim.dispatched, sim.on_scene)
+    response = seconds(epochs, sim.on_scene)
+    columns = (epochs, sim.dispatched, sim.en_route, sim.on_scene, sim.closed)
+    stamps = [[_at(t) for t in column] for column in columns]
+    return [
+        Incident(
+            department_id=int(call_dept[k]), category=categories[picked[k]],
+            priority=int(priority[k]), area_type=Incident.AreaType.URBAN,
+            state=Incident.State.CLOSED, source=Incident.Source.DEMO, lon=float(lons[k]),
+            lat=float(lats[k]), received_at=stamps[0][k], dispatched_at=stamps[1][k],
+            en_route_at=stamps[2][k], on_scene_at=stamps[3][k], closed_at=stamps[4][k],
+            handling_seconds=handling[k], travel_seconds=travel[k], response_seconds=response[k],
+        )
+        for k in range(len(epochs))
+    ]  # fmt: skip
+
+
+def _insert(model, objects: list) -> None:
+    """Insert many new rows with ids given here, in one ``executemany``.
+
+    ``bulk_create`` compiles SQL per batch of ~40 rows on SQLite (its variable limit):
+    for a year of calls that was most of the step's time. Values are prepared by the
+    fields themselves, as ``bulk_create`` does; the id sequence is reset afterwards.
+    """
+    if not objects:
+        return
+    first = (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    for offset, obj in enumerate(objects):
+        obj.id = first + offset
+    fields = [f for f in model._meta.concrete_fields]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    rows = [
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields] for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+        for sql in connection.ops.sequence_reset_sql(no_style(), [model]):
+            cursor.execute(sql)
+
+
+def _assignment(incident: Incident, unit: Unit, routed: float, sim, k: int) -> Assignment:
+    """The car sent, with its routed free-flow driving time from base as the ETA."""
+    return Assignment(
+        incident=incident, unit=unit, eta_seconds=float(routed),
+        dispatched_at=_at(sim.dispatched[k]), acknowledged_at=_at(sim.en_route[k]),
+        on_scene_at=_at(sim.on_scene[k]), cleared_at=_at(sim.closed[k]),
+    )  # fmt: skip

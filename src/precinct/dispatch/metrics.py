@@ -1,0 +1,190 @@
+"""Response-time measures of the 102 service, computed in the database.
+
+Per group (department, priority, hour of day in Almaty time, month, area type or map
+cell): the number of calls, the 50th and 90th percentiles of call handling
+(received → dispatched), travel (dispatched → on scene) and total response
+(received → on scene), and the share of calls with a target that were reached within it.
+
+Percentiles are ``percentile_cont`` (linear interpolation between the two nearest ranks):
+PostgreSQL computes it natively. SQLite has no ordered-set aggregates, so there the same
+definition is computed by the database with window functions: each value's rank
+``ROW_NUMBER()`` and its group's ``COUNT(*)`` in a subquery, then per group the values at
+ranks ⌊1 + f(n−1)⌋ and the next one, interpolated. Both give identical numbers (a test
+holds them against numpy's ``method="linear"``).
+
+Duplicates (calls linked to an incident already open) are not counted: they would count
+one response twice.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Q, Sum, When
+from django.db.models.functions import ExtractHour, Floor, TruncMonth
+
+from precinct.dispatch.models import Incident
+from precinct.territory.models import Department
+
+PHASES = ("handling_seconds", "travel_seconds", "response_seconds")
+QUANTILES = (0.5, 0.9)
+# A map cell is 0.01° of latitude (~1.1 km) by 0.01° of longitude (~0.8 km in Almaty).
+CELL_DEGREES = 0.01
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's ``percentile_cont(f) WITHIN GROUP (ORDER BY expr)``."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def _group_expressions() -> dict:
+    tz = ZoneInfo(settings.TIME_ZONE)
+    return {
+        "department": F("department_id"),
+        "priority": F("priority"),
+        "area_type": F("area_type"),
+        "hour": ExtractHour("received_at", tzinfo=tz),
+        "month": TruncMonth("received_at", tzinfo=tz),
+        "cell_lat": Floor(F("lat") / CELL_DEGREES, output_field=IntegerField()),
+        "cell_lon": Floor(F("lon") / CELL_DEGREES, output_field=IntegerField()),
+    }
+
+
+def _within_target_cases():
+    """1/0 per incident with a configured target and an arrival; NULL otherwise."""
+    whens = []
+    for priority, by_area in settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items():
+        for area, minutes in by_area.items():
+            if minutes is None:
+                continue
+            match = Q(priority=priority, area_type=area, response_seconds__isnull=False)
+            whens.append(When(match & Q(response_seconds__lte=minutes * 60), then=1))
+            whens.append(When(match, then=0))
+    return Case(*whens, default=None, output_field=IntegerField())
+
+
+def incidents_for_measures(
+    *, department: Department | None, start: dt.datetime, end: dt.datetime,
+    priority: int | None = None,
+):  # fmt: skip
+    """The incidents measured: received in [start, end), in the department's subtree."""
+    qs = Incident.objects.filter(received_at__gte=start, received_at__lt=end, duplicate_of=None)
+    if department is not None:
+        qs = qs.filter(department__path__startswith=department.path)
+    if priority is not None:
+        qs = qs.filter(priority=priority)
+    return qs
+
+
+def response_measures(
+    *,
+    department: Department | None,
+    start: dt.datetime,
+    end: dt.datetime,
+    group_by: tuple[str, ...] = ("priority",),
+    priority: int | None = None,
+) -> list[dict]:
+    """Counts, p50/p90 of each phase and share within target, per group, sorted by group."""
+    expressions = _group_expressions()
+    unknown = set(group_by) - set(expressions)
+    if unknown:
+        raise ValueError(f"Unknown grouping {sorted(unknown)}; use {sorted(expressions)}.")
+    keys = {f"g_{name}": expressions[name] for name in group_by}
+    base = incidents_for_measures(
+        department=department, start=start, end=end, priority=priority
+    ).annotate(**keys, within=_within_target_cases())
+    aggregates = {
+        "calls": Count("id"),
+        "arrived": Count("response_seconds"),
+        "with_target": Count("within"),
+        "within_target": Sum("within"),
+    }
+    native = connection.vendor == "postgresql"
+    if native:
+        for phase in PHASES:
+            for q in QUANTILES:
+                aggregates[f"{phase}_p{round(q * 100)}"] = PercentileCont(phase, q)
+    rows = list(base.values(*keys).annotate(**aggregates).order_by(*keys))
+    if not native:
+        for phase in PHASES:
+            by_group = _window_percentiles(base, list(keys), phase)
+            for row in rows:
+                values = by_group.get(tuple(row[k] for k in keys), {})
+                for q in QUANTILES:
+                    name = f"{phase}_p{round(q * 100)}"
+                    row[name] = values.get(name)
+    out = []
+    for row in rows:
+        result = {name: row.pop(f"g_{name}") for name in group_by}
+        result.update(row)
+        share = row["within_target"] / row["with_target"] if row["with_target"] else None
+        result["share_within_target"] = share
+        out.append(result)
+    return out
+
+
+def _window_percentiles(base, keys: list[str], phase: str) -> dict:
+    """percentile_cont of ``phase`` per group with window functions (portable SQL)."""
+    inner = base.filter(**{f"{phase}__isnull": False}).values(*keys, phase).order_by()
+    sql, params = inner.query.sql_with_params()
+    quoted = [connection.ops.quote_name(k) for k in keys]
+    value = connection.ops.quote_name(phase)
+    partition = f"PARTITION BY {', '.join(quoted)}" if quoted else ""
+    picks = []
+    for q in QUANTILES:
+        pos = f"(1 + {q!r} * (n - 1))"
+        lo = f"CAST({pos} AS INTEGER)"
+        at_lo = f"MAX(CASE WHEN rn = {lo} THEN v END)"
+        at_hi = f"MAX(CASE WHEN rn = {lo} + 1 THEN v END)"
+        frac = f"MAX({pos} - {lo})"
+        picks.append(f"{at_lo} + {frac} * (COALESCE({at_hi}, {at_lo}) - {at_lo})")
+    group_cols = ", ".join(quoted)
+    select_keys = f"{group_cols}, " if quoted else ""
+    group_clause = f"GROUP BY {group_cols}" if quoted else ""
+    query = (
+        f"SELECT {select_keys}{', '.join(picks)} FROM ("
+        f"SELECT {select_keys}{value} AS v, "
+        f"ROW_NUMBER() OVER ({partition} ORDER BY {value}) AS rn, "
+        f"COUNT(*) OVER ({partition}) AS n FROM ({sql}) base"
+        f") ranked {group_clause}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    names = [f"{phase}_p{round(q * 100)}" for q in QUANTILES]
+    result = {}
+    for row in rows:
+        group = tuple(_from_db(k, v) for k, v in zip(keys, row[: len(keys)], strict=True))
+        result[group] = {
+            n: (None if v is None else float(v))
+            for n, v in zip(names, row[len(keys) :], strict=True)
+        }
+    return result
+
+
+def _from_db(key: str, value):
+    """SQLite hands back truncated months as text; match the ORM's datetimes."""
+    if key == "g_month" and isinstance(value, str):
+        parsed = dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
+        return parsed
+    return value
+
+
+def area_map(*, department: Department | None, start: dt.datetime, end: dt.datetime) -> list[dict]:
+    """Median total response per map cell, with the cell's centre, for a map of areas."""
+    rows = response_measures(
+        department=department, start=start, end=end, group_by=("cell_lat", "cell_lon")
+    )
+    for row in rows:
+        row["lat"] = (row["cell_lat"] + 0.5) * CELL_DEGREES
+        row["lon"] = (row["cell_lon"] + 0.5) * CELL_DEGREES
+    return [r for r in rows if r["cell_lat"] is not None and r["response_seconds_p50"] is not None]

@@ -1,0 +1,196 @@
+"""The 102 service: call categories, incidents, units, their positions and assignments.
+
+Every phase of a response is a server-side timestamp on the incident (the first unit's
+dispatch, departure and arrival) and an event in its timeline; the phase durations are
+kept in whole seconds beside them so the measures are plain aggregates in the database.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from precinct.territory.models import Department, NamedMixin
+
+
+class UnitKind(models.TextChoices):
+    """How a unit travels: by the driving or by the walking network."""
+
+    CAR = "car", _("Patrol car")
+    FOOT = "foot", _("Foot patrol")
+
+
+class Category(NamedMixin):
+    """A kind of call with its default priority (1 = emergency) and the units that suit it."""
+
+    code = models.SlugField(unique=True)
+    default_priority = models.PositiveSmallIntegerField(_("default priority"), default=3)
+    # Kinds of unit that may be sent; e.g. a foot patrol to a noise complaint, not to a crash.
+    unit_kinds = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["default_priority", "code"]
+        verbose_name_plural = "categories"
+
+
+class Unit(models.Model):
+    """A patrol car or foot patrol of a department, with its state and last position."""
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", _("Available")
+        DISPATCHED = "dispatched", _("Dispatched")
+        EN_ROUTE = "en_route", _("En route")
+        ON_SCENE = "on_scene", _("On scene")
+        BUSY = "busy", _("Busy")
+        OUT_OF_SERVICE = "out_of_service", _("Out of service")
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="units")
+    callsign = models.CharField(_("call sign"), max_length=40, unique=True)
+    kind = models.CharField(max_length=8, choices=UnitKind, default=UnitKind.CAR)
+    shift = models.CharField(_("shift"), max_length=40, blank=True)
+    crew = models.CharField(_("crew"), max_length=300, blank=True)
+    state = models.CharField(max_length=16, choices=State, default=State.OUT_OF_SERVICE)
+    state_changed_at = models.DateTimeField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    position_at = models.DateTimeField(null=True, blank=True)
+    # The unit's device token, hashed like accounts.ApiToken (sha256 of the raw token).
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["callsign"]
+        indexes = [models.Index(fields=["state", "kind"])]
+
+    def __str__(self) -> str:
+        return self.callsign
+
+
+class UnitPosition(models.Model):
+    """A position a unit reported; flagged ones are kept but do not move the unit."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="positions")
+    lon = models.FloatField()
+    lat = models.FloatField()
+    recorded_at = models.DateTimeField(help_text=_("Time on the device."))
+    received_at = models.DateTimeField(help_text=_("Time on the server."))
+    flag = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "-recorded_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} at {self.recorded_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Incident(models.Model):
+    """One call to 102 and the response to it, from receipt to closing."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    class AreaType(models.TextChoices):
+        URBAN = "urban", _("Urban")
+        RURAL = "rural", _("Rural")
+
+    class Source(models.TextChoices):
+        LIVE = "live", _("Taken by an operator")
+        IMPORTED = "imported", _("Imported from past records")
+        DEMO = "demo", _("Simulated for the demo")
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="incidents")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="incidents")
+    priority = models.PositiveSmallIntegerField()
+    area_type = models.CharField(max_length=6, choices=AreaType, default=AreaType.URBAN)
+    state = models.CharField(max_length=8, choices=State, default=State.OPEN)
+    source = models.CharField(max_length=10, choices=Source, default=Source.LIVE)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    # Personal data: shown to staff only on request, and every such read is audited.
+    caller_phone = models.CharField(_("caller phone"), max_length=40, blank=True)
+    text = models.TextField(_("what the caller said"), blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates",
+        db_index=False,
+    )  # fmt: skip
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", db_index=False,
+    )  # fmt: skip
+    received_at = models.DateTimeField()
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Phases in seconds, kept with the timestamps: received→dispatched, dispatched→on scene,
+    # received→on scene.
+    handling_seconds = models.IntegerField(null=True, blank=True)
+    travel_seconds = models.IntegerField(null=True, blank=True)
+    response_seconds = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["state", "received_at"]),
+            models.Index(fields=["department", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.category.code}"
+
+
+class Assignment(models.Model):
+    """A unit sent to an incident; a unit has at most one assignment not yet cleared."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    eta_seconds = models.FloatField(null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    dispatched_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["dispatched_at"]
+        constraints = [
+            # The database itself refuses a second live assignment of one unit.
+            models.UniqueConstraint(
+                fields=["unit"], condition=Q(cleared_at=None), name="one_live_assignment_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} → incident {self.incident_id}"
+
+
+class TimelineEvent(models.Model):
+    """One step of an incident's response, stamped by the server."""
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", _("Call received")
+        DISPATCHED = "dispatched", _("Unit dispatched")
+        ACKNOWLEDGED = "acknowledged", _("Unit acknowledged")
+        EN_ROUTE = "en_route", _("Unit en route")
+        ON_SCENE = "on_scene", _("Unit on scene")
+        CLEARED = "cleared", _("Unit cleared")
+        LINKED = "linked", _("Linked as duplicate")
+        CLOSED = "closed", _("Incident closed")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=14, choices=Kind)
+    at = models.DateTimeField()
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.at:%H:%M:%S}"

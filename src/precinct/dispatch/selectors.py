@@ -1,0 +1,204 @@
+"""Reads of the 102 service: recommendations, possible duplicates, the live board, details."""
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from precinct.accounts import access
+from precinct.analytics.dispatch import ACCESS_SPEED_MPS, rank_units
+from precinct.analytics.network import OutsideNetworkError
+from precinct.analytics.network.graph import haversine_m
+from precinct.audit.models import AuditEntry
+from precinct.audit.services import audit_record
+from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
+from precinct.territory.network import network
+
+MODE_OF_KIND = {UnitKind.CAR: "drive", UnitKind.FOOT: "walk"}
+
+
+@dataclass
+class Recommendation:
+    """One available unit with its travel time to the incident over the roads."""
+
+    unit: Unit
+    eta_seconds: float
+    distance_m: float
+    straight_m: float
+
+
+def categories() -> list[Category]:
+    """Active call categories, most urgent first."""
+    return list(Category.objects.filter(active=True))
+
+
+def candidate_units(*, incident: Incident) -> list[Unit]:
+    """Available units of the incident's region whose kind suits its category."""
+    units = Unit.objects.filter(
+        state=Unit.State.AVAILABLE,
+        department__region_id=incident.department.region_id,
+        lon__isnull=False,
+    )
+    kinds = incident.category.unit_kinds
+    if kinds:
+        units = units.filter(kind__in=kinds)
+    return list(units.only("id", "callsign", "kind", "lon", "lat", "department_id"))
+
+
+def recommendations(*, incident: Incident, units: list[Unit] | None = None) -> list[Recommendation]:
+    """Every candidate unit ranked by road travel time (driving for cars, walking on foot).
+
+    One Dijkstra per travel mode on the reversed graph from the incident gives every unit's
+    time to it. Units off the network or beyond the time limit are left out.
+    """
+    units = candidate_units(incident=incident) if units is None else units
+    out: list[Recommendation] = []
+    for kind, mode in MODE_OF_KIND.items():
+        group = [u for u in units if u.kind == kind]
+        if not group:
+            continue
+        net = network(mode)
+        try:
+            node, snap_m = net.snapper.snap(incident.lon, incident.lat)
+        except OutsideNetworkError:
+            continue
+        lons = np.array([u.lon for u in group])
+        lats = np.array([u.lat for u in group])
+        nodes, metres = net.snapper.snap_many(lons, lats)
+        ranking = rank_units(
+            net.graph.reversed(), node, snap_m, nodes, metres,
+            access_speed_mps=ACCESS_SPEED_MPS[kind],
+            limit=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
+        )  # fmt: skip
+        straight = haversine_m(incident.lon, incident.lat, lons, lats)
+        for i, eta, metres_i in zip(
+            ranking.order, ranking.eta_seconds, ranking.distance_m, strict=True
+        ):
+            out.append(Recommendation(group[i], float(eta), float(metres_i), float(straight[i])))
+    out.sort(key=lambda r: r.eta_seconds)
+    return out
+
+
+def possible_duplicates(*, incident: Incident) -> list[Incident]:
+    """Open incidents of the same category near the new one, received shortly before it."""
+    radius = settings.PRECINCT_DISPATCH_DUPLICATE_METERS
+    window = dt.timedelta(minutes=settings.PRECINCT_DISPATCH_DUPLICATE_MINUTES)
+    dlat = radius / 111_320.0
+    dlon = dlat / max(math.cos(math.radians(incident.lat)), 0.01)
+    near = (
+        Incident.objects.filter(
+            state=Incident.State.OPEN,
+            category_id=incident.category_id,
+            received_at__gte=incident.received_at - window,
+            received_at__lte=incident.received_at,
+            lon__range=(incident.lon - dlon, incident.lon + dlon),
+            lat__range=(incident.lat - dlat, incident.lat + dlat),
+        )
+        .exclude(pk=incident.pk)
+        .filter(duplicate_of=None)
+        .select_related("category")
+    )
+    return [
+        other
+        for other in near
+        if haversine_m(incident.lon, incident.lat, other.lon, other.lat) <= radius
+    ]
+
+
+def target_seconds(priority: int, area_type: str) -> int | None:
+    """The configured arrival target of a priority in an area type, in seconds."""
+    minutes = settings.PRECINCT_DISPATCH_TARGETS_MINUTES.get(priority, {}).get(area_type)
+    return None if minutes is None else int(minutes) * 60
+
+
+def board(*, user, now: dt.datetime | None = None) -> dict:
+    """Open incidents (oldest first, past target flagged) and units in the user's scope.
+
+    Rows are plain dicts of ready-made strings: with 500 open incidents the page's time
+    goes into the template, and dict lookups of strings are its cheapest path. A fixed
+    number of queries whatever the number of incidents (a test holds it).
+    """
+    now = now or timezone.now()
+    lang = (get_language() or "ru")[:2]
+    names = {
+        c["id"]: ({"kk": c["name_kk"], "en": c["name_en"]}.get(lang) or c["name"])
+        for c in Category.objects.values("id", "name", "name_kk", "name_en")
+    }
+    open_incidents = access.incidents_visible_to(
+        user, Incident.objects.filter(state=Incident.State.OPEN)
+    )
+    sent: dict[int, list[str]] = {}
+    live = Assignment.objects.filter(
+        cleared_at=None, incident__in=open_incidents.values("id")
+    ).values_list("incident_id", "unit__callsign")
+    for incident_id, callsign in live:
+        sent.setdefault(incident_id, []).append(callsign)
+    fields = ("id", "priority", "area_type", "category_id", "received_at", "response_seconds")
+    rows = []
+    for row in open_incidents.order_by("received_at").values(*fields):
+        elapsed = int((now - row["received_at"]).total_seconds())
+        target = target_seconds(row["priority"], row["area_type"])
+        waited = row["response_seconds"] if row["response_seconds"] is not None else elapsed
+        rows.append({
+            "id": str(row["id"]), "priority": str(row["priority"]),
+            "category": names[row["category_id"]], "waiting": str(elapsed // 60),
+            "target": "—" if target is None else str(target // 60),
+            "overdue": target is not None and waited > target,
+            "units": ", ".join(sent.get(row["id"], [])) or "—",
+        })  # fmt: skip
+    departments = access.departments_in_scope(user)
+    states = dict(Unit.State.choices)
+    kinds = dict(UnitKind.choices)
+    units = [
+        {"id": str(u["id"]), "callsign": u["callsign"], "kind": str(kinds[u["kind"]]),
+         "state": u["state"], "state_label": str(states[u["state"]])}
+        for u in Unit.objects.filter(department__in=departments)
+        .exclude(state=Unit.State.OUT_OF_SERVICE)
+        .order_by("state", "callsign")
+        .values("id", "callsign", "kind", "state")
+    ]  # fmt: skip
+    counts: dict[str, int] = {}
+    for u in units:
+        counts[u["state_label"]] = counts.get(u["state_label"], 0) + 1
+    return {"incidents": rows, "units": units, "unit_counts": counts, "now": now}
+
+
+def incident_detail(*, user, incident: Incident, with_phone: bool) -> dict:
+    """An incident with its timeline; the caller's phone only on request, and audited."""
+    phone = None
+    if with_phone and access.can_view_caller_phone(user, incident) and incident.caller_phone:
+        audit_record(
+            actor=user, action=AuditEntry.Action.READ, subject=incident,
+            fields=["caller_phone"], context="dispatch incident",
+        )  # fmt: skip
+        phone = incident.caller_phone
+    return {
+        "incident": incident,
+        "caller_phone": phone,
+        "events": list(incident.events.select_related("unit")),
+        "assignments": list(incident.assignments.select_related("unit")),
+    }
+
+
+def incidents_for(user):
+    """Incidents the user may see."""
+    return access.incidents_visible_to(user, Incident.objects.all())
+
+
+def open_incident_counts(user) -> dict:
+    """Open incidents per priority in the user's scope."""
+    qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
+    return dict(qs.values_list("priority").annotate(n=Count("id")).values_list("priority", "n"))
+
+
+def target_table() -> list[dict]:
+    """The configured targets, for display with their source."""
+    return [
+        {"priority": p, "urban": by_area.get("urban"), "rural": by_area.get("rural")}
+        for p, by_area in sorted(settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items())
+    ]

@@ -1,0 +1,112 @@
+/* 102 pages: the console's keyboard helpers and the offline Plotly map (as locate.js).
+ *
+ * Console: picking an address or clicking the map fills in the coordinates; choosing a
+ * category preselects its default priority; Ctrl+Enter registers the call.
+ * Incident page: the incident and the ranked units. Measures: median response by cell.
+ */
+(function () {
+  "use strict";
+
+  const cfg = JSON.parse(document.getElementById("map-config").textContent);
+  const gd = document.getElementById("map");
+  const lat = document.getElementById("id_lat");
+  const lon = document.getElementById("id_lon");
+  const place = document.getElementById("id_place");
+  let boundMap = null;
+  let chosen = null;
+
+  const OFFLINE_STYLE = {
+    version: 8, sources: {},
+    layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ec" } }],
+  };
+
+  function baseLayers() {
+    const layers = [];
+    if (cfg.tileUrl) {
+      layers.push({ sourcetype: "raster", source: [cfg.tileUrl], below: "traces",
+                    sourceattribution: cfg.tileAttribution });
+    }
+    layers.push({ sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
+                  color: "#a3acb8", line: { width: 1 } });
+    return layers;
+  }
+
+  function markers(points, name, color, size, symbolText) {
+    return {
+      type: "scattermap", mode: "markers+text", name: name,
+      lon: points.map(function (p) { return p.lon; }), lat: points.map(function (p) { return p.lat; }),
+      text: points.map(function (p) { return symbolText ? p.label : ""; }), textposition: "top right",
+      marker: { size: size, color: color },
+      hovertemplate: "%{text}<extra>" + name + "</extra>",
+    };
+  }
+
+  function traces() {
+    const out = [];
+    const cells = cfg.cells || [];
+    if (cells.length) {
+      out.push({
+        type: "scattermap", mode: "markers", name: cfg.labels.cell,
+        lon: cells.map(function (c) { return c.lon; }), lat: cells.map(function (c) { return c.lat; }),
+        text: cells.map(function (c) { return c.minutes + " min · " + c.calls; }),
+        marker: { size: 18, opacity: 0.75, color: cells.map(function (c) { return c.minutes; }),
+                  colorscale: "RdYlGn", reversescale: true, showscale: true,
+                  colorbar: { title: { text: cfg.labels.cell } } },
+        hovertemplate: "%{text}<extra></extra>",
+      });
+    }
+    const points = cfg.points || [];
+    out.push(markers(points.filter(function (p) { return p.kind === "car"; }), cfg.labels.car, "#1f5fa8", 12, true));
+    out.push(markers(points.filter(function (p) { return p.kind === "foot"; }), cfg.labels.foot, "#2e7d32", 10, true));
+    const here = chosen || cfg.incident;
+    if (here) out.push(markers([{ lon: here.lon, lat: here.lat, label: "" }], cfg.labels.incident, "#c62828", 16, false));
+    return out;
+  }
+
+  function draw() {
+    const here = chosen || cfg.incident;
+    const map = { style: OFFLINE_STYLE, layers: baseLayers(),
+                  center: here ? { lon: here.lon, lat: here.lat } : cfg.center,
+                  zoom: here ? 14 : cfg.zoom };
+    return Plotly.react(gd, traces(), {
+      map: map, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
+      uirevision: here ? here.lon + "," + here.lat : "start",
+    }, { responsive: true, displaylogo: false, scrollZoom: true }).then(bindClicks);
+  }
+
+  function bindClicks() {
+    if (!cfg.clickable) return;
+    const subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    const map = subplot && subplot.map;
+    if (!map || map === boundMap) return;
+    boundMap = map;
+    map.on("click", function (e) { choose(e.lngLat.lng, e.lngLat.lat, null); });
+  }
+
+  function choose(x, y, label) {
+    if (lat && lon) { lat.value = y.toFixed(6); lon.value = x.toFixed(6); }
+    if (label && place) place.value = label;
+    chosen = { lon: x, lat: y };
+    draw();
+  }
+
+  const intake = document.getElementById("intake");
+  if (intake) {
+    const priorities = JSON.parse(document.getElementById("category-priorities").textContent);
+    const category = document.getElementById("id_category");
+    const priority = document.getElementById("id_priority");
+    category.addEventListener("change", function () {
+      priority.value = String(priorities[category.value] || "");
+    });
+    document.getElementById("places").addEventListener("click", function (e) {
+      const button = e.target.closest("button.place");
+      if (button) choose(Number(button.dataset.lon), Number(button.dataset.lat), button.dataset.label);
+    });
+    intake.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); intake.requestSubmit(); }
+    });
+    if (lat.value && lon.value) chosen = { lon: Number(lon.value), lat: Number(lat.value) };
+  }
+  draw();
+  document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
+})();

@@ -1,0 +1,277 @@
+"""The 102 operator's console, incident pages, the live board and the measures page."""
+
+import datetime as dt
+from functools import wraps
+from html import escape
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from precinct.accounts import access
+from precinct.dispatch import metrics, selectors, services
+from precinct.dispatch.models import Incident
+from precinct.territory import geocoding, mapdata
+
+
+def staff_required(test=access.is_staff_member):
+    """Signed-in staff passing ``test``; anonymous users go to the sign-in page."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect(f"{reverse('accounts:login')}?next={request.path}")
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+class IntakeForm(forms.Form):
+    """What the operator types while the caller speaks."""
+
+    caller_phone = forms.CharField(
+        label=gettext_lazy("Caller phone"), max_length=40, required=False
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=300, required=False)
+    lat = forms.FloatField(label=gettext_lazy("Latitude"), min_value=-90, max_value=90)
+    lon = forms.FloatField(label=gettext_lazy("Longitude"), min_value=-180, max_value=180)
+    category = forms.ChoiceField(label=gettext_lazy("Category"))
+    priority = forms.TypedChoiceField(
+        label=gettext_lazy("Priority"), coerce=int, required=False, empty_value=None,
+        choices=[("", gettext_lazy("category default"))] + [(p, str(p)) for p in range(1, 5)],
+    )  # fmt: skip
+    text = forms.CharField(label=gettext_lazy("What happened"), widget=forms.Textarea(
+        attrs={"rows": 3}), required=False, max_length=5000)  # fmt: skip
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [
+            (c.code, f"{c.display_name} (P{c.default_priority})") for c in categories
+        ]
+
+
+def _map_config(**extra) -> dict:
+    config = mapdata.map_config(
+        network_url=reverse("territory:network-geojson"), result_url="", labels={}
+    )
+    config["labels"] = {
+        "incident": _("Incident"), "car": _("Patrol car"), "foot": _("Foot patrol"),
+        "open": _("Open incident"), "cell": _("Median response, min"),
+    }  # fmt: skip
+    config.update(extra)
+    return config
+
+
+@staff_required(access.can_take_calls)
+@require_http_methods(["GET", "POST"])
+def console(request):
+    """Take a call: phone, place (address, map click or coordinates), category, text."""
+    categories = selectors.categories()
+    form = IntakeForm(request.POST or None, categories=categories)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            incident = services.incident_create(
+                actor=request.user, lon=data["lon"], lat=data["lat"],
+                category_code=data["category"], priority=data["priority"],
+                caller_phone=data["caller_phone"], text=data["text"], place=data["place"],
+            )  # fmt: skip
+        except services.DispatchError as exc:
+            error = str(exc)
+        else:
+            return redirect("dispatch:incident", incident_id=incident.id)
+    priorities = {c.code: c.default_priority for c in categories}
+    context = {
+        "form": form, "error": error, "priorities": priorities,
+        "map_config": _map_config(clickable=True, points=[]),
+    }  # fmt: skip
+    status = 400 if request.method == "POST" else 200
+    return render(request, "dispatch/console.html", context, status=status)
+
+
+@staff_required(access.can_take_calls)
+@require_GET
+def places(request):
+    """Address candidates for the console (buttons that fill in the coordinates)."""
+    query = request.GET.get("place", "").strip()
+    candidates = geocoding.address_search(query=query) if len(query) >= 2 else []
+    return render(request, "dispatch/_places.html", {"candidates": candidates, "query": query})
+
+
+def _incident_or_404(request, incident_id: int) -> Incident:
+    qs = selectors.incidents_for(request.user).select_related("category", "department")
+    return get_object_or_404(qs, pk=incident_id)
+
+
+@staff_required()
+@require_GET
+def incident(request, incident_id: int):
+    """One incident: duplicates to link, ranked units to send, map and timeline."""
+    from precinct.dispatch.api import recommendation_payload
+    from precinct.territory.network import NetworkMissing
+
+    item = _incident_or_404(request, incident_id)
+    can_dispatch = access.can_dispatch_incident(request.user, item)
+    ranked, network_missing = [], False
+    if can_dispatch and item.state == Incident.State.OPEN:
+        try:
+            ranked = [recommendation_payload(r) for r in selectors.recommendations(incident=item)]
+            for r in ranked:
+                minutes, seconds = divmod(round(r["eta_seconds"]), 60)
+                r["eta_label"] = f"{minutes}:{seconds:02d}"
+        except NetworkMissing:
+            network_missing = True
+    duplicates = selectors.possible_duplicates(incident=item) if can_dispatch else []
+    points = [{"lon": r["lon"], "lat": r["lat"], "kind": r["kind"], "label": r["callsign"]}
+              for r in ranked]  # fmt: skip
+    detail = selectors.incident_detail(user=request.user, incident=item, with_phone=False)
+    context = {
+        **detail, "can_dispatch": can_dispatch, "ranked": ranked, "duplicates": duplicates,
+        "network_missing": network_missing, "phases": services.phases(item),
+        "target": selectors.target_seconds(item.priority, item.area_type),
+        "map_config": _map_config(
+            clickable=False, points=points,
+            incident={"lon": item.lon, "lat": item.lat} if item.lon is not None else None,
+        ),
+    }  # fmt: skip
+    return render(request, "dispatch/incident.html", context)
+
+
+@staff_required(access.can_take_calls)
+@require_POST
+def assign(request, incident_id: int):
+    """Send the chosen unit; a clear message if another operator sent it first."""
+    item = _incident_or_404(request, incident_id)
+    try:
+        unit_id = int(request.POST.get("unit_id", ""))
+        eta = float(request.POST.get("eta_seconds") or "nan")
+        services.assignment_create(
+            actor=request.user, incident=item, unit_id=unit_id,
+            eta_seconds=eta if eta == eta else None,
+        )  # fmt: skip
+    except ValueError as exc:  # DispatchError is a ValueError too
+        message = str(exc) if isinstance(exc, services.DispatchError) else _("Choose a unit.")
+        return render(request, "dispatch/_message.html", {"message": message}, status=409)
+    return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+
+
+@staff_required(access.can_take_calls)
+@require_POST
+def link(request, incident_id: int):
+    """Link this call to an open incident it repeats."""
+    item = _incident_or_404(request, incident_id)
+    try:
+        original = _incident_or_404(request, int(request.POST.get("original", "")))
+        services.incident_link_duplicate(actor=request.user, incident=item, original=original)
+    except ValueError as exc:  # DispatchError is a ValueError too
+        message = str(exc) if isinstance(exc, services.DispatchError) else _("Choose an incident.")
+        return render(request, "dispatch/_message.html", {"message": message}, status=400)
+    return redirect("dispatch:incident", incident_id=item.id)
+
+
+@staff_required(access.can_take_calls)
+@require_POST
+def close(request, incident_id: int):
+    """Close the incident and free its units."""
+    item = _incident_or_404(request, incident_id)
+    try:
+        services.incident_close(actor=request.user, incident=item)
+    except services.DispatchError as exc:
+        return render(request, "dispatch/_message.html", {"message": str(exc)}, status=409)
+    return redirect("dispatch:board")
+
+
+@staff_required(access.can_take_calls)
+@require_POST
+def caller_phone(request, incident_id: int):
+    """Reveal the caller's phone on request; the read is audited."""
+    item = _incident_or_404(request, incident_id)
+    detail = selectors.incident_detail(user=request.user, incident=item, with_phone=True)
+    return render(request, "dispatch/_phone.html", {"phone": detail["caller_phone"]})
+
+
+def _board_context(user) -> dict:
+    """The board with its rows rendered here, every value escaped: 500 rows through the
+    template engine cost ~10x more (see docs/benchmarks.md, live board)."""
+    data = selectors.board(user=user)
+    base = escape(reverse("dispatch:incident", args=[0])[: -len("0/")])
+    label = _("past target")
+    past = f" <strong>{escape(label)}</strong>"
+    data["incident_rows"] = mark_safe(  # every value below is escaped
+        "\n".join(
+            f'<tr class="incident{" overdue" if r["overdue"] else ""}" data-incident="{r["id"]}">'
+            f'<td><a href="{base}{r["id"]}/">{r["id"]}</a></td>'
+            f'<td><span class="prio p{r["priority"]}">P{r["priority"]}</span></td>'
+            f"<td>{escape(r['category'])}</td><td>{r['waiting']}{past if r['overdue'] else ''}"
+            f'</td><td>{r["target"]}</td><td class="assigned">{escape(r["units"])}</td></tr>'
+            for r in data["incidents"]
+        )
+    )
+    data["unit_rows"] = mark_safe(  # every value below is escaped
+        "\n".join(
+            f'<tr data-unit="{u["id"]}" class="unit {escape(u["state"])}">'
+            f"<td>{escape(u['callsign'])}</td><td>{escape(u['kind'])}</td>"
+            f'<td class="state">{escape(u["state_label"])}</td></tr>'
+            for u in data["units"]
+        )
+    )
+    return data
+
+
+@staff_required()
+@require_GET
+def board(request):
+    """The live board: open incidents and units, refreshed by htmx polling."""
+    return render(request, "dispatch/board.html", _board_context(request.user))
+
+
+@staff_required()
+@require_GET
+def board_fragment(request):
+    """The board's body alone, for the polling refresh."""
+    return render(request, "dispatch/_board.html", _board_context(request.user))
+
+
+@staff_required()
+@require_GET
+def measures(request):
+    """Response-time measures of the user's scope for the last days, and a map of areas."""
+    if not access.can_read_dispatch_measures(request.user, request.user.department) and not (
+        access.has_national_scope(request.user)
+    ):
+        raise PermissionDenied
+    try:
+        days = min(max(int(request.GET.get("days", "365")), 1), 3660)
+    except ValueError:
+        days = 365
+    end = timezone.now()
+    start = end - dt.timedelta(days=days)
+    department = request.user.department
+    by_priority = metrics.response_measures(department=department, start=start, end=end)
+    by_hour = metrics.response_measures(
+        department=department, start=start, end=end, group_by=("hour",), priority=1
+    )
+    cells = metrics.area_map(department=department, start=start, end=end)
+    context = {
+        "days": days, "by_priority": by_priority, "by_hour": by_hour,
+        "targets": selectors.target_table(), "map_config": _map_config(
+            clickable=False, points=[], cells=[
+                {"lon": c["lon"], "lat": c["lat"], "calls": c["calls"],
+                 "minutes": round(c["response_seconds_p50"] / 60, 1)} for c in cells
+            ],
+        ),
+    }  # fmt: skip
+    return render(request, "dispatch/measures.html", context)

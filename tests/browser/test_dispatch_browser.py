@@ -1,0 +1,79 @@
+"""A 102 operator takes a call, sends the recommended unit and sees the board change."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from precinct.dispatch import services
+from precinct.dispatch.models import Unit
+from tests import factories
+from tests.dispatch import builders
+
+
+def _screenshot(page, tmp_path: Path, name: str) -> None:
+    """Keep a picture for a human to check (set PRECINCT_SCREENSHOT_DIR to keep it)."""
+    directory = Path(os.environ.get("PRECINCT_SCREENSHOT_DIR", tmp_path))
+    directory.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=directory / name, full_page=True)
+
+
+@pytest.fixture
+def dispatch_city(transactional_db, settings, tmp_path):
+    """The personas' territory with a street grid and three units (no audited rows)."""
+    settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
+    builders.write_grids(settings.PRECINCT_NETWORK_DIR)
+    services.category_defaults_create()  # an earlier transactional test may have flushed them
+    territory = factories.build_territory()
+    personas = factories.build_personas(territory)
+    a = territory.district_a
+    builders.unit(a, "A-11", builders.grid_point(6, 5))
+    builders.unit(a, "A-12", builders.grid_point(0, 0))
+    builders.unit(a, "A-P1", builders.grid_point(5, 6), kind="foot")
+    return personas
+
+
+def _sign_in(page, url, username):
+    page.goto(f"{url}/accounts/login/?next=/dispatch/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(factories.PASSWORD)
+    page.locator("#id_password").press("Enter")
+
+
+@pytest.mark.browser
+def test_operator__take_call_send_recommended_unit_board_changes(
+    live_server, dispatch_city, browser, page, tmp_path
+):
+    board = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    _sign_in(board, live_server.url, "head")
+    board.goto(f"{live_server.url}/dispatch/board/")
+    a11 = board.locator("tr.unit", has_text="A-11")
+    expect(a11.locator("td.state")).not_to_have_text("")
+    before = a11.locator("td.state").inner_text()
+
+    _sign_in(page, live_server.url, "operator")
+    expect(page.locator("#id_caller_phone")).to_be_focused()
+    page.wait_for_selector("body[data-dispatch-ready]", state="attached")
+    page.keyboard.type("+7 701 123 45 67")
+    page.locator("#id_lat").fill(f"{builders.CENTRE[1]:.6f}")
+    page.locator("#id_lon").fill(f"{builders.CENTRE[0]:.6f}")
+    page.locator("#id_category").select_option("violence")
+    expect(page.locator("#id_priority")).to_have_value("1")
+    page.locator("#id_text").fill("драка во дворе")
+    page.locator("#id_text").press("Control+Enter")
+
+    best = page.locator("tr.recommendation.best")
+    expect(best).to_contain_text("A-11")
+    page.wait_for_function("document.getElementById('map').data?.length >= 3")
+    _screenshot(page, tmp_path, "dispatch-incident.png")
+    best.locator("button.send").click()
+    expect(page.locator("#assignments")).to_contain_text("A-11")
+    expect(page.locator("tr.recommendation", has_text="A-11")).to_have_count(0)
+
+    # The board polls: the unit's state changes there without a reload.
+    expect(a11.locator("td.state")).not_to_have_text(before, timeout=10_000)
+    expect(board.locator("tr.incident").first).to_contain_text("A-11")
+    assert Unit.objects.get(callsign="A-11").state == Unit.State.DISPATCHED
+    _screenshot(board, tmp_path, "dispatch-board.png")
+    board.context.close()

@@ -1,0 +1,156 @@
+"""The console, incident page, board and measures: who may open them, and the board's queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from precinct.audit.models import AuditEntry
+from precinct.dispatch import services
+from precinct.dispatch.models import Incident
+from tests.dispatch import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_console__operator_registers_a_call_and_lands_on_its_page(client, personas, fleet):
+    client.force_login(personas.operator)
+    assert client.get(reverse("dispatch:console")).status_code == 200
+    response = client.post(reverse("dispatch:console"), {
+        "caller_phone": "+7 777 111 22 33", "lat": builders.CENTRE[1], "lon": builders.CENTRE[0],
+        "category": "violence", "priority": "", "text": "fight in the yard",
+    })  # fmt: skip
+    incident = Incident.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dispatch:incident", args=[incident.id])
+    page = client.get(response["Location"]).content.decode()
+    assert "A-11" in page and "+7 777" not in page  # the phone only on request
+    assert not AuditEntry.objects.exists()
+
+
+def test_console__bad_coordinates_are_explained_and_nothing_stored(client, personas, fleet):
+    client.force_login(personas.operator)
+    response = client.post(reverse("dispatch:console"), {"lat": "x", "lon": "76.9",
+                                                          "category": "violence"})  # fmt: skip
+    assert response.status_code == 400
+    assert not Incident.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["inspector", "patrol", "analyst"])
+def test_console__only_dispatchers(client, personas, persona):
+    client.force_login(getattr(personas, persona))
+    assert client.get(reverse("dispatch:console")).status_code == 403
+
+
+def test_console__residents_are_sent_to_sign_in(client):
+    assert client.get(reverse("dispatch:console")).status_code == 302
+
+
+def test_incident_page__send_unit_then_it_is_taken(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    url = reverse("dispatch:assign", args=[call.id])
+    assert client.post(url, {"unit_id": fleet.near.id}).status_code == 204
+    again = client.post(url, {"unit_id": fleet.near.id})
+    assert again.status_code == 409 and "A-11" in again.content.decode()
+
+
+def test_incident_page__revealing_the_phone_is_audited(client, personas, call):
+    client.force_login(personas.operator)
+    body = client.post(reverse("dispatch:caller-phone", args=[call.id])).content.decode()
+    assert "+7 701 555 12 34" in body
+    assert AuditEntry.objects.get().fields == ["caller_phone"]
+
+
+def test_board__outsider_does_not_see_other_departments(client, personas, call):
+    client.force_login(personas.outsider)
+    assert (
+        f'data-incident="{call.id}"' not in client.get(reverse("dispatch:board")).content.decode()
+    )
+    client.force_login(personas.head)
+    assert f'data-incident="{call.id}"' in client.get(reverse("dispatch:board")).content.decode()
+
+
+def test_board__query_count_does_not_grow_with_incidents(client, personas, fleet):
+    client.force_login(personas.operator)
+    url = reverse("dispatch:board-live")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def calls(n):
+        for _ in range(n):
+            incident = services.incident_create(
+                actor=personas.operator,
+                lon=builders.CENTRE[0],
+                lat=builders.CENTRE[1],
+                category_code="public_order",
+            )
+        return incident
+
+    last = calls(1)
+    services.assignment_create(actor=personas.operator, incident=last, unit_id=fleet.near.id)
+    few = queries()
+    calls(20)
+    assert queries() == few == 7
+
+
+def test_measures__analyst_reads_them(client, personas):
+    client.force_login(personas.analyst)
+    assert client.get(reverse("dispatch:measures")).status_code == 200
+    client.force_login(personas.patrol)
+    assert client.get(reverse("dispatch:measures")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("language", "text"), [("ru", "Открытые происшествия"), ("kk", "Ашық оқиғалар")]
+)
+def test_board__translated(client, personas, language, text):
+    client.force_login(personas.operator)
+    page = client.get(reverse("dispatch:board"), headers={"accept-language": language})
+    assert text in page.content.decode()
+
+
+def test_console__street_and_house_search_offers_places(client, personas, territory):
+    from precinct.territory.geocoding import address_key_fields
+    from precinct.territory.models import Address
+
+    Address.objects.create(
+        region=territory.region, street="проспект Абая", housenumber="52", lon=76.9, lat=43.24,
+        **address_key_fields("проспект Абая", "52"),
+    )  # fmt: skip
+    client.force_login(personas.operator)
+    body = client.get(reverse("dispatch:places"), {"place": "Абая 52"}).content.decode()
+    assert 'data-lon="76.900000"' in body and 'data-lat="43.240000"' in body
+
+
+def test_board__incidents_past_target_are_highlighted(client, personas, call):
+    from django.utils import timezone
+
+    Incident.objects.filter(pk=call.pk).update(
+        received_at=timezone.now() - dt.timedelta(minutes=16)
+    )
+    client.force_login(personas.operator)
+    body = client.get(reverse("dispatch:board-live")).content.decode()
+    assert f'class="incident overdue" data-incident="{call.id}"' in body
+    Incident.objects.filter(pk=call.pk).update(received_at=timezone.now() - dt.timedelta(minutes=5))
+    body = client.get(reverse("dispatch:board-live")).content.decode()
+    assert f'class="incident" data-incident="{call.id}"' in body
+
+
+def test_incident_page__link_a_repeated_call_and_refuse_nonsense(client, personas, call):
+    repeat = services.incident_create(
+        actor=personas.operator, lon=builders.CENTRE[0], lat=builders.CENTRE[1],
+        category_code="violence",
+    )  # fmt: skip
+    client.force_login(personas.operator)
+    url = reverse("dispatch:link", args=[repeat.id])
+    assert client.post(url, {"original": "x"}).status_code == 400
+    assert client.post(url, {"original": repeat.id}).status_code == 400  # itself
+    assert client.post(url, {"original": call.id}).status_code == 302
+    repeat.refresh_from_db()
+    assert repeat.duplicate_of == call
+    assert repeat.events.last().kind == "linked"
