@@ -35,7 +35,12 @@ def test_page__is_generated_from_the_catalog(client):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Trust as edited in the catalog" in text
-    assert "not available in this installation" in text  # appeals/dispatch not installed
+    # Each source is reported as it is in this installation (all are installed here).
+    from precinct.evaluation.sources import has_sources
+
+    assert all(has_sources().values())
+    assert text.count("connected") >= 3
+    assert "not available in this installation" not in text
 
 
 def test_catalog__weights_not_summing_to_one_are_refused(tmp_path):
