@@ -1,23 +1,12 @@
 """Appeals fixtures: the small territory, its personas, and officers behind the accounts."""
 
-import os
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from django.db import connection
 
 from precinct.accounts.models import User
 from precinct.territory.models import Officer
 from tests import factories
-
-SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 @dataclass
@@ -60,64 +49,6 @@ def appeal_payload(**extra) -> dict:
         },
     }
     return {**base, **extra}
-
-
-def database_url() -> str:
-    """The URL of the test database, for processes started by the test."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def child_env(**extra) -> dict:
-    """Environment of a child process: this worktree's code on the test database."""
-    path = os.pathsep.join([SRC, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return {**os.environ, "PYTHONPATH": path, "DATABASE_URL": database_url(), **extra}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(port: int, **env) -> subprocess.Popen:
-    """The production server as a real process, waiting until it answers."""
-    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "precinct.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "--threads",
-            "2",
-            "--no-control-socket",  # gunicorn's default socket is shared by every checkout
-        ],
-        env=child_env(**env),
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-        start_new_session=True,  # its own process group: a test kills master and workers
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
-                proc.log = log
-                return proc
-        except OSError:
-            if proc.poll() is not None:
-                log.seek(0)
-                raise RuntimeError(log.read().decode(errors="replace")) from None
-            time.sleep(0.1)
-    os.killpg(proc.pid, 9)
-    raise RuntimeError("gunicorn did not start")
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,8 @@ import urllib.request
 import pytest
 
 from precinct.appeals.models import Appeal
-from tests.appeals.conftest import appeal_payload, free_port, start_gunicorn
+from tests.appeals.conftest import appeal_payload
+from tests.processes import free_port, start_gunicorn
 
 
 def _post(port: int, payload: dict, key: str) -> tuple[int, dict]:

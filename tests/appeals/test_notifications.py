@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from precinct.appeals.models import Notification
 from precinct.appeals.tasks import backoff, send_notification
 from tests.appeals.builders import appeal_in_district_a
-from tests.appeals.conftest import child_env
+from tests.processes import child_env
 
 
 class FailingSms:

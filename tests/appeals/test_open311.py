@@ -10,7 +10,7 @@ from georeport import GeoReport
 
 from precinct.appeals.models import Open311Key
 from tests.appeals.builders import appeal_in_district_a, complaint_about
-from tests.appeals.conftest import free_port, start_gunicorn
+from tests.processes import free_port, start_gunicorn
 
 
 def _post(url: str, data: dict) -> tuple[int, object]:

@@ -4,43 +4,19 @@ Transactional (the worker is another process and must see the rows); it creates 
 entries, so the table flush after the test is not refused by the audit triggers.
 """
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from django.db import connection
 
-import precinct
 from precinct.planning.models import SitingJob
 from tests import factories
 from tests.planning import builders
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db["USER"] or "postgres"
-    return f"postgres://{user}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+from tests.processes import run_worker
 
 
 def _run_worker(network_dir: Path) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DATABASE_URL": _database_url(),
-        "PRECINCT_NETWORK_DIR": str(network_dir),
-        # The worker imports this checkout's code, whatever the installed package is.
-        "PYTHONPATH": str(Path(precinct.__file__).parent.parent),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "precinct.cli", "worker", "--max-tasks", "1"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    return run_worker(PRECINCT_NETWORK_DIR=str(network_dir))
 
 
 @pytest.mark.django_db(transaction=True)
