@@ -8,8 +8,9 @@ from django.test import Client
 from django.utils import timezone
 
 from precinct.accounts.auth import session_user
-from precinct.accounts.models import ApiToken, User, hash_token
+from precinct.accounts.models import ApiToken, User
 from precinct.audit.models import AuditEntry
+from precinct.core.hashing import token_hash
 from tests import factories
 
 TOKEN_URL = "/api/v1/auth/token"
@@ -111,7 +112,7 @@ def test_token__wrong_type__400_naming_field(client, db):
 
 def test_token__is_stored_hashed__raw_token_nowhere_in_database(personas, head_token):
     stored = ApiToken.objects.get(user=personas.head)
-    assert stored.key_hash == hash_token(head_token)
+    assert stored.key_hash == token_hash(head_token)
     assert stored.key_hash != head_token
     values = [str(v) for row in ApiToken.objects.values_list() for v in row]
     assert not any(head_token in v or head_token[4:] in v for v in values)

@@ -4,8 +4,6 @@ Residents never need an account: everything they do is public or reached through
 private tracking link.
 """
 
-import hashlib
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -40,11 +38,6 @@ class User(AbstractUser):
     officer = models.OneToOneField(
         "territory.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
-
-
-def hash_token(raw: str) -> str:
-    """Tokens are stored hashed, so a leaked database does not leak working tokens."""
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class ApiToken(models.Model):

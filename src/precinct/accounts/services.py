@@ -8,9 +8,10 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
-from precinct.accounts.models import ApiToken, Role, User, hash_token
+from precinct.accounts.models import ApiToken, Role, User
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core.hashing import token_hash
 
 TOKEN_PREFIX = "pct_"
 
@@ -28,7 +29,7 @@ def token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
-        key_hash=hash_token(raw),
+        key_hash=token_hash(raw),
         expires_at=timezone.now() + dt.timedelta(days=settings.PRECINCT_API_TOKEN_DAYS),
     )
     audit_record(actor=user, action=AuditEntry.Action.SIGN_IN, subject=token, context="api token")
@@ -41,7 +42,7 @@ def token_user(raw: str) -> User | None:
         return None
     token = (
         ApiToken.objects.select_related("user", "user__department")
-        .filter(key_hash=hash_token(raw), revoked=False, expires_at__gt=timezone.now())
+        .filter(key_hash=token_hash(raw), revoked=False, expires_at__gt=timezone.now())
         .first()
     )
     # Same test as at issue: switching an account off or taking its role ends its tokens.

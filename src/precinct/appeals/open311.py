@@ -7,7 +7,6 @@ offences are not listed at all. ``expected_datetime`` is the appeal's due date.
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from xml.sax.saxutils import escape
 
@@ -22,6 +21,7 @@ from precinct.appeals import services as appeal_services
 from precinct.appeals.api import client_address
 from precinct.appeals.models import OPEN_STATUSES, Appeal, Category, Channel, Open311Key
 from precinct.appeals.validators import AppealInputError
+from precinct.core.hashing import token_hash
 
 MAX_DAYS = 90
 MAX_ROWS = 1000
@@ -30,15 +30,14 @@ MAX_ROWS = 1000
 def key_create(*, name: str) -> str:
     """A new API key: printed once, stored hashed."""
     raw = "o311_" + secrets.token_urlsafe(24)
-    Open311Key.objects.create(name=name, key_hash=hashlib.sha256(raw.encode()).hexdigest())
+    Open311Key.objects.create(name=name, key_hash=token_hash(raw))
     return raw
 
 
 def key_valid(raw: str) -> bool:
     if not raw:
         return False
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return Open311Key.objects.filter(key_hash=digest, revoked=False).exists()
+    return Open311Key.objects.filter(key_hash=token_hash(raw), revoked=False).exists()
 
 
 def _xml(root: str, item: str, rows: list[dict]) -> str:

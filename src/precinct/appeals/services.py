@@ -36,6 +36,7 @@ from precinct.appeals.validators import (
     check_text,
 )
 from precinct.audit.services import audit_record
+from precinct.core.hashing import private_hash
 from precinct.territory import geo, geocoding
 from precinct.territory.models import Department, Officer, Precinct
 
@@ -48,8 +49,8 @@ class RateLimited(Exception):
 
 
 def client_fingerprint(address: str) -> str:
-    """A salted hash of the client's address: enough to count, useless to identify."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}|{address}".encode()).hexdigest()
+    """A keyed hash of the client's address: enough to count, useless to identify."""
+    return private_hash(address, purpose="appeal-client")
 
 
 def _content_hash(**parts) -> str:

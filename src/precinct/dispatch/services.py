@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from precinct.accounts import access
-from precinct.accounts.models import hash_token
 from precinct.analytics.dispatch import implied_speed_mps
+from precinct.core.hashing import token_hash
 from precinct.dispatch.defaults import DEFAULTS
 from precinct.dispatch.models import (
     Assignment,
@@ -355,7 +355,7 @@ def unit_token_issue(*, actor, unit: Unit) -> str:
     if actor is not None and not access.can_manage_units(actor, unit.department):
         raise _forbidden("Units of this department are managed by its heads.")
     raw = UNIT_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    Unit.objects.filter(pk=unit.pk).update(token_hash=hash_token(raw))
+    Unit.objects.filter(pk=unit.pk).update(token_hash=token_hash(raw))
     return raw
 
 
@@ -363,7 +363,7 @@ def unit_for_token(raw: str) -> Unit | None:
     """The unit a device token belongs to, or None."""
     if not raw.startswith(UNIT_TOKEN_PREFIX):
         return None
-    return Unit.objects.filter(token_hash=hash_token(raw)).first()
+    return Unit.objects.filter(token_hash=token_hash(raw)).first()
 
 
 def category_defaults_create() -> int:

@@ -5,7 +5,6 @@ after the transaction commits).
 """
 
 import datetime as dt
-import hashlib
 import secrets
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core.hashing import private_hash, token_hash
 from precinct.surveys.answers import AnswerError, clean_answers
 from precinct.surveys.models import (
     Invitation,
@@ -44,11 +44,6 @@ class AnswersRefused(SurveyError):
     def __init__(self, errors: list[AnswerError]):
         super().__init__("; ".join(f"{e.key}: {e.message}" for e in errors), code="answers")
         self.errors = errors
-
-
-def hash_secret(raw: str) -> str:
-    """Invitation tokens and client addresses are kept only as salted hashes."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{raw}".encode()).hexdigest()
 
 
 def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
@@ -153,7 +148,7 @@ def invitations_issue(
         raise SurveyError("Issue between 1 and 100,000 invitations at a time.", field="count")
     tokens = [secrets.token_urlsafe(18) for _ in range(count)]
     Invitation.objects.bulk_create(
-        Invitation(survey=survey, token_hash=hash_secret(t), department=department) for t in tokens
+        Invitation(survey=survey, token_hash=token_hash(t), department=department) for t in tokens
     )
     return tokens
 
@@ -162,7 +157,7 @@ def invitation_find(*, token: str) -> Invitation | None:
     """The unused invitation of a token, or None."""
     return (
         Invitation.objects.select_related("survey", "survey__questionnaire")
-        .filter(token_hash=hash_secret(token), used_at__isnull=True)
+        .filter(token_hash=token_hash(token), used_at__isnull=True)
         .first()
     )
 
@@ -197,7 +192,7 @@ def response_submit_invitation(
         invitation = (
             Invitation.objects.select_for_update()
             .select_related("survey", "survey__questionnaire", "survey__region")
-            .filter(token_hash=hash_secret(token))
+            .filter(token_hash=token_hash(token))
             .first()
         )
         if invitation is None:
@@ -238,7 +233,7 @@ def response_submit_open(
     if survey.mode != Survey.Mode.OPEN or not secrets.compare_digest(survey.open_key, key):
         raise SurveyError("This survey link is not valid.", code="not_found")
     _check_open(survey, now)
-    client_hash = hash_secret(f"client:{client}")
+    client_hash = private_hash(client, purpose="survey-client")
     since = now - dt.timedelta(hours=1)
     with transaction.atomic():
         recent = Response.objects.filter(
