@@ -20,74 +20,14 @@ import http.client
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-PRECINCT = [sys.executable, "-m", "precinct.cli"]
+from _server import ROOT, bench_env, ensure_demo, free_port, population_points, start_server
+
 CUT = ROOT / "tests" / "fixtures" / "almaty_cut.osm.pbf"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_demo(env: dict) -> None:
-    subprocess.run([*PRECINCT, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run(
-        [*PRECINCT, "demo", "build", "--if-absent", "--osm", str(CUT)], env=env, check=True
-    )
-
-
-def resident_points(env: dict, n: int, seed: int) -> list[tuple[float, float]]:
-    script = (
-        "import django, json; django.setup()\n"
-        "from precinct.territory.models import PopulationPoint\n"
-        "print(json.dumps(list(PopulationPoint.objects.values_list('lon', 'lat'))))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
-    )
-    points = json.loads(out.stdout)
-    return random.Random(seed).choices(points, k=n)
-
-
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "precinct.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-            "--no-control-socket",
-        ],
-        env=env,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
 
 
 def client(port: int, points, stop_at: float, tag: str, out: list) -> None:
@@ -156,16 +96,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "precinct.settings",
-        "PRECINCT_APPEAL_SUBMISSIONS_PER_HOUR": "100000000",
-    }
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env = bench_env(PRECINCT_APPEAL_SUBMISSIONS_PER_HOUR="100000000")
     if not env.get("DATABASE_URL", "").startswith("postgres"):
         print("note: DATABASE_URL is not PostgreSQL; the goal is stated for PostgreSQL")
-    ensure_demo(env)
-    points = resident_points(env, 20000, args.seed)
+    ensure_demo(env, "--osm", str(CUT))
+    points = random.Random(args.seed).choices(population_points(env), k=20000)
     port = free_port()
     server = start_server(env, port, args.workers)
     tag = f"b{int(time.time())}-"

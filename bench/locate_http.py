@@ -18,73 +18,13 @@ import http.client
 import json
 import os
 import random
-import socket
-import subprocess
-import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from urllib.parse import urlencode
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-PRECINCT = [sys.executable, "-m", "precinct.cli"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def ensure_demo(env: dict) -> None:
-    """Migrate and build the demo if this environment has none yet."""
-    subprocess.run([*PRECINCT, "migrate", "--noinput", "-v0"], env=env, check=True)
-    subprocess.run([*PRECINCT, "demo", "build", "--if-absent"], env=env, check=True)
-
-
-def resident_points(env: dict, n: int, seed: int) -> list[tuple[float, float]]:
-    """``n`` population points drawn with the seed (weighted by nothing: every street)."""
-    script = (
-        "import django, json; django.setup()\n"
-        "from precinct.territory.models import PopulationPoint\n"
-        "print(json.dumps(list(PopulationPoint.objects.values_list('lon', 'lat'))))\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
-    )
-    points = json.loads(out.stdout)
-    return random.Random(seed).sample(points, min(n, len(points)))
-
-
-def start_server(env: dict, port: int, workers: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "precinct.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer /healthz within 60 s")
+from _server import bench_env, ensure_demo, free_port, population_points, start_server
 
 
 def run_client(port: int, points: list[tuple[float, float]]) -> tuple[list[float], int]:
@@ -121,10 +61,10 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "precinct.settings"}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env = bench_env()
     ensure_demo(env)
-    points = resident_points(env, args.requests, args.seed)
+    everyone = population_points(env)
+    points = random.Random(args.seed).sample(everyone, min(args.requests, len(everyone)))
     port = free_port()
     server = start_server(env, port, args.workers)
     try:
