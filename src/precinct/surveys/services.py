@@ -201,21 +201,12 @@ def response_submit_invitation(
             raise SurveyError("This invitation has already been used.", code="used")
         survey = invitation.survey
         _check_open(survey, now)
-        department = _demographics(survey, department_id, age_group, sex)
-        clean, errors = clean_answers(_questions(survey), answers)
-        if errors:
-            raise AnswersRefused(errors)
+        response = _response_create(
+            survey, now, Response.Source.INVITATION, department_id, age_group, sex, answers
+        )
         invitation.used_at = now
         invitation.save(update_fields=["used_at"])
-        return Response.objects.create(
-            survey=survey,
-            department=department,
-            age_group=age_group,
-            sex=sex,
-            answers=clean,
-            source=Response.Source.INVITATION,
-            submitted_at=now,
-        )
+        return response
 
 
 def response_submit_open(
@@ -243,20 +234,34 @@ def response_submit_open(
             raise SurveyError(
                 "Too many answers from this connection; try again later.", code="limited"
             )
-        department = _demographics(survey, department_id, age_group, sex)
-        clean, errors = clean_answers(_questions(survey), answers)
-        if errors:
-            raise AnswersRefused(errors)
-        return Response.objects.create(
-            survey=survey,
-            department=department,
-            age_group=age_group,
-            sex=sex,
-            answers=clean,
-            source=Response.Source.OPEN,
+        return _response_create(
+            survey,
+            now,
+            Response.Source.OPEN,
+            department_id,
+            age_group,
+            sex,
+            answers,
             client_hash=client_hash,
-            submitted_at=now,
         )
+
+
+def _response_create(survey, now, source, department_id, age_group, sex, answers, **extra):
+    """Check demographics and answers against the questionnaire, then store the response."""
+    department = _demographics(survey, department_id, age_group, sex)
+    clean, errors = clean_answers(_questions(survey), answers)
+    if errors:
+        raise AnswersRefused(errors)
+    return Response.objects.create(
+        survey=survey,
+        department=department,
+        age_group=age_group,
+        sex=sex,
+        answers=clean,
+        source=source,
+        submitted_at=now,
+        **extra,
+    )
 
 
 @transaction.atomic
