@@ -586,11 +586,27 @@ def _status(h: highspy.Highs, state: dict) -> str:
 
 def _solve_mclp_exact(red: _Reduced, k, start, time_limit, mip_gap, progress, should_stop):
     """HiGHS on the reduced MCLP, started from ``start``; ``(chosen, bound, status)``."""
-    n_d, n_c = red.cover.shape
-    a, lower, upper = _mclp_matrix(red.cover, k)
-    h = _highs(time_limit, mip_gap)
+    n_c = red.cover.shape[1]
     cost = np.concatenate([np.zeros(n_c), red.weights])
-    h.passModel(_lp(n_c, cost, a, lower, upper, maximise=True))
+    x, dual, status = _run_warm(
+        red, cost, _mclp_matrix(red.cover, k), True, start,
+        time_limit, mip_gap, progress, should_stop,
+    )  # fmt: skip
+    chosen = np.flatnonzero(x > 0.5) if x is not None else start
+    bound = float(dual) if np.isfinite(dual) else np.inf
+    return chosen, bound, status
+
+
+def _run_warm(red, cost, model, maximise, start, time_limit, mip_gap, progress, should_stop):
+    """Run HiGHS on ``model`` (matrix, row bounds) from the heuristic answer ``start``.
+
+    Returns the site columns of the best solution (None if there is none), the dual
+    bound and the status, watching ``progress`` and ``should_stop`` while it runs.
+    """
+    n_d, n_c = red.cover.shape
+    a, lower, upper = model
+    h = _highs(time_limit, mip_gap)
+    h.passModel(_lp(n_c, cost, a, lower, upper, maximise=maximise))
     x0 = np.zeros(n_c + n_d)
     x0[start] = 1.0
     x0[n_c:] = _covered_by(red.cover, start)
@@ -598,12 +614,11 @@ def _solve_mclp_exact(red: _Reduced, k, start, time_limit, mip_gap, progress, sh
     state: dict = {}
     _watch(h, progress, should_stop, state)
     h.run()
-    status = _status(h, state)
     info = h.getInfo()
     x = np.asarray(h.getSolution().col_value[:n_c]) if info.primal_solution_status else None
-    chosen = np.flatnonzero(x > 0.5) if x is not None and x.size == n_c else start
-    bound = float(info.mip_dual_bound) if np.isfinite(info.mip_dual_bound) else np.inf
-    return chosen, bound, status
+    if x is not None and x.size != n_c:
+        x = None
+    return x, info.mip_dual_bound, _status(h, state)
 
 
 def _lp_bound(red: _Reduced, k: int, time_limit: float) -> float:
@@ -872,26 +887,17 @@ def _scp_matrix(cover: sp.csr_matrix, weights: np.ndarray, need: float):
 
 def _solve_scp_exact(red, need, start, time_limit, mip_gap, progress, should_stop):
     n_d, n_c = red.cover.shape
-    a, lower, upper = _scp_matrix(red.cover, red.weights, need)
-    h = _highs(time_limit, mip_gap)
     cost = np.concatenate([np.ones(n_c), np.zeros(n_d)])
-    h.passModel(_lp(n_c, cost, a, lower, upper, maximise=False))
-    x0 = np.zeros(n_c + n_d)
-    x0[start] = 1.0
-    x0[n_c:] = _covered_by(red.cover, start)
-    h.setSolution(n_c + n_d, np.arange(n_c + n_d, dtype=np.int32), x0)
-    state: dict = {}
-    _watch(h, progress, should_stop, state)
-    h.run()
-    status = _status(h, state)
-    info = h.getInfo()
-    x = np.asarray(h.getSolution().col_value[:n_c]) if info.primal_solution_status else None
+    x, dual, status = _run_warm(
+        red, cost, _scp_matrix(red.cover, red.weights, need), False, start,
+        time_limit, mip_gap, progress, should_stop,
+    )  # fmt: skip
     chosen = start
-    if x is not None and x.size == n_c:
+    if x is not None:
         exact = np.flatnonzero(x > 0.5)
         if exact.size <= start.size and red.weights[_covered_by(red.cover, exact)].sum() >= need:
             chosen = exact
-    lower = float(np.ceil(info.mip_dual_bound - 1e-6)) if np.isfinite(info.mip_dual_bound) else 1
+    lower = float(np.ceil(dual - 1e-6)) if np.isfinite(dual) else 1
     return chosen, lower, status
 
 
