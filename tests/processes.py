@@ -51,8 +51,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, **env) -> subprocess.Popen:
-    """The production server as a real process, waiting until it answers."""
+def start_gunicorn(port: int, *args: str, **env) -> subprocess.Popen:
+    """The production server as a real process (plus gunicorn ``args``), once it answers."""
     log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
     proc = subprocess.Popen(
         [
@@ -67,6 +67,7 @@ def start_gunicorn(port: int, **env) -> subprocess.Popen:
             "--threads",
             "2",
             "--no-control-socket",  # gunicorn's default socket is shared by every checkout
+            *args,
         ],
         env=child_env(**env),
         stdout=subprocess.DEVNULL,
