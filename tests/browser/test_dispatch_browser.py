@@ -77,3 +77,24 @@ def test_operator__take_call_send_recommended_unit_board_changes(
     assert Unit.objects.get(callsign="A-11").state == Unit.State.DISPATCHED
     _screenshot(board, tmp_path, "dispatch-board.png")
     board.context.close()
+
+
+@pytest.mark.browser
+def test_operator__ticks_two_units_and_sends_them_together(live_server, dispatch_city, page):
+    call = services.incident_create(
+        actor=dispatch_city.operator, lon=builders.CENTRE[0], lat=builders.CENTRE[1],
+        category_code="violence", text="mass fight",
+    )  # fmt: skip
+    _sign_in(page, live_server.url, "operator")
+    page.goto(f"{live_server.url}/dispatch/incidents/{call.id}/")
+    for callsign in ("A-11", "A-P1"):
+        box = page.locator("tr.recommendation", has_text=callsign).locator("input[type=checkbox]")
+        box.focus()
+        page.keyboard.press("Space")
+        expect(box).to_be_checked()
+    page.locator("#send-selected").click()
+    expect(page.locator("#assignments")).to_contain_text("A-11")
+    expect(page.locator("#assignments")).to_contain_text("A-P1")
+    expect(page.locator("tr.recommendation")).to_have_count(1)  # only A-12 is left
+    states = dict(Unit.objects.values_list("callsign", "state"))
+    assert states == {"A-11": "dispatched", "A-P1": "dispatched", "A-12": "available"}

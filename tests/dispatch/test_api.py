@@ -129,6 +129,49 @@ def test_dispatch__unknown_unit_is_404(client, personas, call):
     assert _post(client, f"{INCIDENTS}/{call.id}/assignments", {"unit_id": 999}).status_code == 404
 
 
+def test_dispatch_several__all_units_go_in_one_action(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    units = [{"unit_id": fleet.near.id, "eta_seconds": 61.5}, {"unit_id": fleet.far.id}]
+    response = _post(client, f"{INCIDENTS}/{call.id}/assignments/batch", {"units": units})
+    assert response.status_code == 201
+    sent = response.json()["assignments"]
+    assert sorted(a["unit_id"] for a in sent) == sorted([fleet.near.id, fleet.far.id])
+    assert Assignment.objects.get(unit=fleet.near).eta_seconds == 61.5
+    assert set(Unit.objects.filter(pk__in=[fleet.near.id, fleet.far.id])
+               .values_list("state", flat=True)) == {Unit.State.DISPATCHED}  # fmt: skip
+    events = call.events.filter(kind=TimelineEvent.Kind.DISPATCHED)
+    assert sorted(events.values_list("unit_id", flat=True)) == sorted([fleet.near.id, fleet.far.id])
+
+
+def test_dispatch_several__one_taken_means_none_sent(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    services.unit_report_state(unit=fleet.far, state=Unit.State.BUSY)
+    units = [{"unit_id": fleet.near.id}, {"unit_id": fleet.far.id}]
+    response = _post(client, f"{INCIDENTS}/{call.id}/assignments/batch", {"units": units})
+    assert response.status_code == 409
+    assert response.json()["code"] == "unit_not_available"
+    assert "A-12" in response.json()["detail"]
+    assert not Assignment.objects.exists()
+    fleet.near.refresh_from_db()
+    assert fleet.near.state == Unit.State.AVAILABLE  # rolled back with the rest
+    call.refresh_from_db()
+    assert call.dispatched_at is None
+
+
+@pytest.mark.parametrize(
+    ("units", "code"),
+    [([], None), ([{"unit_id": 1}, {"unit_id": 1}], "unit_twice"),
+     ([{"unit_id": n} for n in range(1, 13)], "unit_count")],
+)  # fmt: skip
+def test_dispatch_several__empty_repeated_or_too_many_is_400(client, personas, call, units, code):
+    client.force_login(personas.operator)
+    response = _post(client, f"{INCIDENTS}/{call.id}/assignments/batch", {"units": units})
+    assert response.status_code == 400
+    if code:
+        assert response.json()["code"] == code
+    assert not Assignment.objects.exists()
+
+
 def test_detail__phone_only_on_request_and_audited(client, personas, call):
     client.force_login(personas.operator)
     assert client.get(f"{INCIDENTS}/{call.id}").json()["caller_phone"] is None

@@ -56,6 +56,19 @@ def test_incident_page__send_unit_then_it_is_taken(client, personas, fleet, call
     assert again.status_code == 409 and "A-11" in again.content.decode()
 
 
+def test_incident_page__ticked_units_go_together(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    page = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    assert 'id="send-selected"' in page and 'name="unit_id"' in page
+    url = reverse("dispatch:assign", args=[call.id])
+    data = {"unit_id": [fleet.near.id, fleet.foot.id], f"eta_{fleet.near.id}": "90.0"}
+    assert client.post(url, data).status_code == 204
+    assert set(call.assignments.values_list("unit_id", flat=True)) == {fleet.near.id, fleet.foot.id}
+    again = client.post(url, {"unit_id": [fleet.far.id, fleet.near.id]})
+    assert again.status_code == 409 and "A-11" in again.content.decode()
+    assert call.assignments.count() == 2  # A-12 was not sent either
+
+
 def test_incident_page__revealing_the_phone_is_audited(client, personas, call):
     client.force_login(personas.operator)
     body = client.post(reverse("dispatch:caller-phone", args=[call.id])).content.decode()

@@ -12,6 +12,8 @@ from precinct.dispatch.models import Incident, Unit
 from precinct.dispatch.schemas import (
     AssignmentIn,
     AssignmentOut,
+    AssignmentsIn,
+    AssignmentsOut,
     CategoryOut,
     ErrorOut,
     IncidentCreatedOut,
@@ -128,6 +130,11 @@ def recommendation_payload(r: selectors.Recommendation) -> dict:
     }  # fmt: skip
 
 
+def _assignment_out(a) -> dict:
+    return {"id": a.id, "incident_id": a.incident_id, "unit_id": a.unit_id,
+            "dispatched_at": a.dispatched_at}  # fmt: skip
+
+
 @router.post("/dispatch/incidents/{incident_id}/assignments",
              response={201: AssignmentOut, **ERRORS}, auth=staff_auth)  # fmt: skip
 def create_assignment(request, incident_id: int, payload: AssignmentIn):
@@ -140,8 +147,24 @@ def create_assignment(request, incident_id: int, payload: AssignmentIn):
         )  # fmt: skip
     except services.DispatchError as exc:
         return _error(exc)
-    return Status(201, {"id": a.id, "incident_id": incident.id, "unit_id": a.unit_id,
-                        "dispatched_at": a.dispatched_at})  # fmt: skip
+    return Status(201, _assignment_out(a))
+
+
+@router.post("/dispatch/incidents/{incident_id}/assignments/batch",
+             response={201: AssignmentsOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+def create_assignments(request, incident_id: int, payload: AssignmentsIn):
+    """Send several units in one action: all of them, or none and a 409 naming the unit
+    that could not go."""
+    incident = _visible_incident(request, incident_id)
+    etas = {u.unit_id: u.eta_seconds for u in payload.units}
+    if len(etas) < len(payload.units):
+        return Status(400, {"code": "unit_twice", "detail": "A unit is listed twice.",
+                            "field": "units"})  # fmt: skip
+    try:
+        sent = services.assignments_create(actor=request.auth, incident=incident, etas=etas)
+    except services.DispatchError as exc:
+        return _error(exc)
+    return Status(201, {"assignments": [_assignment_out(a) for a in sent]})
 
 
 @router.post("/dispatch/incidents/{incident_id}/close",

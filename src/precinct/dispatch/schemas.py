@@ -94,6 +94,16 @@ class AssignmentOut(Schema):
     dispatched_at: dt.datetime
 
 
+class AssignmentsIn(Schema):
+    units: list[AssignmentIn] = Field(
+        min_length=1, description="Units sent together: all are dispatched, or none."
+    )
+
+
+class AssignmentsOut(Schema):
+    assignments: list[AssignmentOut]
+
+
 class PositionIn(Schema):
     lat: float
     lon: float

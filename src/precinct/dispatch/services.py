@@ -157,22 +157,68 @@ def incident_link_duplicate(*, actor, incident: Incident, original: Incident) ->
     return incident
 
 
-@transaction.atomic
+# More than this in one action is a mistake at the keyboard, not a response plan.
+MAX_UNITS_PER_DISPATCH = 10
+
+
 def assignment_create(
     *, actor, incident: Incident, unit_id: int, eta_seconds: float | None = None
 ) -> Assignment:
-    """Send a unit: exactly one of two simultaneous senders wins; the other is told why."""
+    """Send one unit: exactly one of two simultaneous senders wins; the other is told why."""
+    return assignments_create(actor=actor, incident=incident, etas={unit_id: eta_seconds})[0]
+
+
+@transaction.atomic
+def assignments_create(
+    *, actor, incident: Incident, etas: dict[int, float | None]
+) -> list[Assignment]:
+    """Send several units (unit id → ETA in seconds) in one action: all of them or none.
+
+    If any unit is unknown, serves another region or was just taken by someone else, the
+    whole action is rolled back and the error names that unit, so the operator re-chooses
+    with nothing half-sent.
+    """
+    if not etas or len(etas) > MAX_UNITS_PER_DISPATCH:
+        raise DispatchError(
+            "unit_count", f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids"
+        )
     incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
     if not access.can_dispatch_incident(actor, incident):
         raise _forbidden("This incident is outside your scope.")
     if incident.state != Incident.State.OPEN:
         raise DispatchError("incident_closed", "The incident is closed.", status=409)
+    now = timezone.now()
+    # One lock order (by id) for every operator, so two overlapping choices cannot deadlock.
+    units = [_unit_take(unit_id, incident, now) for unit_id in sorted(etas)]
+    sent_by = actor if getattr(actor, "is_authenticated", False) else None
+    assignments = []
+    for unit in units:
+        try:
+            with transaction.atomic():
+                assignments.append(Assignment.objects.create(
+                    incident=incident, unit=unit, eta_seconds=etas[unit.pk],
+                    dispatched_by=sent_by, dispatched_at=now,
+                ))  # fmt: skip
+        except IntegrityError:  # the unique index: a live assignment exists after all
+            raise DispatchError(
+                "unit_not_available", f"Unit {unit.callsign} is already assigned.", status=409
+            ) from None
+        _event(incident, TimelineEvent.Kind.DISPATCHED, now, unit=unit, actor=actor)
+    if incident.dispatched_at is None:
+        incident.dispatched_at = now
+        _save_phases(incident, "dispatched_at")
+    return assignments
+
+
+def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
+    """Mark an available unit dispatched (a conditional UPDATE: one sender wins)."""
     unit = Unit.objects.filter(pk=unit_id).select_related("department").first()
     if unit is None:
         raise DispatchError("unknown_unit", f"No unit {unit_id}.", field="unit_id", status=404)
     if unit.department.region_id != incident.department.region_id:
-        raise DispatchError("unit_elsewhere", "The unit serves another region.", field="unit_id")
-    now = timezone.now()
+        raise DispatchError(
+            "unit_elsewhere", f"Unit {unit.callsign} serves another region.", field="unit_id"
+        )
     taken = Unit.objects.filter(pk=unit.pk, state=Unit.State.AVAILABLE).update(
         state=Unit.State.DISPATCHED, state_changed_at=now
     )
@@ -184,22 +230,7 @@ def assignment_create(
             field="unit_id",
             status=409,
         )
-    try:
-        with transaction.atomic():
-            assignment = Assignment.objects.create(
-                incident=incident, unit=unit, eta_seconds=eta_seconds,
-                dispatched_by=actor if getattr(actor, "is_authenticated", False) else None,
-                dispatched_at=now,
-            )  # fmt: skip
-    except IntegrityError:  # the unique index: a live assignment exists after all
-        raise DispatchError(
-            "unit_not_available", f"Unit {unit.callsign} is already assigned.", status=409
-        ) from None
-    _event(incident, TimelineEvent.Kind.DISPATCHED, now, unit=unit, actor=actor)
-    if incident.dispatched_at is None:
-        incident.dispatched_at = now
-        _save_phases(incident, "dispatched_at")
-    return assignment
+    return unit
 
 
 def _live_assignment(unit: Unit) -> Assignment | None:

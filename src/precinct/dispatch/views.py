@@ -153,15 +153,16 @@ def incident(request, incident_id: int):
 @staff_required(access.can_take_calls)
 @require_POST
 def assign(request, incident_id: int):
-    """Send the chosen unit; a clear message if another operator sent it first."""
+    """Send the chosen unit or units (all or none); a clear message if one was taken first."""
     item = _incident_or_404(request, incident_id)
     try:
-        unit_id = int(request.POST.get("unit_id", ""))
-        eta = float(request.POST.get("eta_seconds") or "nan")
-        services.assignment_create(
-            actor=request.user, incident=item, unit_id=unit_id,
-            eta_seconds=eta if eta == eta else None,
-        )  # fmt: skip
+        etas = {}
+        for value in request.POST.getlist("unit_id"):
+            eta = float(request.POST.get(f"eta_{int(value)}") or "nan")
+            etas[int(value)] = eta if eta == eta else None
+        if not etas:
+            raise ValueError
+        services.assignments_create(actor=request.user, incident=item, etas=etas)
     except ValueError as exc:  # DispatchError is a ValueError too
         message = str(exc) if isinstance(exc, services.DispatchError) else _("Choose a unit.")
         return render(request, "dispatch/_message.html", {"message": message}, status=409)
