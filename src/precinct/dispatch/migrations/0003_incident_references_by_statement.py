@@ -17,22 +17,23 @@ from django.db import migrations, models
 
 PARENTS = (("department_id", "territory_department"), ("category_id", "dispatch_category"))
 
+# One pass over the new rows collects the parents they name; the rest works on those few.
 POSTGRES_CHECK = """
 CREATE FUNCTION dispatch_incident_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE missing bigint;
+DECLARE departments bigint[]; categories bigint[]; missing bigint;
 BEGIN
-    PERFORM 1 FROM territory_department
-     WHERE id IN (SELECT DISTINCT department_id FROM new_rows) FOR KEY SHARE;
-    PERFORM 1 FROM dispatch_category
-     WHERE id IN (SELECT DISTINCT category_id FROM new_rows) FOR KEY SHARE;
-    SELECT n.department_id INTO missing FROM new_rows n
-      LEFT JOIN territory_department p ON p.id = n.department_id WHERE p.id IS NULL LIMIT 1;
+    SELECT array_agg(DISTINCT department_id), array_agg(DISTINCT category_id)
+      INTO departments, categories FROM new_rows;
+    PERFORM 1 FROM territory_department WHERE id = ANY(departments) FOR KEY SHARE;
+    PERFORM 1 FROM dispatch_category WHERE id = ANY(categories) FOR KEY SHARE;
+    SELECT d INTO missing FROM unnest(departments) d
+     WHERE NOT EXISTS (SELECT 1 FROM territory_department p WHERE p.id = d) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
             MESSAGE = 'dispatch_incident: no department with id ' || missing;
     END IF;
-    SELECT n.category_id INTO missing FROM new_rows n
-      LEFT JOIN dispatch_category p ON p.id = n.category_id WHERE p.id IS NULL LIMIT 1;
+    SELECT c INTO missing FROM unnest(categories) c
+     WHERE NOT EXISTS (SELECT 1 FROM dispatch_category p WHERE p.id = c) LIMIT 1;
     IF FOUND THEN
         RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation',
             MESSAGE = 'dispatch_incident: no category with id ' || missing;
