@@ -183,3 +183,14 @@ def test_area_map__a_point_on_a_shared_border_counts_once(territory, placed):
     area = metrics.area_map(department=territory.city, start=START, end=START + MONTH)
     total = sum(r["calls"] for r in area["precincts"]) + area["outside"]["calls"]
     assert total + area["unlocated"] == 22 + 3 + 7 + 2 + 1
+
+
+def test_area_map__one_priority(territory, placed):
+    _, rows = placed
+    area = metrics.area_map(
+        department=territory.district_a, start=START, end=START + MONTH, priority=3
+    )
+    (a,) = area["precincts"]
+    routine = [i.response_seconds for i in rows["a"] if i.priority == 3]
+    assert (a["calls"], a["with_target"], a["share_within_target"]) == (6, 0, None)
+    assert a["response_seconds_p50"] == pytest.approx(np.median(routine))

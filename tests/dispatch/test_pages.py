@@ -218,3 +218,11 @@ def test_incident_page__link_a_repeated_call_and_refuse_nonsense(client, persona
     repeat.refresh_from_db()
     assert repeat.duplicate_of == call
     assert repeat.events.last().kind == "linked"
+
+
+def test_measures__map_of_one_priority(client, personas, territory, recent_calls):
+    client.force_login(personas.head)
+    page = client.get(reverse("dispatch:measures"), {"priority": "2"})
+    (stats,) = _embedded_map(page.content.decode())["areaStats"]
+    assert stats["calls"] == 0 and stats["p50"] is None  # all of last week's calls were P1
+    assert client.get(reverse("dispatch:measures"), {"priority": "x"}).status_code == 200

@@ -187,7 +187,10 @@ def _from_db(key: str, value):
     return value
 
 
-def area_map(*, department: Department | None, start: dt.datetime, end: dt.datetime) -> dict:
+def area_map(
+    *, department: Department | None, start: dt.datetime, end: dt.datetime,
+    priority: int | None = None,
+) -> dict:  # fmt: skip
     """Total response per precinct of the department's subtree, for a map and a table.
 
     ``precincts``: one row per precinct (worst median first, then those with too few
@@ -195,8 +198,10 @@ def area_map(*, department: Department | None, start: dt.datetime, end: dt.datet
     ``unlocated``: calls without coordinates. A row has ``calls``, ``arrived``,
     ``with_target``, ``within_target``, the p50/p90 of total response and the share within
     target; a statistic over fewer than MIN_SAMPLE values is None (``too_few`` says so).
+    ``priority`` keeps that priority's calls only (all priorities mixed favour precincts
+    with fewer low-priority calls).
     """
-    lon, lat, response, within = _located_responses(department, start, end)
+    lon, lat, response, within = _located_responses(department, start, end, priority)
     precincts = Precinct.objects.select_related("department").order_by("id")
     if department is not None:
         precincts = precincts.filter(department__path__startswith=department.path)
@@ -215,9 +220,9 @@ def area_map(*, department: Department | None, start: dt.datetime, end: dt.datet
     }
 
 
-def _located_responses(department, start, end) -> tuple[np.ndarray, ...]:
+def _located_responses(department, start, end, priority) -> tuple[np.ndarray, ...]:
     """lon, lat, total response (s) and within-target flag (1/0) per call; NaN for NULL."""
-    qs = incidents_for_measures(department=department, start=start, end=end)
+    qs = incidents_for_measures(department=department, start=start, end=end, priority=priority)
     rows = qs.annotate(within=_within_target_cases()).values_list(
         "lon", "lat", "response_seconds", "within"
     )

@@ -265,27 +265,29 @@ def measures(request):
     by_hour = metrics.response_measures(
         department=department, start=start, end=end, group_by=("hour",), priority=1
     )
-    area = metrics.area_map(department=department, start=start, end=end)
+    map_priority = request.GET.get("priority", "")
+    map_priority = int(map_priority) if map_priority in {"1", "2", "3", "4"} else None
+    area = metrics.area_map(department=department, start=start, end=end, priority=map_priority)
     rows = [_area_row(r) for r in area["precincts"]]
     context = {
         "days": days, "by_priority": by_priority, "by_hour": by_hour,
-        "targets": selectors.target_table(), "areas": rows,
+        "targets": selectors.target_table(), "areas": rows, "map_priority": map_priority,
         "outside": _area_row(area["outside"]), "unlocated": area["unlocated"],
         "min_sample": metrics.MIN_SAMPLE, "map_config": _area_map_config(rows),
     }  # fmt: skip
     return render(request, "dispatch/measures.html", context)
 
 
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
 def _area_row(row: dict) -> dict:
     """A precinct's (or the outside line's) measures in minutes and per cent, for display."""
-
-    def minutes(seconds):
-        return None if seconds is None else round(seconds / 60, 1)
-
     share = row["share_within_target"]
     return {
-        **row, "p50_min": minutes(row["response_seconds_p50"]),
-        "p90_min": minutes(row["response_seconds_p90"]),
+        **row, "p50_min": _minutes(row["response_seconds_p50"]),
+        "p90_min": _minutes(row["response_seconds_p90"]),
         "within_pct": None if share is None else round(100 * share),
     }  # fmt: skip
 

@@ -41,6 +41,9 @@
     };
   }
 
+  // Green (short median) through yellow to red (long); plotly.js has no such named scale.
+  const FAST_TO_SLOW = [[0, "#1a9850"], [0.5, "#fee08b"], [1, "#d73027"]];
+
   // Measures: one choropleth of precincts coloured by median response, and one in grey
   // for precincts with too few responses to show (no percentiles drawn for them).
   function areaTraces() {
@@ -61,7 +64,7 @@
     }
     const measured = Object.assign(base(shown), {
       name: L.median, z: shown.map(function (s) { return s.p50; }),
-      colorscale: "RdYlGn", reversescale: true, showscale: true,
+      colorscale: FAST_TO_SLOW, showscale: true,
       colorbar: { title: { text: L.median } },
       hovertemplate: "<b>%{customdata[0]}</b><br>" + L.calls + ": %{customdata[1]}<br>" +
         L.median + ": %{customdata[2]}<br>" + L.p90 + ": %{customdata[3]}<br>" +
@@ -133,6 +136,30 @@
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); intake.requestSubmit(); }
     });
     if (lat.value && lon.value) chosen = { lon: Number(lon.value), lat: Number(lat.value) };
+  }
+  // The precinct table: the server sends it worst median first; a header button re-sorts
+  // (names A to Z, calls and medians largest first, precincts without a median last).
+  const areaTable = document.querySelector("table.areas");
+  if (areaTable) {
+    areaTable.addEventListener("click", function (e) {
+      const button = e.target.closest("button.sort");
+      if (!button) return;
+      const key = button.dataset.sort;
+      const body = areaTable.tBodies[0];
+      const rows = Array.from(body.querySelectorAll("tr[data-precinct]"));
+      function value(row) {
+        const v = row.dataset[key];
+        return v === "" ? -Infinity : Number(v);
+      }
+      rows.sort(function (a, b) {
+        if (key === "name") return a.dataset.name.localeCompare(b.dataset.name);
+        const x = value(a), y = value(b);
+        return x === y ? 0 : (x < y ? 1 : -1);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+      areaTable.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      button.parentElement.setAttribute("aria-sort", key === "name" ? "ascending" : "descending");
+    });
   }
   draw();
   document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
