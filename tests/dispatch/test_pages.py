@@ -226,3 +226,16 @@ def test_measures__map_of_one_priority(client, personas, territory, recent_calls
     (stats,) = _embedded_map(page.content.decode())["areaStats"]
     assert stats["calls"] == 0 and stats["p50"] is None  # all of last week's calls were P1
     assert client.get(reverse("dispatch:measures"), {"priority": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "label"),
+    [("ru", "Время прибытия по участкам", "90-й процентиль, мин"),
+     ("kk", "Учаскелер бойынша келу уақыты", "90-процентиль, мин")],
+)  # fmt: skip
+def test_measures__map_translated(client, personas, recent_calls, language, heading, label):
+    client.force_login(personas.head)
+    page = client.get(reverse("dispatch:measures"), headers={"accept-language": language})
+    html = page.content.decode()
+    assert heading in html
+    assert _embedded_map(html)["labels"]["p90"] == label
