@@ -132,14 +132,7 @@ def map_config(
     With ``bounds`` (min lon, min lat, max lon, max lat) the map opens on them; otherwise
     on the first region with a boundary.
     """
-    region = Region.objects.exclude(min_lon=None).order_by("id").first()
-    if bounds is not None:
-        center, zoom = fit(bounds)
-    elif region is not None:
-        center = ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2)
-        zoom = 12
-    else:
-        center, zoom = DEFAULT_CENTER, 13
+    center, zoom = fit(bounds) if bounds is not None else _first_region_view()
     return {
         "center": {"lon": center[0], "lat": center[1]},
         "zoom": zoom,
@@ -149,6 +142,13 @@ def map_config(
         "tileAttribution": settings.PRECINCT_TILE_ATTRIBUTION,
         "labels": labels,
     }
+
+
+def _first_region_view() -> tuple[tuple[float, float], float]:
+    region = Region.objects.exclude(min_lon=None).order_by("id").first()
+    if region is None:
+        return DEFAULT_CENTER, 13
+    return ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2), 12
 
 
 def fit(bounds: tuple) -> tuple[tuple[float, float], float]:
