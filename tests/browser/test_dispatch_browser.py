@@ -1,13 +1,18 @@
-"""A 102 operator takes a call, sends the recommended unit and sees the board change."""
+"""A 102 operator takes a call, sends the recommended unit and sees the board change;
+an analyst reads the map of response times by precinct."""
 
+import datetime as dt
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from precinct.dispatch import services
-from precinct.dispatch.models import Unit
+from precinct.dispatch.models import Incident, Unit
+from precinct.territory.models import Department, Precinct
 from tests import factories
 from tests.dispatch import builders
 
@@ -98,3 +103,30 @@ def test_operator__ticks_two_units_and_sends_them_together(live_server, dispatch
     expect(page.locator("tr.recommendation")).to_have_count(1)  # only A-12 is left
     states = dict(Unit.objects.values_list("callsign", "state"))
     assert states == {"A-11": "dispatched", "A-P1": "dispatched", "A-12": "available"}
+
+
+@pytest.mark.browser
+def test_analyst__measures_map_colours_precincts_and_table_sorts(live_server, dispatch_city,
+                                                                 page, tmp_path):  # fmt: skip
+    a = Department.objects.get(code="up-almaly")
+    b = Department.objects.get(code="up-medeu")
+    precinct_a = Precinct.objects.get(department=a)
+    precinct_b = builders.precinct_b(SimpleNamespace(district_b=b))
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    Incident.objects.bulk_create(
+        [builders.past_call(a, 1, week_ago, 60, 300 + 60 * k, lon=76.90, lat=43.25)
+         for k in range(6)]  # median 8.5 min
+        + [builders.past_call(b, 1, week_ago, 60, 600, lon=76.94, lat=43.25)
+           for _ in range(7)]  # median 11 min
+    )  # fmt: skip
+    _sign_in(page, live_server.url, "analyst")
+    page.goto(f"{live_server.url}/dispatch/measures/")
+    page.wait_for_function("document.getElementById('map').data?.length >= 1")
+    trace = page.evaluate("document.getElementById('map').data[0]")
+    assert trace["type"] == "choroplethmap"
+    assert (trace["locations"], trace["z"]) == ([precinct_b.id, precinct_a.id], [11, 8.5])
+    rows = page.locator("table.areas tbody tr")
+    expect(rows.first).to_have_attribute("data-precinct", str(precinct_b.id))  # worst first
+    page.locator("table.areas button[data-sort=name]").click()
+    expect(rows.first).to_have_attribute("data-precinct", str(precinct_a.id))
+    _screenshot(page, tmp_path, "dispatch-measures.png")

@@ -1,13 +1,16 @@
-"""A street grid (walking and driving) in the test territory's district A, and units on it."""
+"""A street grid (walking and driving) in district A, units on it, past calls, precinct B."""
 
 import datetime as dt
 from pathlib import Path
 
 import numpy as np
+from shapely.geometry import box
 
 from precinct.analytics.network.graph import graph_from_edges, haversine_m, save_graph
 from precinct.dispatch import services
-from precinct.dispatch.models import Unit, UnitKind
+from precinct.dispatch.models import Category, Incident, Unit, UnitKind
+from precinct.territory import services as territory_services
+from precinct.territory.models import Provenance
 
 # 11 x 11 streets about 160 m apart inside district A (76.88-76.92, 43.22-43.27).
 LON0, LAT0, STEP_LON, STEP_LAT, N = 76.890, 43.230, 0.002, 0.0015, 11
@@ -52,3 +55,25 @@ def unit(department, callsign: str, at: tuple[float, float], kind=UnitKind.CAR, 
     made.position_at -= dt.timedelta(minutes=10)
     Unit.objects.filter(pk=made.pk).update(position_at=made.position_at)
     return made
+
+
+def past_call(department, priority, received, handling, travel, area="urban", lon=76.9,
+              lat=43.25):  # fmt: skip
+    """A call of the past with its phases, as the import stores it."""
+    dispatched = received + dt.timedelta(seconds=handling)
+    on_scene = None if travel is None else dispatched + dt.timedelta(seconds=travel)
+    return Incident(
+        department=department, category=Category.objects.get(code="other"), priority=priority,
+        area_type=area, state="closed", source="imported", lon=lon, lat=lat,
+        received_at=received, dispatched_at=dispatched, on_scene_at=on_scene,
+        handling_seconds=handling, travel_seconds=travel,
+        response_seconds=None if travel is None else handling + travel,
+    )  # fmt: skip
+
+
+def precinct_b(territory):
+    """A precinct of district B beside precinct A (they share the meridian 76.92)."""
+    return territory_services.precinct_create(
+        department=territory.district_b, number=1, geometry=box(76.92, 43.22, 76.96, 43.27),
+        residents=4000, source=Provenance.DERIVED,
+    )  # fmt: skip

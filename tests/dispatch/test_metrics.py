@@ -7,24 +7,13 @@ import numpy as np
 import pytest
 
 from precinct.dispatch import metrics
-from precinct.dispatch.models import Category, Incident
+from precinct.dispatch.models import Incident
+from tests.dispatch import builders
 
 pytestmark = pytest.mark.django_db
 ALMATY = ZoneInfo("Asia/Almaty")
 START = dt.datetime(2026, 3, 1, tzinfo=ALMATY)
-
-
-def _past_call(department, priority, received, handling, travel, area="urban", lon=76.9):
-    """A call of the past with its phases, as the import stores it."""
-    dispatched = received + dt.timedelta(seconds=handling)
-    on_scene = None if travel is None else dispatched + dt.timedelta(seconds=travel)
-    return Incident(
-        department=department, category=Category.objects.get(code="other"), priority=priority,
-        area_type=area, state="closed", source="imported", lon=lon, lat=43.25,
-        received_at=received, dispatched_at=dispatched, on_scene_at=on_scene,
-        handling_seconds=handling, travel_seconds=travel,
-        response_seconds=None if travel is None else handling + travel,
-    )  # fmt: skip
+MONTH = dt.timedelta(days=31)
 
 
 @pytest.fixture
@@ -35,9 +24,8 @@ def history(territory):
         received = START + dt.timedelta(hours=int(rng.integers(0, 24 * 28)), minutes=k % 60)
         travel = None if k % 25 == 0 else int(rng.integers(120, 1800))
         priority = 1 if k % 2 else 3
-        rows.append(
-            _past_call(territory.district_a, priority, received, int(rng.integers(10, 300)), travel)
-        )
+        handling = int(rng.integers(10, 300))
+        rows.append(builders.past_call(territory.district_a, priority, received, handling, travel))
     Incident.objects.bulk_create(rows)
     return rows
 
@@ -73,8 +61,8 @@ def test_measures__share_within_the_reference_target(territory, history):
 def test_measures__by_hour_of_day_in_almaty_time(territory):
     at_nine = dt.datetime(2026, 3, 2, 9, 30, tzinfo=ALMATY)
     Incident.objects.bulk_create(
-        [_past_call(territory.district_a, 1, at_nine, 60, 600),
-         _past_call(territory.district_a, 1, at_nine, 120, 900)]
+        [builders.past_call(territory.district_a, 1, at_nine, 60, 600),
+         builders.past_call(territory.district_a, 1, at_nine, 120, 900)]
     )  # fmt: skip
     rows = metrics.response_measures(
         department=territory.district_a, start=START, end=START + dt.timedelta(days=31),
@@ -90,12 +78,119 @@ def test_measures__outside_the_department_subtree_not_counted(territory, history
     assert rows == []
 
 
-def test_measures__by_month_and_map_cells(territory, history):
+def test_measures__by_month(territory, history):
     months = metrics.response_measures(
         department=None, start=START, end=START + dt.timedelta(days=31), group_by=("month",)
     )
     assert sum(r["calls"] for r in months) == 200
     assert all(r["response_seconds_p50"] for r in months)
-    cells = metrics.area_map(department=None, start=START, end=START + dt.timedelta(days=31))
-    assert len(cells) == 1 and cells[0]["calls"] == 200
-    assert cells[0]["lat"] == pytest.approx(43.255)
+
+
+IN_A, IN_B, OUTSIDE = (76.90, 43.25), (76.94, 43.25), (77.10, 43.25)
+
+
+@pytest.fixture
+def placed(territory):
+    """Calls in precinct A (district A), in a second precinct B (district B), outside every
+    precinct and without coordinates; the last three kinds all of district B."""
+    precinct_b = builders.precinct_b(territory)
+    rng = np.random.default_rng(7)
+    a, b = territory.district_a, territory.district_b
+
+    def calls(department, n, at, priority=1, arrive=True):
+        return [
+            builders.past_call(department, priority, START + dt.timedelta(hours=k + 1),
+                       int(rng.integers(20, 200)), int(rng.integers(300, 1500)) if arrive else None,
+                       lon=at[0], lat=at[1])
+            for k in range(n)
+        ]  # fmt: skip
+
+    rows = {
+        "a": calls(a, 14, IN_A) + calls(a, 6, IN_A, priority=3) + calls(a, 2, IN_A, arrive=False),
+        "b": calls(b, 3, IN_B),
+        "outside": calls(b, 7, OUTSIDE),
+        "unlocated": calls(b, 2, (None, None)),
+    }
+    Incident.objects.bulk_create([i for group in rows.values() for i in group])
+    return precinct_b, rows
+
+
+def test_area_map__precincts_outside_line_and_unlocated(territory, placed):
+    precinct_b, rows = placed
+    area = metrics.area_map(department=territory.city, start=START, end=START + MONTH)
+    by_id = {r["precinct_id"]: r for r in area["precincts"]}
+    assert set(by_id) == {territory.precinct_a.id, precinct_b.id}
+    a = by_id[territory.precinct_a.id]
+    arrived = [i.response_seconds for i in rows["a"] if i.response_seconds is not None]
+    assert (a["calls"], a["arrived"]) == (22, 20)
+    assert [a["response_seconds_p50"], a["response_seconds_p90"]] == pytest.approx(
+        np.percentile(arrived, [50, 90], method="linear")
+    )
+    targeted = [i.response_seconds for i in rows["a"] if i.priority == 1 and i.response_seconds]
+    assert a["with_target"] == 14  # priority 3 has no target; no arrival, no verdict
+    assert a["share_within_target"] == pytest.approx(np.mean(np.array(targeted) <= 15 * 60))
+    assert a["name"] == str(territory.precinct_a)
+    outside = area["outside"]
+    assert (outside["calls"], outside["too_few"]) == (7, False)
+    assert outside["response_seconds_p50"] == pytest.approx(
+        np.percentile([i.response_seconds for i in rows["outside"]], 50, method="linear")
+    )
+    assert area["unlocated"] == 2
+
+
+def test_area_map__agrees_with_percentile_cont_in_the_database(territory, placed):
+    """District A's calls all lie in precinct A: the map's row equals the SQL measures."""
+    area = metrics.area_map(department=territory.district_a, start=START, end=START + MONTH)
+    (row,) = area["precincts"]
+    (sql,) = metrics.response_measures(
+        department=territory.district_a, start=START, end=START + MONTH, group_by=("department",)
+    )
+    for key in ("calls", "arrived", "with_target", "within_target", "response_seconds_p50",
+                "response_seconds_p90", "share_within_target"):  # fmt: skip
+        assert row[key] == pytest.approx(sql[key]), key
+
+
+def test_area_map__too_few_responses_show_no_percentiles(territory, placed):
+    precinct_b, _ = placed
+    area = metrics.area_map(department=territory.city, start=START, end=START + MONTH)
+    worst_first = [r["precinct_id"] for r in area["precincts"]]
+    assert worst_first == [territory.precinct_a.id, precinct_b.id]  # measured before too few
+    b = area["precincts"][1]
+    assert (b["calls"], b["arrived"], b["too_few"]) == (3, 3, True)
+    assert b["response_seconds_p50"] is b["response_seconds_p90"] is None
+    assert b["share_within_target"] is None
+
+
+def test_area_map__scope_keeps_its_own_precincts(territory, placed):
+    """District B's head sees precinct B only; B's calls in no precinct of B are outside."""
+    precinct_b, _ = placed
+    Incident.objects.bulk_create(
+        [builders.past_call(territory.district_b, 1, START + dt.timedelta(hours=50), 60, 600,
+                    lon=IN_A[0], lat=IN_A[1])]
+    )  # fmt: skip
+    area = metrics.area_map(department=territory.district_b, start=START, end=START + MONTH)
+    assert [r["precinct_id"] for r in area["precincts"]] == [precinct_b.id]
+    assert area["outside"]["calls"] == 7 + 1
+    assert area["unlocated"] == 2
+
+
+def test_area_map__a_point_on_a_shared_border_counts_once(territory, placed):
+    border = (76.92, 43.25)
+    Incident.objects.bulk_create(
+        [builders.past_call(territory.district_a, 1, START + dt.timedelta(hours=60), 60, 600,
+                    lon=border[0], lat=border[1])]
+    )  # fmt: skip
+    area = metrics.area_map(department=territory.city, start=START, end=START + MONTH)
+    total = sum(r["calls"] for r in area["precincts"]) + area["outside"]["calls"]
+    assert total + area["unlocated"] == 22 + 3 + 7 + 2 + 1
+
+
+def test_area_map__one_priority(territory, placed):
+    _, rows = placed
+    area = metrics.area_map(
+        department=territory.district_a, start=START, end=START + MONTH, priority=3
+    )
+    (a,) = area["precincts"]
+    routine = [i.response_seconds for i in rows["a"] if i.priority == 3]
+    assert (a["calls"], a["with_target"], a["share_within_target"]) == (6, 0, None)
+    assert a["response_seconds_p50"] == pytest.approx(np.median(routine))

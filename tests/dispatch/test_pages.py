@@ -1,11 +1,14 @@
 """The console, incident page, board and measures: who may open them, and the board's queries."""
 
 import datetime as dt
+import json
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
 from precinct.dispatch import services
@@ -118,6 +121,67 @@ def test_measures__analyst_reads_them(client, personas):
     assert client.get(reverse("dispatch:measures")).status_code == 403
 
 
+@pytest.fixture
+def recent_calls(territory):
+    """Last week's calls: six in precinct A (district A), two in precinct B (district B)."""
+    precinct_b = builders.precinct_b(territory)
+    week_ago = timezone.now() - dt.timedelta(days=7)
+    calls = [
+        builders.past_call(territory.district_a, 1, week_ago + dt.timedelta(hours=k), 60,
+                           300 + 60 * k, lon=76.90, lat=43.25)
+        for k in range(6)
+    ] + [
+        builders.past_call(territory.district_b, 1, week_ago, 60, 600, lon=76.94, lat=43.25)
+        for _ in range(2)
+    ]  # fmt: skip
+    for call in calls:
+        call.caller_phone = "+7 701 999 88 77"
+    Incident.objects.bulk_create(calls)
+    return precinct_b
+
+
+def _embedded_map(html: str) -> dict:
+    """The map's data as the page embeds it (json_script), i.e. what leaves the server."""
+    found = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html)
+    return json.loads(found.group(1))
+
+
+def test_measures__head_sees_the_polygons_of_his_precincts(client, personas, territory,
+                                                             recent_calls):  # fmt: skip
+    client.force_login(personas.head)  # head of district A
+    page = client.get(reverse("dispatch:measures"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    config = _embedded_map(html)
+    (feature,) = config["areas"]["features"]
+    assert feature["id"] == territory.precinct_a.id
+    assert feature["geometry"]["type"] == "Polygon"
+    (stats,) = config["areaStats"]
+    # Responses 360, 420, ..., 660 s: the median 510 s, the 90th percentile 630 s.
+    assert stats == {"id": territory.precinct_a.id, "name": str(territory.precinct_a),
+                     "calls": 6, "p50": 8.5, "p90": 10.5, "within": 100}  # fmt: skip
+    assert f'data-precinct="{territory.precinct_a.id}"' in html
+    assert f'data-precinct="{recent_calls.id}"' not in html
+    assert "+7 701" not in html  # no caller's phone in the page or its map
+
+
+def test_measures__other_head_sees_only_his_own_precinct_greyed(client, personas, recent_calls):
+    client.force_login(personas.outsider)  # head of district B
+    page = client.get(reverse("dispatch:measures"))
+    (stats,) = _embedded_map(page.content.decode())["areaStats"]
+    assert stats["id"] == recent_calls.id
+    assert (stats["calls"], stats["p50"], stats["p90"], stats["within"]) == (2, None, None, None)
+    assert "too-few" in page.content.decode()
+
+
+def test_measures__refused_to_roles_without_measures_and_to_visitors(client, personas,
+                                                                     recent_calls):  # fmt: skip
+    assert client.get(reverse("dispatch:measures")).status_code == 302  # to the sign-in
+    for user in (personas.patrol, personas.inspector):
+        client.force_login(user)
+        assert client.get(reverse("dispatch:measures")).status_code == 403
+
+
 @pytest.mark.parametrize(
     ("language", "text"), [("ru", "Открытые происшествия"), ("kk", "Ашық оқиғалар")]
 )
@@ -167,3 +231,24 @@ def test_incident_page__link_a_repeated_call_and_refuse_nonsense(client, persona
     repeat.refresh_from_db()
     assert repeat.duplicate_of == call
     assert repeat.events.last().kind == "linked"
+
+
+def test_measures__map_of_one_priority(client, personas, territory, recent_calls):
+    client.force_login(personas.head)
+    page = client.get(reverse("dispatch:measures"), {"priority": "2"})
+    (stats,) = _embedded_map(page.content.decode())["areaStats"]
+    assert stats["calls"] == 0 and stats["p50"] is None  # all of last week's calls were P1
+    assert client.get(reverse("dispatch:measures"), {"priority": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "label"),
+    [("ru", "Время прибытия по участкам", "90-й процентиль, мин"),
+     ("kk", "Учаскелер бойынша келу уақыты", "90-процентиль, мин")],
+)  # fmt: skip
+def test_measures__map_translated(client, personas, recent_calls, language, heading, label):
+    client.force_login(personas.head)
+    page = client.get(reverse("dispatch:measures"), headers={"accept-language": language})
+    html = page.content.decode()
+    assert heading in html
+    assert _embedded_map(html)["labels"]["p90"] == label

@@ -1,9 +1,9 @@
 """Response-time measures of the 102 service, computed in the database.
 
-Per group (department, priority, hour of day in Almaty time, month, area type or map
-cell): the number of calls, the 50th and 90th percentiles of call handling
-(received → dispatched), travel (dispatched → on scene) and total response
-(received → on scene), and the share of calls with a target that were reached within it.
+Per group (department, priority, hour of day in Almaty time, month or area type): the
+number of calls, the 50th and 90th percentiles of call handling (received → dispatched),
+travel (dispatched → on scene) and total response (received → on scene), and the share of
+calls with a target that were reached within it.
 
 Percentiles are ``percentile_cont`` (linear interpolation between the two nearest ranks):
 PostgreSQL computes it natively. SQLite has no ordered-set aggregates, so there the same
@@ -14,23 +14,33 @@ holds them against numpy's ``method="linear"``).
 
 Duplicates (calls linked to an incident already open) are not counted: they would count
 one response twice.
+
+The map by precinct is the exception: incidents carry no precinct, and neither database
+can test a point against a polygon without a spatial extension, so ``area_map`` fetches
+the period's points and assigns them in Python with the cached STRtree of precincts
+(``territory.geo``); the within-target flag still comes from the database, by the same
+``CASE`` as here.
 """
 
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import numpy as np
 from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Q, Sum, When
-from django.db.models.functions import ExtractHour, Floor, TruncMonth
+from django.db.models.functions import ExtractHour, TruncMonth
 
+from precinct.analytics.dispatch import percentiles
 from precinct.dispatch.models import Incident
-from precinct.territory.models import Department
+from precinct.territory import geo
+from precinct.territory.models import Department, Precinct
 
 PHASES = ("handling_seconds", "travel_seconds", "response_seconds")
 QUANTILES = (0.5, 0.9)
-# A map cell is 0.01° of latitude (~1.1 km) by 0.01° of longitude (~0.8 km in Almaty).
-CELL_DEGREES = 0.01
+# Below this many values a precinct's percentile or share is not shown: with three calls
+# one slow arrival makes a precinct look like the city's worst.
+MIN_SAMPLE = 5
 
 
 class PercentileCont(Aggregate):
@@ -52,8 +62,6 @@ def _group_expressions() -> dict:
         "area_type": F("area_type"),
         "hour": ExtractHour("received_at", tzinfo=tz),
         "month": TruncMonth("received_at", tzinfo=tz),
-        "cell_lat": Floor(F("lat") / CELL_DEGREES, output_field=IntegerField()),
-        "cell_lon": Floor(F("lon") / CELL_DEGREES, output_field=IntegerField()),
     }
 
 
@@ -179,12 +187,85 @@ def _from_db(key: str, value):
     return value
 
 
-def area_map(*, department: Department | None, start: dt.datetime, end: dt.datetime) -> list[dict]:
-    """Median total response per map cell, with the cell's centre, for a map of areas."""
-    rows = response_measures(
-        department=department, start=start, end=end, group_by=("cell_lat", "cell_lon")
+def area_map(
+    *, department: Department | None, start: dt.datetime, end: dt.datetime,
+    priority: int | None = None,
+) -> dict:  # fmt: skip
+    """Total response per precinct of the department's subtree, for a map and a table.
+
+    ``precincts``: one row per precinct (worst median first, then those with too few
+    responses to show). ``outside``: calls placed outside every precinct of the subtree.
+    ``unlocated``: calls without coordinates. A row has ``calls``, ``arrived``,
+    ``with_target``, ``within_target``, the p50/p90 of total response and the share within
+    target; a statistic over fewer than MIN_SAMPLE values is None (``too_few`` says so).
+    ``priority`` keeps that priority's calls only (all priorities mixed favour precincts
+    with fewer low-priority calls).
+    """
+    lon, lat, response, within = _located_responses(department, start, end, priority)
+    precincts = Precinct.objects.select_related("department").order_by("id")
+    if department is not None:
+        precincts = precincts.filter(department__path__startswith=department.path)
+    precincts = list(precincts)
+    ids = np.array([p.id for p in precincts], dtype=np.int64)
+    # Group k < len(ids) is the k-th precinct, len(ids) outside them, len(ids) + 1 unlocated.
+    group = _position_in(ids, geo.precinct_ids_at(lon, lat))
+    group[np.isnan(lon) | np.isnan(lat)] = len(ids) + 1
+    rows = _group_rows(group, len(ids) + 2, response, within)
+    for row, precinct in zip(rows[: len(ids)], precincts, strict=True):
+        row.update(precinct_id=precinct.id, name=str(precinct))
+    return {
+        "precincts": sorted(rows[: len(ids)], key=_worst_first),
+        "outside": rows[len(ids)],
+        "unlocated": rows[len(ids) + 1]["calls"],
+    }
+
+
+def _located_responses(department, start, end, priority) -> tuple[np.ndarray, ...]:
+    """lon, lat, total response (s) and within-target flag (1/0) per call; NaN for NULL."""
+    qs = incidents_for_measures(department=department, start=start, end=end, priority=priority)
+    columns = qs.annotate(within=_within_target_cases()).values_list(
+        "lon", "lat", "response_seconds", "within"
     )
-    for row in rows:
-        row["lat"] = (row["cell_lat"] + 0.5) * CELL_DEGREES
-        row["lon"] = (row["cell_lon"] + 0.5) * CELL_DEGREES
-    return [r for r in rows if r["cell_lat"] is not None and r["response_seconds_p50"] is not None]
+    # The cursor's plain tuples: the ORM's per-row converters cost as much as the query.
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        table = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 4)
+    return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+
+
+def _position_in(ids: np.ndarray, found: np.ndarray) -> np.ndarray:
+    """Each found id's position in the sorted ``ids``; len(ids) where it is not among them."""
+    pos = np.searchsorted(ids, found)
+    known = pos < len(ids)
+    known[known] = ids[pos[known]] == found[known]
+    return np.where(known, pos, len(ids))
+
+
+def _group_rows(group, n_groups: int, response, within) -> list[dict]:
+    """Counts, percentiles (as percentile_cont) and share within target per group."""
+    arrived = ~np.isnan(response)
+    targeted = ~np.isnan(within)
+    calls = np.bincount(group, minlength=n_groups)
+    n_arrived = np.bincount(group[arrived], minlength=n_groups)
+    n_target = np.bincount(group[targeted], minlength=n_groups)
+    n_within = np.bincount(group[targeted], weights=within[targeted], minlength=n_groups)
+    order = np.argsort(group[arrived], kind="stable")
+    by_group = np.split(response[arrived][order], np.cumsum(n_arrived)[:-1])
+    rows = []
+    for k in range(n_groups):
+        enough = n_arrived[k] >= MIN_SAMPLE
+        p50, p90 = percentiles(by_group[k]) if enough else (None, None)
+        share = n_within[k] / n_target[k] if n_target[k] >= MIN_SAMPLE else None
+        rows.append({
+            "calls": int(calls[k]), "arrived": int(n_arrived[k]),
+            "with_target": int(n_target[k]), "within_target": int(n_within[k]),
+            "response_seconds_p50": p50, "response_seconds_p90": p90,
+            "share_within_target": share, "too_few": not enough,
+        })  # fmt: skip
+    return rows
+
+
+def _worst_first(row: dict) -> tuple:
+    p50 = row["response_seconds_p50"]
+    return (p50 is None, -(p50 or 0), -row["calls"], row["name"])

@@ -4,6 +4,7 @@ import datetime as dt
 from functools import wraps
 from html import escape
 
+import shapely
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from precinct.accounts import access
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
-from precinct.territory import geocoding, mapdata
+from precinct.territory import geo, geocoding, mapdata
 
 
 def staff_required(test=access.is_staff_member):
@@ -68,7 +69,7 @@ def _map_config(**extra) -> dict:
     )
     config["labels"] = {
         "incident": _("Incident"), "car": _("Patrol car"), "foot": _("Foot patrol"),
-        "open": _("Open incident"), "cell": _("Median response, min"),
+        "open": _("Open incident"),
     }  # fmt: skip
     config.update(extra)
     return config
@@ -249,7 +250,7 @@ def board_fragment(request):
 @staff_required()
 @require_GET
 def measures(request):
-    """Response-time measures of the user's scope for the last days, and a map of areas."""
+    """Response-time measures of the user's scope for the last days, and a map of precincts."""
     if not access.can_read_dispatch_measures(request.user, request.user.department) and not (
         access.has_national_scope(request.user)
     ):
@@ -265,14 +266,49 @@ def measures(request):
     by_hour = metrics.response_measures(
         department=department, start=start, end=end, group_by=("hour",), priority=1
     )
-    cells = metrics.area_map(department=department, start=start, end=end)
+    map_priority = request.GET.get("priority", "")
+    map_priority = int(map_priority) if map_priority in {"1", "2", "3", "4"} else None
+    area = metrics.area_map(department=department, start=start, end=end, priority=map_priority)
+    rows = [_area_row(r) for r in area["precincts"]]
     context = {
         "days": days, "by_priority": by_priority, "by_hour": by_hour,
-        "targets": selectors.target_table(), "map_config": _map_config(
-            clickable=False, points=[], cells=[
-                {"lon": c["lon"], "lat": c["lat"], "calls": c["calls"],
-                 "minutes": round(c["response_seconds_p50"] / 60, 1)} for c in cells
-            ],
-        ),
+        "targets": selectors.target_table(), "areas": rows, "map_priority": map_priority,
+        "outside": _area_row(area["outside"]), "unlocated": area["unlocated"],
+        "min_sample": metrics.MIN_SAMPLE, "map_config": _area_map_config(rows),
     }  # fmt: skip
     return render(request, "dispatch/measures.html", context)
+
+
+def _minutes(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds / 60, 1)
+
+
+def _area_row(row: dict) -> dict:
+    """A precinct's (or the outside line's) measures in minutes and per cent, for display."""
+    share = row["share_within_target"]
+    return {
+        **row, "p50_min": _minutes(row["response_seconds_p50"]),
+        "p90_min": _minutes(row["response_seconds_p90"]),
+        "within_pct": None if share is None else round(100 * share),
+    }  # fmt: skip
+
+
+def _area_map_config(rows: list[dict]) -> dict:
+    """The map of precinct polygons: measures per precinct id, only aggregates leave."""
+    shapes = geo.precinct_shapes(r["precinct_id"] for r in rows)
+    bounds = tuple(shapely.total_bounds(list(shapes.values()))) if shapes else None
+    config = mapdata.map_config(
+        network_url=reverse("territory:network-geojson"), result_url="", labels={}, bounds=bounds
+    )
+    config["labels"] = {
+        "median": _("Median response, min"), "p90": _("90th percentile, min"),
+        "calls": _("Calls"), "within": _("Within target"),
+        "tooFew": _("Too few responses to show"),
+    }  # fmt: skip
+    config["areas"] = mapdata.area_features(shapes)
+    config["areaStats"] = [
+        {"id": r["precinct_id"], "name": r["name"], "calls": r["calls"], "p50": r["p50_min"],
+         "p90": r["p90_min"], "within": r["within_pct"]}
+        for r in rows if r["precinct_id"] in shapes
+    ]  # fmt: skip
+    return config

@@ -7,6 +7,7 @@ so a deployment without internet still shows a readable map.
 import gzip
 import hashlib
 import json
+import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,8 +21,13 @@ from precinct.territory.models import Region
 # About one metre: invisible at street zoom, and it drops most nodes of straight streets.
 SIMPLIFY_DEG = 1e-5
 DECIMALS = 5
+# About ten metres, for precinct polygons drawn at district zoom: it drops most nodes of
+# the jagged borders that unions of Voronoi cells have, and no border visibly moves.
+AREA_SIMPLIFY_DEG = 1e-4
 # Where the map opens when no region has a boundary yet (central Almaty).
 DEFAULT_CENTER = (76.945, 43.238)
+# A map element on a laptop screen (precinct.css: 560 px high), less a margin, for ``fit``.
+MAP_PIXELS = (760, 480)
 
 
 @dataclass(frozen=True)
@@ -87,6 +93,18 @@ def feature_collection(lines: list[np.ndarray]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+def area_features(shapes: dict[int, shapely.Geometry]) -> dict:
+    """Polygons as a GeoJSON FeatureCollection whose feature ids are the dict's keys."""
+    ids = list(shapes)
+    simple = shapely.simplify(list(shapes.values()), AREA_SIMPLIFY_DEG, preserve_topology=True)
+    rounded = shapely.set_precision(simple, 10.0**-DECIMALS)
+    features = [
+        {"type": "Feature", "id": pk, "properties": {}, "geometry": json.loads(text)}
+        for pk, text in zip(ids, shapely.to_geojson(rounded), strict=True)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
 def walk_network_geojson() -> NetworkGeoJSON:
     """The walking network as GeoJSON, rebuilt when a newer import replaces the graph."""
     from precinct.territory.network import network  # loads the analytics core lazily
@@ -106,19 +124,39 @@ def walk_network_geojson() -> NetworkGeoJSON:
     return current
 
 
-def map_config(*, network_url: str, result_url: str, labels: dict) -> dict:
-    """What locate.js needs to draw the map: centre, zoom, data URLs and tile settings."""
-    region = Region.objects.exclude(min_lon=None).order_by("id").first()
-    if region is not None:
-        center = ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2)
-    else:
-        center = DEFAULT_CENTER
+def map_config(
+    *, network_url: str, result_url: str, labels: dict, bounds: tuple | None = None
+) -> dict:
+    """What locate.js needs to draw the map: centre, zoom, data URLs and tile settings.
+
+    With ``bounds`` (min lon, min lat, max lon, max lat) the map opens on them; otherwise
+    on the first region with a boundary.
+    """
+    center, zoom = fit(bounds) if bounds is not None else _first_region_view()
     return {
         "center": {"lon": center[0], "lat": center[1]},
-        "zoom": 12 if region is not None else 13,
+        "zoom": zoom,
         "networkUrl": network_url,
         "resultUrl": result_url,
         "tileUrl": settings.PRECINCT_TILE_URL,
         "tileAttribution": settings.PRECINCT_TILE_ATTRIBUTION,
         "labels": labels,
     }
+
+
+def _first_region_view() -> tuple[tuple[float, float], float]:
+    region = Region.objects.exclude(min_lon=None).order_by("id").first()
+    if region is None:
+        return DEFAULT_CENTER, 13
+    return ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2), 12
+
+
+def fit(bounds: tuple) -> tuple[tuple[float, float], float]:
+    """Centre and zoom that show ``bounds`` whole in a map of MAP_PIXELS."""
+    min_lon, min_lat, max_lon, max_lat = bounds
+    mid_lat = (min_lat + max_lat) / 2
+    # MapLibre's world is 512 px wide at zoom 0; Mercator stretches latitude by 1/cos.
+    width = max(max_lon - min_lon, 1e-4) / 360
+    height = max(max_lat - min_lat, 1e-4) / math.cos(math.radians(mid_lat)) / 360
+    zoom = min(math.log2(MAP_PIXELS[0] / 512 / width), math.log2(MAP_PIXELS[1] / 512 / height))
+    return ((min_lon + max_lon) / 2, mid_lat), round(min(max(zoom, 1.0), 16.0), 1)

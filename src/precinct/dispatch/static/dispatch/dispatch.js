@@ -2,7 +2,7 @@
  *
  * Console: picking an address or clicking the map fills in the coordinates; choosing a
  * category preselects its default priority; Ctrl+Enter registers the call.
- * Incident page: the incident and the ranked units. Measures: median response by cell.
+ * Incident page: the incident and the ranked units. Measures: median response by precinct.
  */
 (function () {
   "use strict";
@@ -41,20 +41,50 @@
     };
   }
 
-  function traces() {
-    const out = [];
-    const cells = cfg.cells || [];
-    if (cells.length) {
-      out.push({
-        type: "scattermap", mode: "markers", name: cfg.labels.cell,
-        lon: cells.map(function (c) { return c.lon; }), lat: cells.map(function (c) { return c.lat; }),
-        text: cells.map(function (c) { return c.minutes + " min · " + c.calls; }),
-        marker: { size: 18, opacity: 0.75, color: cells.map(function (c) { return c.minutes; }),
-                  colorscale: "RdYlGn", reversescale: true, showscale: true,
-                  colorbar: { title: { text: cfg.labels.cell } } },
-        hovertemplate: "%{text}<extra></extra>",
-      });
+  // Green (short median) through yellow to red (long); plotly.js has no such named scale.
+  const FAST_TO_SLOW = [[0, "#1a9850"], [0.5, "#fee08b"], [1, "#d73027"]];
+
+  // Measures: one choropleth of precincts coloured by median response, and one in grey
+  // for precincts with too few responses to show (no percentiles drawn for them).
+  function areaTraces() {
+    const L = cfg.labels;
+    const stats = cfg.areaStats;
+    const shown = stats.filter(function (s) { return s.p50 !== null; });
+    const few = stats.filter(function (s) { return s.p50 === null; });
+    function dash(v, unit) { return v === null ? "—" : v + unit; }
+    function base(rows) {
+      return {
+        type: "choroplethmap", geojson: cfg.areas,
+        locations: rows.map(function (s) { return s.id; }),
+        customdata: rows.map(function (s) {
+          return [s.name, s.calls, dash(s.p50, ""), dash(s.p90, ""), dash(s.within, " %")];
+        }),
+        marker: { opacity: 0.7, line: { color: "#ffffff", width: 1 } },
+      };
     }
+    const measured = Object.assign(base(shown), {
+      name: L.median, z: shown.map(function (s) { return s.p50; }),
+      colorscale: FAST_TO_SLOW, showscale: true,
+      colorbar: { title: { text: L.median } },
+      hovertemplate: "<b>%{customdata[0]}</b><br>" + L.calls + ": %{customdata[1]}<br>" +
+        L.median + ": %{customdata[2]}<br>" + L.p90 + ": %{customdata[3]}<br>" +
+        L.within + ": %{customdata[4]}<extra></extra>",
+    });
+    const grey = Object.assign(base(few), {
+      name: L.tooFew, z: few.map(function () { return 0; }),
+      colorscale: [[0, "#c9cdd3"], [1, "#c9cdd3"]], showscale: false,
+      hovertemplate: "<b>%{customdata[0]}</b><br>" + L.calls + ": %{customdata[1]}<br>" +
+        L.tooFew + "<extra></extra>",
+    });
+    const out = [measured, grey].filter(function (t) { return t.locations.length; });
+    // Plotly draws no map without a trace: an invisible point keeps the streets on screen.
+    if (!out.length) out.push(markers([cfg.center], "", "rgba(0,0,0,0)", 1, false));
+    return out;
+  }
+
+  function traces() {
+    if (cfg.areas) return areaTraces();
+    const out = [];
     const points = cfg.points || [];
     out.push(markers(points.filter(function (p) { return p.kind === "car"; }), cfg.labels.car, "#1f5fa8", 12, true));
     out.push(markers(points.filter(function (p) { return p.kind === "foot"; }), cfg.labels.foot, "#2e7d32", 10, true));
@@ -106,6 +136,30 @@
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); intake.requestSubmit(); }
     });
     if (lat.value && lon.value) chosen = { lon: Number(lon.value), lat: Number(lat.value) };
+  }
+  // The precinct table: the server sends it worst median first; a header button re-sorts
+  // (names A to Z, calls and medians largest first, precincts without a median last).
+  const areaTable = document.querySelector("table.areas");
+  if (areaTable) {
+    areaTable.addEventListener("click", function (e) {
+      const button = e.target.closest("button.sort");
+      if (!button) return;
+      const key = button.dataset.sort;
+      const body = areaTable.tBodies[0];
+      const rows = Array.from(body.querySelectorAll("tr[data-precinct]"));
+      function value(row) {
+        const v = row.dataset[key];
+        return v === "" ? -Infinity : Number(v);
+      }
+      rows.sort(function (a, b) {
+        if (key === "name") return a.dataset.name.localeCompare(b.dataset.name);
+        const x = value(a), y = value(b);
+        return x === y ? 0 : (x < y ? 1 : -1);
+      });
+      rows.forEach(function (row) { body.appendChild(row); });
+      areaTable.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
+      button.parentElement.setAttribute("aria-sort", key === "name" ? "ascending" : "descending");
+    });
   }
   draw();
   document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
