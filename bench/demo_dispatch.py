@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import os
+import platform
 import time
 
 from _django import ROOT, test_database
@@ -78,6 +80,8 @@ def run(full: bool, seed: int) -> dict:
         "steps_s": steps,
         "simulate_responses_s": round(sum(simulated), 2),
         "summary": lines,
+        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+        "load_avg_1min": round(os.getloadavg()[0], 2),
     }
 
 
