@@ -240,7 +240,7 @@ class HumanTimes:
 
 
 def draw_human_times(rng: np.random.Generator, priority: np.ndarray) -> HumanTimes:
-    """Lognormal around stated medians, longer for lower priorities (1 = emergency).
+    """Lognormal around stated medians by priority (1 = emergency).
 
     Medians by priority 1..4: call handling 75/150/300/600 s, turnout 45 s, time on scene
     40/30/25/20 min.
@@ -359,6 +359,8 @@ class _Net(NamedTuple):
 
 
 class _Units(NamedTuple):
+    """The fleet as the compiled loop reads it, with its routing done up front."""
+
     group: np.ndarray
     kind: np.ndarray
     base: np.ndarray
@@ -368,6 +370,8 @@ class _Units(NamedTuple):
 
 
 class _Jobs(NamedTuple):
+    """The calls as the compiled loop reads them."""
+
     ready: np.ndarray  # when a unit can be sent: received + handling
     group: np.ndarray
     nodes: np.ndarray
@@ -383,12 +387,12 @@ class _Whereabouts(NamedTuple):
     free_at: np.ndarray  # when it clears its last call
     home_at: np.ndarray  # when it is back at its base
     where: np.ndarray  # the node it cleared its last call at (its base at first)
-    pace: np.ndarray  # the congestion factor of its way home
+    pace: np.ndarray  # real over free-flow time on its way home (1 on foot)
 
 
 @njit(cache=True)
 def heading_home(home_dist, home_pred, start, elapsed):
-    """Where a unit driving home from ``start`` is after ``elapsed`` free-flow seconds.
+    """Where a unit heading home from ``start`` is after ``elapsed`` free-flow seconds.
 
     ``home_dist``/``home_pred`` come from a Dijkstra on the reversed graph rooted at the
     base: seconds to the base, and the next node towards it. Returns the node the unit
