@@ -3,47 +3,23 @@
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 from shapely.geometry import box
 
-from precinct.analytics.network.graph import graph_from_edges, haversine_m, save_graph
+from precinct.analytics.network.graph import save_graph
 from precinct.dispatch import services
 from precinct.dispatch.models import Category, Incident, Unit, UnitKind
 from precinct.territory import services as territory_services
 from precinct.territory.models import Provenance
+from tests.analytics.streets import CENTRE, DRIVE_MPS, WALK_MPS, grid_graph, grid_point
 
-# 11 x 11 streets about 160 m apart inside district A (76.88-76.92, 43.22-43.27).
-LON0, LAT0, STEP_LON, STEP_LAT, N = 76.890, 43.230, 0.002, 0.0015, 11
-WALK_MPS, DRIVE_MPS = 4.5 / 3.6, 36 / 3.6
-CENTRE = (LON0 + 5 * STEP_LON, LAT0 + 5 * STEP_LAT)
-
-
-def grid_point(i: int, j: int) -> tuple[float, float]:
-    """Coordinates of grid node (i east, j north)."""
-    return LON0 + i * STEP_LON, LAT0 + j * STEP_LAT
-
-
-def _grid(mode: str, mps: float):
-    i, j = np.meshgrid(np.arange(N), np.arange(N), indexing="ij")
-    lon = (LON0 + i * STEP_LON).ravel()
-    lat = (LAT0 + j * STEP_LAT).ravel()
-    node = np.arange(N * N).reshape(N, N)
-    pairs = np.concatenate(
-        [np.c_[node[:-1, :].ravel(), node[1:, :].ravel()],
-         np.c_[node[:, :-1].ravel(), node[:, 1:].ravel()]]
-    )  # fmt: skip
-    tail, head = np.r_[pairs[:, 0], pairs[:, 1]], np.r_[pairs[:, 1], pairs[:, 0]]
-    meters = haversine_m(lon[tail], lat[tail], lon[head], lat[head])
-    return graph_from_edges(
-        tail, head, meters / mps, meters, lon, lat, np.arange(len(lon)) + 1000, mode=mode
-    )
+__all__ = ["CENTRE", "grid_point", "unit", "write_grids"]
 
 
 def write_grids(network_dir: Path) -> None:
     """walk.npz and drive.npz where ``territory.network`` looks for them."""
     network_dir.mkdir(parents=True, exist_ok=True)
-    save_graph(_grid("walk", WALK_MPS), network_dir / "walk.npz")
-    save_graph(_grid("drive", DRIVE_MPS), network_dir / "drive.npz")
+    save_graph(grid_graph("walk", WALK_MPS), network_dir / "walk.npz")
+    save_graph(grid_graph("drive", DRIVE_MPS), network_dir / "drive.npz")
 
 
 def unit(department, callsign: str, at: tuple[float, float], kind=UnitKind.CAR, **kw) -> Unit:

@@ -1,12 +1,17 @@
 """The demo's year of 102 calls: routed travel times, plausible measures, fast enough."""
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
 
 from precinct.analytics.network import Snapper
-from precinct.analytics.network.routing import one_to_many
+from precinct.analytics.network.routing import (
+    one_to_many,
+    one_to_many_with_predecessors,
+    path_from_predecessors,
+)
 from precinct.dispatch import metrics
 from precinct.dispatch.models import Assignment, Incident, Unit
 from precinct.territory.network import network
@@ -27,17 +32,63 @@ def test_demo__units_and_a_year_of_calls(year):
     assert any("simulated calls over a year" in line for line in year.lines)
 
 
-def test_demo__travel_times_are_routed_from_the_units_base(year):
-    drive = network("drive").graph
-    snapper = Snapper(drive)
-    sample = Assignment.objects.select_related("unit", "incident").order_by("id")[:25]
-    for a in sample:
-        base, _ = snapper.snap(a.unit.lon, a.unit.lat)
-        node, _ = snapper.snap(a.incident.lon, a.incident.lat)
-        routed = one_to_many(drive, base, [node])[0]
-        assert a.eta_seconds == pytest.approx(routed)
-        # Travel = turnout + routed time x congestion (>= 1): never faster than the roads.
-        assert a.incident.travel_seconds >= routed - 1
+def _way_home(graph, base: int, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """Nodes of the fastest way from ``start`` to ``base`` (base first) and, per node, the
+    seconds from the node before it on that way (0 for ``start``)."""
+    dist, pred = one_to_many_with_predecessors(graph.reversed(), base)
+    path = path_from_predecessors(pred, start)
+    return path, np.r_[np.diff(dist[path]), 0.0]
+
+
+def _sample(rows) -> list:
+    """Every foot patrol's call, the first call of each car, and a car's calls soon after
+    its call before (when it is likely still on its way home)."""
+    picked, prev = [], {}
+    for row in rows:
+        unit, before = row[0], prev.get(row[0])
+        soon = before is not None and row[1] - before[2] < dt.timedelta(minutes=10)
+        if row[5] == "foot" or before is None or (soon and len(picked) < 60):
+            picked.append((row, before))
+        prev[unit] = row
+    return picked
+
+
+def test_demo__travel_times_are_routed_from_where_the_unit_was(year):
+    # A unit's first call is timed from its base; a later one from its base or from a node
+    # on its way home from the call before, plus the seconds it still needed to get there.
+    graphs = {"car": network("drive").graph, "foot": network("walk").graph}
+    snappers = {kind: Snapper(graph) for kind, graph in graphs.items()}
+    rows = Assignment.objects.order_by("unit_id", "dispatched_at").values_list(
+        "unit_id", "dispatched_at", "cleared_at", "incident__lon", "incident__lat",
+        "unit__kind", "unit__lon", "unit__lat", "eta_seconds", "incident__category__unit_kinds",
+    )  # fmt: skip
+    from_the_road = 0
+    for row, before in _sample(rows):
+        graph, snapper = graphs[row[5]], snappers[row[5]]
+        base, _ = snapper.snap(row[6], row[7])
+        call, _ = snapper.snap(row[3], row[4])
+        to_call = one_to_many(graph.reversed(), call)  # every node's time to the call
+        path, slack = np.array([base]), np.zeros(1)
+        if before is not None:
+            path, slack = _way_home(graph, base, snapper.snap(before[3], before[4])[0])
+        gap = row[8] - to_call[path]
+        on_the_way = (gap >= -1e-6) & (gap <= slack + 1e-6)
+        assert on_the_way.any(), row
+        from_the_road += not on_the_way[0]
+        assert not row[9] or row[5] in row[9]  # a foot patrol only where the category allows
+    assert from_the_road >= 3
+
+
+def test_demo__foot_patrols_answer_some_calls_and_no_unit_is_in_two_places(year):
+    foot = Assignment.objects.filter(unit__kind="foot")
+    assert foot.exists()
+    assert not foot.filter(incident__category__code__in=["crash", "crash_injury", "domestic"])
+    assert any("foot patrols answered" in line for line in year.lines)
+    rows = Assignment.objects.order_by("unit_id", "dispatched_at").values_list(
+        "unit_id", "dispatched_at", "cleared_at"
+    )
+    for (unit, _, cleared), (same, sent, _) in itertools.pairwise(rows):
+        assert unit != same or sent >= cleared
 
 
 def test_demo__measures_by_hour_show_the_daily_cycle(year):

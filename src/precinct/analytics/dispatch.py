@@ -1,4 +1,5 @@
-"""Numbers of the 102 service: ranking units by road travel time, percentiles, call arrivals.
+"""Numbers of the 102 service: ranking units by road travel time, percentiles, call
+arrivals, and a simulated year of responses with units moving on the network.
 
 No Django here: the dispatch app prepares arrays from the database and calls these.
 
@@ -7,17 +8,27 @@ Ranking is many-to-one: the time from every unit to one incident is one Dijkstra
 settled. Each unit also pays an access leg from its reported position to its nearest
 street node (and the incident one from the street to the caller's door), at a slow
 off-road pace, so a unit parked 300 m off the network is not ranked as if it stood on it.
+
+The simulation (:func:`simulate_responses`) answers calls in time order in one compiled
+loop that calls the routing engine's Dijkstra kernel itself, for units sent while on
+their way home.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
 from precinct.analytics.network.graph import Graph, haversine_m
-from precinct.analytics.network.routing import _run
+from precinct.analytics.network.routing import (
+    _dijkstra,
+    _run,
+    one_to_many,
+    one_to_many_with_predecessors,
+)
 
 # Off-network legs: a car crawling through a yard, a patrol walking.
 ACCESS_SPEED_MPS = {"car": 15 / 3.6, "foot": 4.5 / 3.6}
@@ -197,10 +208,58 @@ CONGESTION = np.array(
 
 
 @dataclass(frozen=True)
+class Calls:
+    """The calls of a simulation, in time order, and which units may answer them.
+
+    ``nodes[k, j]`` is call k's node on the graph of unit kind j (-1 when it is off that
+    network) and ``kinds[k, j]`` says whether a unit of kind j may be sent to it.
+    """
+
+    epochs: np.ndarray  # float64 UTC seconds, sorted
+    group: np.ndarray  # int64 department of each call
+    nodes: np.ndarray  # int64, calls x kinds
+    kinds: np.ndarray  # bool, calls x kinds
+
+
+@dataclass(frozen=True)
+class Fleet:
+    """The units of a simulation: department, kind (index into the graphs), base node."""
+
+    group: np.ndarray  # int64
+    kind: np.ndarray  # int64, index into the ``graphs`` given with the fleet
+    base: np.ndarray  # int64 node on the graph of the unit's kind
+
+
+@dataclass(frozen=True)
+class HumanTimes:
+    """Seconds per call: handling (received to dispatched), turnout, time on scene."""
+
+    handling: np.ndarray
+    turnout: np.ndarray
+    on_scene: np.ndarray
+
+
+def draw_human_times(rng: np.random.Generator, priority: np.ndarray) -> HumanTimes:
+    """Lognormal around stated medians by priority (1 = emergency).
+
+    Medians by priority 1..4: call handling 75/150/300/600 s, turnout 45 s, time on scene
+    40/30/25/20 min.
+    """
+    n = priority.shape[0]
+    handling = np.array([0, 75, 150, 300, 600.0])[priority] * rng.lognormal(0.0, 0.5, n)
+    turnout = 45.0 * rng.lognormal(0.0, 0.4, n)
+    scene = np.array([0, 2400, 1800, 1500, 1200.0])[priority] * rng.lognormal(0.0, 0.5, n)
+    return HumanTimes(handling, turnout, scene)
+
+
+@dataclass(frozen=True)
 class SimulatedResponses:
-    """Per call: the unit sent (index, -1 when none could) and the phase timestamps."""
+    """Per call: the unit sent (-1 when none could go), the node it set off from, its
+    free-flow routed time from there (``eta``, seconds) and the phase timestamps."""
 
     unit: np.ndarray
+    origin: np.ndarray
+    eta: np.ndarray
     dispatched: np.ndarray
     en_route: np.ndarray
     on_scene: np.ndarray
@@ -208,76 +267,237 @@ class SimulatedResponses:
 
 
 def simulate_responses(
-    rng: np.random.Generator,
+    calls: Calls,
+    fleet: Fleet,
+    graphs: list[Graph],
+    human: HumanTimes,
     *,
-    epochs: np.ndarray,
-    call_group: np.ndarray,
-    priority: np.ndarray,
-    unit_group: np.ndarray,
-    time_to_call: np.ndarray,
-    time_back: np.ndarray,
     utc_offset_hours: float = 5.0,
 ) -> SimulatedResponses:
-    """Send, for each call in time order, the fastest free unit; units return to base.
+    """Send, for each call in time order, the fastest free suitable unit from where it is.
 
-    A unit waits at its base; sent to a call it drives the routed time (``time_to_call``,
-    units × calls, seconds, free flow) scaled by the hour's congestion, stays on scene,
-    then drives back (``time_back``). Units of the call's own group (department) are
-    preferred; if none is free, the fastest free unit of any group goes; if none at all,
-    the call waits for the first unit to come free. Human times (call handling, turnout,
-    time on scene) are lognormal around stated medians, longer for lower priorities.
+    ``graphs[j]`` is the network units of kind j travel on (driving for cars, walking for
+    foot patrols). A unit starts at its base. Sent to a call it needs the routed free-flow
+    time from where it is (on a driving graph scaled by the congestion of the call's
+    hour; walking is not slowed by traffic), after a turnout time; it stays on scene, and
+    on clearing it is free again *at the call's place* and heads home along the fastest
+    path (the predecessor tree of a Dijkstra on the reversed graph from its base), at the
+    same pace.
+
+    A free unit at its base is timed by the base-to-call matrix (one Dijkstra per unit,
+    up front); a free unit on its way home is timed from the next node it reaches on
+    that path (plus the seconds still needed to reach it) by one Dijkstra on the reversed
+    graph from the call's node, stopped at the best at-base time and once every such
+    unit is settled. Units of the call's own group (department) are preferred; if none is
+    free, the fastest free unit of any group goes; if none at all, the call waits for the
+    first unit to clear. Ties go to the lower unit index.
     """
-    n_calls = epochs.shape[0]
-    # Medians (s) by priority 1..4: call handling, turnout, time on scene.
-    handling = np.array([0, 75, 150, 300, 600.0])[priority] * rng.lognormal(0.0, 0.5, n_calls)
-    turnout = 45.0 * rng.lognormal(0.0, 0.4, n_calls)
-    on_scene_time = np.array([0, 2400, 1800, 1500, 1200.0])[priority] * rng.lognormal(
-        0.0, 0.5, n_calls
-    )
-    hour = ((epochs / 3600.0 + utc_offset_hours) % 24).astype(np.int64)
-    out = np.full((4, n_calls), np.nan)
-    unit = np.full(n_calls, -1, dtype=np.int64)
-    _respond(
-        np.asarray(epochs, np.float64), np.asarray(call_group, np.int64),
-        np.asarray(unit_group, np.int64), np.ascontiguousarray(time_to_call, np.float64),
-        np.ascontiguousarray(time_back, np.float64), handling, turnout, on_scene_time,
-        CONGESTION[hour], unit, out,
+    n_calls, n_units = calls.epochs.shape[0], fleet.base.shape[0]
+    home_dist, home_pred = _ways_home(fleet, graphs)
+    units = _Units(
+        np.asarray(fleet.group, np.int64), np.asarray(fleet.kind, np.int64),
+        np.asarray(fleet.base, np.int64), _times_from_bases(calls, fleet, graphs),
+        home_dist, home_pred,
     )  # fmt: skip
-    return SimulatedResponses(unit, out[0], out[1], out[2], out[3])
+    hour = ((calls.epochs / 3600.0 + utc_offset_hours) % 24).astype(np.int64)
+    jobs = _Jobs(
+        np.asarray(calls.epochs + human.handling, np.float64), np.asarray(calls.group, np.int64),
+        np.ascontiguousarray(calls.nodes, np.int64), np.ascontiguousarray(calls.kinds, np.bool_),
+        np.asarray(human.turnout, np.float64), np.asarray(human.on_scene, np.float64),
+        CONGESTION[hour],
+    )  # fmt: skip
+    state = _Whereabouts(
+        np.full(n_units, -np.inf), np.full(n_units, -np.inf), units.base.copy(), np.ones(n_units)
+    )
+    nets = tuple(_Net(*_csr(g.reversed()), g.mode == "drive") for g in graphs)
+    unit = np.full(n_calls, -1, dtype=np.int64)
+    origin = np.full(n_calls, -1, dtype=np.int64)
+    out = np.full((5, n_calls), np.nan)
+    _respond(nets, units, jobs, state, unit, origin, out)
+    return SimulatedResponses(unit, origin, *out)
+
+
+def _csr(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The arrays the kernel takes, of one type whatever the graph (numba compiles once)."""
+    return (np.ascontiguousarray(graph.indptr, np.int64),
+            np.ascontiguousarray(graph.indices, np.int32),
+            np.ascontiguousarray(graph.seconds, np.float64))  # fmt: skip
+
+
+def _times_from_bases(calls: Calls, fleet: Fleet, graphs: list[Graph]) -> np.ndarray:
+    """Free-flow seconds from each unit's base to each call (inf where it cannot go)."""
+    out = np.full((fleet.base.shape[0], calls.epochs.shape[0]), np.inf)
+    for kind, graph in enumerate(graphs):
+        on_graph = np.flatnonzero(calls.nodes[:, kind] >= 0)
+        nodes, inverse = np.unique(calls.nodes[on_graph, kind], return_inverse=True)
+        for u in np.flatnonzero(fleet.kind == kind):
+            out[u, on_graph] = one_to_many(graph, int(fleet.base[u]), nodes)[inverse]
+    return out
+
+
+def _ways_home(fleet: Fleet, graphs: list[Graph]) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit, a Dijkstra on its reversed graph rooted at its base: free-flow seconds
+    to the base from every node and the next node towards it (rows padded with inf/-1
+    to the largest graph)."""
+    width = max(g.n_nodes for g in graphs)
+    dist = np.full((fleet.base.shape[0], width), np.inf)
+    pred = np.full((fleet.base.shape[0], width), -1, dtype=np.int32)
+    for u, (kind, base) in enumerate(zip(fleet.kind, fleet.base, strict=True)):
+        graph = graphs[kind]
+        d, p = one_to_many_with_predecessors(graph.reversed(), int(base))
+        dist[u, : graph.n_nodes], pred[u, : graph.n_nodes] = d, p
+    return dist, pred
+
+
+class _Net(NamedTuple):
+    """CSR arrays of a reversed graph: a search from a call's node reaches the units."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    seconds: np.ndarray
+    in_traffic: bool  # a driving graph: its times are scaled by the hour's congestion
+
+
+class _Units(NamedTuple):
+    """The fleet as the compiled loop reads it, with its routing done up front."""
+
+    group: np.ndarray
+    kind: np.ndarray
+    base: np.ndarray
+    to_call: np.ndarray  # units x calls: free-flow seconds from the base
+    home_dist: np.ndarray  # units x nodes: free-flow seconds to the base
+    home_pred: np.ndarray  # units x nodes: the next node towards the base
+
+
+class _Jobs(NamedTuple):
+    """The calls as the compiled loop reads them."""
+
+    ready: np.ndarray  # when a unit can be sent: received + handling
+    group: np.ndarray
+    nodes: np.ndarray
+    kinds: np.ndarray
+    turnout: np.ndarray
+    scene: np.ndarray
+    slow: np.ndarray  # congestion factor of the call's hour
+
+
+class _Whereabouts(NamedTuple):
+    """Each unit's state, updated as calls are answered (arrays, so mutable)."""
+
+    free_at: np.ndarray  # when it clears its last call
+    home_at: np.ndarray  # when it is back at its base
+    where: np.ndarray  # the node it cleared its last call at (its base at first)
+    pace: np.ndarray  # real over free-flow time on its way home (1 on foot)
 
 
 @njit(cache=True)
-def _respond(epochs, call_group, unit_group, to_call, back, handling, turnout, scene, slow,
-             unit, out):  # fmt: skip
+def heading_home(home_dist, home_pred, start, elapsed):
+    """Where a unit heading home from ``start`` is after ``elapsed`` free-flow seconds.
+
+    ``home_dist``/``home_pred`` come from a Dijkstra on the reversed graph rooted at the
+    base: seconds to the base, and the next node towards it. Returns the node the unit
+    reaches next (the first ``v`` with ``home_dist[start] - home_dist[v] >= elapsed``;
+    the base once it is home) and the seconds it still needs to reach it.
+    """
+    total = home_dist[start]
+    if not np.isfinite(total):  # cannot get home: it stays where it is
+        return start, 0.0
+    v = start
+    while total - home_dist[v] < elapsed and home_pred[v] >= 0:
+        v = home_pred[v]
+    return v, max(total - home_dist[v] - elapsed, 0.0)
+
+
+@njit(cache=True)
+def _respond(nets, units, jobs, state, unit, origin, out):
     """The sequential part of :func:`simulate_responses`, compiled (calls in time order)."""
-    n_units = unit_group.shape[0]
-    busy_until = np.zeros(n_units)
-    for k in range(epochs.shape[0]):
-        ready = epochs[k] + handling[k]
-        best_own, best_any, first_free = -1, -1, -1
-        for u in range(n_units):
-            t = to_call[u, k]
-            if not np.isfinite(t):
-                continue
-            if busy_until[u] <= ready:
-                if best_any < 0 or t < to_call[best_any, k]:
-                    best_any = u
-                if unit_group[u] == call_group[k] and (best_own < 0 or t < to_call[best_own, k]):
-                    best_own = u
-            elif first_free < 0 or busy_until[u] < busy_until[first_free]:
-                first_free = u
-        if best_own >= 0:
-            u, sent = best_own, ready
-        elif best_any >= 0:
-            u, sent = best_any, ready
-        elif first_free >= 0:
-            u, sent = first_free, busy_until[first_free]
-        else:
+    for k in range(jobs.ready.shape[0]):
+        u, sent, v, eta = _choose(nets, units, jobs, state, k)
+        if u < 0:
             continue
-        leave = sent + turnout[k]
-        arrive = leave + to_call[u, k] * slow[k]
-        done = arrive + scene[k]
-        way_back = back[u, k] if np.isfinite(back[u, k]) else to_call[u, k]
-        busy_until[u] = done + way_back * slow[k]
-        unit[k] = u
-        out[0, k], out[1, k], out[2, k], out[3, k] = sent, leave, arrive, done
+        slow = _pace(nets, units.kind[u], jobs.slow[k])
+        leave = sent + jobs.turnout[k]
+        arrive = leave + eta * slow
+        done = arrive + jobs.scene[k]
+        node = jobs.nodes[k, units.kind[u]]
+        state.free_at[u] = done
+        state.home_at[u] = done + units.home_dist[u, node] * slow
+        state.where[u] = node
+        state.pace[u] = slow
+        unit[k], origin[k] = u, v
+        out[0, k], out[1, k], out[2, k], out[3, k], out[4, k] = eta, sent, leave, arrive, done
+
+
+@njit(cache=True)
+def _choose(nets, units, jobs, state, k):
+    """Call k's unit, when it is sent, the node it sets off from and its free-flow time."""
+    can = jobs.kinds[k][units.kind] & np.isfinite(units.to_call[:, k])
+    ready = jobs.ready[k]
+    free = can & (state.free_at <= ready)
+    own = free & (units.group == jobs.group[k])
+    u, v, eta = _fastest(nets, units, jobs, state, k, ready, own)
+    if u < 0:
+        u, v, eta = _fastest(nets, units, jobs, state, k, ready, free)
+    if u >= 0:
+        return u, ready, v, eta
+    busy = np.flatnonzero(can & ~free)
+    if busy.size == 0:
+        return -1, ready, -1, np.inf
+    first = busy[np.argmin(state.free_at[busy])]  # the call waits for it
+    only = np.zeros(can.shape[0], dtype=np.bool_)
+    only[first] = True
+    sent = state.free_at[first]
+    u, v, eta = _fastest(nets, units, jobs, state, k, sent, only)
+    return u, sent, v, eta
+
+
+@njit(cache=True)
+def _fastest(nets, units, jobs, state, k, now, pick):
+    """The fastest of the ``pick``ed units to call k at time ``now``, at the pace of the
+    call's hour: (unit, the node it sets off from, its free-flow seconds from there)."""
+    best, best_v, best_eta, best_t = -1, -1, np.inf, np.inf
+    node = np.full(pick.shape[0], -1, dtype=np.int64)  # next node of a unit on its way home
+    rest = np.zeros(pick.shape[0])  # seconds it still needs to reach that node
+    for u in range(pick.shape[0]):
+        if not pick[u]:
+            continue
+        if now >= state.home_at[u]:
+            eta = units.to_call[u, k]
+            t = eta * _pace(nets, units.kind[u], jobs.slow[k])
+            if t < best_t:
+                best, best_v, best_eta, best_t = u, units.base[u], eta, t
+        else:
+            elapsed = (now - state.free_at[u]) / state.pace[u]
+            node[u], rest[u] = heading_home(
+                units.home_dist[u], units.home_pred[u], state.where[u], elapsed
+            )
+    for kind in range(len(nets)):
+        away = np.flatnonzero((node >= 0) & (units.kind == kind))
+        if away.size == 0:
+            continue
+        # Only a unit faster than the best one at its base matters: search no farther.
+        pace = _pace(nets, kind, jobs.slow[k])
+        seconds = _times_to(nets[kind], jobs.nodes[k, kind], node[away], best_t / pace)
+        for u in away:
+            eta = rest[u] + seconds[node[u]]
+            if eta * pace < best_t or (eta * pace == best_t and u < best):
+                best, best_v, best_eta, best_t = u, node[u], eta, eta * pace
+    return best, best_v, best_eta
+
+
+@njit(cache=True)
+def _pace(nets, kind, slow):
+    """Real over free-flow time on the graph of ``kind`` at a congestion factor ``slow``."""
+    return slow if nets[kind].in_traffic else 1.0
+
+
+@njit(cache=True)
+def _times_to(net, root, targets, limit):
+    """Seconds from every node to ``root`` (inf beyond ``limit``), stopping once every
+    target is settled: the routing engine's kernel on a reversed graph."""
+    dist = np.full(net.indptr.shape[0] - 1, np.inf)
+    none = np.empty(0, dtype=np.int32)
+    sources = np.full(1, root, dtype=np.int64)
+    _dijkstra(net.indptr, net.indices, net.seconds, sources, np.zeros(1), limit, targets, dist,
+              none, none)  # fmt: skip
+    return dist

@@ -4,12 +4,15 @@ The model (see docs/demo.md, "102 calls"):
 - calls: ``PRECINCT_DEMO_CALLS_PER_1000`` per 1,000 residents a year, a non-homogeneous
   Poisson process by hour of day, weekday and precinct (weight: residents), see
   ``analytics.dispatch.simulate_arrivals``; each call at a random driving-network node of
-  its precinct; category by a stated mix, priority its category's default;
+  its precinct (foot patrols meet it at the nearest walking-network node); category by a
+  stated mix, priority its category's default;
 - units: one patrol car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents of a district
   (at least two), based at nodes of its precincts, and one foot patrol per district;
-- responses: the fastest free car by routed driving time from its base (one Dijkstra per
-  car on the driving graph, one on the reversed graph for the way back), congestion by
-  hour, units busy until back at base (``analytics.dispatch.simulate_responses``).
+- responses (``analytics.dispatch.simulate_responses``): the fastest free unit whose kind
+  the category allows (cars by routed driving time, foot patrols by routed walking time),
+  of the call's district first; units move: one that clears a call is free again there
+  and heads home along the routed path, and if it is sent on the way it is timed by
+  routing from where it is. Congestion by hour scales the driving and walking times alike.
 Travel times come from the routing engine; only human times (handling, turnout, time on
 scene) are drawn from stated lognormal distributions.
 """
@@ -24,8 +27,13 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from precinct.analytics.dispatch import simulate_arrivals, simulate_responses
-from precinct.analytics.network.routing import one_to_many
+from precinct.analytics.dispatch import (
+    Calls,
+    Fleet,
+    draw_human_times,
+    simulate_arrivals,
+    simulate_responses,
+)
 from precinct.dispatch import services
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 
@@ -35,6 +43,8 @@ CATEGORY_MIX = {
     "violence": 0.08, "theft_now": 0.05, "crash_injury": 0.04, "missing": 0.03, "other": 0.06,
 }  # fmt: skip
 STEP = "dispatch"
+# Kinds of unit in the simulation, in the order of the graphs they travel on.
+KINDS = [UnitKind.CAR, UnitKind.FOOT]
 
 
 def build(ctx) -> list[str]:
@@ -52,8 +62,8 @@ def build(ctx) -> list[str]:
     if not served:
         return ["102: no driving roads inside the precincts; no calls simulated"]
 
-    units, bases, unit_dept = _units(ctx, precincts, nodes_of, served, rng)
-    cars = [u for u in units if u.kind == UnitKind.CAR]  # in the order of ``bases``
+    walk_snapper = ctx.walk.snapper()
+    units, fleet = _units(ctx, walk_snapper, precincts, nodes_of, served, rng)
     residents = np.array([precincts[i].residents for i in served], dtype=np.float64)
     per_year = residents.sum() * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000.0
     end = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -74,32 +84,49 @@ def build(ctx) -> list[str]:
     categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
     priority = np.array([categories[codes[i]].default_priority for i in picked])
 
-    unique_nodes, inverse = np.unique(call_nodes, return_inverse=True)
-    reverse = drive.reversed()
-    to_call = np.vstack([one_to_many(drive, b, unique_nodes) for b in bases])[:, inverse]
-    back = np.vstack([one_to_many(reverse, b, unique_nodes) for b in bases])[:, inverse]
-    sim = simulate_responses(
-        rng, epochs=epochs, call_group=call_dept, priority=priority,
-        unit_group=np.asarray(unit_dept), time_to_call=to_call, time_back=back,
-    )  # fmt: skip
+    may_go = np.array([[_may_go(categories[code], kind) for kind in KINDS] for code in codes])
+    # Calls stand on the driving network; foot patrols meet them at the nearest walking node.
+    walk_nodes, _ = walk_snapper.snap_many(drive.lon[call_nodes], drive.lat[call_nodes])
+    calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked])
+    graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
+    sim = simulate_responses(calls, fleet, graphs, draw_human_times(rng, priority))
     incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
                            priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
     _insert(Incident, incidents)
     _insert(
         Assignment,
-        [_assignment(incident, cars[u], to_call[u, k], sim, k)
+        [_assignment(incident, units[u], sim, k)
          for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
     )  # fmt: skip
     live = _open_calls(rng, drive, call_nodes, codes, weights)
+    return [
+        *_summary(sim, fleet, epochs, priority),
+        f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
+    ]
+
+
+def _may_go(category: Category, kind: UnitKind) -> bool:
+    """A unit of this kind suits the category; no kinds listed means any (as the console)."""
+    return not category.unit_kinds or kind in category.unit_kinds
+
+
+def _summary(sim, fleet, epochs, priority) -> list[str]:
+    """The figures docs/demo.md quotes."""
+    sent = sim.unit >= 0
     arrived = np.isfinite(sim.on_scene)
     response = (sim.on_scene - epochs)[arrived]
     p1 = arrived & (priority == 1)
     within = np.mean((sim.on_scene - epochs)[p1] <= 15 * 60) if p1.any() else float("nan")
+    kind = fleet.kind[sim.unit[sent]]
+    foot = np.mean(kind == KINDS.index(UnitKind.FOOT)) if sent.any() else 0.0
+    away = np.mean(sim.origin[sent] != fleet.base[sim.unit[sent]]) if sent.any() else 0.0
+    cars = int(np.sum(fleet.kind == KINDS.index(UnitKind.CAR)))
     return [
-        f"102: {len(units)} units ({sum(u.kind == UnitKind.CAR for u in units)} cars)",
-        f"102: {len(incidents):,} simulated calls over a year; median response "
+        f"102: {len(fleet.kind)} units ({cars} cars, {len(fleet.kind) - cars} foot patrols)",
+        f"102: {len(epochs):,} simulated calls over a year; median response "
         f"{np.median(response) / 60:.1f} min, emergencies within 15 min {within:.0%}",
-        f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
+        f"102: foot patrols answered {foot:.1%} of the calls; {away:.1%} of the units sent "
+        "set off from the road, on their way back from an earlier call, not from base",
     ]
 
 
@@ -133,8 +160,12 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
     return len(nodes)
 
 
-def _units(ctx, precincts, nodes_of, served, rng):
-    """Cars based at nodes of their district's precincts, one foot patrol per district."""
+def _units(ctx, walk_snapper, precincts, nodes_of, served, rng) -> tuple[list[Unit], Fleet]:
+    """Cars based at nodes of their district's precincts, one foot patrol per district.
+
+    The fleet gives each unit's department, kind (index into ``KINDS``) and base: a node of
+    the driving graph for a car, of the walking graph for a foot patrol.
+    """
     drive = ctx.drive
     by_dept: dict[int, list[int]] = {}
     for i in served:
@@ -165,7 +196,10 @@ def _units(ctx, precincts, nodes_of, served, rng):
                 lon=float(drive.lon[node]), lat=float(drive.lat[node]),
             )
         )  # fmt: skip
-    return units, bases, unit_dept
+        bases.append(walk_snapper.snap(drive.lon[node], drive.lat[node])[0])
+        unit_dept.append(dept_id)
+    kinds = [KINDS.index(u.kind) for u in units]
+    return units, Fleet(np.array(unit_dept), np.array(kinds), np.array(bases))
 
 
 def _at(epoch: float):
@@ -222,10 +256,10 @@ def _insert(model, objects: list) -> None:
             cursor.execute(sql)
 
 
-def _assignment(incident: Incident, unit: Unit, routed: float, sim, k: int) -> Assignment:
-    """The car sent, with its routed free-flow driving time from base as the ETA."""
+def _assignment(incident: Incident, unit: Unit, sim, k: int) -> Assignment:
+    """The unit sent, with its routed free-flow time from where it was as the ETA."""
     return Assignment(
-        incident=incident, unit=unit, eta_seconds=float(routed),
+        incident=incident, unit=unit, eta_seconds=float(sim.eta[k]),
         dispatched_at=_at(sim.dispatched[k]), acknowledged_at=_at(sim.en_route[k]),
         on_scene_at=_at(sim.on_scene[k]), cleared_at=_at(sim.closed[k]),
     )  # fmt: skip

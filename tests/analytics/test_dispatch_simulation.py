@@ -1,0 +1,246 @@
+"""The simulated year of 102 calls: units move on the network, foot patrols respond.
+
+On the street grid of the dispatch tests (160 m blocks; cars at 36 km/h, foot at 4.5).
+Human times are set by hand (no handling or turnout, ten minutes on scene) and calls come
+at 04:00 Almaty time, when the roads run at free flow, so every time is a routed one.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from precinct.analytics.dispatch import (
+    CONGESTION,
+    Calls,
+    Fleet,
+    HumanTimes,
+    draw_human_times,
+    heading_home,
+    simulate_responses,
+)
+from precinct.analytics.network.graph import graph_from_edges
+from precinct.analytics.network.routing import one_to_many, one_to_many_with_predecessors
+from tests.analytics.streets import DRIVE_MPS, WALK_MPS, grid_graph, grid_node
+
+CAR, FOOT = 0, 1
+DRIVE, WALK = grid_graph("drive", DRIVE_MPS), grid_graph("walk", WALK_MPS)
+GRAPHS = [DRIVE, WALK]
+NIGHT = 10 * 86400 + (4 - 5) * 3600.0  # 04:00 at UTC+5
+SCENE = 600.0
+ANY, CAR_ONLY = (True, True), (True, False)
+
+
+def edge(graph, a, b) -> float:
+    """Seconds of the street from node a to node b."""
+    lo, hi = graph.indptr[a], graph.indptr[a + 1]
+    return float(graph.seconds[lo + int(np.flatnonzero(graph.indices[lo:hi] == b)[0])])
+
+
+EAST = edge(DRIVE, grid_node(0, 0), grid_node(1, 0))  # one block along row 0, by car
+NORTH = edge(DRIVE, grid_node(10, 0), grid_node(10, 1))  # one block up column 10, by car
+
+
+def fleet(*units) -> Fleet:
+    """Units as (group, kind, (i, j) of the base)."""
+    return Fleet(
+        np.array([g for g, _, _ in units]), np.array([k for _, k, _ in units]),
+        np.array([grid_node(*at) for _, _, at in units]),
+    )  # fmt: skip
+
+
+def calls(*rows, group=None) -> Calls:
+    """Calls as (epoch, (i, j), kinds that may go), all of group 0 unless given."""
+    nodes = np.array([[grid_node(*at)] * 2 for _, at, _ in rows])
+    groups = np.zeros(len(rows), np.int64) if group is None else np.array(group)
+    return Calls(np.array([t for t, _, _ in rows]), groups, nodes, np.array([k for *_, k in rows]))
+
+
+def simulate(c: Calls, f: Fleet, graphs=GRAPHS):
+    n = len(c.epochs)
+    return simulate_responses(c, f, graphs, HumanTimes(np.zeros(n), np.zeros(n), np.full(n, SCENE)))
+
+
+def test_heading_home__the_next_node_on_the_way_and_the_seconds_to_it():
+    dist, pred = one_to_many_with_predecessors(DRIVE.reversed(), grid_node(0, 0))
+    start = grid_node(10, 0)  # row 0 is the only fastest way home: straight west
+
+    def at(elapsed):
+        node, rest = heading_home(dist, pred, start, elapsed)
+        return int(node), rest
+
+    assert at(0.0) == (start, 0.0)
+    node, rest = at(4.5 * EAST)
+    assert node == grid_node(5, 0) and rest == pytest.approx(0.5 * EAST)
+    node, rest = at(dist[start] - dist[grid_node(3, 0)])
+    assert node == grid_node(3, 0) and rest == 0.0
+    assert at(dist[start]) == (grid_node(0, 0), 0.0)
+    assert at(10 * dist[start]) == (grid_node(0, 0), 0.0)
+
+
+def cleared_east_end(f: Fleet) -> float:
+    """When the first unit clears a call at the east end of row 0, received at NIGHT."""
+    return float(simulate(calls((NIGHT, (10, 0), ANY)), f).closed[0])
+
+
+def test_a_unit_that_cleared_far_from_base_takes_a_call_next_to_it():
+    # A (base at the west end) answers a call at the east end; B waits at the north-west.
+    f = fleet((0, CAR, (0, 0)), (0, CAR, (0, 10)))
+    cleared = cleared_east_end(f)
+    assert cleared == pytest.approx(NIGHT + 10 * EAST + SCENE)
+    sim = simulate(calls((NIGHT, (10, 0), ANY), (cleared, (10, 1), ANY)), f)
+    assert sim.unit.tolist() == [0, 0]
+    # Routed from where A stands, not from its base (which is 10 blocks farther).
+    assert sim.origin[1] == grid_node(10, 0)
+    assert sim.eta[1] == pytest.approx(NORTH)
+    assert sim.on_scene[1] == pytest.approx(cleared + NORTH)
+
+
+def test_a_unit_heading_home_is_timed_from_partway_along_its_path():
+    f = fleet((0, CAR, (0, 0)), (0, CAR, (0, 10)))
+    cleared = cleared_east_end(f)
+    # 3.5 blocks into its way home A is between (7, 0) and (6, 0): it goes on to (6, 0).
+    c = calls((NIGHT, (10, 0), ANY), (cleared + 3.5 * EAST, (6, 3), ANY))
+    sim = simulate(c, f)
+    assert sim.unit[1] == 0 and sim.origin[1] == grid_node(6, 0)
+    up = one_to_many(DRIVE, grid_node(6, 0), [grid_node(6, 3)])[0]
+    assert sim.eta[1] == pytest.approx(0.5 * EAST + up)
+    # Once it is home it is timed from its base again.
+    home = calls((NIGHT, (10, 0), ANY), (cleared + 10 * EAST + 1, (6, 3), ANY))
+    later = simulate(home, f)
+    assert later.origin[1] == grid_node(0, 0)
+    assert later.eta[1] == pytest.approx(one_to_many(DRIVE, grid_node(0, 0), [grid_node(6, 3)])[0])
+
+
+def test_an_away_unit_of_the_calls_department_goes_before_a_nearer_one_of_another():
+    f = fleet((0, CAR, (0, 0)), (1, CAR, (10, 9)))
+    cleared = cleared_east_end(f)
+    sim = simulate(calls((NIGHT, (10, 0), ANY), (cleared, (10, 10), ANY)), f)
+    assert sim.unit.tolist() == [0, 0]  # not the other department's car one block away
+    assert sim.eta[1] == pytest.approx(10 * NORTH)
+
+
+def test_a_foot_patrol_answers_a_call_it_may_take_when_it_is_fastest():
+    f = fleet((0, CAR, (0, 0)), (0, FOOT, (5, 5)))
+    sim = simulate(calls((NIGHT, (5, 6), ANY), (NIGHT + 7200, (10, 10), ANY)), f)
+    walk_up = edge(WALK, grid_node(5, 5), grid_node(5, 6))
+    assert sim.unit.tolist() == [1, 0]  # one block away on foot; the far call by car
+    assert sim.origin[0] == grid_node(5, 5) and sim.eta[0] == pytest.approx(walk_up)
+    assert sim.on_scene[0] == pytest.approx(NIGHT + walk_up)
+
+
+def test_no_foot_patrol_is_sent_to_a_car_only_call_even_if_it_waits():
+    f = fleet((0, CAR, (0, 0)), (0, FOOT, (5, 5)))
+    crash = calls((NIGHT, (5, 6), CAR_ONLY), (NIGHT + 60, (5, 4), CAR_ONLY))
+    sim = simulate(crash, f)
+    assert sim.unit.tolist() == [0, 0]
+    # The second crash waits for the car to clear the first, then it drives over.
+    assert sim.dispatched[1] == pytest.approx(sim.closed[0])
+    assert sim.origin[1] == grid_node(5, 6)
+    assert sim.eta[1] == pytest.approx(one_to_many(DRIVE, grid_node(5, 6), [grid_node(5, 4)])[0])
+
+
+def test_rush_hour_slows_cars_but_not_foot_patrols():
+    # Two blocks on foot (267 s) against twelve by car: 197 s at night, 296 s at 18:00.
+    rush = NIGHT + 14 * 3600
+    f = fleet((0, CAR, (0, 0)), (0, FOOT, (5, 5)))
+    assert simulate(calls((NIGHT, (5, 7), ANY)), f).unit.tolist() == [0]
+    sim = simulate(calls((rush, (5, 7), ANY), (rush + 60, (10, 10), CAR_ONLY)), f)
+    assert sim.unit.tolist() == [1, 0]
+    assert sim.on_scene[0] - sim.dispatched[0] == pytest.approx(sim.eta[0])
+    assert sim.on_scene[1] - sim.dispatched[1] == pytest.approx(1.5 * sim.eta[1])
+
+
+def test_a_call_no_unit_can_reach_is_left_unanswered():
+    f = fleet((0, FOOT, (5, 5)))
+    c = Calls(np.array([NIGHT]), np.zeros(1, np.int64), np.array([[grid_node(5, 6), -1]]),
+              np.array([ANY]))  # fmt: skip
+    sim = simulate(c, f)
+    assert sim.unit.tolist() == [-1] and np.isnan(sim.on_scene[0])
+
+
+def _jittered(graph, rng):
+    """The grid with every street's time scaled at random: no two routes tie."""
+    seconds = graph.seconds * rng.uniform(0.7, 1.3, graph.n_edges)
+    return graph_from_edges(graph.tails(), graph.indices, seconds, graph.meters, graph.lon,
+                            graph.lat, graph.osm_id, mode=graph.mode)  # fmt: skip
+
+
+def _reference(c: Calls, f: Fleet, graphs, human: HumanTimes):
+    """The same rules written plainly: a full Dijkstra from every free unit's position."""
+    n_units = len(f.base)
+    slow = CONGESTION[((c.epochs / 3600 + 5) % 24).astype(int)]
+    in_traffic = np.array([graphs[k].mode == "drive" for k in f.kind])
+    trees = [one_to_many_with_predecessors(graphs[k].reversed(), int(b)) for k, b in
+             zip(f.kind, f.base, strict=True)]  # fmt: skip
+    free_at, home_at = np.full(n_units, -np.inf), np.full(n_units, -np.inf)
+    where, pace = f.base.copy(), np.ones(n_units)
+    chosen, etas = [], []
+
+    def time_to(u, k, now):
+        call = c.nodes[k, f.kind[u]]
+        if not c.kinds[k, f.kind[u]] or call < 0:
+            return np.inf
+        node, rest = f.base[u], 0.0
+        if now < home_at[u]:
+            dist, pred = trees[u]
+            node, elapsed = where[u], (now - free_at[u]) / pace[u]
+            while dist[where[u]] - dist[node] < elapsed and pred[node] >= 0:
+                node = pred[node]
+            rest = dist[where[u]] - dist[node] - elapsed
+        return rest + one_to_many(graphs[f.kind[u]], int(node), [call])[0]
+
+    for k, epoch in enumerate(c.epochs):
+        sent = epoch + human.handling[k]
+        factor = np.where(in_traffic, slow[k], 1.0)
+        free_flow = np.array([time_to(u, k, sent) if free_at[u] <= sent else np.inf
+                              for u in range(n_units)])  # fmt: skip
+        times = free_flow * factor
+        own = np.where(f.group == c.group[k], times, np.inf)
+        u = int(np.argmin(own)) if np.isfinite(own).any() else int(np.argmin(times))
+        if not np.isfinite(times[u]):
+            reachable = [v for v in range(n_units) if np.isfinite(time_to(v, k, np.inf))]
+            if not reachable:
+                chosen.append(-1)
+                etas.append(np.nan)
+                continue
+            u = min(reachable, key=lambda v: free_at[v])
+            sent = free_at[u]
+            free_flow[u] = time_to(u, k, sent)
+        done = sent + human.turnout[k] + free_flow[u] * factor[u] + human.on_scene[k]
+        node = c.nodes[k, f.kind[u]]
+        free_at[u], home_at[u] = done, done + trees[u][0][node] * factor[u]
+        where[u], pace[u] = node, factor[u]
+        chosen.append(u)
+        etas.append(free_flow[u])
+    return np.array(chosen), np.array(etas)
+
+
+def test_a_busy_morning_matches_a_plain_full_search_for_every_call():
+    rng = np.random.default_rng(5)
+    graphs = [_jittered(DRIVE, rng), _jittered(WALK, rng)]
+    f = Fleet(np.array([0, 0, 0, 1, 1, 0, 1]), np.array([0, 0, 0, 0, 0, 1, 1]),
+              rng.choice(DRIVE.n_nodes, 7, replace=False))  # fmt: skip
+    n = 90
+    epochs = NIGHT + np.sort(rng.uniform(2 * 3600, 5 * 3600, n))  # 06:00-09:00: roads fill
+    nodes = rng.choice(DRIVE.n_nodes, n)
+    kinds = np.c_[np.ones(n, bool), rng.random(n) < 0.6]
+    c = Calls(epochs, rng.integers(0, 2, n), np.c_[nodes, nodes], kinds)
+    # Short jobs, so that units are often sent on their way home.
+    human = HumanTimes(rng.uniform(0, 120, n), rng.uniform(0, 60, n), rng.uniform(60, 900, n))
+    sim = simulate_responses(c, f, graphs, human)
+    unit, eta = _reference(c, f, graphs, human)
+    np.testing.assert_array_equal(sim.unit, unit)
+    np.testing.assert_allclose(sim.eta, eta, rtol=1e-9)
+    # Every case came up: sent from the road, waited for, on foot, across departments.
+    waited = sim.dispatched > epochs + human.handling
+    assert np.sum((sim.origin != f.base[sim.unit]) & ~waited) >= 5 and waited.sum() >= 5
+    on_foot = f.kind[sim.unit] == 1
+    assert on_foot.sum() >= 3 and not on_foot[~kinds[:, 1]].any()
+    assert np.sum(f.group[sim.unit] != c.group) >= 3
+
+
+def test_human_times_follow_the_stated_medians_by_priority():
+    human = draw_human_times(np.random.default_rng(1), np.repeat([1, 4], 4000))
+    medians = [np.median(a.reshape(2, -1), axis=1) for a in human.__dict__.values()]
+    np.testing.assert_allclose(medians, [[75, 600], [45, 45], [2400, 1200]], rtol=0.05)
