@@ -12,7 +12,7 @@ The model (see docs/demo.md, "102 calls"):
   the category allows (cars by routed driving time, foot patrols by routed walking time),
   of the call's district first; units move: one that clears a call is free again there
   and heads home along the routed path, and if it is sent on the way it is timed by
-  routing from where it is. Congestion by hour scales the driving and walking times alike.
+  routing from where it is. Congestion by hour slows driving (not walking).
 Travel times come from the routing engine; only human times (handling, turnout, time on
 scene) are drawn from stated lognormal distributions.
 """
