@@ -5,6 +5,7 @@ each child this checkout's code and the test database, and wait until it answers
 """
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -87,3 +88,9 @@ def start_gunicorn(port: int, *args: str, **env) -> subprocess.Popen:
             time.sleep(0.1)
     os.killpg(proc.pid, 9)
     raise RuntimeError("gunicorn did not start")
+
+
+def kill_server(proc: subprocess.Popen) -> None:
+    """SIGKILL a server from ``start_gunicorn`` (master and workers): no clean shutdown."""
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)

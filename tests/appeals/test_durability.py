@@ -1,15 +1,13 @@
 """An appeal whose receipt was shown survives a crash of the server the next instant."""
 
 import json
-import os
-import signal
 import urllib.request
 
 import pytest
 
 from precinct.appeals.models import Appeal
 from tests.appeals.conftest import appeal_payload
-from tests.processes import free_port, start_gunicorn
+from tests.processes import free_port, kill_server, start_gunicorn
 
 
 def _post(port: int, payload: dict, key: str) -> tuple[int, dict]:
@@ -23,12 +21,6 @@ def _post(port: int, payload: dict, key: str) -> tuple[int, dict]:
         return response.status, json.loads(response.read())
 
 
-def _kill(proc) -> None:
-    """SIGKILL the whole server (master and workers): no clean shutdown, no flush."""
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_appeal_survives_a_kill_right_after_the_receipt(territory):
     port = free_port()
@@ -36,7 +28,7 @@ def test_the_appeal_survives_a_kill_right_after_the_receipt(territory):
     try:
         status, receipt = _post(port, appeal_payload(), "crash-1")
     finally:
-        _kill(server)
+        kill_server(server)
     assert status == 201
     # The server is gone; the appeal is in the database all the same.
     appeal = Appeal.objects.get(registration_number=receipt["registration_number"])
@@ -51,5 +43,5 @@ def test_the_appeal_survives_a_kill_right_after_the_receipt(territory):
         status, again = _post(port, appeal_payload(), "crash-1")
         assert (status, again["registration_number"]) == (200, receipt["registration_number"])
     finally:
-        _kill(server)
+        kill_server(server)
     assert Appeal.objects.count() == 1

@@ -2,8 +2,6 @@
 crash the next instant (issue: "nothing acknowledged is lost if the server restarts")."""
 
 import json
-import os
-import signal
 import urllib.request
 
 import pytest
@@ -13,7 +11,7 @@ from precinct.dispatch import services
 from precinct.dispatch.models import Assignment, Incident, TimelineEvent, Unit
 from tests import factories
 from tests.dispatch import builders
-from tests.processes import free_port, start_gunicorn
+from tests.processes import free_port, kill_server, start_gunicorn
 
 
 def _request(port: int, token: str, path: str, payload: dict | None = None):
@@ -25,12 +23,6 @@ def _request(port: int, token: str, path: str, payload: dict | None = None):
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return response.status, json.loads(response.read())
-
-
-def _kill(proc) -> None:
-    """SIGKILL the whole server (master and workers): no clean shutdown, no flush."""
-    os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=10)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -46,7 +38,7 @@ def test_a_taken_call_and_its_dispatch_survive_kills(territory):
     try:
         status, created = _request(port, token, "dispatch/incidents", call)
     finally:
-        _kill(server)
+        kill_server(server)
     assert status == 201
     incident = Incident.objects.get(pk=created["id"])
     assert incident.events.filter(kind=TimelineEvent.Kind.RECEIVED).exists()
@@ -56,7 +48,7 @@ def test_a_taken_call_and_its_dispatch_survive_kills(territory):
         path = f"dispatch/incidents/{incident.pk}/assignments"
         status, sent = _request(port, token, path, {"unit_id": unit.pk})
     finally:
-        _kill(server)
+        kill_server(server)
     assert status == 201
     assert Assignment.objects.get(pk=sent["id"]).incident_id == incident.pk
     assert Unit.objects.get(pk=unit.pk).state == Unit.State.DISPATCHED
@@ -65,5 +57,5 @@ def test_a_taken_call_and_its_dispatch_survive_kills(territory):
     try:
         status, detail = _request(port, token, f"dispatch/incidents/{incident.pk}")
     finally:
-        _kill(server)
+        kill_server(server)
     assert status == 200 and detail["dispatched_at"] is not None
