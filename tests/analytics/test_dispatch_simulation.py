@@ -7,6 +7,8 @@ at 04:00 Almaty time, when the roads run at free flow, so every time is a routed
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -140,6 +142,25 @@ def test_no_foot_patrol_is_sent_to_a_car_only_call_even_if_it_waits():
     assert sim.eta[1] == pytest.approx(one_to_many(DRIVE, grid_node(5, 6), [grid_node(5, 4)])[0])
 
 
+def test_a_local_foot_patrol_goes_first_to_a_minor_call_within_its_reach():
+    # The car is two blocks away (~30 s), the foot patrol three (~6 min on foot).
+    f = fleet((0, CAR, (5, 3)), (0, FOOT, (5, 8)))
+    minor = calls((NIGHT, (5, 5), ANY))
+    assert simulate(minor, f).unit.tolist() == [0]  # no policy: the fastest goes
+    walk = one_to_many(WALK, grid_node(5, 8), [grid_node(5, 5)])[0]
+    first = replace(minor, first_kind=np.array([FOOT]), first_reach=walk + 1)
+    sim = simulate(first, f)
+    assert sim.unit.tolist() == [1] and sim.eta[0] == pytest.approx(walk)
+    too_far = replace(first, first_reach=walk - 1)
+    assert simulate(too_far, f).unit.tolist() == [0]
+
+
+def test_the_first_kind_must_be_of_the_calls_department():
+    f = fleet((0, CAR, (5, 3)), (1, FOOT, (5, 6)))
+    first = replace(calls((NIGHT, (5, 5), ANY)), first_kind=np.array([FOOT]), first_reach=3600)
+    assert simulate(first, f).unit.tolist() == [0]
+
+
 def test_rush_hour_slows_cars_but_not_foot_patrols():
     # Two blocks on foot (267 s) against twelve by car: 197 s at night, 296 s at 18:00.
     rush = NIGHT + 14 * 3600
@@ -198,6 +219,10 @@ def _reference(c: Calls, f: Fleet, graphs, human: HumanTimes):
         times = free_flow * factor
         own = np.where(f.group == c.group[k], times, np.inf)
         u = int(np.argmin(own)) if np.isfinite(own).any() else int(np.argmin(times))
+        if c.first_kind is not None and c.first_kind[k] >= 0:
+            local = np.where(f.kind == c.first_kind[k], own, np.inf)
+            if local.min() <= c.first_reach:
+                u = int(np.argmin(local))
         if not np.isfinite(times[u]):
             reachable = [v for v in range(n_units) if np.isfinite(time_to(v, k, np.inf))]
             if not reachable:
@@ -225,7 +250,9 @@ def test_a_busy_morning_matches_a_plain_full_search_for_every_call():
     epochs = NIGHT + np.sort(rng.uniform(2 * 3600, 5 * 3600, n))  # 06:00-09:00: roads fill
     nodes = rng.choice(DRIVE.n_nodes, n)
     kinds = np.c_[np.ones(n, bool), rng.random(n) < 0.6]
-    c = Calls(epochs, rng.integers(0, 2, n), np.c_[nodes, nodes], kinds)
+    # Half the calls a foot patrol may take try the department's foot patrols first.
+    first_kind = np.where(kinds[:, 1] & (rng.random(n) < 0.5), 1, -1)
+    c = Calls(epochs, rng.integers(0, 2, n), np.c_[nodes, nodes], kinds, first_kind, 600.0)
     # Short jobs, so that units are often sent on their way home.
     human = HumanTimes(rng.uniform(0, 120, n), rng.uniform(0, 60, n), rng.uniform(60, 900, n))
     sim = simulate_responses(c, f, graphs, human)
@@ -237,6 +264,9 @@ def test_a_busy_morning_matches_a_plain_full_search_for_every_call():
     assert np.sum((sim.origin != f.base[sim.unit]) & ~waited) >= 5 and waited.sum() >= 5
     on_foot = f.kind[sim.unit] == 1
     assert on_foot.sum() >= 3 and not on_foot[~kinds[:, 1]].any()
+    # ... and the foot-first policy changed choices (the reference followed it too).
+    without = simulate_responses(replace(c, first_kind=None), f, graphs, human)
+    assert np.sum(sim.unit != without.unit) >= 3
     assert np.sum(f.group[sim.unit] != c.group) >= 3
 
 

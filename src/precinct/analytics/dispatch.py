@@ -219,6 +219,12 @@ class Calls:
     group: np.ndarray  # int64 department of each call
     nodes: np.ndarray  # int64, calls x kinds
     kinds: np.ndarray  # bool, calls x kinds
+    # A dispatch policy: the kind of unit tried first for each call (-1: none). A free unit
+    # of that kind and of the call's department that is there within ``first_reach``
+    # seconds goes even if another is faster (e.g. foot patrols for minor local calls,
+    # keeping cars free for emergencies).
+    first_kind: np.ndarray | None = None  # int64 per call
+    first_reach: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -290,7 +296,9 @@ def simulate_responses(
     graph from the call's node, stopped at the best at-base time and once every such
     unit is settled. Units of the call's own group (department) are preferred; if none is
     free, the fastest free unit of any group goes; if none at all, the call waits for the
-    first unit to clear. Ties go to the lower unit index.
+    first unit to clear. Ties go to the lower unit index. Before all that, a call with a
+    ``first_kind`` gets the fastest free unit of that kind of its own department if it can
+    be there within ``first_reach`` seconds (see ``Calls``).
     """
     n_calls, n_units = calls.epochs.shape[0], fleet.base.shape[0]
     home_dist, home_pred = _ways_home(fleet, graphs)
@@ -304,7 +312,7 @@ def simulate_responses(
         np.asarray(calls.epochs + human.handling, np.float64), np.asarray(calls.group, np.int64),
         np.ascontiguousarray(calls.nodes, np.int64), np.ascontiguousarray(calls.kinds, np.bool_),
         np.asarray(human.turnout, np.float64), np.asarray(human.on_scene, np.float64),
-        CONGESTION[hour],
+        CONGESTION[hour], _first_kinds(calls), float(calls.first_reach),
     )  # fmt: skip
     state = _Whereabouts(
         np.full(n_units, -np.inf), np.full(n_units, -np.inf), units.base.copy(), np.ones(n_units)
@@ -315,6 +323,12 @@ def simulate_responses(
     out = np.full((5, n_calls), np.nan)
     _respond(nets, units, jobs, state, unit, origin, out)
     return SimulatedResponses(unit, origin, *out)
+
+
+def _first_kinds(calls: Calls) -> np.ndarray:
+    if calls.first_kind is None:
+        return np.full(calls.epochs.shape[0], -1, dtype=np.int64)
+    return np.asarray(calls.first_kind, np.int64)
 
 
 def _csr(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -379,6 +393,8 @@ class _Jobs(NamedTuple):
     turnout: np.ndarray
     scene: np.ndarray
     slow: np.ndarray  # congestion factor of the call's hour
+    first_kind: np.ndarray  # the kind tried first (-1: none), see ``Calls``
+    first_reach: float
 
 
 class _Whereabouts(NamedTuple):
@@ -435,6 +451,11 @@ def _choose(nets, units, jobs, state, k):
     ready = jobs.ready[k]
     free = can & (state.free_at <= ready)
     own = free & (units.group == jobs.group[k])
+    kind = jobs.first_kind[k]
+    if kind >= 0:
+        u, v, eta = _fastest(nets, units, jobs, state, k, ready, own & (units.kind == kind))
+        if u >= 0 and eta * _pace(nets, kind, jobs.slow[k]) <= jobs.first_reach:
+            return u, ready, v, eta
     u, v, eta = _fastest(nets, units, jobs, state, k, ready, own)
     if u < 0:
         u, v, eta = _fastest(nets, units, jobs, state, k, ready, free)
