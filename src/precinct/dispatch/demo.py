@@ -7,12 +7,15 @@ The model (see docs/demo.md, "102 calls"):
   its precinct (foot patrols meet it at the nearest walking-network node); category by a
   stated mix, priority its category's default;
 - units: one patrol car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents of a district
-  (at least two), based at nodes of its precincts, and one foot patrol per district;
+  (at least two) and one foot patrol per ``PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL`` (at
+  least one), based at nodes of its precincts;
 - responses (``analytics.dispatch.simulate_responses``): the fastest free unit whose kind
   the category allows (cars by routed driving time, foot patrols by routed walking time),
-  of the call's district first; units move: one that clears a call is free again there
-  and heads home along the routed path, and if it is sent on the way it is timed by
-  routing from where it is. Congestion by hour slows driving (not walking).
+  of the call's district first, except that a minor call goes to a foot patrol of its
+  district within 10 minutes' walk (``FOOT_FIRST_*`` below); units move: one that clears
+  a call is free again there and heads home along the routed path, and if it is sent on
+  the way it is timed by routing from where it is. Congestion by hour slows driving (not
+  walking).
 Travel times come from the routing engine; only human times (handling, turnout, time on
 scene) are drawn from stated lognormal distributions.
 """
@@ -45,6 +48,11 @@ CATEGORY_MIX = {
 STEP = "dispatch"
 # Kinds of unit in the simulation, in the order of the graphs they travel on.
 KINDS = [UnitKind.CAR, UnitKind.FOOT]
+# The stated dispatch policy: a minor call (priority 3 or 4) that a foot patrol may take
+# goes to a free foot patrol of its district that can walk there in 10 minutes, even if a
+# car is faster, so cars stay free for emergencies (the service model's beat patrols).
+FOOT_FIRST_PRIORITY = 3
+FOOT_FIRST_MINUTES = 10
 
 
 def build(ctx) -> list[str]:
@@ -87,7 +95,10 @@ def build(ctx) -> list[str]:
     may_go = np.array([[_may_go(categories[code], kind) for kind in KINDS] for code in codes])
     # Calls stand on the driving network; foot patrols meet them at the nearest walking node.
     walk_nodes, _ = walk_snapper.snap_many(drive.lon[call_nodes], drive.lat[call_nodes])
-    calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked])
+    foot = KINDS.index(UnitKind.FOOT)
+    first_kind = np.where(may_go[picked, foot] & (priority >= FOOT_FIRST_PRIORITY), foot, -1)
+    calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked],
+                  first_kind, FOOT_FIRST_MINUTES * 60.0)  # fmt: skip
     graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
     sim = simulate_responses(calls, fleet, graphs, draw_human_times(rng, priority))
     incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
@@ -161,10 +172,12 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
 
 
 def _units(ctx, walk_snapper, precincts, nodes_of, served, rng) -> tuple[list[Unit], Fleet]:
-    """Cars based at nodes of their district's precincts, one foot patrol per district.
+    """Per district, cars and foot patrols based at nodes of its precincts in turn.
 
-    The fleet gives each unit's department, kind (index into ``KINDS``) and base: a node of
-    the driving graph for a car, of the walking graph for a foot patrol.
+    One car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents (at least two), one foot
+    patrol per ``PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL`` (at least one). The fleet gives
+    each unit's department, kind (index into ``KINDS``) and base: a node of the driving
+    graph for a car, of the walking graph for a foot patrol.
     """
     drive = ctx.drive
     by_dept: dict[int, list[int]] = {}
@@ -173,33 +186,31 @@ def _units(ctx, walk_snapper, precincts, nodes_of, served, rng) -> tuple[list[Un
     units, bases, unit_dept = [], [], []
     departments = {d.id: d for d in ctx.departments}
     for dept_id, members in by_dept.items():
-        department = departments[dept_id]
         people = sum(precincts[i].residents for i in members)
-        cars = max(2, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_CAR))
-        for n in range(cars):
-            node = int(rng.choice(nodes_of[members[n % len(members)]]))
-            units.append(
-                services.unit_create(
-                    actor=None, department=department, callsign=f"{department.code}-{n + 1:02d}",
-                    kind=UnitKind.CAR, shift="day" if n % 2 == 0 else "night",
-                    crew="generated", lon=float(drive.lon[node]), lat=float(drive.lat[node]),
-                    state=Unit.State.AVAILABLE,
-                )
-            )  # fmt: skip
-            bases.append(node)
-            unit_dept.append(dept_id)
-        node = int(rng.choice(nodes_of[members[0]]))
-        units.append(
-            services.unit_create(
-                actor=None, department=department, callsign=f"{department.code}-P1",
-                kind=UnitKind.FOOT, shift="day", crew="generated",
-                lon=float(drive.lon[node]), lat=float(drive.lat[node]),
-            )
-        )  # fmt: skip
-        bases.append(walk_snapper.snap(drive.lon[node], drive.lat[node])[0])
-        unit_dept.append(dept_id)
+        counts = {
+            UnitKind.CAR: max(2, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_CAR)),
+            UnitKind.FOOT: max(1, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL)),
+        }  # fmt: skip
+        for kind, count in counts.items():
+            for n in range(count):
+                node = int(rng.choice(nodes_of[members[n % len(members)]]))
+                lon, lat = float(drive.lon[node]), float(drive.lat[node])
+                units.append(_unit(departments[dept_id], kind, n, lon, lat))
+                bases.append(node if kind == UnitKind.CAR else walk_snapper.snap(lon, lat)[0])
+                unit_dept.append(dept_id)
     kinds = [KINDS.index(u.kind) for u in units]
     return units, Fleet(np.array(unit_dept), np.array(kinds), np.array(bases))
+
+
+def _unit(department, kind: UnitKind, n: int, lon: float, lat: float) -> Unit:
+    """The n-th generated unit of its kind: cars XX-01… alternate day and night shifts,
+    foot patrols XX-P1… walk by day."""
+    car = kind == UnitKind.CAR
+    return services.unit_create(
+        actor=None, department=department, kind=kind, crew="generated", lon=lon, lat=lat,
+        callsign=f"{department.code}-{n + 1:02d}" if car else f"{department.code}-P{n + 1}",
+        shift="night" if car and n % 2 else "day", state=Unit.State.AVAILABLE,
+    )  # fmt: skip
 
 
 def _at(epoch: float):
