@@ -140,6 +140,17 @@ def recent_calls(territory):
     return precinct_b
 
 
+def test_measures__hours_in_tenths_of_a_minute(client, personas, territory):
+    received = timezone.now().replace(minute=0) - dt.timedelta(days=2)
+    Incident.objects.bulk_create(
+        [builders.past_call(territory.district_a, 1, received, 30, 225) for _ in range(3)]
+    )  # 255 s = 4.25 min: shown as 4.2 (or 4.3), not rounded to a whole 4
+    client.force_login(personas.analyst)
+    html = client.get(reverse("dispatch:measures")).content.decode()
+    hours = html[html.index('<table class="measures small">') :]  # the first: by hour
+    assert re.search(r"<td>4[.,][23]</td>", hours[: hours.index("</table>")])
+
+
 def _embedded_map(html: str) -> dict:
     """The map's data as the page embeds it (json_script), i.e. what leaves the server."""
     found = re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html)
