@@ -182,7 +182,13 @@ def assignments_create(
         raise DispatchError(
             "unit_count", f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids"
         )
-    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
+    # The incident's row only: FOR UPDATE over a join would lock the department's row too
+    # and serialise every dispatch of the department.
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=incident.pk)
+    )
     if not access.can_dispatch_incident(actor, incident):
         raise _forbidden("This incident is outside your scope.")
     if incident.state != Incident.State.OPEN:
@@ -307,7 +313,13 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
     skew = dt.timedelta(seconds=settings.PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS)
     if recorded_at > now + skew:
         raise DispatchError("future_time", "recorded_at is in the future.", field="recorded_at")
-    unit = Unit.objects.select_for_update().select_related("department__region").get(pk=unit.pk)
+    # The unit's row only, not its department's and region's (every unit's fixes would
+    # queue on them).
+    unit = (
+        Unit.objects.select_for_update(of=("self",))
+        .select_related("department__region")
+        .get(pk=unit.pk)
+    )
     if not _region_contains(unit.department.region, lon, lat):
         raise DispatchError(
             "outside_region", "The point is outside the unit's region.", field="lon"
@@ -335,7 +347,11 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
 @transaction.atomic
 def incident_close(*, actor, incident: Incident) -> Incident:
     """Close an incident; units still on it are cleared and become available."""
-    incident = Incident.objects.select_for_update().select_related("department").get(pk=incident.pk)
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=incident.pk)
+    )
     if not access.can_dispatch_incident(actor, incident):
         raise _forbidden("This incident is outside your scope.")
     if incident.state == Incident.State.CLOSED:
