@@ -15,27 +15,6 @@
   let enterPressed = false;
   let boundMap = null;
 
-  const OFFLINE_STYLE = {
-    version: 8,
-    sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ec" } }],
-  };
-
-  function baseLayers() {
-    const layers = [];
-    if (cfg.tileUrl) {
-      layers.push({
-        sourcetype: "raster", source: [cfg.tileUrl], below: "traces",
-        sourceattribution: cfg.tileAttribution,
-      });
-    }
-    layers.push({
-      sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
-      color: "#a3acb8", line: { width: 1 },
-    });
-    return layers;
-  }
-
   function precinctLayers(boundary) {
     if (!boundary) return [];
     const feature = { type: "Feature", properties: {}, geometry: boundary };
@@ -75,8 +54,8 @@
   }
 
   function layout(data) {
-    const map = { style: OFFLINE_STYLE, center: cfg.center, zoom: cfg.zoom,
-                  layers: baseLayers().concat(precinctLayers(data && data.precinct.boundary)) };
+    const map = { style: precinctBasemap.style, center: cfg.center, zoom: cfg.zoom,
+                  layers: precinctBasemap.layers(cfg).concat(precinctLayers(data && data.precinct.boundary)) };
     if (data) {
       map.center = { lon: data.lon, lat: data.lat };
       map.zoom = 15;

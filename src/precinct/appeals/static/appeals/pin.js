@@ -12,22 +12,6 @@
   const lonField = document.getElementById("lon");
   let boundMap = null;
 
-  const STYLE = {
-    version: 8, sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ec" } }],
-  };
-
-  function layers() {
-    const out = [];
-    if (cfg.tileUrl) {
-      out.push({ sourcetype: "raster", source: [cfg.tileUrl], below: "traces",
-                 sourceattribution: cfg.tileAttribution });
-    }
-    out.push({ sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
-               color: "#a3acb8", line: { width: 1 } });
-    return out;
-  }
-
   function current() {
     const lat = parseFloat(latField.value), lon = parseFloat(lonField.value);
     return isNaN(lat) || isNaN(lon) ? null : { lat: lat, lon: lon };
@@ -40,8 +24,8 @@
       lon: [pin ? pin.lon : cfg.center.lon], lat: [pin ? pin.lat : cfg.center.lat],
       marker: { size: pin ? 14 : 1, color: pin ? "#c0392b" : "rgba(0,0,0,0)" },
     };
-    const map = { style: STYLE, center: pin || cfg.center, zoom: pin ? 15 : cfg.zoom,
-                  layers: layers() };
+    const map = { style: precinctBasemap.style, center: pin || cfg.center, zoom: pin ? 15 : cfg.zoom,
+                  layers: precinctBasemap.layers(cfg) };
     return Plotly.react(gd, [trace], {
       map: map, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false, uirevision: "pin",
     }, { responsive: true, displaylogo: false, scrollZoom: true }).then(bindClicks);

@@ -15,22 +15,6 @@
   let boundMap = null;
   let chosen = null;
 
-  const OFFLINE_STYLE = {
-    version: 8, sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ec" } }],
-  };
-
-  function baseLayers() {
-    const layers = [];
-    if (cfg.tileUrl) {
-      layers.push({ sourcetype: "raster", source: [cfg.tileUrl], below: "traces",
-                    sourceattribution: cfg.tileAttribution });
-    }
-    layers.push({ sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
-                  color: "#a3acb8", line: { width: 1 } });
-    return layers;
-  }
-
   function markers(points, name, color, size, symbolText) {
     return {
       type: "scattermap", mode: "markers+text", name: name,
@@ -95,7 +79,7 @@
 
   function draw() {
     const here = chosen || cfg.incident;
-    const map = { style: OFFLINE_STYLE, layers: baseLayers(),
+    const map = { style: precinctBasemap.style, layers: precinctBasemap.layers(cfg),
                   center: here ? { lon: here.lon, lat: here.lat } : cfg.center,
                   zoom: here ? 14 : cfg.zoom };
     return Plotly.react(gd, traces(), {

@@ -13,20 +13,10 @@
   if (!cfgNode || !gd) return;
   const cfg = JSON.parse(cfgNode.textContent);
   const L = cfg.labels;
-  const OFFLINE_STYLE = {
-    version: 8, sources: {},
-    layers: [{ id: "background", type: "background", paint: { "background-color": "#f3f1ec" } }],
-  };
   const POST_COLOURS = { open: "#1f5fa8", building: "#b26a00", planned: "#8e24aa" };
 
   function layers(data) {
-    const out = [];
-    if (cfg.tileUrl) {
-      out.push({ sourcetype: "raster", source: [cfg.tileUrl], below: "traces",
-                 sourceattribution: cfg.tileAttribution });
-    }
-    out.push({ sourcetype: "geojson", source: cfg.networkUrl, type: "line", below: "traces",
-               color: "#c3c9d1", line: { width: 1 } });
+    const out = precinctBasemap.layers(cfg, "#c3c9d1");
     if (data && data.isochrone) {
       const f = { type: "Feature", properties: {}, geometry: data.isochrone };
       out.push({ sourcetype: "geojson", source: f, type: "fill", below: "traces",
@@ -78,7 +68,7 @@
 
   function draw(data, sites) {
     const layout = {
-      map: { style: OFFLINE_STYLE, center: cfg.center, zoom: cfg.zoom, layers: layers(data) },
+      map: { style: precinctBasemap.style, center: cfg.center, zoom: cfg.zoom, layers: layers(data) },
       margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: true,
       legend: { x: 0, y: 1, bgcolor: "rgba(255,255,255,0.85)" }, uirevision: "planning",
     };
