@@ -182,17 +182,7 @@ def assignments_create(
         raise DispatchError(
             "unit_count", f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids"
         )
-    # The incident's row only: FOR UPDATE over a join would lock the department's row too
-    # and serialise every dispatch of the department.
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=incident.pk)
-    )
-    if not access.can_dispatch_incident(actor, incident):
-        raise _forbidden("This incident is outside your scope.")
-    if incident.state != Incident.State.OPEN:
-        raise DispatchError("incident_closed", "The incident is closed.", status=409)
+    incident = _open_incident_locked(actor, incident)
     now = timezone.now()
     # One lock order (by id) for every operator, so two overlapping choices cannot deadlock.
     units = [_unit_take(unit_id, incident, now) for unit_id in sorted(etas)]
@@ -214,6 +204,24 @@ def assignments_create(
         incident.dispatched_at = now
         _save_phases(incident, "dispatched_at")
     return assignments
+
+
+def _open_incident_locked(actor, incident: Incident) -> Incident:
+    """The incident, locked for this transaction, if the actor may act on it and it is open.
+
+    Only the incident's row is locked: FOR UPDATE over the department join would lock the
+    department's row too and serialise every dispatch of the department.
+    """
+    incident = (
+        Incident.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=incident.pk)
+    )
+    if not access.can_dispatch_incident(actor, incident):
+        raise _forbidden("This incident is outside your scope.")
+    if incident.state != Incident.State.OPEN:
+        raise DispatchError("incident_closed", "The incident is closed.", status=409)
+    return incident
 
 
 def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
@@ -347,15 +355,7 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
 @transaction.atomic
 def incident_close(*, actor, incident: Incident) -> Incident:
     """Close an incident; units still on it are cleared and become available."""
-    incident = (
-        Incident.objects.select_for_update(of=("self",))
-        .select_related("department")
-        .get(pk=incident.pk)
-    )
-    if not access.can_dispatch_incident(actor, incident):
-        raise _forbidden("This incident is outside your scope.")
-    if incident.state == Incident.State.CLOSED:
-        raise DispatchError("incident_closed", "The incident is already closed.", status=409)
+    incident = _open_incident_locked(actor, incident)
     now = timezone.now()
     live = list(incident.assignments.filter(cleared_at=None).select_related("unit"))
     for assignment in live:
