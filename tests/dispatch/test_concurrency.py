@@ -17,39 +17,55 @@ from tests import factories
 from tests.dispatch import builders
 
 
-@pytest.mark.django_db(transaction=True)
-def test_two_operators_dispatch_the_same_unit_at_once(settings, tmp_path):
+def _two_operators_two_calls(*unit_cells):
+    """Two operators of the city, each with a call at the grid's centre, and units of
+    district A at the given grid cells (A-11, A-12, …)."""
     services.category_defaults_create()  # an earlier transactional test may have flushed them
     territory = factories.build_territory()
     operators = [factories.staff(f"op{i}", "operator", territory.city) for i in range(2)]
-    unit = builders.unit(territory.district_a, "A-11", builders.grid_point(6, 5))
+    units = [builders.unit(territory.district_a, f"A-{11 + n}", builders.grid_point(*cell))
+             for n, cell in enumerate(unit_cells)]  # fmt: skip
     calls = [
         services.incident_create(
             actor=op, lon=builders.CENTRE[0], lat=builders.CENTRE[1], category_code="violence"
         )
         for op in operators
     ]
-    barrier = threading.Barrier(2)
-    outcomes: list[str] = []
+    return operators, calls, units
 
-    def send(operator, incident):
+
+def _at_once(send, *argument_lists) -> dict[int, str]:
+    """Run ``send(*arguments)`` in one thread per list, released together; each thread's
+    outcome ("sent" or the DispatchError's code) by the incident (its second argument)."""
+    start, outcomes = threading.Barrier(len(argument_lists)), {}
+
+    def run(*arguments):
         try:
-            barrier.wait(timeout=10)
-            services.assignment_create(actor=operator, incident=incident, unit_id=unit.id)
-            outcomes.append("sent")
+            start.wait(timeout=10)
+            send(*arguments)
+            outcomes[arguments[1].pk] = "sent"
         except services.DispatchError as exc:
-            outcomes.append(exc.code)
+            outcomes[arguments[1].pk] = exc.code
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=send, args=pair) for pair in zip(operators, calls, strict=True)
-    ]
+    threads = [threading.Thread(target=run, args=args) for args in argument_lists]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=30)
-    assert sorted(outcomes) == ["sent", "unit_not_available"]
+    return outcomes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_dispatch_the_same_unit_at_once():
+    operators, calls, (unit,) = _two_operators_two_calls((6, 5))
+
+    def send(operator, incident):
+        services.assignment_create(actor=operator, incident=incident, unit_id=unit.id)
+
+    outcomes = _at_once(send, *zip(operators, calls, strict=True))
+    assert sorted(outcomes.values()) == ["sent", "unit_not_available"]
     assert Assignment.objects.filter(unit=unit).count() == 1
     assert Unit.objects.get(pk=unit.pk).state == Unit.State.DISPATCHED
 
@@ -73,37 +89,13 @@ def test_two_operators_send_overlapping_sets_at_once_without_deadlock(monkeypatc
         return unit
 
     monkeypatch.setattr(services, "_unit_take", take_then_pause)
-    services.category_defaults_create()
-    territory = factories.build_territory()
-    operators = [factories.staff(f"op{i}", "operator", territory.city) for i in range(2)]
-    a = builders.unit(territory.district_a, "A-11", builders.grid_point(6, 5))
-    b = builders.unit(territory.district_a, "A-12", builders.grid_point(4, 5))
-    calls = [
-        services.incident_create(
-            actor=op, lon=builders.CENTRE[0], lat=builders.CENTRE[1], category_code="violence"
-        )
-        for op in operators
-    ]
-    start = threading.Barrier(2)
-    outcomes: dict[int, str] = {}
+    operators, calls, (a, b) = _two_operators_two_calls((6, 5), (4, 5))
 
     def send(operator, incident, etas):
-        try:
-            start.wait(timeout=10)
-            services.assignments_create(actor=operator, incident=incident, etas=etas)
-            outcomes[incident.pk] = "sent"
-        except services.DispatchError as exc:
-            outcomes[incident.pk] = exc.code
-        finally:
-            connection.close()
+        services.assignments_create(actor=operator, incident=incident, etas=etas)
 
     orders = [{a.id: None, b.id: None}, {b.id: None, a.id: None}]
-    threads = [threading.Thread(target=send, args=args)
-               for args in zip(operators, calls, orders, strict=True)]  # fmt: skip
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
+    outcomes = _at_once(send, *zip(operators, calls, orders, strict=True))
     assert sorted(outcomes.values()) == ["sent", "unit_not_available"]
     winner = next(pk for pk, outcome in outcomes.items() if outcome == "sent")
     assert set(Assignment.objects.values_list("incident_id", flat=True)) == {winner}
