@@ -17,6 +17,19 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    _require_shared_data(settings.SHARED_DATA_DIR)
+
+
+def _require_shared_data(path) -> None:
+    """Stop at once, saying why, when the open data the tests read is not there: otherwise
+    some fifty tests fail one by one with the same missing file."""
+    if not Path(path).is_dir():
+        pytest.exit(
+            f"The shared open data is not at {path}. Keep the shared/ folder beside the "
+            "checkout (../shared/data) or set PRECINCT_SHARED_DATA; see README, "
+            "'Data sources and attribution'.",
+            returncode=2,
+        )
 
 
 @pytest.fixture
