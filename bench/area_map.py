@@ -18,12 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import time
 
 import numpy as np
 
 from _django import test_database
+from _machine import machine
 
 CITY = (76.80, 43.15, 77.05, 43.35)  # lon/lat box, ~20 x 22 km
 
@@ -174,8 +174,7 @@ def main() -> None:
         body = client.get("/dispatch/measures/").content
         figures["page_ms"] = _median_ms(lambda: client.get("/dispatch/measures/"), args.repeat)
         figures["page_kib"] = round(len(body) / 1024, 1)
-        figures["machine"] = f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores"
-        figures["load_avg_1min"] = round(os.getloadavg()[0], 2)
+        figures.update(machine())
         city_ms, district_ms = figures["area_map_city_ms"], figures["area_map_district_ms"]
         print(
             f"area_map, {args.incidents} calls, {args.precincts} precincts on "

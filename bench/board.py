@@ -15,12 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import time
 
 import numpy as np
 
 from _django import test_database
+from _machine import machine
 
 
 def main() -> None:
@@ -101,8 +101,7 @@ def main() -> None:
             "p50_ms": round(float(np.percentile(ms, 50)), 2),
             "p99_ms": round(float(np.percentile(ms, 99)), 2),
             "response_kib": round(len(body) / 1024, 1),
-            "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
-            "load_avg_1min": round(os.getloadavg()[0], 2),
+            **machine(),
         }
         print(
             f"board refresh with {args.incidents} open incidents on {connection.vendor}: "

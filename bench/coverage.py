@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import time
 
 import numpy as np
 
+from _machine import machine
 from almaty_instance import DEFAULT_PBF, load
 from precinct.analytics.coverage import (
     coverage_by_group,
@@ -84,7 +83,7 @@ def main() -> None:
         "isochrone_s_median": round(statistics.median(iso), 3),
         "isochrone_parts": len(getattr(area, "geoms", [area])),
         "same_as_per_post_dijkstra": same,
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+        **machine(),
     }
     print(f"coverage   {figures['coverage_s_median'] * 1000:.2f} ms median of {args.repeats} "
           f"({walk.n_nodes} resident points, {posts.size} posts)")  # fmt: skip

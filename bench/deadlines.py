@@ -15,8 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,6 +22,8 @@ from pathlib import Path
 
 import holidays
 import numpy as np
+
+from _machine import machine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from precinct.analytics.calendar import kazakhstan_calendar, naive_add_working_days
@@ -72,7 +72,7 @@ def main() -> None:
         "speedup": round(naive_s / fast_s, 1),
         "goal_s": 2.0,
         "identical": identical,
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        **machine(),
     }
     print(f"vectorised: {fast_s:.3f} s for {args.n:,} deadlines (goal < 2 s)")
     print(f"naive loop: {naive_s:.1f} s (scaled from {len(sample):,}), identical: {identical}")

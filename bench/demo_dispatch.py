@@ -17,11 +17,10 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import os
-import platform
 import time
 
 from _django import ROOT, test_database
+from _machine import machine
 
 CUT = ROOT / "tests" / "fixtures" / "almaty_cut.osm.pbf"
 
@@ -80,8 +79,7 @@ def run(full: bool, seed: int) -> dict:
         "steps_s": steps,
         "simulate_responses_s": round(sum(simulated), 2),
         "summary": lines,
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
-        "load_avg_1min": round(os.getloadavg()[0], 2),
+        **machine(),
     }
 
 

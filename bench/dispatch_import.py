@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from _django import test_database
+from _machine import machine
 
 MAPPING = """
 [columns]
@@ -141,8 +141,7 @@ def main() -> None:
         "per_row_fk": reference,
         "speedup_vs_per_row_fk": reference and round(reference["seconds"] / ours["seconds"], 2),
         "goal_rows_per_s": 50_000,
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
-        "load_avg_1min": round(os.getloadavg()[0], 2),
+        **machine(),
     }  # fmt: skip
     print(f"imported {args.rows:,} rows into {figures['database']} in {ours['seconds']:.1f} s: "
           f"{ours['rows_per_s']:,} rows/s")  # fmt: skip

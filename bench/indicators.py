@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
@@ -110,7 +110,7 @@ def main() -> None:
                 "draws": args.draws,
                 "repeats": args.repeats,
                 **medians,
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+                **machine(),
             }
         )
     )

@@ -28,12 +28,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -325,7 +326,7 @@ def main() -> None:
         "peak_rss_mib": round(_peak_mib(), 1),
         "baseline_rss_mib": round(baseline, 1),
         "postgres": _sql("SHOW server_version")[0][0],
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        **machine(),
     }
     print(
         f"{n} departments, {values} indicator values from {incidents:,} incidents and "

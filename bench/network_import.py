@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import resource
 import statistics
 import subprocess
@@ -21,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
@@ -78,7 +79,7 @@ def main() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     figures = json.loads(run.stdout.strip().splitlines()[-1])
-    figures["machine"] = f"{platform.machine()}, {len(__import__('os').sched_getaffinity(0))} cores"
+    figures.update(machine())
     print(f"extract        {figures['source']}")
     print(f"import         {figures['import_s_median']:.3f} s median of {args.repeat}")
     print(f"reload         {figures['reload_ms_median']:.2f} ms (walk.npz + drive.npz)")

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -24,6 +22,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
@@ -101,7 +101,7 @@ def main() -> None:
         "scipy_over_precinct": round(medians[1] / medians[0], 2),
         "networkx_over_precinct": round(medians[2] / statistics.median(ours_ms[:k]), 1),
         "identical": same,
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+        **machine(),
     }
     print(f"graph      {figures['graph']}: {walk.n_nodes} nodes, {walk.n_edges} edges")
     print(f"precinct   {figures['precinct_ms_median']:8.3f} ms median of {len(sources)}")

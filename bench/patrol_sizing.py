@@ -21,12 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import time
 
 import numpy as np
 
+from _machine import machine
 from almaty_instance import DEFAULT_PBF
 from precinct.analytics.network import build_networks, multi_source, one_to_many
 from precinct.analytics.patrol import required_units, response_share, simulate_zone
@@ -108,7 +107,7 @@ def main() -> None:
         "model_ms_per_zone_hour": round(1000 * model_s / max(sized, 1), 3),
         "sim_ms_per_run": round(1000 * sim_s / max(sized, 1), 2),
         "total_s": round(elapsed, 2),
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
+        **machine(),
     }
     print(f"sized      {sized} zone-hours ({skipped} zones skipped: travel alone too long)")
     print(f"|sim - model| share within {TARGET_S:.0f} s: median {figures['abs_diff_median']:.4f}, "

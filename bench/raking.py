@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import io
 import json
-import platform
 import statistics
 import sys
 import time
@@ -37,6 +36,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from ipfn import ipfn
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))  # run from a checkout without installing
@@ -153,7 +154,7 @@ def main() -> None:
                 "precinct_runs_s": [round(t, 4) for t in ours],
                 "reference_runs_s": [round(t, 4) for t in theirs],
                 "reference": "ipfn 1.4.4 (numpy, dense cell table built with pandas)",
-                "machine": f"{platform.machine()}, {__import__('os').cpu_count()} cores",
+                **machine(),
             }
         )
     )

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import sys
 import time
@@ -26,6 +24,8 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
+
+from _machine import machine
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -127,8 +127,7 @@ def main() -> None:
         "straight_line_extra_s_median": round(statistics.median(worse_s), 1) if worse_s else 0,
         "straight_line_extra_s_p90": round(percentile(worse_s, 90), 1) if worse_s else 0,
         "straight_line_extra_s_max": round(max(worse_s), 1) if worse_s else 0,
-        "machine": f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores",
-        "load_avg_1min": round(os.getloadavg()[0], 2),
+        **machine(),
     }
     print(f"graph         {figures['graph']}: {drive.n_nodes} nodes, {drive.n_edges} edges")
     print(f"recommend     p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms "

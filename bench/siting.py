@@ -23,13 +23,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
-import platform
 import statistics
 import time
 
 import numpy as np
 
+from _machine import machine
 from almaty_instance import DEFAULT_PBF, ROOT, load, spread_candidates
 from precinct.analytics import coverage, siting
 from precinct.analytics.network import one_to_many
@@ -176,7 +175,7 @@ def main() -> None:
     # No posts yet: the hard case. Stop at a proven 1 % gap, then see what 60 s proves.
     report("full_nofixed", [timed(full, False, 60.0, 0.01) for _ in range(args.repeats)])
     report("full_nofixed_exact", [timed(full, False, 60.0, 0.0)])
-    out["machine"] = f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores"
+    out.update(machine())
     print(json.dumps(out))
 
 
