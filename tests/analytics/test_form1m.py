@@ -5,7 +5,6 @@ open-data-kazakhstan/city-crime) and cross-checks them with the tidy CSV derived
 """
 
 import csv
-from pathlib import Path
 
 import numpy as np
 import openpyxl
@@ -21,8 +20,9 @@ from precinct.analytics.form1m import (
     read_form1m_workbook,
     region_key,
 )
+from tests.shared_data import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+DATA = SHARED_DATA
 XLSX = DATA / "kz_crime" / "xlsx"
 TIDY = DATA / "kz_crime" / "form1M_R1_by_region_tidy.csv"
 POPULATION = DATA / "kz_population" / "city_population.csv"

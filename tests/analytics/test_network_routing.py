@@ -22,9 +22,10 @@ from precinct.analytics.network import (
     path_from_predecessors,
     shortest_path,
 )
+from tests.shared_data import SHARED_DATA
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-FULL_ALMATY = Path(__file__).resolve().parents[3] / "shared" / "data" / "osm" / "almaty.osm.pbf"
+FULL_ALMATY = SHARED_DATA / "osm" / "almaty.osm.pbf"
 
 
 @pytest.fixture(scope="module")

@@ -19,9 +19,10 @@ from precinct.analytics.siting import (
     maximal_covering,
     set_covering,
 )
+from tests.shared_data import SHARED_DATA
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-SF = Path(__file__).resolve().parents[3] / "shared" / "data" / "mclp_sf_spopt"
+SF = SHARED_DATA / "mclp_sf_spopt"
 
 #: spopt 0.7.0's MCLP (PuLP/CBC) on the same instance, run once and recorded here.
 SPOPT_SF_OBJECTIVE = 875_247.0

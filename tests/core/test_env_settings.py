@@ -134,3 +134,9 @@ def test_healthz__answers_ok(client, db):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+def test_the_tests_find_the_shared_data_where_the_settings_do(settings):
+    from tests.shared_data import SHARED_DATA
+
+    assert SHARED_DATA == settings.SHARED_DATA_DIR
