@@ -220,6 +220,13 @@ def test_session_auth__unsafe_request_without_csrf_token__not_authorised(rf, per
         assert result is None
 
 
+def test_no_token_and_no_session__post_is_401_not_a_csrf_failure(db):
+    """Someone with neither a token nor a session is told to authenticate."""
+    browser = Client(enforce_csrf_checks=True)
+    response = browser.post("/api/v1/dispatch/incidents", {}, content_type="application/json")
+    assert response.status_code == 401
+
+
 # --- the API describes itself -----------------------------------------------------------
 
 

@@ -23,11 +23,20 @@ class StaffSession(SessionAuth):
     cross-site form POST ride on the session cookie.
     """
 
+    def _get_key(self, request):
+        # Without a signed-in session there is nothing for a forged request to ride on:
+        # answer 401 (sign in or send a token), not a puzzling "CSRF check failed".
+        if not _signed_in(request):
+            return None
+        return super()._get_key(request)
+
     def authenticate(self, request, key):
-        user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.is_active and user.role:
-            return user
-        return None
+        return request.user if _signed_in(request) else None
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_active and user.role)
 
 
 session_user = StaffSession()  # the name other modules may already import
