@@ -240,7 +240,7 @@ def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
         unit.refresh_from_db(fields=["state"])
         raise DispatchError(
             "unit_not_available",
-            f"Unit {unit.callsign} is not available (it is {unit.get_state_display()}).",
+            f"Unit {unit.callsign} is not available (its state is {unit.state}).",
             field="unit_id",
             status=409,
         )
