@@ -106,3 +106,12 @@ def test_import__bad_mapping_is_explained(territory, tmp_path, mapping, message)
     with pytest.raises(CommandError, match=message):
         call_command("dispatch", "import", data, "--mapping", spec)
     assert not Incident.objects.exists()
+
+
+def test_import__a_file_that_does_not_fit_the_mapping_is_named(territory, tmp_path):
+    _, spec = _files(tmp_path, GOOD)
+    data = tmp_path / "another_export.csv"
+    data.write_text("Date;Kind\n05.01.2026 10:00;fight\n", encoding="utf-8")
+    with pytest.raises(CommandError, match=f"{data}: columns not in the file's header"):
+        call_command("dispatch", "import", data, "--mapping", spec)
+    assert not Incident.objects.exists()

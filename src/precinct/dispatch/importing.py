@@ -272,7 +272,10 @@ def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
     try:
         rows = _csv_rows(Path(path), mapping)
         _, header = next(rows)
-        reader = _Reader(mapping, [h.strip().lstrip("\ufeff") for h in header])
+        try:
+            reader = _Reader(mapping, [h.strip().lstrip("\ufeff") for h in header])
+        except MappingError as exc:  # the file does not fit the mapping: say which file
+            raise MappingError(f"{path}: {exc}") from None
         if connection.vendor == "postgresql":
             count, checked = _check_and_copy(reader, rows)
         else:
