@@ -5,6 +5,7 @@ from ninja.errors import ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.appeals.api import router as appeals_router
+from precinct.core.errors import DomainError, domain_error_body
 from precinct.dispatch.api import router as dispatch_router
 from precinct.evaluation.api import router as evaluation_router
 from precinct.integrity.api import router as integrity_router
@@ -34,6 +35,12 @@ def bad_input(request, exc: ValidationError):
     return api.create_response(
         request, {"code": "invalid_input", "detail": detail, "errors": errors}, status=400
     )
+
+
+@api.exception_handler(DomainError)
+def refused(request, exc: DomainError):
+    """A domain rule refused the request: its status with the one error body."""
+    return api.create_response(request, domain_error_body(exc), status=exc.status)
 
 
 api.add_router("/", accounts_router)
