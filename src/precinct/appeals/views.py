@@ -121,8 +121,19 @@ def appeal_new(request):
             )
             return render(request, "appeals/new.html", ctx, status=429)
         return redirect("appeals:receipt", code=appeal.tracking_code)
-    ctx = _form_context(errors={}, values={}, form_token=services.secrets.token_hex(16))
+    ctx = _form_context(
+        errors={}, values=_prefill(request.GET), form_token=services.secrets.token_hex(16)
+    )
     return render(request, "appeals/new.html", ctx)
+
+
+# What a link to the form may fill in (the locate result's "write to this precinct").
+_PREFILL = ("lat", "lon", "department_id", "address")
+
+
+def _prefill(query) -> dict:
+    """Initial values from the link; they are checked like typed ones when sent."""
+    return {name: query[name] for name in _PREFILL if query.get(name)}
 
 
 @require_GET
