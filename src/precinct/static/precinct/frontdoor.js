@@ -4,6 +4,7 @@
  * - a half-written form survives a language switch: just before the switch posts, the
  *   fields the resident changed go to this tab's sessionStorage, and the reloaded page
  *   takes them back and forgets them at once. Nothing typed leaves the browser;
+ * - a table too wide for a phone scrolls in its own box, reachable by the keyboard;
  * - a result that appears out of sight (e.g. under the map on a phone) is scrolled to.
  */
 (function () {
@@ -118,14 +119,26 @@
     }
   });
 
+  // Filled before the pages' own deferred scripts run, so they start from these values
+  // (e.g. the appeal map draws the kept pin). An "input" event once htmx listens lets a
+  // kept search run again; no "change", which would redraw maps still loading.
   const filled = takeBack();
-  // Told after every deferred script and htmx have set up their listeners.
   document.addEventListener("DOMContentLoaded", function () {
     filled.forEach(function (el) {
       el.dispatchEvent(new Event("input", { bubbles: true }));
-      el.dispatchEvent(new Event("change", { bubbles: true }));
     });
   });
+
+  // --- a wide table on a phone scrolls in its own box: let the keyboard scroll it too ---
+  function focusableScrollers() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) table.setAttribute("tabindex", "0");
+      else if (table.getAttribute("tabindex") === "0") table.removeAttribute("tabindex");
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  wide.addEventListener("change", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
 
   // --- a cue for a result out of sight ------------------------------------------------
   document.addEventListener("htmx:afterSwap", function (e) {
