@@ -27,6 +27,10 @@
         menu.querySelector("summary").focus();
       }
     });
+    // On a phone the open menu lies over the page: a tap beside it closes it.
+    document.addEventListener("click", function (e) {
+      if (menu.open && !wide.matches && !menu.contains(e.target)) menu.open = false;
+    });
   }
 
   // --- a form kept across a language switch -----------------------------------------
