@@ -1,5 +1,9 @@
 """The one rule of walking times: minutes in (0, MAX_WALK_MINUTES], refused with the field."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -12,6 +16,7 @@ from precinct.territory.walking import (
     walking_minutes,
     walking_seconds,
 )
+from tests.processes import SRC
 
 
 @pytest.mark.parametrize("typed", [15, 15.0, "15", " 15 "])
@@ -72,3 +77,21 @@ def test_a_walking_setting_out_of_range_stops_the_command_naming_it(settings, na
     assert f"at most {MAX_WALK_MINUTES} minutes" in error.msg
     with pytest.raises(SystemCheckError, match=name):
         call_command("check")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("PRECINCT_EVAL_WALK_MINUTES", "121"), ("PRECINCT_COVERAGE_MINUTES", "10,121")],
+)
+def test_the_command_line_refuses_a_walking_setting_out_of_range(tmp_path, variable, value):
+    """`precinct check` (as `precinct migrate` in bin/serve) stops, naming the variable."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(PYTHONPATH=SRC, PRECINCT_VAR_DIR=str(tmp_path))
+    env[variable] = value
+    result = subprocess.run(
+        [sys.executable, "-m", "precinct.cli", "check"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"{variable}=121.0" in result.stderr
+    assert "territory.E001" in result.stderr
