@@ -280,7 +280,4 @@ def patrol_page(request):
     except NetworkMissing:
         context = {"error": _("The road network has not been imported yet.")}
         return render(request, "planning/patrol.html", context, status=503)
-    except ImportError:
-        context = {"error": _("The queueing model is not installed in this version.")}
-        return render(request, "planning/patrol.html", context, status=503)
     return render(request, "planning/patrol.html", {"report": report})
