@@ -202,3 +202,12 @@ def target_table() -> list[dict]:
         {"priority": p, "urban": by_area.get("urban"), "rural": by_area.get("rural")}
         for p, by_area in sorted(settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items())
     ]
+
+
+def recommendation_payload(r: Recommendation) -> dict:
+    """The RecommendationOut dict of a recommendation (the API and the console share it)."""
+    return {
+        "unit_id": r.unit.id, "callsign": r.unit.callsign, "kind": r.unit.kind,
+        "eta_seconds": round(r.eta_seconds, 1), "distance_m": round(r.distance_m, 1),
+        "straight_line_m": round(r.straight_m, 1), "lat": r.unit.lat, "lon": r.unit.lon,
+    }  # fmt: skip
