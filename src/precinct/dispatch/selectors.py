@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -188,12 +187,6 @@ def incident_detail(*, user, incident: Incident, with_phone: bool) -> dict:
 def incidents_for(user):
     """Incidents the user may see."""
     return access.incidents_visible_to(user, Incident.objects.all())
-
-
-def open_incident_counts(user) -> dict:
-    """Open incidents per priority in the user's scope."""
-    qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
-    return dict(qs.values_list("priority").annotate(n=Count("id")).values_list("priority", "n"))
 
 
 def target_table() -> list[dict]:
