@@ -2,7 +2,7 @@
 
 import pytest
 
-from precinct.crime import selectors as crime
+from precinct.crime import metrics as crime
 from precinct.integrity.models import Offence, Responsibility
 from precinct.surveys.models import PopulationMargin, Response, Survey
 from tests import factories
