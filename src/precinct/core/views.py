@@ -7,17 +7,17 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import error_body
-from precinct.territory import selectors
+from precinct.territory import metrics
 
 
 def home(request):
     """What the service model promises residents, and where to start."""
-    return render(request, "core/home.html", {"summary": selectors.territory_summary()})
+    return render(request, "core/home.html", {"summary": metrics.territory_summary()})
 
 
 def data_sources(request):
     """Which data are real, which derived and which generated for the demo."""
-    return render(request, "core/data_sources.html", {"summary": selectors.territory_summary()})
+    return render(request, "core/data_sources.html", {"summary": metrics.territory_summary()})
 
 
 def healthz(request):

@@ -29,11 +29,6 @@ def survey_questions(*, survey: Survey) -> list[Question]:
     return questions
 
 
-def surveys_of_region(*, region_id: int):
-    """The survey waves of a region, newest first."""
-    return Survey.objects.filter(region_id=region_id).select_related("questionnaire")
-
-
 def surveys_answerable_on(*, day) -> list[Survey]:
     """Waves residents answer online on a day (field interviews are imported, not answered)."""
     return list(
