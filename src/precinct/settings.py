@@ -30,7 +30,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "precinct.accounts.admin_apps.PrecinctAdminConfig",  # django.contrib.admin, rule-led
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -45,9 +45,18 @@ def is_in_scope(user, department: Department) -> bool:
     return own is not None and department.path.startswith(own.path)
 
 
+# Inspectors and heads are the public faces of the service: residents may call them.
+PUBLIC_CONTACT_ROLES = frozenset({Officer.Role.INSPECTOR, Officer.Role.HEAD})
+
+
+def has_public_contact(officer: Officer) -> bool:
+    """Anyone, residents included, may see this officer's phone and e-mail."""
+    return officer.role in PUBLIC_CONTACT_ROLES
+
+
 def can_view_officer_contact(user, officer: Officer) -> bool:
     """Inspectors' and heads' contacts are public; others' only for staff in scope."""
-    if officer.has_public_contact:
+    if has_public_contact(officer):
         return True
     return is_in_scope(user, officer.department)
 
@@ -65,8 +74,24 @@ def can_edit_territory(user, department: Department) -> bool:
 
 
 def can_read_audit_log(user) -> bool:
-    """Only administrators read the audit log (and every read of it is itself audited)."""
+    """Only administrators read the audit log."""
     return user_role_in(user, {Role.ADMIN})
+
+
+def can_use_admin(user) -> bool:
+    """The Django admin (reference data, accounts, the audit log) is for administrators;
+    what each may change there is decided per department by the rules above."""
+    return user_role_in(user, {Role.ADMIN})
+
+
+def can_manage_staff_account(user, account) -> bool:
+    """Administrators manage the accounts of their scope; a national account (no
+    department) only a national administrator, so no one widens his own reach."""
+    if not can_use_admin(user):
+        return False
+    if account.department_id is None:
+        return has_national_scope(user)
+    return is_in_scope(user, account.department)
 
 
 def user_role_in(user, roles) -> bool:
@@ -78,7 +103,7 @@ def officers_visible_to(user, queryset: QuerySet[Officer]) -> QuerySet[Officer]:
     """Restrict officers to those whose record the user may open."""
     if has_national_scope(user):
         return queryset
-    public = Q(role__in=Officer.PUBLIC_ROLES)
+    public = Q(role__in=PUBLIC_CONTACT_ROLES)
     if not is_staff_member(user) or user.department_id is None:
         return queryset.filter(public)
     return queryset.filter(public | Q(department__path__startswith=user.department.path))
@@ -215,13 +240,6 @@ def can_be_assigned_appeal(user, appeal) -> bool:
 def can_manage_receptions(user, department: Department) -> bool:
     """Heads publish their department's reception hours and record outcomes; admins too."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
-
-
-def can_view_appeal_measures(user, department: Department) -> bool:
-    """Per-department measures without personal data: analysts, heads and admins in scope."""
-    return user_role_in(user, {Role.HEAD, Role.ANALYST, Role.ADMIN}) and is_in_scope(
-        user, department
-    )
 
 
 # --- dispatch ---
