@@ -126,6 +126,26 @@ def can_use_planning_tools(user) -> bool:
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD})
 
 
+def can_manage_siting_job(user, job) -> bool:
+    """Cancel or keep a siting job: planners of the job's area, and whoever started it."""
+    return can_plan(user, job.department) or (
+        job.created_by_id is not None and job.created_by_id == getattr(user, "pk", None)
+    )
+
+
+def siting_jobs_visible_to(user, queryset):
+    """Siting jobs a planner may open: national planners all; others those of their
+    scope and those they started (a national job only if they started it)."""
+    if not can_use_planning_tools(user):
+        return queryset.none()
+    if has_national_scope(user):
+        return queryset
+    scope = departments_in_scope(user)
+    return queryset.filter(Q(department__in=scope) | Q(created_by=user)).exclude(
+        Q(department=None) & ~Q(created_by=user)
+    )
+
+
 def can_edit_post_project(user, department: Department) -> bool:
     """Funding, budget and due dates of new posts: admins, analysts and heads in scope."""
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD}) and is_in_scope(user, department)
@@ -133,6 +153,11 @@ def can_edit_post_project(user, department: Department) -> bool:
 
 # --- evaluation ---
 INTEGRITY_READERS = frozenset({Role.HEAD, Role.ANALYST, Role.INTERNAL_SECURITY})
+
+
+def can_open_integrity_registry(user) -> bool:
+    """May open the registry's pages at all (which department or head: checked per page)."""
+    return user_role_in(user, INTEGRITY_READERS)
 
 
 def can_view_integrity(user, department: Department) -> bool:
@@ -177,6 +202,11 @@ def _excluded_from_appeal(user, appeal) -> bool:
     if user.officer_id is not None and user.officer_id == appeal.about_officer_id:
         return True
     return user.department_id is not None and user.department_id == appeal.hidden_from_department_id
+
+
+def can_work_on_appeals(user) -> bool:
+    """May open the staff appeal workspace (which appeals: ``appeals_visible_to``)."""
+    return user_role_in(user, APPEAL_READERS)
 
 
 def can_view_appeal(user, appeal) -> bool:
@@ -266,11 +296,17 @@ def can_view_caller_phone(user, incident) -> bool:
     return can_dispatch_incident(user, incident)
 
 
-def can_read_dispatch_measures(user, department) -> bool:
-    """Response-time measures: analysts, heads and admins in scope, and operators."""
-    return user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}) and is_in_scope(
-        user, department
-    )
+def can_read_dispatch_measures(user, department: Department | None) -> bool:
+    """Response-time measures: analysts, heads and admins in scope, and operators
+    (department None: the whole country, national scope only)."""
+    if not user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}):
+        return False
+    return has_national_scope(user) if department is None else is_in_scope(user, department)
+
+
+def can_open_dispatch_measures(user) -> bool:
+    """The measures page shows the user's own scope: his department, or the country."""
+    return is_staff_member(user) and can_read_dispatch_measures(user, user.department)
 
 
 def incidents_visible_to(user, queryset):

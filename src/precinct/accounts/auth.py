@@ -2,6 +2,7 @@
 
 from ninja.security import HttpBearer, SessionAuth
 
+from precinct.accounts import access
 from precinct.accounts.services import token_user
 
 
@@ -26,17 +27,12 @@ class StaffSession(SessionAuth):
     def _get_key(self, request):
         # Without a signed-in session there is nothing for a forged request to ride on:
         # answer 401 (sign in or send a token), not a puzzling "CSRF check failed".
-        if not _signed_in(request):
+        if not access.is_staff_member(getattr(request, "user", None)):
             return None
         return super()._get_key(request)
 
     def authenticate(self, request, key):
-        return request.user if _signed_in(request) else None
-
-
-def _signed_in(request) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.is_active and user.role)
+        return request.user if access.is_staff_member(request.user) else None
 
 
 session_user = StaffSession()  # the name other modules may already import

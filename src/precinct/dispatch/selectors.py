@@ -185,11 +185,6 @@ def incident_detail(*, user, incident: Incident, with_phone: bool) -> dict:
     }
 
 
-def incidents_for(user):
-    """Incidents the user may see."""
-    return access.incidents_visible_to(user, Incident.objects.all())
-
-
 def open_incident_counts(user) -> dict:
     """Open incidents per priority in the user's scope."""
     qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
