@@ -1,5 +1,6 @@
 """Authentication for the JSON API: a bearer token, or the web session (CSRF-checked)."""
 
+from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer, SessionAuth
 
 from precinct.accounts import access
@@ -37,3 +38,13 @@ class StaffSession(SessionAuth):
 
 session_user = StaffSession()  # the name other modules may already import
 staff_auth = [BearerToken(), session_user]
+
+
+def _resident(request):
+    """No staff credentials: a resident, who sees what the rules show to anyone."""
+    return AnonymousUser()
+
+
+# Public endpoints whose answer depends on who asks (an officer's contact): a token or a
+# session makes ``request.auth`` that user, anyone else is a resident (never a 401).
+optional_staff_auth = [*staff_auth, _resident]

@@ -5,7 +5,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from precinct.accounts import access
-from precinct.accounts.auth import staff_auth
+from precinct.accounts.auth import optional_staff_auth, staff_auth
 from precinct.audit.services import audit_read_many
 from precinct.territory import geo, selectors
 from precinct.territory.locate import LocateError, LocateResult, locate
@@ -26,17 +26,18 @@ class LocateQuery(Schema):
 @router.get(
     "/locate",
     response={200: LocateOut, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
-    auth=None,
+    auth=optional_staff_auth,
 )
 def locate_point(request, q: Query[LocateQuery]):
-    """The precinct, inspectors, department and nearest open posts for a point."""
+    """The precinct, inspectors, department and nearest open posts for a point (public;
+    staff signed in or with a token also see the contacts their scope allows)."""
     try:
         result = locate(lon=q.lon, lat=q.lat)
     except LocateError as exc:
         return Status(_STATUS[exc.code], {"code": exc.code, "detail": str(exc)})
     except NetworkMissing as exc:
         raise HttpError(503, str(exc)) from None
-    return Status(200, locate_payload(result, user=request.user))
+    return Status(200, locate_payload(result, user=request.auth))
 
 
 @router.get("/departments", response=list[DepartmentListOut], auth=None)
