@@ -587,3 +587,45 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
     doors = {"can_open_integrity_registry"}
     missing = rules - helpers - writes - doors - tabled
     assert not missing, sorted(missing)
+
+
+# --- what the table's rows do not show ---------------------------------------------------
+
+
+def test_admin__an_administrator_moved_to_another_role_is_refused(world):
+    """Django's flags stay set when a role changes; the admin asks the role."""
+    former = world.users["admin"]
+    former.role = Role.ANALYST
+    former.save(update_fields=["role"])
+    assert former.is_staff and former.is_superuser
+    client = Client()
+    client.force_login(former)
+    assert client.get("/admin/").status_code == 302
+    response = Client().post("/admin/login/", {"username": "admin", "password": factories.PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in response.client.session
+
+
+def test_admin__a_district_administrator_cannot_move_an_officer_out_of_scope(world):
+    patrol_a = factories.officer(world.territory.district_a, Officer.Role.PATROL, "Петров")
+    client = page_client(world, "district_admin")
+    response = client.post(
+        f"/admin/territory/officer/{patrol_a.pk}/change/",
+        {"department": world.territory.district_b.pk, "last_name": "Петров",
+         "first_name": "Серик", "role": "patrol", "is_active": "on", "source": "entered"},
+    )  # fmt: skip
+    assert response.status_code == 200  # the form again, with the error
+    assert "department" in response.context["adminform"].form.errors
+    patrol_a.refresh_from_db()
+    assert patrol_a.department_id == world.territory.district_a.pk
+
+
+def test_locate__an_assistants_contact_shown_to_staff_is_audited(world):
+    from precinct.audit.models import AuditEntry
+
+    reads = AuditEntry.objects.filter(subject_type="territory.officer", action="read")
+    page_client(world, "resident").get("/api/v1/locate?lon=76.90&lat=43.24")
+    assert not reads.exists()
+    api_client(world, "head").get("/api/v1/locate?lon=76.90&lat=43.24")
+    [entry] = reads  # the assistant's contact, not the inspector's public one
+    assert entry.subject_id == str(world.assistant_a.pk)
+    assert (entry.actor_id, entry.context) == (world.users["head"].pk, "locate")
