@@ -585,7 +585,9 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
               "can_answer_appeal", "can_be_assigned_appeal", "can_manage_receptions"}  # fmt: skip
     # Doors of pages whose rows above use the finer rule inside (the menu asks them too).
     doors = {"can_open_integrity_registry"}
-    missing = rules - helpers - writes - doors - tabled
+    # Queries that choose among accounts, tested against their object rule below.
+    choices = {"appeal_assignees"}
+    missing = rules - helpers - writes - doors - choices - tabled
     assert not missing, sorted(missing)
 
 
@@ -629,3 +631,19 @@ def test_locate__an_assistants_contact_shown_to_staff_is_audited(world):
     [entry] = reads  # the assistant's contact, not the inspector's public one
     assert entry.subject_id == str(world.assistant_a.pk)
     assert (entry.actor_id, entry.context) == (world.users["head"].pk, "locate")
+
+
+def test_appeal_assignees__the_query_agrees_with_can_be_assigned_appeal(world):
+    """The list of accounts offered as assignees, in one query, is the rule's own."""
+    city_head = factories.staff("city-head", Role.HEAD, world.territory.city)
+    accounts = [u for u in world.users.values() if u.is_authenticated] + [city_head]
+    for appeal in (world.appeal, world.complaint):
+        by_query = set(access.appeal_assignees(appeal, User.objects.all()))
+        by_rule = {u for u in accounts if access.can_be_assigned_appeal(u, appeal)}
+        assert by_query == by_rule
+    # Who they are: staff of district A and the city's head; the complaint about the
+    # inspector of A goes neither to him nor to anyone of his unit.
+    names = {u.username for u in access.appeal_assignees(world.appeal, User.objects.all())}
+    assert names == {"inspector", "head", "city-head"}
+    names = {u.username for u in access.appeal_assignees(world.complaint, User.objects.all())}
+    assert names == {"city-head"}

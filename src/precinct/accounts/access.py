@@ -258,13 +258,32 @@ def can_answer_appeal(user, appeal) -> bool:
     return can_view_appeal(user, appeal) and appeal.assigned_to_id == user.pk
 
 
+APPEAL_ASSIGNEES = frozenset({Role.INSPECTOR, Role.HEAD})
+
+
 def can_be_assigned_appeal(user, appeal) -> bool:
     """An assignee must be able to see the appeal (so never the officer complained about)."""
-    if not user_role_in(user, {Role.INSPECTOR, Role.HEAD}):
+    if not user_role_in(user, APPEAL_ASSIGNEES):
         return False
     if _excluded_from_appeal(user, appeal):
         return False
     return is_in_scope(user, appeal.department)
+
+
+def appeal_assignees(appeal, queryset):
+    """Restrict accounts to those ``can_be_assigned_appeal`` allows, in one query: staff
+    of the appeal's department or one above it (their scope covers it)."""
+    steps = appeal.department.path.strip("/").split("/")
+    covering = ["/" + "/".join(steps[:n]) + "/" for n in range(1, len(steps) + 1)]
+    queryset = queryset.filter(
+        is_active=True, role__in=APPEAL_ASSIGNEES, department__path__in=covering
+    )
+    if appeal.about_officer_id is None:
+        return queryset
+    hidden = Q(officer_id=appeal.about_officer_id)
+    if appeal.hidden_from_department_id is not None:
+        hidden |= Q(department_id=appeal.hidden_from_department_id)
+    return queryset.exclude(hidden)
 
 
 def can_manage_receptions(user, department: Department) -> bool:
