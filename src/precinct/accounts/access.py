@@ -80,7 +80,8 @@ def can_read_audit_log(user) -> bool:
 
 def can_use_admin(user) -> bool:
     """The Django admin (reference data, accounts, the audit log) is for administrators;
-    what each may change there is decided per department by the rules above."""
+    what each may change there is decided per row (can_edit_territory, can_manage_units,
+    can_manage_staff_account)."""
     return user_role_in(user, {Role.ADMIN})
 
 

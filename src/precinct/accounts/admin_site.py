@@ -79,7 +79,9 @@ class TerritoryAdmin(AccessAdmin):
     def may_change(self, request, obj) -> bool:
         department = obj
         for step in filter(None, self.department_field.split("__")):
-            department = getattr(department, step)
+            department = getattr(department, step) if department is not None else None
+        if department is None:  # a row of no department (a population point): national
+            return access.has_national_scope(request.user)
         return access.can_edit_territory(request.user, department)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
