@@ -1,7 +1,7 @@
 """Planning endpoints: public coverage and programme aggregates; siting jobs for planners."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from precinct.accounts import access
@@ -10,6 +10,7 @@ from precinct.planning import selectors, services
 from precinct.planning.coverage import LEVELS, CoverageInputError, coverage_report
 from precinct.planning.models import SitingJob
 from precinct.planning.schemas import (
+    WALKING_MINUTES,
     CoverageOut,
     ErrorOut,
     ImportOut,
@@ -31,7 +32,7 @@ def _bad(field: str | None, message: str, errors: list[str] | None = None):
 
 
 class CoverageQuery(Schema):
-    minutes: float = 15
+    minutes: float = Field(15, description=WALKING_MINUTES)
     what_if: bool = False
     level: str = "department"
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core.errors import DomainError, domain_error_body
 from precinct.planning import selectors, services
 from precinct.planning.api import job_payload
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
@@ -56,7 +57,7 @@ def coverage_page(request):
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except CoverageInputError as exc:
+    except (CoverageInputError, DomainError) as exc:  # a walking time out of range: DomainError
         context["error"] = str(exc)
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
@@ -78,14 +79,14 @@ def coverage_page(request):
 @require_GET
 def coverage_map(request):
     """Map layers: residents within and out of reach, the walking area, the posts."""
-    from precinct.planning.coverage import CoverageInputError, coverage_map
+    from precinct.planning.coverage import coverage_map
 
     try:
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except CoverageInputError as exc:
-        return JsonResponse({"code": "invalid_input", "detail": str(exc)}, status=400)
+    except DomainError as exc:  # a walking time out of range
+        return JsonResponse(domain_error_body(exc), status=exc.status)
     except NetworkMissing:
         return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
     response = JsonResponse(data)
@@ -169,7 +170,7 @@ def scenarios_page(request):
                     )  # fmt: skip
                 except services.PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except services.PlanningError as exc:
+                except (services.PlanningError, DomainError) as exc:
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
