@@ -32,7 +32,6 @@ from django.utils import timezone
 
 from precinct.accounts import access
 from precinct.accounts.models import Role, User
-from precinct.accounts.services import token_issue
 from precinct.dispatch import services as dispatch_services
 from precinct.dispatch.models import Incident
 from precinct.planning.models import SitingJob
@@ -143,8 +142,12 @@ def api_client(world: World, persona: str) -> Client:
     user = world.users[persona]
     if not user.is_authenticated:
         return Client()
-    raw, _ = token_issue(username=user.username, password=factories.PASSWORD)
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+    response = Client().post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": factories.PASSWORD},
+        content_type="application/json",
+    )
+    return Client(headers={"Authorization": f"Bearer {response.json()['token']}"})
 
 
 # --- the table ---------------------------------------------------------------------------
