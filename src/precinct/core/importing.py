@@ -304,10 +304,11 @@ def _csv_table(path: Path, fmt: CsvFormat) -> Iterator[Table]:
             reader = csv.reader(handle, dialect)
             header = [h.strip() for h in next(reader, [])]
         except UnicodeDecodeError:
-            raise _Unreadable(_undecodable_line(path, encoding), _not_text(encoding)) from None
+            line = _undecodable_line(path, fmt.encoding)
+            raise _Unreadable(line, _not_text(fmt.encoding)) from None
         except csv.Error as exc:
             raise _Unreadable(1, f"not CSV: {exc}") from None
-        yield Table(path, header, reader, encoding)
+        yield Table(path, header, reader, fmt.encoding)
 
 
 def _dialect(handle, delimiter: str | None):
