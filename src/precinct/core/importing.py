@@ -49,7 +49,9 @@ class MappingError(DomainError):
 
     code = "mapping_invalid"
 
-    def __init__(self, reason: str, *, path: Path, line: int | None = None, column=None):
+    def __init__(
+        self, reason: str, *, path: Path, line: int | None = None, column: int | None = None
+    ):
         where = str(path)
         if line:
             where += f", line {line}"
@@ -96,11 +98,6 @@ class RowErrors:
         if len(self.shown) < self.limit:
             self.shown.append(RowError(line, column, reason))
 
-    @property
-    def lines(self) -> list[int]:
-        """The refused lines among the reasons kept."""
-        return sorted({e.line for e in self.shown if e.line})
-
 
 class ImportRefused(DomainError):
     """The file was refused and nothing was imported; the message lists the bad lines."""
@@ -119,6 +116,7 @@ class ImportRefused(DomainError):
 
     @property
     def rejected_lines(self) -> list[int]:
+        """The refused lines among the reasons shown."""
         return sorted({e.line for e in self.rejections if e.line})
 
 
@@ -297,7 +295,7 @@ def _csv_table(path: Path, fmt: CsvFormat) -> Iterator[Table]:
     try:
         handle = open(path, newline="", encoding=encoding)  # noqa: SIM115 (closed below)
     except OSError as exc:
-        raise _Unreadable(0, f"cannot read the file: {exc.strerror}") from None
+        raise _Unreadable(0, exc.strerror or str(exc)) from None
     with handle:
         try:
             dialect = _dialect(handle, fmt.delimiter)
@@ -357,8 +355,10 @@ def _xlsx_table(path: Path) -> Iterator[Table]:
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
-        raise _Unreadable(0, f"cannot read the file: {exc}") from None
+    except OSError as exc:
+        raise _Unreadable(0, exc.strerror or str(exc)) from None
+    except (ValueError, KeyError, zipfile.BadZipFile) as exc:  # openpyxl's refusals
+        raise _Unreadable(0, f"not an XLSX workbook: {exc}") from None
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [_cell_text(h) for h in next(rows, ())]
