@@ -146,12 +146,12 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # vendor/plotly.min.js from the installed plotly package, not from git.
-    "precinct.core.staticfinders.PlotlyFinder",
 ]
+# collectstatic (bin/serve runs it) writes content-hashed, gzipped copies and a manifest;
+# WhiteNoise then serves them gzipped and cached for a year (core/staticstorage.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "precinct.core.staticstorage.StaticStorage"},
 }
 # Serve assets from the app directories too, so a missed collectstatic is no outage.
 WHITENOISE_USE_FINDERS = True

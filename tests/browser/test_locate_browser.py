@@ -32,8 +32,11 @@ def test_locate__type_address_pick_candidate_see_inspector_and_walk(
     expect(result).to_contain_text(" ".join(INSPECTOR))
     expect(result.locator(".walk").first).to_have_text(re.compile(r"\d+.*\d+"))
     expect(result).to_contain_text("УПП")
-    # The map drew the route: a line trace next to the markers.
-    page.wait_for_function("document.getElementById('map').data.length >= 3")
+    # The map drew the resident's point, the posts and the walking routes, and zoomed in.
+    expect(page.locator("#map path.you")).to_have_count(1)
+    expect(page.locator("#map path.post").first).to_be_attached()
+    expect(page.locator("#map path.route").first).to_be_attached()
+    page.wait_for_function("document.querySelector('#map .leaflet-control-zoom') !== null")
     expect(page.locator(".map-attribution")).to_contain_text("OpenStreetMap")
     _screenshot(page, tmp_path, "locate-result.png")
 
@@ -57,9 +60,6 @@ def test_locate__unknown_address_is_explained(live_server, locate_territory, pag
 def test_locate__click_on_the_map_locates_that_point(live_server, locate_territory, page):
     page.goto(f"{live_server.url}/territory/locate/")
     # The map opens on central Almaty, inside precinct 7 of the test territory.
-    page.wait_for_function(
-        "(() => { const m = document.getElementById('map')._fullLayout?.map?._subplot?.map;"
-        " return m && m.loaded(); })()"
-    )
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
     page.locator("#map").click()
     expect(page.locator("#result")).to_contain_text(" ".join(INSPECTOR))
