@@ -12,7 +12,7 @@ window.precinctBasemap = (function () {
 
   const ATTRIBUTION = "© OpenStreetMap contributors (ODbL)";
   // Width in pixels at zoom 16 and colour of each road class; footways are thinner.
-  const MAJOR = { width: 7, color: "#f7d27a" };
+  const MAJOR = { width: 7, color: "#f4c35a" };
   const MIDDLE = { width: 6, color: "#ffffff" };
   const STREET = { width: 4.5, color: "#ffffff" };
   const MINOR = { width: 2, color: "#ffffff" };
@@ -69,7 +69,8 @@ window.precinctBasemap = (function () {
     },
 
     _draw: function (key, data, zoom) {
-      const scale = Math.pow(2, zoom - 16);
+      // Roads narrow more slowly than the map shrinks, so the city view keeps its streets.
+      const scale = Math.pow(2, (zoom - 16) / 2);
       const r = this._renderers;
       const buildings = data.features.filter(function (f) { return f.properties.b; });
       const streets = data.features.filter(function (f) { return !f.properties.b; });

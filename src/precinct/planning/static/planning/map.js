@@ -41,7 +41,7 @@
     ["open", "building", "planned"].forEach(function (state) {
       if (state !== "open" && !data.what_if && !cfg.showAllPosts) return;
       data.posts.filter(function (p) { return p.state === state; }).forEach(function (p) {
-        L.circleMarker([p.lat, p.lon], { radius: 7, color: "#ffffff", weight: 2,
+        L.circleMarker([p.lat, p.lon], { radius: 5, color: "#ffffff", weight: 1.5,
                                          fillColor: POST_COLOURS[state], fillOpacity: 1,
                                          className: "post post-" + state })
           .bindTooltip(p.name + " · " + L_[state]).addTo(coverage);
