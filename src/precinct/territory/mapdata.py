@@ -163,8 +163,11 @@ def map_config(*, result_url: str, labels: dict, bounds: tuple | None = None) ->
     on the first region with a boundary.
     """
     center, zoom = _first_region_view()
+    lang = get_language()
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
     # Leaflet's tile template; the digits of a reversed URL are its placeholders.
-    sample = reverse("territory:basemap-tile", args=[get_language() or "ru", 1, 2, 3])
+    sample = reverse("territory:basemap-tile", args=[lang, 1, 2, 3])
     return {
         "center": {"lon": center[0], "lat": center[1]},
         "zoom": zoom,
