@@ -39,7 +39,7 @@ def test_locate__type_address_pick_candidate_see_inspector_and_walk(
     expect(page.locator("#map path.you")).to_have_count(1)
     expect(page.locator("#map path.post").first).to_be_attached()
     expect(page.locator("#map path.route").first).to_be_attached()
-    page.wait_for_function("Number(document.getElementById('map').dataset.zoom) >= 15")
+    expect(page.locator("#map")).to_have_attribute("data-zoom", re.compile(r"^1[5-9]$"))
     expect(page.locator(".map-attribution")).to_contain_text("OpenStreetMap")
     _screenshot(page, tmp_path, "locate-result.png")
 
