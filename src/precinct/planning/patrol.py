@@ -172,9 +172,7 @@ def patrol_sizing(
             for shift, start, end in SHIFTS:
                 # Size for the busiest hour of the shift: the queue must hold at its peak.
                 rate = float(demand[dep_id][start:end].max())
-                zone.shifts.append(
-                    _size(shift, rate, service_s, samples, target_s, target_share)
-                )
+                zone.shifts.append(_size(shift, rate, service_s, samples, target_s, target_share))
             zones.append(zone)
     report = PatrolReport(source, target_min, target_share, service_min, zones, notes)
     with _lock:
