@@ -55,9 +55,7 @@ def _form_context(**extra) -> dict:
     from precinct.territory import mapdata
 
     return {
-        "map_config": mapdata.map_config(
-            network_url=reverse("territory:network-geojson"), result_url="", labels={}
-        ),
+        "map_config": mapdata.map_config(result_url="", labels={}),
         "types": AppealType.choices,
         "categories": Category.objects.filter(is_active=True),
         "departments": Department.objects.filter(kind="district").order_by("name"),

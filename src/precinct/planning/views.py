@@ -32,7 +32,6 @@ def _minutes_from(request) -> list[float]:
 
 def _map_config(data_url: str) -> dict:
     return map_config(
-        network_url=reverse("territory:network-geojson"),
         result_url=data_url,
         labels={
             "covered": _("Residents within reach"),
