@@ -12,6 +12,7 @@ import shapely
 
 from precinct.analytics import coverage as core
 from precinct.planning import inputs
+from precinct.planning.errors import PlanningError
 from precinct.territory.models import Department, Post, Precinct, Region
 
 # The largest walking time anyone may ask about: the Dijkstra stops there.
@@ -19,14 +20,6 @@ MAX_MINUTES = 120.0
 OPEN_STATES = (Post.State.OPEN,)
 WHAT_IF_STATES = (Post.State.OPEN, Post.State.BUILDING, Post.State.PLANNED)
 LEVELS = ("department", "precinct", "region", "total")
-
-
-class CoverageInputError(ValueError):
-    """A walking time or level the coverage cannot be computed for; the message says why."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass
@@ -62,16 +55,16 @@ def check_minutes(minutes_list) -> list[float]:
         try:
             value = float(m)
         except (TypeError, ValueError):
-            raise CoverageInputError("minutes", f"{m!r} is not a number of minutes.") from None
+            raise PlanningError(f"{m!r} is not a number of minutes.", field="minutes") from None
         if not np.isfinite(value) or value <= 0:
-            raise CoverageInputError("minutes", "The walking time must be more than 0 minutes.")
+            raise PlanningError("The walking time must be more than 0 minutes.", field="minutes")
         if value > MAX_MINUTES:
-            raise CoverageInputError(
-                "minutes", f"The walking time must be at most {MAX_MINUTES:.0f} minutes."
+            raise PlanningError(
+                f"The walking time must be at most {MAX_MINUTES:.0f} minutes.", field="minutes"
             )
         out.append(value)
     if not out:
-        raise CoverageInputError("minutes", "Give at least one walking time.")
+        raise PlanningError("Give at least one walking time.", field="minutes")
     return out
 
 
@@ -89,7 +82,7 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
     minutes = check_minutes(minutes_list)
     for level in levels:
         if level not in LEVELS:
-            raise CoverageInputError("level", f"Unknown level {level!r}: use {', '.join(LEVELS)}.")
+            raise PlanningError(f"Unknown level {level!r}: use {', '.join(LEVELS)}.", field="level")
     _, pop, times, n_posts = reach(minutes=max(minutes), what_if=what_if)
     point_times = np.where(pop.node >= 0, times[np.maximum(pop.node, 0)], np.inf)
     report = CoverageReport(

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
+from precinct.core.errors import domain_error_body, error_body
 from precinct.planning import selectors, services
 from precinct.planning.api import job_payload
+from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
 from precinct.planning.models import SitingJob
 from precinct.territory.mapdata import map_config
@@ -49,14 +51,14 @@ def _map_config(data_url: str) -> dict:
 @require_GET
 def coverage_page(request):
     """Who lives within walking reach of an open post, per area, with the map (public)."""
-    from precinct.planning.coverage import CoverageInputError, coverage_report
+    from precinct.planning.coverage import coverage_report
 
     what_if = request.GET.get("what_if") == "1"
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except CoverageInputError as exc:
-        context["error"] = str(exc)
+    except PlanningError as exc:
+        context["error"] = exc.message
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
         context["error"] = _("The road network has not been imported yet.")
@@ -77,16 +79,16 @@ def coverage_page(request):
 @require_GET
 def coverage_map(request):
     """Map layers: residents within and out of reach, the walking area, the posts."""
-    from precinct.planning.coverage import CoverageInputError, coverage_map
+    from precinct.planning.coverage import coverage_map
 
     try:
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except CoverageInputError as exc:
-        return JsonResponse({"code": "invalid_input", "detail": str(exc)}, status=400)
-    except NetworkMissing:
-        return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
+    except PlanningError as exc:
+        return JsonResponse(domain_error_body(exc), status=exc.status)
+    except NetworkMissing as exc:
+        return JsonResponse(error_body("network_missing", str(exc)), status=503)
     response = JsonResponse(data)
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -126,8 +128,8 @@ def staffing_page(request):
                 )
             except UnicodeDecodeError:
                 errors = [_("The file must be UTF-8 text (CSV).")]
-            except services.PlanningError as exc:
-                errors = exc.errors
+            except PlanningError as exc:
+                errors = [message for _field, message in exc.errors]
             else:
                 messages.success(
                     request,
@@ -140,9 +142,9 @@ def staffing_page(request):
         if norm_form.is_valid():
             try:
                 services.staffing_norm_record(actor=request.user, **norm_form.cleaned_data)
-            except services.PlanningForbidden as exc:
+            except PlanningForbidden as exc:
                 raise PermissionDenied(str(exc)) from None
-            except services.PlanningError as exc:
+            except PlanningError as exc:
                 norm_form.add_error(None, str(exc))
             else:
                 return redirect("planning:staffing")
@@ -177,9 +179,9 @@ def scenarios_page(request):
                         target_share=data["target_share"], department=data["department"],
                         candidates_csv=candidates, name=data["name"],
                     )  # fmt: skip
-                except services.PlanningForbidden as exc:
+                except PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except services.PlanningError as exc:
+                except PlanningError as exc:
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
@@ -222,7 +224,7 @@ def scenario_save(request, pk: int):
         services.siting_job_save(
             actor=request.user, job=_job_for(request, pk), name=request.POST.get("name", "")
         )
-    except services.PlanningError as exc:
+    except PlanningError as exc:
         messages.error(request, str(exc))
     return redirect("planning:scenario", pk=pk)
 
