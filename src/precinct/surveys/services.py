@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash, token_hash
 from precinct.surveys.answers import AnswerError, clean_answers
 from precinct.surveys.models import (
@@ -29,21 +30,18 @@ from precinct.territory.models import Department, Region
 STANDARD_QUESTIONNAIRE = Path(__file__).parent / "data" / "police_trust_v1.json"
 
 
-class SurveyError(ValueError):
+class SurveyError(DomainError):
     """A survey write that breaks a rule; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.field = field
-        self.code = code
 
 
 class AnswersRefused(SurveyError):
-    """Answers that do not fit the questionnaire, with every refusal listed."""
+    """Answers that do not fit the questionnaire, every refusal in ``errors`` by question key."""
 
-    def __init__(self, errors: list[AnswerError]):
-        super().__init__("; ".join(f"{e.key}: {e.message}" for e in errors), code="answers")
-        self.errors = errors
+    code = "answers"
+
+    @classmethod
+    def listing(cls, refusals: list[AnswerError]) -> "AnswersRefused":
+        return cls.of_fields([(e.key, e.message) for e in refusals])
 
 
 def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
@@ -165,7 +163,7 @@ def invitation_find(*, token: str) -> Invitation | None:
 def _check_open(survey: Survey, now) -> None:
     today = timezone.localdate(now)
     if not survey.opens_on <= today <= survey.closes_on:
-        raise SurveyError("This survey is not open now.", code="closed")
+        raise SurveyError("This survey is not open now.", code="closed", status=410)
 
 
 def _demographics(survey: Survey, department_id, age_group: str, sex: str) -> Department:
@@ -196,9 +194,9 @@ def response_submit_invitation(
             .first()
         )
         if invitation is None:
-            raise SurveyError("This invitation link is not valid.", code="not_found")
+            raise SurveyError("This invitation link is not valid.", code="not_found", status=404)
         if invitation.used_at is not None:
-            raise SurveyError("This invitation has already been used.", code="used")
+            raise SurveyError("This invitation has already been used.", code="used", status=410)
         survey = invitation.survey
         _check_open(survey, now)
         response = _response_create(
@@ -222,7 +220,7 @@ def response_submit_open(
     """Record answers through the open link, at most N per client address and hour."""
     now = timezone.now()
     if survey.mode != Survey.Mode.OPEN or not secrets.compare_digest(survey.open_key, key):
-        raise SurveyError("This survey link is not valid.", code="not_found")
+        raise SurveyError("This survey link is not valid.", code="not_found", status=404)
     _check_open(survey, now)
     client_hash = private_hash(client, purpose="survey-client")
     since = now - dt.timedelta(hours=1)
@@ -232,7 +230,9 @@ def response_submit_open(
         ).count()
         if recent >= settings.PRECINCT_SURVEY_OPEN_PER_HOUR:
             raise SurveyError(
-                "Too many answers from this connection; try again later.", code="limited"
+                "Too many answers from this connection; try again later.",
+                code="limited",
+                status=429,
             )
         return _response_create(
             survey,
@@ -251,7 +251,7 @@ def _response_create(survey, now, source, department_id, age_group, sex, answers
     department = _demographics(survey, department_id, age_group, sex)
     clean, errors = clean_answers(_questions(survey), answers)
     if errors:
-        raise AnswersRefused(errors)
+        raise AnswersRefused.listing(errors)
     return Response.objects.create(
         survey=survey,
         department=department,
@@ -311,8 +311,10 @@ def margins_set(
 class ImportRefused(SurveyError):
     """A field file with bad rows: nothing was imported; the report lists every line."""
 
-    def __init__(self, report):
-        super().__init__(report.summary(), code="import_refused")
+    code = "import_refused"
+
+    def __init__(self, message: str, *, report, **kwargs):
+        super().__init__(message, **kwargs)
         self.report = report
 
 
@@ -323,7 +325,7 @@ def responses_import(*, survey: Survey, path: Path, mapping_path: Path, actor=No
     mapping = read_mapping(mapping_path)
     report = check_file(survey=survey, path=path, mapping=mapping)
     if not report.ok:
-        raise ImportRefused(report)
+        raise ImportRefused(report.summary(), report=report)
     with transaction.atomic():
         Response.objects.bulk_create(report.responses, batch_size=1000)
         audit_record(
