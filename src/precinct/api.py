@@ -34,7 +34,6 @@ HTTP_CODES = {
     401: "unauthorized",
     403: "forbidden",
     404: "not_found",
-    405: "method_not_allowed",
     429: "rate_limited",
 }
 

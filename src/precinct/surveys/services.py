@@ -16,7 +16,7 @@ from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash, token_hash
-from precinct.surveys.answers import AnswerError, clean_answers
+from precinct.surveys.answers import clean_answers
 from precinct.surveys.models import (
     Invitation,
     PopulationMargin,
@@ -38,10 +38,6 @@ class AnswersRefused(SurveyError):
     """Answers that do not fit the questionnaire, every refusal in ``errors`` by question key."""
 
     code = "answers"
-
-    @classmethod
-    def listing(cls, refusals: list[AnswerError]) -> "AnswersRefused":
-        return cls.of_fields([(e.key, e.message) for e in refusals])
 
 
 def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
@@ -251,7 +247,7 @@ def _response_create(survey, now, source, department_id, age_group, sex, answers
     department = _demographics(survey, department_id, age_group, sex)
     clean, errors = clean_answers(_questions(survey), answers)
     if errors:
-        raise AnswersRefused.listing(errors)
+        raise AnswersRefused.of_fields([(e.key, e.message) for e in errors])
     return Response.objects.create(
         survey=survey,
         department=department,
