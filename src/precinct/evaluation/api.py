@@ -32,7 +32,7 @@ def scorecard(request, department_id: int, period: str | None = None):
         chosen = Period.objects.filter(label=period).first()
         if chosen is None:
             raise EvaluationError(
-                f"period: no {period!r}", field="period", code="unknown_period", status=404
+                f"No period {period!r}.", field="period", code="unknown_period", status=404
             )
     card = selectors.scorecard(department=department, period=chosen)
     if card is None:
