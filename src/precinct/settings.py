@@ -245,7 +245,8 @@ PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
 PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)
 
 # --- planning ---------------------------------------------------------------------------
-# Walking times (minutes) the coverage pages and API report by default.
+# Walking times (minutes) the coverage pages and API report by default (checked at start,
+# as every walking time, by territory/walking.py).
 PRECINCT_COVERAGE_MINUTES = [float(m) for m in env_list("PRECINCT_COVERAGE_MINUTES", ["10", "15"])]
 # Where the default staffing norms above come from (shown next to every shortfall).
 PRECINCT_STAFFING_NORM_SOURCE = env_str(
@@ -278,8 +279,9 @@ PRECINCT_SURVEY_WEIGHT_TRIM = env_float("PRECINCT_SURVEY_WEIGHT_TRIM", 5.0, posi
 PRECINCT_PDF_FONT = env_str(
     "PRECINCT_PDF_FONT", str(PACKAGE_DIR / "evaluation" / "fonts" / "DejaVuSans.ttf")
 )
-# Walking time from a post that counts as "within walking reach" for the coverage indicator.
-PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0, positive=True)
+# Walking time from a post that counts as "within walking reach" for the coverage indicator
+# (checked at start, as every walking time, by territory/walking.py).
+PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0)
 # Departments are compared with peers of the same population band (upper bounds).
 PRECINCT_EVAL_POPULATION_BANDS = [
     int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 
 from precinct.analytics.network import multi_source
+from precinct.core.errors import DomainError
 from precinct.planning import inputs
 from precinct.planning.coverage import coverage_map, coverage_report
-from precinct.planning.errors import PlanningError
 from precinct.territory.models import PopulationPoint
 from tests.planning.builders import RESIDENTS_PER_NODE
 
@@ -64,7 +64,7 @@ def test_coverage__precinct_and_region_levels(city):
 
 @pytest.mark.parametrize("minutes", [0, -5, float("nan"), 500])
 def test_coverage__bad_walking_time_is_refused(city, minutes):
-    with pytest.raises(PlanningError) as exc:
+    with pytest.raises(DomainError) as exc:  # the one rule of walking times
         coverage_report(minutes_list=[minutes])
     assert exc.value.field == "minutes"
 

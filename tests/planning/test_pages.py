@@ -22,7 +22,7 @@ def test_coverage_page__public_with_tables_and_map(client, city):
 
 
 def test_coverage_page__bad_minutes_is_400(client, city):
-    response = client.get("/planning/coverage/?minutes=0")
+    response = client.get("/planning/coverage/?minutes=0", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "more than 0" in response.content.decode()
 

@@ -35,11 +35,11 @@ def drive(city, settings):
 def core(monkeypatch):
     calls = {"required": [], "simulate": []}
 
-    def required_units(rate, service_min, samples, target_s, share):
-        calls["required"].append((rate, service_min, len(samples), target_s, share))
-        return max(1, int(np.ceil(rate * service_min / 60 * 1.5))), share + 0.01
+    def required_units(rate, service_s, samples, target_s, share):
+        calls["required"].append((rate, service_s, len(samples), target_s, share))
+        return max(1, int(np.ceil(rate * service_s / 3600 * 1.5))), share + 0.01
 
-    def simulate(rate, service_min, c, samples, target_s, **options):
+    def simulate(rate, service_s, c, samples, target_s, **options):
         calls["simulate"].append({"c": c, "target_s": target_s, **options})
         return 0.83
 
@@ -76,7 +76,8 @@ def test_sizing__units_per_zone_mode_and_shift_with_model_and_simulation(drive, 
     assert all(s.simulated_share == pytest.approx(0.83) for s in car.shifts)
     rate, service, n_samples, target_s, share = core["required"][0]
     assert rate > 0
-    assert (service, target_s, share) == (settings.PRECINCT_PATROL_SERVICE_MIN, 600, 0.8)
+    # The core takes seconds: the minutes of the settings are converted at the edge.
+    assert (service, target_s, share) == (settings.PRECINCT_PATROL_SERVICE_MIN * 60, 600, 0.8)
     assert n_samples > 0
     assert core["simulate"][0]["c"] >= 1
 

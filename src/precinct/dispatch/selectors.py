@@ -73,7 +73,7 @@ def recommendations(*, incident: Incident, units: list[Unit] | None = None) -> l
         ranking = rank_units(
             net.graph.reversed(), node, snap_m, nodes, metres,
             access_speed_mps=ACCESS_SPEED_MPS[kind],
-            limit=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
+            limit_s=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
         )  # fmt: skip
         straight = haversine_m(incident.lon, incident.lat, lons, lats)
         for i, eta, metres_i in zip(

@@ -1,7 +1,7 @@
 """Planning endpoints: public coverage and programme aggregates; siting jobs for planners."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
@@ -11,6 +11,7 @@ from precinct.planning.coverage import coverage_report
 from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.models import SitingJob
 from precinct.planning.schemas import (
+    WALKING_MINUTES,
     CoverageOut,
     ImportOut,
     ProgressOut,
@@ -25,7 +26,7 @@ router = Router(tags=["planning"])
 
 
 class CoverageQuery(Schema):
-    minutes: float = 15
+    minutes: float = Field(15, description=WALKING_MINUTES)
     what_if: bool = False
     level: str = "department"
 

@@ -27,7 +27,7 @@ HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.sum()
 SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
 ORIGINS, TARGETS = 12, 40  # travel-time samples per zone: origins x targets
 FAR_S = 2 * 3600.0  # travel beyond this counts as unreachable
-SIM_HOURS = 5000.0  # simulated hours per zone and shift (after the warm-up)
+SIM_S = 5000 * 3600.0  # simulated time per zone and shift (after the warm-up)
 
 
 @dataclass
@@ -102,7 +102,7 @@ def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.nd
     origins, targets = origins[origins >= 0], targets[targets >= 0]
     if origins.size == 0 or targets.size == 0:
         return np.zeros(0)
-    samples = [one_to_many(net.graph, int(o), targets, limit=FAR_S) for o in origins]
+    samples = [one_to_many(net.graph, int(o), targets, limit_s=FAR_S) for o in origins]
     times = np.concatenate(samples)
     return times[np.isfinite(times)]
 
@@ -111,7 +111,7 @@ def _post_walk_times() -> np.ndarray:
     """Walking seconds from the nearest open post to every walking-network node."""
     from precinct.planning.coverage import reach
 
-    _, _, times, _ = reach(minutes=FAR_S / 60.0)
+    _, _, times, _ = reach(limit_s=FAR_S)
     return times
 
 
@@ -151,6 +151,7 @@ def patrol_sizing(
     rng = np.random.default_rng(seed)
     names = {d.id: d.display_name for d in Department.objects.filter(id__in=demand.keys())}
     zones = []
+    service_s, target_s = service_min * 60, target_min * 60  # the core's unit
     for dep_id in sorted(demand, key=lambda d: names.get(d, "")):
         residents = float(pop.residents[pop.department_id == dep_id].sum())
         for mode in modes:
@@ -161,7 +162,7 @@ def patrol_sizing(
                 # Size for the busiest hour of the shift: the queue must hold at its peak.
                 rate = float(demand[dep_id][start:end].max())
                 zone.shifts.append(
-                    _size(core, shift, rate, service_min, samples, target_min * 60, target_share)
+                    _size(core, shift, rate, service_s, samples, target_s, target_share)
                 )
             zones.append(zone)
     report = PatrolReport(source, target_min, target_share, service_min, zones, notes)
@@ -172,15 +173,15 @@ def patrol_sizing(
     return report
 
 
-def _size(core, shift, rate, service_min, samples, target_s, share) -> ShiftSizing:
+def _size(core, shift, rate, service_s, samples, target_s, share) -> ShiftSizing:
     if rate <= 0 or samples.size == 0:
         return ShiftSizing(shift, rate, 0 if rate <= 0 else None, None, None)
     try:
-        units, predicted = core.required_units(rate, service_min, samples, target_s, share)
+        units, predicted = core.required_units(rate, service_s, samples, target_s, share)
     except ValueError:  # the target cannot be met at any fleet size (travel too long)
         return ShiftSizing(shift, rate, None, None, None)
     # The same zone simulated call by call with that many units: the model's check.
     simulated = core.simulate(
-        rate, service_min, int(units), samples, target_s, hours=SIM_HOURS, seed=1
+        rate, service_s, int(units), samples, target_s, horizon_s=SIM_S, seed=1
     )
     return ShiftSizing(shift, rate, int(units), float(predicted), float(simulated))

@@ -20,6 +20,7 @@ from precinct.planning.models import (
     StaffingNorm,
 )
 from precinct.territory.models import Department, Post
+from precinct.territory.walking import walking_minutes, walking_seconds
 
 
 # --- staffing --------------------------------------------------------------------------
@@ -206,7 +207,7 @@ def siting_job_create(
 
     if actor is not None and not access.can_plan(actor, department):
         raise PlanningForbidden("Siting for this area is outside your scope.")
-    minutes = _check_minutes(minutes)
+    minutes = walking_minutes(minutes)
     if (k is None) == (target_share is None):
         raise PlanningError("Give either k (new posts) or target_share, not both.", field="k")
     if k is not None and (not isinstance(k, int) or k < 1 or k > MAX_K):
@@ -246,18 +247,6 @@ def siting_job_create(
     return job
 
 
-def _check_minutes(minutes) -> float:
-    try:
-        value = float(minutes)
-    except (TypeError, ValueError):
-        raise PlanningError("minutes must be a number.", field="minutes") from None
-    if not value > 0:
-        raise PlanningError("The walking time must be more than 0 minutes.", field="minutes")
-    if value > 120:
-        raise PlanningError("The walking time must be at most 120 minutes.", field="minutes")
-    return value
-
-
 def _check_target_reachable(walk, department, nodes, minutes, target_share) -> None:
     """Refuse a target share that even every candidate site together cannot reach."""
     import numpy as np
@@ -267,13 +256,14 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
 
     pop = inputs.population(walk)
     demand, weights, _ = inputs.demand(pop, siting.department_mask(pop, department))
-    limit = minutes * 60.0
+    reach_s = walking_seconds(minutes)
     sources = np.arange(walk.graph.n_nodes) if nodes is None else np.asarray(nodes)
     _, open_nodes = inputs.post_nodes(walk, [Post.State.OPEN])
-    reach_all = core_coverage.reach_times(walk.graph, np.union1d(sources, open_nodes), limit=limit)
+    everyone = np.union1d(sources, open_nodes)
+    reach_all = core_coverage.reach_times(walk.graph, everyone, limit_s=reach_s)
     total = float(pop.residents[siting.department_mask(pop, department)].sum()) if department \
         else pop.total  # fmt: skip
-    best = float(weights[reach_all[demand] <= limit].sum()) / total if total else 0.0
+    best = float(weights[reach_all[demand] <= reach_s].sum()) / total if total else 0.0
     if best < target_share - 1e-12:
         raise PlanningError(
             f"The target share {target_share:.0%} cannot be reached: with every candidate "

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
-from precinct.core.errors import domain_error_body, error_body
+from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.planning import selectors, services
 from precinct.planning.api import job_payload
 from precinct.planning.errors import PlanningError, PlanningForbidden
@@ -57,7 +57,7 @@ def coverage_page(request):
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except PlanningError as exc:
+    except DomainError as exc:  # PlanningError, or a walking time out of range
         context["error"] = exc.message
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
@@ -85,7 +85,7 @@ def coverage_map(request):
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except PlanningError as exc:
+    except DomainError as exc:  # PlanningError, or a walking time out of range
         return JsonResponse(domain_error_body(exc), status=exc.status)
     except NetworkMissing as exc:
         return JsonResponse(error_body("network_missing", str(exc)), status=503)
@@ -181,7 +181,7 @@ def scenarios_page(request):
                     )  # fmt: skip
                 except PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except PlanningError as exc:
+                except DomainError as exc:  # PlanningError, or a walking time out of range
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
