@@ -4,6 +4,7 @@ Every knob is an environment variable with a safe default for the embedded SQLit
 production sets DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "ninja",  # Swagger UI from ninja's own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
@@ -79,11 +81,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "precinct.urls"
 WSGI_APPLICATION = "precinct.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Passwords are checked behind django-axes (accounts/signin.py): failed sign-ins are counted
+# per account and per source address, and either over the limit locks for a cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PRECINCT_SIGN_IN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PRECINCT_SIGN_IN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successes go to precinct's own audit log
+AXES_CLIENT_IP_CALLABLE = "precinct.accounts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "precinct.accounts.signin.lockout_response"
+AXES_VERBOSE = False  # its log lines carry usernames and addresses
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"

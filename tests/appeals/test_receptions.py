@@ -10,6 +10,7 @@ from django.utils import timezone
 from precinct.appeals import services
 from precinct.appeals.models import Booking
 from precinct.appeals.validators import AppealInputError
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def test_head_turns_a_reception_into_an_appeal_in_one_step(client, world, slot):
     booking = services.booking_create(
         slot_id=slot.pk, name="Гульнар", phone="+77015554433", topic="Нет освещения во дворе"
     )
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     page = client.get(reverse("appeals:staff-receptions"))
     assert "Гульнар" in page.content.decode()
     response = client.post(
@@ -88,7 +89,7 @@ def test_outsider_cannot_record_an_outcome(world, slot):
 def test_head_publishes_weekly_hours_from_the_page(client, world):
     from precinct.appeals.models import ReceptionSlot
 
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     first = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT15:00")
     response = client.post(
         reverse("appeals:staff-receptions"),

@@ -102,7 +102,7 @@ def test_scenarios_page__bad_input_shows_the_message(client, city, people):
 
 
 def test_scenarios__outsider_cannot_open_others_scenarios(client, city, people):
-    job = services.siting_job_create(actor=people.analyst, minutes=10, k=1, enqueue=False)
+    job = services.siting_job_create(actor=people.analyst, minutes=10, k=1)
     client.force_login(people.outsider)
     assert client.get(f"/planning/scenarios/{job.pk}/").status_code == 404
     assert client.get(f"/planning/scenarios/{job.pk}/export.csv").status_code == 404

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def _job(people, **fields) -> SitingJob:
     fields = {"minutes": 10, "k": 2, **fields}
-    return services.siting_job_create(actor=people.analyst, enqueue=False, **fields)
+    return services.siting_job_create(actor=people.analyst, **fields)
 
 
 def test_siting__max_cover_run_stores_sites_and_before_after(city, people):

@@ -30,10 +30,10 @@ class MeOut(Schema):
     department_id: int | None
 
 
-@router.post("/auth/token", response={200: TokenOut, **error_responses(400, 401)}, auth=None)
+@router.post("/auth/token", response={200: TokenOut, **error_responses(400, 401, 429)}, auth=None)
 def issue_token(request, payload: TokenIn):
     """Exchange a staff username and password for a bearer token (401 when they do not match)."""
-    raw, token = token_issue(username=payload.username, password=payload.password)
+    raw, token = token_issue(request=request, username=payload.username, password=payload.password)
     user = token.user
     return TokenOut(
         token=raw, expires_at=token.expires_at, role=user.role, department_id=user.department_id

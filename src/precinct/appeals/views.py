@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from precinct.accounts import access
 from precinct.appeals import metrics, selectors, services
-from precinct.appeals.api import client_address
 from precinct.appeals.models import (
     AnswerTemplate,
     Appeal,
@@ -27,6 +26,7 @@ from precinct.appeals.models import (
     Status,
 )
 from precinct.appeals.validators import AppealInputError
+from precinct.core.http import client_address
 from precinct.territory.models import Department
 
 User = get_user_model()

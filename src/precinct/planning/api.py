@@ -6,7 +6,7 @@ from ninja import Field, Query, Router, Schema, Status
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
 from precinct.core.errors import error_responses
-from precinct.planning import selectors, services
+from precinct.planning import selectors, services, tasks
 from precinct.planning.coverage import coverage_report
 from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.models import SitingJob
@@ -120,7 +120,7 @@ def siting_create(request, payload: SitingIn):
     department = None
     if payload.department_id is not None:
         department = get_object_or_404(Department, pk=payload.department_id)
-    job = services.siting_job_create(
+    job = tasks.siting_job_submit(
         actor=request.auth,
         minutes=payload.minutes,
         k=payload.k,
@@ -129,7 +129,7 @@ def siting_create(request, payload: SitingIn):
         candidates_csv=payload.candidates_csv,
         name=payload.name,
     )
-    return Status(202, job_payload(job))
+    return Status(202, selectors.job_payload(job))
 
 
 def _visible_job(request, job_id: int) -> SitingJob:
@@ -146,7 +146,7 @@ def _visible_job(request, job_id: int) -> SitingJob:
 )
 def siting_get(request, job_id: int):
     """State, progress and (when done) the chosen sites, coverage before/after and the gap."""
-    return Status(200, job_payload(_visible_job(request, job_id)))
+    return Status(200, selectors.job_payload(_visible_job(request, job_id)))
 
 
 @router.post(
@@ -157,41 +157,4 @@ def siting_get(request, job_id: int):
 def siting_cancel(request, job_id: int):
     """Stop a queued or running job; a running one keeps its best solution so far."""
     job = services.siting_job_cancel(actor=request.auth, job=_visible_job(request, job_id))
-    return Status(200, job_payload(job))
-
-
-def job_payload(job: SitingJob) -> dict:
-    """The SitingJobOut dict of a job (shared by the API and the pages)."""
-    total = job.residents_total
-
-    def share(value):
-        return value / total if value is not None and total else None
-
-    return {
-        "id": job.pk,
-        "state": job.state,
-        "progress": job.progress,
-        "progress_note": job.progress_note,
-        "method": job.method,
-        "k": job.k,
-        "minutes": job.minutes,
-        "target_share": job.target_share,
-        "department_id": job.department_id,
-        "candidate_source": job.candidate_source,
-        "chosen": job.chosen,
-        "residents_total": total,
-        "residents_within_before": job.covered_before,
-        "residents_within_after": job.covered_after,
-        "share_before": share(job.covered_before),
-        "share_after": share(job.covered_after),
-        "gap": job.gap,
-        "bound": job.bound,
-        "solver": job.solver,
-        "solver_status": job.solver_status,
-        "seconds": job.seconds,
-        "error": job.error,
-        "by_department": job.by_department,
-        "residents_new": (
-            job.covered_after - job.covered_before if job.covered_after is not None else None
-        ),
-    }
+    return Status(200, selectors.job_payload(job))

@@ -193,9 +193,9 @@ def siting_job_create(
     candidates_csv: str | None = None,
     name: str = "",
     time_limit_s: float | None = None,
-    enqueue: bool = True,
 ) -> SitingJob:
-    """Check a siting request, store it as a job and queue it for the worker.
+    """Check a siting request and store it as a queued job (``tasks.siting_job_submit``
+    also hands it to the worker).
 
     With ``k``: the best k new sites (maximal covering); with ``target_share``: the fewest
     sites for that share (set covering). Input the optimiser would refuse is refused here,
@@ -227,24 +227,18 @@ def siting_job_create(
     if target_share is not None:
         _check_target_reachable(walk, department, nodes, minutes, target_share)
     method = SitingJob.Method.MAX_COVER if k is not None else SitingJob.Method.SET_COVER
-    with transaction.atomic():
-        job = SitingJob.objects.create(
-            name=name[:200],
-            created_by=actor,
-            department=department,
-            method=method,
-            k=k,
-            minutes=minutes,
-            target_share=target_share,
-            time_limit_s=time_limit_s or settings.PRECINCT_SITING_TIME_LIMIT_S,
-            candidate_nodes=nodes,
-            candidate_source=source,
-        )
-        if enqueue:
-            from precinct.planning.tasks import siting_run
-
-            transaction.on_commit(lambda: siting_run.enqueue(job.pk))
-    return job
+    return SitingJob.objects.create(
+        name=name[:200],
+        created_by=actor,
+        department=department,
+        method=method,
+        k=k,
+        minutes=minutes,
+        target_share=target_share,
+        time_limit_s=time_limit_s or settings.PRECINCT_SITING_TIME_LIMIT_S,
+        candidate_nodes=nodes,
+        candidate_source=source,
+    )
 
 
 def _check_target_reachable(walk, department, nodes, minutes, target_share) -> None:

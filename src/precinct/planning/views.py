@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
 from precinct.core.errors import DomainError, domain_error_body, error_body
-from precinct.planning import selectors, services
-from precinct.planning.api import job_payload
+from precinct.planning import selectors, services, tasks
 from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
 from precinct.planning.models import SitingJob
@@ -174,7 +173,7 @@ def scenarios_page(request):
             data = form.cleaned_data
             if not form.errors:
                 try:
-                    job = services.siting_job_create(
+                    job = tasks.siting_job_submit(
                         actor=request.user, minutes=data["minutes"], k=data["k"],
                         target_share=data["target_share"], department=data["department"],
                         candidates_csv=candidates, name=data["name"],
@@ -204,7 +203,7 @@ def scenario_page(request, pk: int):
     template = "planning/_job.html" if request.htmx else "planning/scenario.html"
     # The map shows today's coverage at the job's walking time under the proposed sites.
     url = reverse("planning:coverage-map") + f"?minutes={job.minutes:g}&what_if=0"
-    context = {"job": job, "data": job_payload(job), "map_config": _map_config(url)}
+    context = {"job": job, "data": selectors.job_payload(job), "map_config": _map_config(url)}
     return render(request, template, context)
 
 
@@ -258,7 +257,9 @@ def scenario_compare(request):
         return refusal
     ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:6]
     jobs = list(selectors.siting_jobs_visible_to(request.user).filter(pk__in=ids))
-    return render(request, "planning/compare.html", {"items": [(j, job_payload(j)) for j in jobs]})
+    return render(
+        request, "planning/compare.html", {"items": [(j, selectors.job_payload(j)) for j in jobs]}
+    )
 
 
 @require_GET
@@ -280,8 +281,5 @@ def patrol_page(request):
         report = patrol_sizing(target_min=target, target_share=share)
     except NetworkMissing:
         context = {"error": _("The road network has not been imported yet.")}
-        return render(request, "planning/patrol.html", context, status=503)
-    except ImportError:
-        context = {"error": _("The queueing model is not installed in this version.")}
         return render(request, "planning/patrol.html", context, status=503)
     return render(request, "planning/patrol.html", {"report": report})
