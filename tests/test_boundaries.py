@@ -28,6 +28,7 @@ SRC = pathlib.Path(precinct.__file__).parent
 # Modules every app may import: the shared foundations.
 FOUNDATIONS = {
     "precinct.accounts.access": "every access rule",
+    "precinct.accounts.admin_site": "the admin's site and model admins, led by the access rules",
     "precinct.accounts.auth": "API authentication",
     "precinct.accounts.guards": "the one guard of staff pages",
     "precinct.accounts.models": "users, roles and scopes (keys and enums)",
@@ -37,6 +38,7 @@ FOUNDATIONS = {
     "precinct.territory.locate": "point to precinct, inspector and post",
     "precinct.territory.mapdata": "map layers of the territory",
     "precinct.territory.network": "the road networks, loaded once per process",
+    "precinct.territory.walking": "the one rule for walking minutes and its limit",
 }
 # Packages open to every app: the project's core helpers and the numeric core.
 OPEN_PACKAGES = ("precinct.core", "precinct.analytics")
