@@ -8,10 +8,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from precinct.core.errors import error_body
 from precinct.territory import geocoding, mapdata
 
-# HTTP status of each reason a point cannot be served (the same as the JSON API).
-_ERROR_STATUS = {"invalid_coordinates": 400, "outside_precincts": 404, "off_network": 404}
 # Fewer letters than this match half the city: wait for more before searching.
 MIN_QUERY = 2
 
@@ -49,7 +48,7 @@ def locate_result(request):
     try:
         result = locate(lon=lon, lat=lat)
     except LocateError as exc:
-        return _result_error(request, exc.code, _ERROR_STATUS.get(exc.code, 400))
+        return _result_error(request, exc.code, exc.status)
     except NetworkMissing:
         return _result_error(request, "network_missing", 503)
     context = {"result": locate_payload(result, user=request.user)}
@@ -81,7 +80,7 @@ def basemap_tile(request, lang: str, z: int, x: int, y: int):
         tile = mapdata.basemap_tile(z=z, x=x, y=y, lang=lang)
     except NetworkMissing:
         detail = _("The road network has not been imported yet.")
-        return JsonResponse({"code": "network_missing", "detail": detail}, status=503)
+        return JsonResponse(error_body("network_missing", detail), status=503)
     if request.headers.get("If-None-Match") == tile.etag:
         return HttpResponseNotModified(headers={"ETag": tile.etag})
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
