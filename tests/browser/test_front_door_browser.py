@@ -179,10 +179,7 @@ def test_locate__a_tap_on_the_phone_map_brings_the_result_into_sight(
 ):
     page = visit("ru", "phone")
     page.goto(f"{live_server.url}/territory/locate/")
-    page.wait_for_function(
-        "(() => { const m = document.getElementById('map')._fullLayout?.map?._subplot?.map;"
-        " return m && m.loaded(); })()"
-    )
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1")
     result = page.locator("#result")
     assert page.evaluate("document.getElementById('result').getBoundingClientRect().top") > 844
     page.locator("#map").click()

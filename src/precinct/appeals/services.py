@@ -36,6 +36,7 @@ from precinct.appeals.validators import (
     check_text,
 )
 from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash
 from precinct.territory import geo, geocoding
 from precinct.territory.models import Department, Officer, Precinct
@@ -44,8 +45,11 @@ PUBLIC_CHANNELS = (Channel.WEB, Channel.API, Channel.OPEN311)
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """Too many public submissions from one client in the last hour."""
+
+    status = 429
+    code = "rate_limited"
 
 
 def client_fingerprint(address: str) -> str:
@@ -153,7 +157,7 @@ def appeal_register(
         )
         errors.update(route_errors)
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     if registered_by is not None and not access.can_register_appeal(registered_by, department):
         raise PermissionDenied
 
@@ -170,7 +174,7 @@ def appeal_register(
         if seen["twin"] is not None:
             return Appeal.objects.get(pk=seen["twin"]), False
         if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
-            raise RateLimited
+            raise RateLimited(_("Too many submissions; try again later."))
 
     registered_on = _local_date(now)
     forwarding = category is not None and category.outside_competence
@@ -239,7 +243,7 @@ def _replay(idempotency_key: str, content_hash: str) -> Appeal | None:
     existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.content_hash != content_hash:
         raise AppealInputError(
-            {"Idempotency-Key": _("This key was already used for a different appeal.")}
+            _("This key was already used for a different appeal."), field="Idempotency-Key"
         )
     return existing
 
@@ -316,9 +320,9 @@ def appeal_assign(*, actor, appeal: Appeal, assignee, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if not access.can_be_assigned_appeal(assignee, appeal):
-        raise AppealInputError({"assignee": _("This officer cannot take this appeal.")})
+        raise AppealInputError(_("This officer cannot take this appeal."), field="assignee")
     if not appeal.is_open:
-        raise AppealInputError({"status": _("The appeal is not open.")})
+        raise AppealInputError(_("The appeal is not open."), field="status")
     appeal.assigned_to = assignee
     _transition(
         appeal,
@@ -339,7 +343,7 @@ def appeal_start(*, actor, appeal: Appeal) -> Appeal:
     if not access.can_answer_appeal(actor, appeal):
         raise PermissionDenied
     if appeal.status not in (Status.REGISTERED, Status.ASSIGNED):
-        raise AppealInputError({"status": _("The appeal is not waiting to be started.")})
+        raise AppealInputError(_("The appeal is not waiting to be started."), field="status")
     _transition(appeal, actor=actor, to=Status.IN_PROGRESS, kind="started")
     return appeal
 
@@ -352,9 +356,9 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str, now=None) -> Appeal:
     if not access.can_answer_appeal(actor, appeal):
         raise PermissionDenied
     if not appeal.is_open:
-        raise AppealInputError({"status": _("The appeal is not open.")})
+        raise AppealInputError(_("The appeal is not open."), field="status")
     if not answer.strip():
-        raise AppealInputError({"answer": _("Write the answer.")})
+        raise AppealInputError(_("Write the answer."), field="answer")
     answered_on = _local_date(now)
     appeal.answer = answer.strip()
     appeal.answered_at = now
@@ -388,7 +392,7 @@ def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) 
     if not appeal.is_open:
         errors["status"] = _("The appeal is not open.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     appeal.due_date = new_due_date
     appeal.extended = True
     appeal.save(update_fields=["due_date", "extended"])
@@ -413,7 +417,7 @@ def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if not to.strip():
-        raise AppealInputError({"to": _("Name the body it is forwarded to.")})
+        raise AppealInputError(_("Name the body it is forwarded to."), field="to")
     appeal.forwarded_to = to.strip()[:200]
     appeal.closed_at = timezone.now()
     _transition(
@@ -433,7 +437,7 @@ def appeal_close(*, actor, appeal: Appeal, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if appeal.status != Status.ANSWERED:
-        raise AppealInputError({"status": _("Only an answered appeal can be closed.")})
+        raise AppealInputError(_("Only an answered appeal can be closed."), field="status")
     appeal.closed_at = timezone.now()
     _transition(
         appeal, actor=actor, to=Status.CLOSED, kind="closed", note=note, fields=["closed_at"]
@@ -458,7 +462,7 @@ def appeal_rate(
     if request_review and rating is not None and rating > 2:
         errors["request_review"] = _("A review is asked for with a rating of 1 or 2.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     appeal.rating, appeal.rating_comment, appeal.rated_at = rating, comment.strip()[:2000], now
     appeal.save(update_fields=["rating", "rating_comment", "rated_at"])
     _event(appeal, now, None, "rated", appeal.status, appeal.status, note=f"{rating}/5")
@@ -554,7 +558,7 @@ def reception_slot_create(
     if capacity < 1:
         errors["capacity"] = _("At least one place.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     return ReceptionSlot.objects.create(
         department=head.department,
         head=head,
@@ -580,7 +584,7 @@ def reception_schedule_publish(
 ) -> list[ReceptionSlot]:
     """A head's weekly reception: the same hour every week for ``weeks`` weeks."""
     if not 1 <= weeks <= 52:
-        raise AppealInputError({"weeks": _("From 1 to 52 weeks.")})
+        raise AppealInputError(_("From 1 to 52 weeks."), field="weeks")
     return [
         reception_slot_create(
             actor=actor,
@@ -615,7 +619,7 @@ def booking_create(
     if not errors and slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
         errors["slot_id"] = _("This reception is fully booked.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     return Booking.objects.create(
         slot=slot,
         code=secrets.token_hex(4).upper(),
@@ -630,7 +634,7 @@ def booking_create(
 def booking_cancel(*, code: str) -> Booking:
     booking = Booking.objects.select_for_update().filter(code=code.strip().upper()).first()
     if booking is None or booking.state != Booking.State.BOOKED:
-        raise AppealInputError({"code": _("No active booking with this code.")})
+        raise AppealInputError(_("No active booking with this code."), field="code")
     booking.state = Booking.State.CANCELLED
     booking.save(update_fields=["state"])
     return booking

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from precinct.core.errors import DomainError
+
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{6,20}$")
 MAX_TEXT = 10_000
 
@@ -19,12 +21,8 @@ SIGNATURES = (
 )
 
 
-class AppealInputError(ValueError):
-    """Bad input, with a message per field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class AppealInputError(DomainError):
+    """Bad input: ``errors`` holds a message per field (``of_fields`` for a whole form)."""
 
 
 def sniff_content_type(head: bytes) -> str | None:

@@ -46,18 +46,16 @@ def _int(value: str):
         return None
 
 
-def _fields(errors: dict) -> dict:
-    """Field names usable in templates: "contact.name" → "contact_name"."""
-    return {k.replace(".", "_").replace("-", "_"): v for k, v in errors.items()}
+def _fields(errors: list[tuple[str | None, str]]) -> dict:
+    """A DomainError's errors by field name usable in templates: "contact.name" → "contact_name"."""
+    return {(k or "form").replace(".", "_").replace("-", "_"): v for k, v in errors}
 
 
 def _form_context(**extra) -> dict:
     from precinct.territory import mapdata
 
     return {
-        "map_config": mapdata.map_config(
-            network_url=reverse("territory:network-geojson"), result_url="", labels={}
-        ),
+        "map_config": mapdata.map_config(result_url="", labels={}),
         "types": AppealType.choices,
         "categories": Category.objects.filter(is_active=True),
         "departments": Department.objects.filter(kind="district").order_by("name"),
@@ -74,7 +72,7 @@ def _register_from_post(request, *, channel: str, registered_by=None):
     if lon == "bad":
         errors["lon"] = _("Longitude must be a number.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     files = [
         (f.name, f.read(services.settings.PRECINCT_APPEALS["ATTACHMENT_MAX_BYTES"] + 1))
         for f in request.FILES.getlist("attachments")
@@ -113,9 +111,9 @@ def appeal_new(request):
                 form_token=request.POST.get("form_token", ""),
             )
             return render(request, "appeals/new.html", ctx, status=400)
-        except services.RateLimited:
+        except services.RateLimited as exc:
             ctx = _form_context(
-                errors={"form": _("Too many submissions; try again later.")},
+                errors=_fields(exc.errors),
                 values=request.POST,
                 form_token=services.secrets.token_hex(16),
             )
@@ -253,7 +251,7 @@ def staff_action(request, pk: int, action: str):
         if action == "assign":
             assignee = User.objects.filter(pk=_int(post.get("assignee"))).first()
             if assignee is None:
-                raise AppealInputError({"assignee": _("Choose an officer.")})
+                raise AppealInputError(_("Choose an officer."), field="assignee")
             services.appeal_assign(
                 actor=user, appeal=appeal, assignee=assignee, note=post.get("note", "")
             )
@@ -265,7 +263,7 @@ def staff_action(request, pk: int, action: str):
             try:
                 new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
             except ValueError:
-                raise AppealInputError({"new_due_date": _("Enter a date.")}) from None
+                raise AppealInputError(_("Enter a date."), field="new_due_date") from None
             services.appeal_extend(
                 actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
             )

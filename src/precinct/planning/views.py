@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
-from precinct.core.errors import DomainError, domain_error_body
+from precinct.accounts.guards import staff_page
+from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.planning import selectors, services, tasks
+from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
 from precinct.planning.models import SitingJob
 from precinct.territory.mapdata import map_config
@@ -31,7 +33,6 @@ def _minutes_from(request) -> list[float]:
 
 def _map_config(data_url: str) -> dict:
     return map_config(
-        network_url=reverse("territory:network-geojson"),
         result_url=data_url,
         labels={
             "covered": _("Residents within reach"),
@@ -49,14 +50,14 @@ def _map_config(data_url: str) -> dict:
 @require_GET
 def coverage_page(request):
     """Who lives within walking reach of an open post, per area, with the map (public)."""
-    from precinct.planning.coverage import CoverageInputError, coverage_report
+    from precinct.planning.coverage import coverage_report
 
     what_if = request.GET.get("what_if") == "1"
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except (CoverageInputError, DomainError) as exc:  # a walking time out of range: DomainError
-        context["error"] = str(exc)
+    except DomainError as exc:  # PlanningError, or a walking time out of range
+        context["error"] = exc.message
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
         context["error"] = _("The road network has not been imported yet.")
@@ -83,10 +84,10 @@ def coverage_map(request):
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except DomainError as exc:  # a walking time out of range
+    except DomainError as exc:  # PlanningError, or a walking time out of range
         return JsonResponse(domain_error_body(exc), status=exc.status)
-    except NetworkMissing:
-        return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
+    except NetworkMissing as exc:
+        return JsonResponse(error_body("network_missing", str(exc)), status=503)
     response = JsonResponse(data)
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -102,19 +103,9 @@ def construction_page(request):
     return render(request, "planning/construction.html", context)
 
 
-def _planner(request):
-    """Planners only: anonymous users sign in, other staff are refused."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-    if not access.can_use_planning_tools(request.user):
-        raise PermissionDenied(_("Planning tools are for analysts, heads and administrators."))
-    return None
-
-
+@staff_page(access.can_use_planning_tools)
 def staffing_page(request):
     """Inspectors needed by the norm versus in post; CSV returns; norms with their sources."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     upload, norm_form, errors = StaffingUploadForm(), NormForm(), []
     if request.method == "POST" and "file" in request.FILES:
         upload = StaffingUploadForm(request.POST, request.FILES)
@@ -126,8 +117,8 @@ def staffing_page(request):
                 )
             except UnicodeDecodeError:
                 errors = [_("The file must be UTF-8 text (CSV).")]
-            except services.PlanningError as exc:
-                errors = exc.errors
+            except PlanningError as exc:
+                errors = [message for _field, message in exc.errors]
             else:
                 messages.success(
                     request,
@@ -140,9 +131,9 @@ def staffing_page(request):
         if norm_form.is_valid():
             try:
                 services.staffing_norm_record(actor=request.user, **norm_form.cleaned_data)
-            except services.PlanningForbidden as exc:
+            except PlanningForbidden as exc:
                 raise PermissionDenied(str(exc)) from None
-            except services.PlanningError as exc:
+            except PlanningError as exc:
                 norm_form.add_error(None, str(exc))
             else:
                 return redirect("planning:staffing")
@@ -159,10 +150,9 @@ def staffing_page(request):
     return render(request, "planning/staffing.html", context, status=400 if errors else 200)
 
 
+@staff_page(access.can_use_planning_tools)
 def scenarios_page(request):
     """Siting scenarios: run a new one, open, compare."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     departments = access.departments_in_scope(request.user)
     form = ScenarioForm(departments=departments)
     if request.method == "POST":
@@ -177,9 +167,9 @@ def scenarios_page(request):
                         target_share=data["target_share"], department=data["department"],
                         candidates_csv=candidates, name=data["name"],
                     )  # fmt: skip
-                except services.PlanningForbidden as exc:
+                except PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except (services.PlanningError, DomainError) as exc:
+                except DomainError as exc:  # PlanningError, or a walking time out of range
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
@@ -193,11 +183,10 @@ def _job_for(request, pk: int) -> SitingJob:
     return get_object_or_404(selectors.siting_jobs_visible_to(request.user), pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_page(request, pk: int):
     """One scenario: progress while it runs; chosen sites on the map, before and after."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     job = _job_for(request, pk)
     template = "planning/_job.html" if request.htmx else "planning/scenario.html"
     # The map shows today's coverage at the job's walking time under the proposed sites.
@@ -206,32 +195,29 @@ def scenario_page(request, pk: int):
     return render(request, template, context)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_POST
 def scenario_cancel(request, pk: int):
-    if (refusal := _planner(request)) is not None:
-        return refusal
     services.siting_job_cancel(actor=request.user, job=_job_for(request, pk))
     return redirect("planning:scenario", pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_POST
 def scenario_save(request, pk: int):
-    if (refusal := _planner(request)) is not None:
-        return refusal
     try:
         services.siting_job_save(
             actor=request.user, job=_job_for(request, pk), name=request.POST.get("name", "")
         )
-    except services.PlanningError as exc:
+    except PlanningError as exc:
         messages.error(request, str(exc))
     return redirect("planning:scenario", pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_export(request, pk: int, fmt: str):
     """The chosen sites as CSV or GeoJSON, with the scenario's figures."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     job = _job_for(request, pk)
     if fmt == "geojson":
         body = json.dumps(selectors.scenario_geojson(job), ensure_ascii=False)
@@ -249,11 +235,10 @@ def scenario_export(request, pk: int, fmt: str):
     return response
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_compare(request):
     """Two or more scenarios side by side: sites, residents within reach, gap."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:6]
     jobs = list(selectors.siting_jobs_visible_to(request.user).filter(pk__in=ids))
     return render(
@@ -261,11 +246,10 @@ def scenario_compare(request):
     )
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def patrol_page(request):
     """Cars and foot patrols per zone and shift: queueing model and simulation side by side."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     from precinct.planning.patrol import patrol_sizing
 
     try:

@@ -14,8 +14,11 @@ from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core import importing
+from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash, token_hash
-from precinct.surveys.answers import AnswerError, clean_answers
+from precinct.surveys import importer
+from precinct.surveys.answers import clean_answers
 from precinct.surveys.models import (
     Invitation,
     PopulationMargin,
@@ -29,21 +32,14 @@ from precinct.territory.models import Department, Region
 STANDARD_QUESTIONNAIRE = Path(__file__).parent / "data" / "police_trust_v1.json"
 
 
-class SurveyError(ValueError):
+class SurveyError(DomainError):
     """A survey write that breaks a rule; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.field = field
-        self.code = code
 
 
 class AnswersRefused(SurveyError):
-    """Answers that do not fit the questionnaire, with every refusal listed."""
+    """Answers that do not fit the questionnaire, every refusal in ``errors`` by question key."""
 
-    def __init__(self, errors: list[AnswerError]):
-        super().__init__("; ".join(f"{e.key}: {e.message}" for e in errors), code="answers")
-        self.errors = errors
+    code = "answers"
 
 
 def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
@@ -165,7 +161,7 @@ def invitation_find(*, token: str) -> Invitation | None:
 def _check_open(survey: Survey, now) -> None:
     today = timezone.localdate(now)
     if not survey.opens_on <= today <= survey.closes_on:
-        raise SurveyError("This survey is not open now.", code="closed")
+        raise SurveyError("This survey is not open now.", code="closed", status=410)
 
 
 def _demographics(survey: Survey, department_id, age_group: str, sex: str) -> Department:
@@ -196,9 +192,9 @@ def response_submit_invitation(
             .first()
         )
         if invitation is None:
-            raise SurveyError("This invitation link is not valid.", code="not_found")
+            raise SurveyError("This invitation link is not valid.", code="not_found", status=404)
         if invitation.used_at is not None:
-            raise SurveyError("This invitation has already been used.", code="used")
+            raise SurveyError("This invitation has already been used.", code="used", status=410)
         survey = invitation.survey
         _check_open(survey, now)
         response = _response_create(
@@ -222,7 +218,7 @@ def response_submit_open(
     """Record answers through the open link, at most N per client address and hour."""
     now = timezone.now()
     if survey.mode != Survey.Mode.OPEN or not secrets.compare_digest(survey.open_key, key):
-        raise SurveyError("This survey link is not valid.", code="not_found")
+        raise SurveyError("This survey link is not valid.", code="not_found", status=404)
     _check_open(survey, now)
     client_hash = private_hash(client, purpose="survey-client")
     since = now - dt.timedelta(hours=1)
@@ -232,7 +228,9 @@ def response_submit_open(
         ).count()
         if recent >= settings.PRECINCT_SURVEY_OPEN_PER_HOUR:
             raise SurveyError(
-                "Too many answers from this connection; try again later.", code="limited"
+                "Too many answers from this connection; try again later.",
+                code="limited",
+                status=429,
             )
         return _response_create(
             survey,
@@ -251,7 +249,7 @@ def _response_create(survey, now, source, department_id, age_group, sex, answers
     department = _demographics(survey, department_id, age_group, sex)
     clean, errors = clean_answers(_questions(survey), answers)
     if errors:
-        raise AnswersRefused(errors)
+        raise AnswersRefused.of_fields([(e.key, e.message) for e in errors])
     return Response.objects.create(
         survey=survey,
         department=department,
@@ -308,30 +306,23 @@ def margins_set(
     return len(totals)
 
 
-class ImportRefused(SurveyError):
-    """A field file with bad rows: nothing was imported; the report lists every line."""
+def responses_import(
+    *, survey: Survey, path: Path, mapping_path: Path, actor=None
+) -> importing.ImportReport:
+    """Import a whole field file or nothing (``ImportRefused`` names every bad line)."""
+    mapping = importer.read_mapping(mapping_path)
 
-    def __init__(self, report):
-        super().__init__(report.summary(), code="import_refused")
-        self.report = report
-
-
-def responses_import(*, survey: Survey, path: Path, mapping_path: Path, actor=None):
-    """Import a whole field file or nothing; returns the report of the imported file."""
-    from precinct.surveys.importer import check_file, read_mapping
-
-    mapping = read_mapping(mapping_path)
-    report = check_file(survey=survey, path=path, mapping=mapping)
-    if not report.ok:
-        raise ImportRefused(report)
-    with transaction.atomic():
-        Response.objects.bulk_create(report.responses, batch_size=1000)
+    def write(responses) -> None:
+        created = Response.objects.bulk_create(responses, batch_size=1000)
         audit_record(
             actor=actor,
             action=AuditEntry.Action.CREATE,
             subject_type="surveys.survey",
             subject_id=str(survey.pk),
             fields=["answers", "age_group", "sex", "department"],
-            context=f"imported {len(report.responses)} responses from {Path(path).name}",
+            context=f"imported {len(created)} responses from {Path(path).name}",
         )
-    return report
+
+    with importing.open_table(path, mapping.csv) as table:
+        rows = importer.ResponseRows(survey=survey, mapping=mapping, table=table)
+        return importing.import_rows(table, rows.row, write, errors=rows.errors)
