@@ -267,3 +267,27 @@ def incidents_visible_to(user, queryset):
 def can_manage_units(user, department) -> bool:
     """Units (and their device tokens) are managed by heads and admins in scope."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
+
+
+# --- appeals and receptions pages ---
+APPEAL_ASSIGNEE_ROLES = frozenset({Role.INSPECTOR, Role.HEAD})
+
+
+def can_use_appeals_workspace(user) -> bool:
+    """May open the appeals workspace at all (each appeal is then checked by can_view_appeal)."""
+    return user_role_in(user, APPEAL_READERS)
+
+
+def appeal_assignee_candidates(queryset):
+    """Narrow users to those whose role may take appeals (can_be_assigned_appeal decides each)."""
+    return queryset.filter(role__in=APPEAL_ASSIGNEE_ROLES, is_active=True)
+
+
+def can_use_receptions_workspace(user) -> bool:
+    """May open the receptions page (each department is checked by can_manage_receptions)."""
+    return user_role_in(user, {Role.HEAD, Role.ADMIN})
+
+
+def can_publish_receptions_for_any_head(user) -> bool:
+    """Administrators publish hours for any head in their scope; a head only for himself."""
+    return user_role_in(user, {Role.ADMIN})

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from precinct.appeals.models import AnswerTemplate, Category, Open311Key, ReceptionSlot
+from precinct.appeals.models import AnswerTemplate, Category, Open311Key
 
 
 @admin.register(Category)
@@ -17,8 +17,3 @@ class AnswerTemplateAdmin(admin.ModelAdmin):
 class Open311KeyAdmin(admin.ModelAdmin):
     list_display = ["name", "created_at", "revoked"]
     readonly_fields = ["key_hash"]
-
-
-@admin.register(ReceptionSlot)
-class ReceptionSlotAdmin(admin.ModelAdmin):
-    list_display = ["starts_at", "department", "head", "place", "capacity", "cancelled"]

@@ -4,7 +4,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from precinct.accounts import access
@@ -12,8 +12,6 @@ from precinct.appeals.models import (
     OPEN_STATUSES,
     Appeal,
     AppealEvent,
-    Booking,
-    ReceptionSlot,
     Status,
 )
 from precinct.audit.services import audit_record
@@ -133,21 +131,6 @@ def appeal_detail(*, user, appeal_id: int) -> Appeal:
     return appeal
 
 
-def upcoming_receptions(*, department_id: int | None = None, now=None) -> list[ReceptionSlot]:
-    """Public list of reception hours still to come, with the places left."""
-    now = now or timezone.now()
-    qs = ReceptionSlot.objects.filter(cancelled=False, starts_at__gt=now)
-    if department_id:
-        qs = qs.filter(department_id=department_id)
-    qs = qs.select_related("department", "head").annotate(
-        booked=Count("bookings", filter=Q(bookings__state=Booking.State.BOOKED))
-    )
-    slots = list(qs.order_by("starts_at")[:200])
-    for slot in slots:
-        slot.places_left = max(slot.capacity - slot.booked, 0)
-    return slots
-
-
 def public_proposals(*, limit: int = 50) -> list[dict]:
     """Proposals that were answered, without the resident's name or contacts."""
     rows = (
@@ -166,23 +149,3 @@ def public_proposals(*, limit: int = 50) -> list[dict]:
         }
         for a in rows
     ]
-
-
-def reception_slots_for_staff(*, user, limit: int = 50) -> list[ReceptionSlot]:
-    """A head's recent and coming reception hours with bookings; the names read are audited."""
-    from precinct.audit.services import audit_read_many
-
-    slots = list(
-        ReceptionSlot.objects.filter(department__in=access.departments_in_scope(user))
-        .select_related("department", "head")
-        .prefetch_related("bookings")
-        .order_by("-starts_at")[:limit]
-    )
-    bookings = [b for s in slots for b in s.bookings.all()]
-    audit_read_many(
-        actor=user,
-        objects=bookings,
-        fields=["name", "phone", "topic"],
-        context="reception bookings",
-    )
-    return slots

@@ -1,4 +1,4 @@
-"""The only writers of appeals and receptions: keyword-only, one transaction each."""
+"""The only writers of appeals: keyword-only, one transaction each."""
 
 import datetime as dt
 import hashlib
@@ -21,10 +21,8 @@ from precinct.appeals.models import (
     AppealEvent,
     AppealType,
     Attachment,
-    Booking,
     Category,
     Channel,
-    ReceptionSlot,
     Status,
 )
 from precinct.appeals.notifications import notify_resident, notify_staff
@@ -527,146 +525,3 @@ def appeals_escalate_overdue(*, now: dt.datetime) -> int:
                 % {"n": appeal.registration_number, "d": appeal.due_date.isoformat()},
             )
     return len(overdue)
-
-
-# --- receptions --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reception_slot_create(
-    *,
-    actor,
-    head: Officer,
-    starts_at: dt.datetime,
-    place: str,
-    capacity: int = 5,
-    minutes: int = 60,
-    language: str = "ru",
-) -> ReceptionSlot:
-    """A head publishes an hour of reception."""
-    if not access.can_manage_receptions(actor, head.department):
-        raise PermissionDenied
-    errors = {}
-    if head.role != Officer.Role.HEAD:
-        errors["head"] = _("Receptions are held by heads of departments.")
-    if not place.strip():
-        errors["place"] = _("Say where the reception is held.")
-    if capacity < 1:
-        errors["capacity"] = _("At least one place.")
-    if errors:
-        raise AppealInputError(errors)
-    return ReceptionSlot.objects.create(
-        department=head.department,
-        head=head,
-        starts_at=starts_at,
-        place=place.strip(),
-        capacity=capacity,
-        minutes=minutes,
-        language=language,
-    )
-
-
-@transaction.atomic
-def reception_schedule_publish(
-    *,
-    actor,
-    head: Officer,
-    first_start: dt.datetime,
-    weeks: int,
-    place: str,
-    capacity: int = 5,
-    minutes: int = 60,
-    language: str = "ru",
-) -> list[ReceptionSlot]:
-    """A head's weekly reception: the same hour every week for ``weeks`` weeks."""
-    if not 1 <= weeks <= 52:
-        raise AppealInputError({"weeks": _("From 1 to 52 weeks.")})
-    return [
-        reception_slot_create(
-            actor=actor,
-            head=head,
-            starts_at=first_start + dt.timedelta(weeks=k),
-            place=place,
-            capacity=capacity,
-            minutes=minutes,
-            language=language,
-        )
-        for k in range(weeks)
-    ]
-
-
-@transaction.atomic
-def booking_create(
-    *, slot_id: int, name: str, phone: str, topic: str, now: dt.datetime | None = None
-) -> Booking:
-    """A resident books a place without an account and gets a confirmation code."""
-    now = now or timezone.now()
-    slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, cancelled=False).first()
-    errors: dict[str, str] = {}
-    if slot is None or slot.starts_at <= now:
-        errors["slot_id"] = _("This reception is not open for booking.")
-    check_contact(anonymous_allowed=False, name=name, phone=phone, email="", errors=errors)
-    if "contact.phone" in errors:
-        errors["phone"] = errors.pop("contact.phone")
-    if "contact.name" in errors:
-        errors["name"] = errors.pop("contact.name")
-    if not topic.strip():
-        errors["topic"] = _("Say briefly what you want to discuss.")
-    if not errors and slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
-        errors["slot_id"] = _("This reception is fully booked.")
-    if errors:
-        raise AppealInputError(errors)
-    return Booking.objects.create(
-        slot=slot,
-        code=secrets.token_hex(4).upper(),
-        name=name.strip(),
-        phone=phone.strip(),
-        topic=topic.strip(),
-        booked_at=now,
-    )
-
-
-@transaction.atomic
-def booking_cancel(*, code: str) -> Booking:
-    booking = Booking.objects.select_for_update().filter(code=code.strip().upper()).first()
-    if booking is None or booking.state != Booking.State.BOOKED:
-        raise AppealInputError({"code": _("No active booking with this code.")})
-    booking.state = Booking.State.CANCELLED
-    booking.save(update_fields=["state"])
-    return booking
-
-
-@transaction.atomic
-def booking_record_outcome(
-    *,
-    actor,
-    booking: Booking,
-    attended: bool,
-    outcome: str = "",
-    register_appeal_type: str | None = None,
-) -> Booking:
-    """The head records what happened; optionally the topic becomes a registered appeal."""
-    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
-    if not access.can_manage_receptions(actor, booking.slot.department):
-        raise PermissionDenied
-    booking.state = Booking.State.ATTENDED if attended else Booking.State.NO_SHOW
-    booking.outcome = outcome.strip()
-    if register_appeal_type:
-        booking.appeal, _created = appeal_register(
-            type=register_appeal_type,
-            text=booking.topic,
-            channel=Channel.RECEPTION,
-            department_id=booking.slot.department_id,
-            contact_name=booking.name,
-            contact_phone=booking.phone,
-            registered_by=actor,
-        )
-    booking.save(update_fields=["state", "outcome", "appeal"])
-    audit_record(
-        actor=actor,
-        action="update",
-        subject=booking,
-        fields=["outcome"],
-        context="reception outcome",
-    )
-    return booking

@@ -1,4 +1,4 @@
-"""Appeal pages: the public form, receipt and tracking; the staff workspace; receptions."""
+"""Appeal pages: the public form, receipt and tracking; the staff workspace."""
 
 import datetime as dt
 
@@ -20,10 +20,8 @@ from precinct.appeals.models import (
     AnswerTemplate,
     Appeal,
     AppealType,
-    Booking,
     Category,
     Channel,
-    ReceptionSlot,
     Status,
 )
 from precinct.appeals.validators import AppealInputError
@@ -336,138 +334,3 @@ def statistics(request):
     for row in rows:
         row["department"] = names.get(row["department_id"], "")
     return render(request, "appeals/statistics.html", {"rows": rows, "start": start, "end": end})
-
-
-# --- receptions ----------------------------------------------------------------------------------
-
-
-@require_GET
-def receptions(request):
-    """Upcoming reception hours of department heads, per department."""
-    department_id = _int(request.GET.get("department"))
-    slots = selectors.upcoming_receptions(department_id=department_id)
-    departments = Department.objects.filter(kind="district").order_by("name")
-    return render(
-        request,
-        "appeals/receptions.html",
-        {"slots": slots, "departments": departments, "department_id": department_id},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def reception_book(request, slot_id: int):
-    slot = (
-        ReceptionSlot.objects.select_related("department", "head")
-        .filter(pk=slot_id, cancelled=False)
-        .first()
-    )
-    if slot is None:
-        raise Http404
-    if request.method == "POST":
-        try:
-            booking = services.booking_create(
-                slot_id=slot_id,
-                name=request.POST.get("name", ""),
-                phone=request.POST.get("phone", ""),
-                topic=request.POST.get("topic", ""),
-            )
-        except AppealInputError as exc:
-            return render(
-                request,
-                "appeals/book.html",
-                {"slot": slot, "errors": _fields(exc.errors), "values": request.POST},
-                status=400,
-            )
-        return render(request, "appeals/booked.html", {"booking": booking, "slot": slot})
-    return render(request, "appeals/book.html", {"slot": slot, "errors": {}, "values": {}})
-
-
-@require_http_methods(["GET", "POST"])
-def reception_cancel(request):
-    if request.method == "POST":
-        try:
-            services.booking_cancel(code=request.POST.get("code", ""))
-        except AppealInputError as exc:
-            return render(
-                request, "appeals/cancel.html", {"errors": _fields(exc.errors)}, status=400
-            )
-        return render(request, "appeals/cancel.html", {"done": True, "errors": {}})
-    return render(request, "appeals/cancel.html", {"errors": {}})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def staff_receptions(request):
-    """A head's reception hours with bookings; record outcomes, turn them into appeals."""
-    user = request.user
-    if not access.user_role_in(user, {"head", "admin"}):
-        raise PermissionDenied
-    errors = {}
-    if request.method == "POST" and request.POST.get("publish"):
-        return _publish_schedule(request, user)
-    if request.method == "POST":
-        booking = (
-            Booking.objects.select_related("slot")
-            .filter(pk=_int(request.POST.get("booking")))
-            .first()
-        )
-        if booking is None:
-            raise Http404
-        kind = request.POST.get("register_as") or None
-        try:
-            services.booking_record_outcome(
-                actor=user,
-                booking=booking,
-                attended=request.POST.get("attended") == "1",
-                outcome=request.POST.get("outcome", ""),
-                register_appeal_type=kind,
-            )
-            return redirect(reverse("appeals:staff-receptions"))
-        except AppealInputError as exc:
-            errors = _fields(exc.errors)
-    slots = selectors.reception_slots_for_staff(user=user)
-    return render(
-        request,
-        "appeals/staff_receptions.html",
-        {"slots": slots, "errors": errors, "types": AppealType.choices},
-        status=400 if errors else 200,
-    )
-
-
-def _publish_schedule(request, user):
-    """A head publishes his weekly reception hours (admins for any head in scope)."""
-    from precinct.territory.models import Officer
-
-    post = request.POST
-    head = user.officer if user.officer_id else None
-    if user.role == "admin":
-        head = Officer.objects.filter(pk=_int(post.get("head")), role="head").first() or head
-    errors = {}
-    try:
-        local = dt.datetime.fromisoformat(post.get("first_start", ""))
-        first = timezone.make_aware(local) if timezone.is_naive(local) else local
-    except ValueError:
-        errors["first_start"] = _("Enter the date and time of the first reception.")
-    if head is None:
-        errors["head"] = _("Your account is not linked to a head of department.")
-    if not errors:
-        try:
-            services.reception_schedule_publish(
-                actor=user,
-                head=head,
-                first_start=first,
-                weeks=_int(post.get("weeks")) or 0,
-                place=post.get("place", ""),
-                capacity=_int(post.get("capacity")) or 0,
-                language=post.get("language", "ru")[:12],
-            )
-            return redirect(reverse("appeals:staff-receptions"))
-        except AppealInputError as exc:
-            errors = _fields(exc.errors)
-    slots = selectors.reception_slots_for_staff(user=user)
-    return render(
-        request,
-        "appeals/staff_receptions.html",
-        {"slots": slots, "errors": errors, "types": AppealType.choices},
-        status=400,
-    )

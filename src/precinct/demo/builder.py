@@ -32,6 +32,7 @@ from precinct.territory.models import Region
 DEMO_STEPS: list[str] = [
     "precinct.planning.demo.build",
     "precinct.appeals.demo.build",
+    "precinct.receptions.demo.build",
     "precinct.dispatch.demo.build",
     # Evaluation reads every other app's measures: keep it last.
     "precinct.evaluation.demo.build",
