@@ -205,7 +205,7 @@ def can_answer_appeal(user, appeal) -> bool:
 
 def can_be_assigned_appeal(user, appeal) -> bool:
     """An assignee must be able to see the appeal (so never the officer complained about)."""
-    if not user_role_in(user, {Role.INSPECTOR, Role.HEAD}):
+    if not user_role_in(user, APPEAL_ASSIGNEE_ROLES):
         return False
     if _excluded_from_appeal(user, appeal):
         return False
