@@ -4,6 +4,7 @@ Every knob is an environment variable with a safe default for the embedded SQLit
 production sets DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from precinct.core.env import env_bool, env_float, env_int, env_list, env_str
+from precinct.core.secrets import persistent_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent.parent
@@ -22,10 +24,18 @@ SHARED_DATA_DIR = Path(
 ).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-_DEV_SECRET = "precinct-insecure-development-key-change-me-in-production"
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET)
-if not DEBUG and SECRET_KEY == _DEV_SECRET and env_bool("PRECINCT_REQUIRE_SECRET", False):
-    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+# No key is ever written in the source: given in the environment, or generated on first
+# start and kept private in VAR_DIR (core/secrets.py says why). Keyed hashes of personal
+# data (a client's IP address) have a key of their own, so rotating SECRET_KEY (sessions)
+# neither breaks them nor is needed after a leak of one.
+if env_bool("PRECINCT_REQUIRE_SECRET", False) and "SECRET_KEY" not in os.environ:
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set in the environment (PRECINCT_REQUIRE_SECRET)."
+    )
+SECRET_KEY_FILE = VAR_DIR / "secret_key"
+SECRET_KEY = persistent_key("SECRET_KEY", SECRET_KEY_FILE)
+PRECINCT_HASH_KEY_FILE = VAR_DIR / "hash_key"
+PRECINCT_HASH_KEY = persistent_key("PRECINCT_HASH_KEY", PRECINCT_HASH_KEY_FILE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -14,5 +14,5 @@ def test_private_hash_cannot_be_recomputed_without_the_key(settings):
     first = private_hash(address, purpose="appeal-client")
     assert first != hashlib.sha256(address.encode()).hexdigest()
     assert first != private_hash(address, purpose="survey-client")
-    settings.SECRET_KEY = "another deployment"
+    settings.PRECINCT_HASH_KEY = "another deployment"
     assert private_hash(address, purpose="appeal-client") != first

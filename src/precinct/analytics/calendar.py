@@ -1,9 +1,10 @@
 """Working days of Kazakhstan: deadlines counted in working days, vectorised with numpy.
 
-Days off are Saturdays, Sundays, the public holidays of the ``holidays`` package's
-Kazakhstan calendar (with its observed days), and the transfers of days off that the
-government decrees each year (a Saturday made a working day, a Monday made a day off),
-which are configuration because they are published year by year.
+Days off are Saturdays, Sundays and the public holidays of the ``holidays`` package's
+Kazakhstan calendar (with its observed days and the days off it transfers). The package
+also knows the weekend days that a transfer makes working days (5 January 2025 was a
+working Sunday); they count as working days here. Transfers decreed after the package was
+released are configuration, since the government publishes them year by year.
 
 Deadlines use numpy's business-day functions, so a million deadlines are one call.
 """
@@ -76,8 +77,12 @@ def kazakhstan_calendar(
 ) -> WorkingCalendar:
     """The calendar of the given years: KZ holidays plus the configured transfers."""
     years = list(years)
-    off = set(holidays.country_holidays("KZ", years=years)) | set(transferred_days_off)
-    working = set(transferred_working_days)
+    official = holidays.country_holidays("KZ", years=years)
+    off = set(official) | set(transferred_days_off)
+    # The package keeps every transferred working day it knows in one set, whatever years
+    # were asked for: take those of the calendar's years.
+    known_working = {d for d in official.weekend_workdays if d.year in years}
+    working = known_working | set(transferred_working_days)
     off -= working
     days_off = np.array(sorted(off), dtype="datetime64[D]")
     weekend_working = np.array(
