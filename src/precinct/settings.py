@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # Swagger UI from ninja's own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
     "django_rq",
@@ -72,8 +73,10 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "precinct.core.middleware.refuse_nul_bytes",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "precinct.core.middleware.security_headers",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +173,18 @@ WHITENOISE_USE_FINDERS = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Behind HTTPS: tell browsers to come back only over HTTPS (0 = no HSTS header; start low).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+if env_bool("PRECINCT_BEHIND_HTTPS_PROXY", False):  # the proxy sets X-Forwarded-Proto
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Bounded requests: a form or JSON body beyond this is refused with 400 before parsing
+# (attachments have their own limit, PRECINCT_APPEAL_ATTACHMENT_MAX_BYTES, checked per file).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("PRECINCT_MAX_BODY_BYTES", 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 LOGGING = {
     "version": 1,
@@ -197,6 +212,25 @@ PRECINCT_LOCATE_POSTS = env_int("PRECINCT_LOCATE_POSTS", 3, minimum=1)
 # Optional raster tile server for the maps, e.g. "http://tiles.local/{z}/{x}/{y}.png".
 # Without it the maps draw the OSM road network themselves, which needs no internet.
 PRECINCT_TILE_URL = env_str("PRECINCT_TILE_URL", "")
+# Content-Security-Policy: every script and style is served by precinct itself (no CDN,
+# no inline script); images may come from the optional tile server.
+_TILE_ORIGIN = "/".join(PRECINCT_TILE_URL.split("/")[:3]) if PRECINCT_TILE_URL else ""
+PRECINCT_CSP = {
+    "default-src": ["'self'"],
+    # 'unsafe-eval': plotly.js (the offline base map and charts) compiles functions at run
+    # time. Injected inline script stays blocked, which is what stops cross-site scripting.
+    "script-src": ["'self'", "'unsafe-eval'"],
+    # plotly.js and htmx add <style> elements at run time.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:", *filter(None, [_TILE_ORIGIN])],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'", "blob:"],  # map libraries draw in a web worker made from a blob
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
 PRECINCT_TILE_ATTRIBUTION = env_str("PRECINCT_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 PRECINCT_API_TOKEN_DAYS = env_int("PRECINCT_API_TOKEN_DAYS", 30, minimum=1)
 # Staffing norm of district inspectors (residents per inspector). 20 million residents over
