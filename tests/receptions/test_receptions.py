@@ -187,3 +187,36 @@ def test_an_old_booking_link_keeps_its_slot_and_query(client, world, slot):
 def test_pages_speak_russian_and_kazakh(client, world, slot, language, title, cancel):
     html = client.get(reverse("receptions:list"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert title in html and cancel in html
+
+
+def test_staff_page_query_count_does_not_grow_with_bookings(client, world):
+    """Hours, bookings and the appeals they became come in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    assert client.login(username="head", password=PASSWORD)
+
+    def book_and_register(n: int) -> None:
+        for i in range(n):
+            hour = services.reception_slot_create(
+                actor=world.p.head,
+                head=world.head_officer,
+                starts_at=timezone.now() + dt.timedelta(days=3, hours=i),
+                place="каб. 5",
+            )
+            booking = services.booking_create(
+                slot_id=hour.pk, name="Г", phone=f"+7701555{i:04d}", topic=f"тема {i}"
+            )
+            services.booking_record_outcome(
+                actor=world.p.head, booking=booking, attended=True, register_appeal_type="request"
+            )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(reverse("receptions:staff")).status_code == 200
+        return len(seen)
+
+    book_and_register(1)
+    few = queries()
+    book_and_register(5)
+    assert queries() == few
