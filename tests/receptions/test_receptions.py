@@ -220,3 +220,10 @@ def test_staff_page_query_count_does_not_grow_with_bookings(client, world):
     few = queries()
     book_and_register(5)
     assert queries() == few
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("head", True), ("operator", False)])
+def test_the_queue_links_receptions_only_for_those_who_may_open_them(client, world, persona, shown):
+    assert client.login(username=getattr(world.p, persona).username, password=PASSWORD)
+    html = client.get(reverse("appeals:staff-queue")).content.decode()
+    assert (f'href="{reverse("receptions:staff")}"' in html) is shown

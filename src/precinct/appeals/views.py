@@ -186,6 +186,7 @@ def staff_queue(request):
         "statuses": Status.choices,
         "types": AppealType.choices,
         "departments": access.departments_in_scope(user),
+        "can_hold_receptions": access.can_use_receptions_workspace(user),
         "filters": request.GET,
         "page": page,
         "pages": max(1, -(-total // selectors.QUEUE_PAGE)),
