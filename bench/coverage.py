@@ -33,9 +33,9 @@ from precinct.analytics.network import one_to_many
 
 
 def run(walk, posts, residents, groups):
-    times = reach_times(walk, posts, limit=15 * 60)
-    shares = [covered_share(times, residents, m) for m in (10, 15)]
-    table = coverage_by_group(times, residents, groups, 8, [10, 15])
+    times = reach_times(walk, posts, limit_s=15 * 60)
+    shares = [covered_share(times, residents, m * 60) for m in (10, 15)]
+    table = coverage_by_group(times, residents, groups, 8, [10 * 60, 15 * 60])
     return times, shares, table
 
 
@@ -63,10 +63,10 @@ def main() -> None:
     iso = []
     for _ in range(3):
         start = time.perf_counter()
-        area = isochrone_polygons(walk, times, 15, cell_m=100)
+        area = isochrone_polygons(walk, times, 15 * 60, cell_m=100)
         iso.append(time.perf_counter() - start)
 
-    reference = np.min([one_to_many(walk, int(p), limit=15 * 60) for p in posts], axis=0)
+    reference = np.min([one_to_many(walk, int(p), limit_s=15 * 60) for p in posts], axis=0)
     same = bool(np.array_equal(np.isinf(times), np.isinf(reference)) and np.allclose(
         times[np.isfinite(times)], reference[np.isfinite(reference)], atol=1e-9))  # fmt: skip
     figures = {

@@ -34,7 +34,7 @@ from precinct.analytics.patrol import required_units, response_share, simulate_z
 PROFILE = np.array([0.7, 0.55, 0.45, 0.4, 0.4, 0.45, 0.6, 0.8, 0.95, 1.0, 1.05, 1.1,
                     1.1, 1.1, 1.1, 1.15, 1.2, 1.3, 1.4, 1.5, 1.5, 1.4, 1.2, 0.95])  # fmt: skip
 PROFILE = PROFILE / PROFILE.mean()
-SERVICE_MIN = 35.0
+SERVICE_S = 35 * 60.0
 TARGET_S = 600.0
 SHARE = 0.8
 
@@ -74,20 +74,22 @@ def main() -> None:
         for hour in range(24):
             rate = base[z] * PROFILE[hour]
             t0 = time.perf_counter()
-            c, predicted = required_units(rate, SERVICE_MIN, samples, TARGET_S, SHARE)
+            c, predicted = required_units(rate, SERVICE_S, samples, TARGET_S, SHARE)
             model_s += time.perf_counter() - t0
-            hours = args.calls / rate
+            horizon_s = args.calls / rate * 3600.0
             seed = args.seed + 1000 * z + hour
             t0 = time.perf_counter()
-            run = simulate_zone(rate, SERVICE_MIN, c, samples, TARGET_S, hours=hours, seed=seed)
+            run = simulate_zone(
+                rate, SERVICE_S, c, samples, TARGET_S, horizon_s=horizon_s, seed=seed
+            )
             sim_s += time.perf_counter() - t0
             diffs.append(run.share - predicted)
             units_total += c
             sized += 1
-            if c - 1 > rate * SERVICE_MIN / 60:  # one unit fewer, still a stable queue
-                below = response_share(rate, SERVICE_MIN, c - 1, samples, TARGET_S)
-                run = simulate_zone(rate, SERVICE_MIN, c - 1, samples, TARGET_S,
-                                    hours=hours, seed=seed)  # fmt: skip
+            if c - 1 > rate * SERVICE_S / 3600:  # one unit fewer, still a stable queue
+                below = response_share(rate, SERVICE_S, c - 1, samples, TARGET_S)
+                run = simulate_zone(rate, SERVICE_S, c - 1, samples, TARGET_S,
+                                    horizon_s=horizon_s, seed=seed)  # fmt: skip
                 diffs_below.append(run.share - below)
     elapsed = time.perf_counter() - start
     d, b = np.abs(diffs), np.abs(diffs_below)

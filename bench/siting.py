@@ -71,8 +71,8 @@ def precinct_mclp_matrix(cost, weights, radius, p):
     return siting.maximal_covering(siting.coverage_sets_from_matrix(cost, radius), weights, p)
 
 
-def precinct_mclp_graph(walk, demand, candidates, weights, minutes, k, **options):
-    cover = siting.coverage_sets(walk, demand, candidates, minutes)
+def precinct_mclp_graph(walk, demand, candidates, weights, reach_s, k, **options):
+    cover = siting.coverage_sets(walk, demand, candidates, reach_s)
     return siting.maximal_covering(cover, weights, k, **options)
 
 
@@ -116,13 +116,13 @@ def main() -> None:
     walk, residents = inst.walk, inst.residents
     nodes = np.arange(walk.n_nodes)
     candidates = spread_candidates(walk, 1000, seed=args.seed)
-    precinct_mclp_graph(walk, nodes[:100], candidates[:50], residents[:100], 15, 5)  # warm up
+    precinct_mclp_graph(walk, nodes[:100], candidates[:50], residents[:100], 900, 5)  # warm up
     ours = []
     for _ in range(args.repeats):
-        result, t = timed(precinct_mclp_graph, walk, nodes, candidates, residents, 15, 30)
+        result, t = timed(precinct_mclp_graph, walk, nodes, candidates, residents, 900, 30)
         ours.append(t)
     back = walk.reversed()
-    cost = np.stack([one_to_many(back, int(c), limit=900.0) for c in candidates], axis=1)
+    cost = np.stack([one_to_many(back, int(c), limit_s=900.0) for c in candidates], axis=1)
     matrix_runs = [timed(precinct_mclp_matrix, cost, residents, 900.0, 30)[1] for _ in range(3)]
     theirs, almaty_spopt = [], float("nan")
     for _ in range(0 if args.skip_spopt_almaty else args.spopt_repeats):
@@ -147,10 +147,10 @@ def main() -> None:
 
     # (c) full scale, precinct alone
     def full(fixed_posts: bool, time_limit: float, mip_gap: float):
-        cover = siting.coverage_sets(walk, nodes, nodes, 15)
+        cover = siting.coverage_sets(walk, nodes, nodes, 900)
         fixed = None
         if fixed_posts:
-            fixed = coverage.reach_times(walk, inst.posts, limit=900.0) <= 900.0
+            fixed = coverage.reach_times(walk, inst.posts, limit_s=900.0) <= 900.0
         return siting.maximal_covering(
             cover, residents, 30, fixed_covered=fixed, time_limit=time_limit, mip_gap=mip_gap
         )

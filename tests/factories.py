@@ -13,6 +13,14 @@ from precinct.territory.models import Department, Officer, Precinct, Provenance,
 PASSWORD = "correct horse battery staple"
 
 
+def sign_in_request(address: str = "192.0.2.1"):
+    """A request to hand to ``authenticate``: sign-ins are counted per source address, so
+    every door passes its request (django-axes refuses to check a password without one)."""
+    from django.test import RequestFactory
+
+    return RequestFactory(REMOTE_ADDR=address).post("/accounts/login/")
+
+
 @dataclass
 class Territory:
     """A city with a regional department over two district departments."""

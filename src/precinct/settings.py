@@ -4,6 +4,7 @@ Every knob is an environment variable with a safe default for the embedded SQLit
 production sets DATABASE_URL (PostgreSQL), SECRET_KEY, DEBUG=0 and ALLOWED_HOSTS.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "ninja",  # Swagger UI from ninja's own static files, not a CDN
     "django_tasks",
     "django_tasks_db",
@@ -80,11 +82,26 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "precinct.urls"
 WSGI_APPLICATION = "precinct.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
+# Passwords are checked behind django-axes (accounts/signin.py): failed sign-ins are counted
+# per account and per source address, and either over the limit locks for a cool-off.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("PRECINCT_SIGN_IN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("PRECINCT_SIGN_IN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successes go to precinct's own audit log
+AXES_CLIENT_IP_CALLABLE = "precinct.accounts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "precinct.accounts.signin.lockout_response"
+AXES_VERBOSE = False  # its log lines carry usernames and addresses
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -246,7 +263,8 @@ PRECINCT_RESIDENTS_PER_INSPECTOR_RURAL = env_int(
 PRECINCT_DEMO_STAFFED_SHARE = env_float("PRECINCT_DEMO_STAFFED_SHARE", 0.8, positive=True)
 
 # --- planning ---------------------------------------------------------------------------
-# Walking times (minutes) the coverage pages and API report by default.
+# Walking times (minutes) the coverage pages and API report by default (checked at start,
+# as every walking time, by territory/walking.py).
 PRECINCT_COVERAGE_MINUTES = [float(m) for m in env_list("PRECINCT_COVERAGE_MINUTES", ["10", "15"])]
 # Where the default staffing norms above come from (shown next to every shortfall).
 PRECINCT_STAFFING_NORM_SOURCE = env_str(
@@ -279,8 +297,9 @@ PRECINCT_SURVEY_WEIGHT_TRIM = env_float("PRECINCT_SURVEY_WEIGHT_TRIM", 5.0, posi
 PRECINCT_PDF_FONT = env_str(
     "PRECINCT_PDF_FONT", str(PACKAGE_DIR / "evaluation" / "fonts" / "DejaVuSans.ttf")
 )
-# Walking time from a post that counts as "within walking reach" for the coverage indicator.
-PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0, positive=True)
+# Walking time from a post that counts as "within walking reach" for the coverage indicator
+# (checked at start, as every walking time, by territory/walking.py).
+PRECINCT_EVAL_WALK_MINUTES = env_float("PRECINCT_EVAL_WALK_MINUTES", 15.0)
 # Departments are compared with peers of the same population band (upper bounds).
 PRECINCT_EVAL_POPULATION_BANDS = [
     int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])

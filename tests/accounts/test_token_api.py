@@ -127,10 +127,15 @@ def test_token__sign_in_is_audited(personas, head_token):
     assert (entry.subject_type, entry.subject_id) == ("accounts.apitoken", str(token.pk))
 
 
-def test_token__failed_sign_in__issues_nothing_and_audits_nothing(client, personas):
+def test_token__failed_sign_in__issues_nothing_and_audits_the_failure(client, personas):
     sign_in(client, "head", "wrong")
     assert not ApiToken.objects.exists()
-    assert not AuditEntry.objects.exists()
+    entry = AuditEntry.objects.get()
+    assert (entry.action, entry.actor, entry.subject_id) == (
+        AuditEntry.Action.SIGN_IN_FAILED,
+        None,
+        str(personas.head.pk),
+    )
 
 
 # --- using a token ----------------------------------------------------------------------

@@ -148,16 +148,16 @@ def test_a_local_foot_patrol_goes_first_to_a_minor_call_within_its_reach():
     minor = calls((NIGHT, (5, 5), ANY))
     assert simulate(minor, f).unit.tolist() == [0]  # no policy: the fastest goes
     walk = one_to_many(WALK, grid_node(5, 8), [grid_node(5, 5)])[0]
-    first = replace(minor, first_kind=np.array([FOOT]), first_reach=walk + 1)
+    first = replace(minor, first_kind=np.array([FOOT]), first_reach_s=walk + 1)
     sim = simulate(first, f)
     assert sim.unit.tolist() == [1] and sim.eta[0] == pytest.approx(walk)
-    too_far = replace(first, first_reach=walk - 1)
+    too_far = replace(first, first_reach_s=walk - 1)
     assert simulate(too_far, f).unit.tolist() == [0]
 
 
 def test_the_first_kind_must_be_of_the_calls_department():
     f = fleet((0, CAR, (5, 3)), (1, FOOT, (5, 6)))
-    first = replace(calls((NIGHT, (5, 5), ANY)), first_kind=np.array([FOOT]), first_reach=3600)
+    first = replace(calls((NIGHT, (5, 5), ANY)), first_kind=np.array([FOOT]), first_reach_s=3600)
     assert simulate(first, f).unit.tolist() == [0]
 
 
@@ -221,7 +221,7 @@ def _reference(c: Calls, f: Fleet, graphs, human: HumanTimes):
         u = int(np.argmin(own)) if np.isfinite(own).any() else int(np.argmin(times))
         if c.first_kind is not None and c.first_kind[k] >= 0:
             local = np.where(f.kind == c.first_kind[k], own, np.inf)
-            if local.min() <= c.first_reach:
+            if local.min() <= c.first_reach_s:
                 u = int(np.argmin(local))
         if not np.isfinite(times[u]):
             reachable = [v for v in range(n_units) if np.isfinite(time_to(v, k, np.inf))]

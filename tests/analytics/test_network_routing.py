@@ -90,7 +90,7 @@ def test_reversed_graph_matches_scipy_transpose(cut):
 
 def test_limit_matches_scipy(graph):
     source = sources(graph, 1)[0]
-    ours = one_to_many(graph, source, limit=300.0)
+    ours = one_to_many(graph, source, limit_s=300.0)
     assert_identical(ours, dijkstra(graph.to_csr_matrix(), indices=source, limit=300.0))
     assert np.isinf(ours).any() and (ours[np.isfinite(ours)] <= 300.0).all()
 
@@ -147,7 +147,7 @@ def test_multi_source_is_the_minimum_over_single_sources(graph):
 def test_multi_source_with_offsets_and_limit(graph):
     posts = sources(graph, 3, seed=9)
     offsets = np.array([0.0, 120.0, 600.0])
-    times, nearest = multi_source(graph, posts, offsets=offsets, limit=900.0)
+    times, nearest = multi_source(graph, posts, offsets=offsets, limit_s=900.0)
     single = np.vstack([one_to_many(graph, p) + o for p, o in zip(posts, offsets, strict=True)])
     best = single.min(axis=0)
     best[best > 900.0] = np.inf

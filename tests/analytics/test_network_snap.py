@@ -25,7 +25,7 @@ def test_almaty_uses_utm_zone_43n(walk):
 
 
 def test_a_node_snaps_to_itself(walk):
-    snapper = walk.snapper()
+    snapper = Snapper(walk)
     for node in (0, 17, walk.n_nodes - 1):
         found, metres = snapper.snap(walk.lon[node], walk.lat[node])
         assert walk.lon[found] == walk.lon[node] and walk.lat[found] == walk.lat[node]

@@ -182,7 +182,7 @@ def test_coverage_sets_match_one_search_per_candidate(walk):
     rng = np.random.default_rng(11)
     demand = rng.choice(walk.n_nodes, 400, replace=True)  # repeats allowed
     candidates = rng.choice(walk.n_nodes, 25, replace=False)
-    cover = coverage_sets(walk, demand, candidates, 7)
+    cover = coverage_sets(walk, demand, candidates, 7 * 60)
     assert cover.shape == (400, 25) and cover.dtype == bool
     back = walk.reversed()
     for j, c in enumerate(candidates):
@@ -191,17 +191,17 @@ def test_coverage_sets_match_one_search_per_candidate(walk):
 
 
 def test_coverage_sets_refuse_bad_input(walk):
-    with pytest.raises(ValueError, match="positive number of minutes"):
+    with pytest.raises(ValueError, match="positive number of seconds"):
         coverage_sets(walk, [0, 1], [2], 0)
     with pytest.raises(ValueError, match="no candidate"):
-        coverage_sets(walk, [0, 1], [], 10)
+        coverage_sets(walk, [0, 1], [], 600)
     with pytest.raises(ValueError, match="outside the network"):
-        coverage_sets(walk, [0, 1], [walk.n_nodes + 5], 10)
+        coverage_sets(walk, [0, 1], [walk.n_nodes + 5], 600)
 
 
 def test_every_node_instance_progress_and_cancellation(walk):
     nodes = np.arange(walk.n_nodes)
-    cover = coverage_sets(walk, nodes, nodes, 5)
+    cover = coverage_sets(walk, nodes, nodes, 5 * 60)
     weights = np.random.default_rng(2).integers(1, 20, walk.n_nodes).astype(float)
     messages = []
     result = maximal_covering(cover, weights, 8, progress=messages.append)
@@ -224,7 +224,7 @@ def test_every_node_instance_progress_and_cancellation(walk):
 
 def test_highs_is_interrupted_from_its_callback(walk):
     nodes = np.arange(walk.n_nodes)
-    cover = coverage_sets(walk, nodes, nodes, 5)
+    cover = coverage_sets(walk, nodes, nodes, 5 * 60)
     weights = np.random.default_rng(2).integers(1, 20, walk.n_nodes).astype(float)
     red = siting._reduce(cover, weights, np.zeros(walk.n_nodes, bool))
     start, value, _ = siting._greedy(red.cover, red.weights, 8)

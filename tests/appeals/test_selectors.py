@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from precinct.appeals import selectors
 from precinct.appeals.models import AnswerTemplate
+from tests import factories
 from tests.appeals.builders import appeal_in_district_a, complaint_about
 from tests.factories import PASSWORD
 
@@ -36,7 +37,7 @@ def test_answer_templates_are_the_departments_own_and_everyones(world):
 def test_a_refused_action_shows_the_page_with_its_choices(client, world):
     appeal = appeal_in_district_a()
     AnswerTemplate.objects.create(title="Меры приняты", text="Меры приняты.")
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     url = reverse("appeals:staff-action", args=[appeal.pk, "answer"])
     page = client.post(url, {"answer": ""})
     assert page.status_code == 400
@@ -54,6 +55,6 @@ def test_staff_actions_send_a_visitor_to_sign_in(client, world):
 
 def test_an_unknown_action_is_not_found(client, world):
     appeal = appeal_in_district_a()
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     url = reverse("appeals:staff-action", args=[appeal.pk, "delete"])
     assert client.post(url).status_code == 404

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from precinct.appeals.models import Appeal, Status
 from precinct.audit.models import AuditEntry
+from tests import factories
 from tests.appeals.builders import appeal_in_district_a, complaint_about
 from tests.factories import PASSWORD
 
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.django_db
 
 
 def signed_in(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    assert client.login(
+        request=factories.sign_in_request(), username=user.username, password=PASSWORD
+    )
     return client
 
 

@@ -29,7 +29,7 @@ def test_coverage_map__draws_residents_area_and_posts(live_server, browser_city,
 @pytest.mark.browser
 def test_scenario__planner_runs_and_sees_the_chosen_sites(live_server, browser_city, page):
     analyst = factories.staff("analyst", "analyst", None)
-    job = services.siting_job_create(actor=analyst, minutes=10, k=2, name="B", enqueue=False)
+    job = services.siting_job_create(actor=analyst, minutes=10, k=2, name="B")
     services.siting_job_execute(job_id=job.pk)
     page.goto(f"{live_server.url}/accounts/login/?next=/planning/scenarios/{job.pk}/")
     page.fill("input[name=username]", "analyst")

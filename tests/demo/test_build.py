@@ -14,6 +14,7 @@ from precinct.territory.models import (
     PrecinctAssignment,
     Region,
 )
+from tests import factories
 
 
 def _shape(area):
@@ -83,6 +84,8 @@ def test_demo_accounts_exist_for_every_role_with_the_demo_password(demo_city, db
         f"demo-{r}" for r in ("inspector", "patrol", "operator", "head", "analyst", "admin")
     }
     assert expected <= usernames
-    user = authenticate(username="demo-head", password=demo_city.password)
+    user = authenticate(
+        factories.sign_in_request(), username="demo-head", password=demo_city.password
+    )
     assert user is not None and user.role == "head" and user.department is not None
     assert User.objects.get(username="demo-analyst").department is None

@@ -30,7 +30,9 @@ def test_a_taken_call_and_its_dispatch_survive_kills(territory):
     services.category_defaults_create()  # a transactional test elsewhere may have flushed them
     factories.build_personas(territory)
     unit = builders.unit(territory.district_a, "A-11", builders.grid_point(6, 5))
-    token, _ = accounts.token_issue(username="operator", password=factories.PASSWORD)
+    token, _ = accounts.token_issue(
+        request=factories.sign_in_request(), username="operator", password=factories.PASSWORD
+    )
     call = {"lat": builders.CENTRE[1], "lon": builders.CENTRE[0], "category": "violence",
             "caller_phone": "+7 701 000 00 01", "text": "shouting"}  # fmt: skip
     port = free_port()

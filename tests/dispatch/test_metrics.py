@@ -194,3 +194,24 @@ def test_area_map__one_priority(territory, placed):
     routine = [i.response_seconds for i in rows["a"] if i.priority == 3]
     assert (a["calls"], a["with_target"], a["share_within_target"]) == (6, 0, None)
     assert a["response_seconds_p50"] == pytest.approx(np.median(routine))
+
+
+def test_demand__emergencies_per_hour_of_day_over_the_days_observed(territory):
+    a, b = territory.district_a, territory.district_b
+    now = START + dt.timedelta(days=10)
+    evening = START + dt.timedelta(hours=19, minutes=30)  # the first call: 9.2 days observed
+    calls = Incident.objects.bulk_create(
+        [builders.past_call(a, 1, evening, 60, 600),
+         builders.past_call(a, 1, evening + dt.timedelta(days=5, minutes=-20), 60, 600),
+         builders.past_call(a, 1, evening + dt.timedelta(days=6), 60, 600),
+         builders.past_call(a, 3, evening, 60, 600),  # not an emergency
+         builders.past_call(b, 1, START + dt.timedelta(days=2, hours=3), 60, 600),
+         builders.past_call(b, 1, START - dt.timedelta(days=400), 60, 600)]  # out of the window
+    )  # fmt: skip
+    Incident.objects.filter(pk=calls[2].pk).update(duplicate_of=calls[0])
+    demand = metrics.demand_by_zone_hour(now=now)
+    assert set(demand) == {a.pk, b.pk}
+    assert demand[a.pk][19] == pytest.approx(2 / 10)
+    assert sum(demand[a.pk]) == pytest.approx(2 / 10)
+    assert demand[b.pk][3] == pytest.approx(1 / 10) and sum(demand[b.pk]) == pytest.approx(0.1)
+    assert metrics.demand_by_zone_hour(now=START - dt.timedelta(days=500)) == {}

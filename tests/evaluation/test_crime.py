@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from precinct.crime import selectors, services
+from precinct.crime import metrics, services
 from precinct.crime.models import DepartmentCount, RegionalCategoryCount, RegionalCount
 
 pytestmark = pytest.mark.django_db
@@ -26,12 +26,12 @@ def two_regions(tmp_path):
 def test_import_form1m__rows_categories_and_rates(two_regions):
     call_command("crime", "import-form1m", str(two_regions))
     call_command("crime", "import-population", str(POPULATION))
-    period = selectors.latest_period()
+    period = metrics.latest_period()
     assert period.label == "one reporting period"
     total = RegionalCount.objects.get(period=period, region_key="almaty-city", row_code=1)
     categories = RegionalCategoryCount.objects.filter(period=period, region_key="almaty-city")
     assert sum(c.registered for c in categories) == total.registered
-    rates = {r["region_key"]: r for r in selectors.regional_rates(period=period)}
+    rates = {r["region_key"]: r for r in metrics.regional_rates(period=period)}
     assert set(rates) == {"almaty-city", "abai"}
     almaty = rates["almaty-city"]
     assert almaty["population"] == 2161695
@@ -66,7 +66,7 @@ def test_department_counts__imported_and_summed(tmp_path, territory):
         encoding="utf-8",
     )
     call_command("crime", "import-departments", str(path))
-    counts = selectors.department_counts(
+    counts = metrics.department_counts(
         department_ids=[territory.district_a.pk, territory.district_b.pk], period="2025"
     )
     assert counts[territory.district_a.pk] == {"registered": 150, "cleared": 70}

@@ -2,9 +2,10 @@
 
 import pytest
 
-from precinct.crime import selectors as crime
+from precinct.crime import metrics as crime
 from precinct.integrity.models import Offence, Responsibility
 from precinct.surveys.models import PopulationMargin, Response, Survey
+from tests import factories
 
 
 def test_demo__form1m_of_all_twenty_regions_with_rates(demo_city, db):
@@ -49,5 +50,7 @@ def test_demo__scorecard_pages_after_the_build(demo_city, client):
 def test_demo__internal_security_account_signs_in_with_the_demo_password(demo_city, db):
     from django.contrib.auth import authenticate
 
-    user = authenticate(username="demo-internal_security", password=demo_city.password)
+    user = authenticate(
+        factories.sign_in_request(), username="demo-internal_security", password=demo_city.password
+    )
     assert user is not None and user.role == "internal_security"

@@ -6,7 +6,7 @@ import pytest
 
 from precinct.accounts import access
 from precinct.audit.models import AuditEntry
-from precinct.integrity import selectors, services
+from precinct.integrity import metrics, selectors, services
 from precinct.integrity.models import Offence
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +65,7 @@ def test_counts__only_confirmed_offences_of_the_period(security, chain, territor
     _record(security, chain, dt.date(2025, 4, 1), kind="disciplinary", outcome="reprimand")
     _record(security, chain, dt.date(2025, 5, 1), outcome="pending")
     _record(security, chain, dt.date(2024, 5, 1))
-    counts = selectors.offence_counts(
+    counts = metrics.offence_counts(
         department_ids=[territory.district_a.pk],
         starts_on=dt.date(2025, 1, 1),
         ends_on=dt.date(2025, 12, 31),

@@ -35,12 +35,18 @@ def test_page__is_generated_from_the_catalog(client):
     text = page.content.decode()
     assert page.status_code == 200
     assert "Trust as edited in the catalog" in text
-    # Each source is reported as it is in this installation (all are installed here).
-    from precinct.evaluation.sources import has_sources
+    # Each source is reported as it is: every app is installed; coverage needs a network.
+    assert text.count("connected") >= 2
+    reach = text.split('id="source-walking-reach">')[1].split("</li>")[0]
+    assert "no road network imported yet" in reach
 
-    assert all(has_sources().values())
-    assert text.count("connected") >= 3
-    assert "not available in this installation" not in text
+
+def test_page__walking_reach_connected_once_a_network_is_imported(client, settings, tmp_path):
+    settings.PRECINCT_NETWORK_DIR = tmp_path
+    (tmp_path / "walk.npz").touch()
+    text = client.get("/evaluation/methodology/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    reach = text.split('id="source-walking-reach">')[1].split("</li>")[0]
+    assert "connected" in reach and "no road network" not in reach
 
 
 def test_catalog__weights_not_summing_to_one_are_refused(tmp_path):

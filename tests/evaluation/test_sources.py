@@ -1,11 +1,12 @@
-"""Measures of apps built elsewhere (appeals, dispatch, planning), read through their
-metrics modules when installed, and "no data" when absent or broken."""
+"""Measures of the other apps (appeals, dispatch, planning), read through their read
+surfaces (metrics): "no data" where a source has no records, an error where one fails."""
 
 import datetime as dt
-import types
 
 import pytest
 
+from precinct.appeals import metrics as appeals_metrics
+from precinct.dispatch import metrics as dispatch_metrics
 from precinct.evaluation import sources
 from precinct.evaluation.models import Period
 
@@ -27,11 +28,6 @@ def period():
     )
 
 
-def _with(monkeypatch, name, module):
-    real = sources.optional_module
-    monkeypatch.setattr(sources, "optional_module", lambda n: module if n == name else real(n))
-
-
 def test_appeals__department_rows_and_the_subtree_sum(monkeypatch, territory, period):
     a, b = territory.district_a.pk, territory.district_b.pk
 
@@ -44,8 +40,7 @@ def test_appeals__department_rows_and_the_subtree_sum(monkeypatch, territory, pe
              "mean_rating": 2.0, "received": 10, "reopened_share": 0.0},
         ]  # fmt: skip
 
-    _with(monkeypatch, "precinct.appeals.metrics", types.SimpleNamespace(
-        department_measures=department_measures))  # fmt: skip
+    monkeypatch.setattr(appeals_metrics, "department_measures", department_measures)
     out = sources.appeals(sources.tree(), period, MIN_N)
     assert out["appeals_on_time"][a].value == pytest.approx(0.9)
     assert out["appeals_on_time"][b].status == "insufficient"  # 10 answers < 20
@@ -61,27 +56,35 @@ def test_dispatch__share_within_target_and_p90_in_minutes(monkeypatch, territory
         return [{"department": a, "with_target": 100, "within_target": 80, "arrived": 100,
                  "response_seconds_p90": 900.0}]  # fmt: skip
 
-    _with(monkeypatch, "precinct.dispatch.metrics", types.SimpleNamespace(
-        response_measures=response_measures))  # fmt: skip
+    monkeypatch.setattr(dispatch_metrics, "response_measures", response_measures)
     out = sources.response(sources.tree(), period, MIN_N)
     assert out["response_within_target"][a].value == pytest.approx(0.8)
     assert out["response_p90"][a].value == pytest.approx(15.0)
     assert out["response_p90"][territory.city.pk].status == "no_data"  # not summable
 
 
-def test_absent_or_broken_apps__no_data(monkeypatch, territory, period):
+def test_sources_without_records__no_data(territory, period):
     t = sources.tree()
     assert all(
         r.status == "no_data" for r in sources.appeals(t, period, MIN_N)["appeals_rating"].values()
     )
+    out = sources.response(t, period, MIN_N)
+    assert all(r.status == "no_data" for r in out["response_within_target"].values())
 
+
+def test_a_failing_source_is_an_error_not_no_data(monkeypatch, territory, period):
     def broken(**kwargs):
         raise TypeError("unexpected keyword argument")
 
-    _with(monkeypatch, "precinct.dispatch.metrics", types.SimpleNamespace(
-        response_measures=broken))  # fmt: skip
-    out = sources.response(t, period, MIN_N)
-    assert all(r.status == "no_data" for r in out["response_within_target"].values())
+    monkeypatch.setattr(dispatch_metrics, "response_measures", broken)
+    with pytest.raises(TypeError):
+        sources.response(sources.tree(), period, MIN_N)
+
+
+def test_coverage__no_data_when_no_road_network_is_imported(territory, settings, tmp_path):
+    settings.PRECINCT_NETWORK_DIR = tmp_path  # nothing imported here
+    out = sources.coverage(sources.tree())
+    assert {r.status for r in out.values()} == {"no_data"}
 
 
 def test_staffing__roster_against_the_norm(territory, settings):

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from precinct.analytics.network import multi_source
+from precinct.core.errors import DomainError
 from precinct.planning import inputs
-from precinct.planning.coverage import CoverageInputError, coverage_map, coverage_report
+from precinct.planning.coverage import coverage_map, coverage_report
 from precinct.territory.models import PopulationPoint
 from tests.planning.builders import RESIDENTS_PER_NODE
 
@@ -63,7 +64,7 @@ def test_coverage__precinct_and_region_levels(city):
 
 @pytest.mark.parametrize("minutes", [0, -5, float("nan"), 500])
 def test_coverage__bad_walking_time_is_refused(city, minutes):
-    with pytest.raises(CoverageInputError) as exc:
+    with pytest.raises(DomainError) as exc:  # the one rule of walking times
         coverage_report(minutes_list=[minutes])
     assert exc.value.field == "minutes"
 

@@ -22,7 +22,7 @@ def test_coverage_page__public_with_tables_and_map(client, city):
 
 
 def test_coverage_page__bad_minutes_is_400(client, city):
-    response = client.get("/planning/coverage/?minutes=0")
+    response = client.get("/planning/coverage/?minutes=0", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert "more than 0" in response.content.decode()
 
@@ -102,7 +102,7 @@ def test_scenarios_page__bad_input_shows_the_message(client, city, people):
 
 
 def test_scenarios__outsider_cannot_open_others_scenarios(client, city, people):
-    job = services.siting_job_create(actor=people.analyst, minutes=10, k=1, enqueue=False)
+    job = services.siting_job_create(actor=people.analyst, minutes=10, k=1)
     client.force_login(people.outsider)
     assert client.get(f"/planning/scenarios/{job.pk}/").status_code == 404
     assert client.get(f"/planning/scenarios/{job.pk}/export.csv").status_code == 404

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from precinct.receptions import services
 from precinct.receptions.models import Booking, ReceptionSlot
+from tests import factories
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +84,7 @@ def test_head_turns_a_reception_into_an_appeal_in_one_step(client, world, slot):
     booking = services.booking_create(
         slot_id=slot.pk, name="Гульнар", phone="+77015554433", topic="Нет освещения во дворе"
     )
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     page = client.get(reverse("receptions:staff"))
     assert "Гульнар" in page.content.decode()
     response = client.post(
@@ -103,7 +104,7 @@ def test_head_turns_a_reception_into_an_appeal_in_one_step(client, world, slot):
 
 def test_an_unknown_kind_of_appeal_is_refused_and_nothing_is_recorded(client, world, slot):
     booking = services.booking_create(slot_id=slot.pk, name="Г", phone="+77015554433", topic="x")
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     response = client.post(
         reverse("receptions:staff"),
         {"booking": booking.pk, "attended": "1", "register_as": "petition"},
@@ -120,7 +121,7 @@ def test_outsider_cannot_record_an_outcome(world, slot):
 
 
 def test_head_publishes_weekly_hours_from_the_page(client, world):
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     first = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT15:00")
     response = client.post(
         reverse("receptions:staff"),
@@ -145,7 +146,11 @@ def test_head_publishes_weekly_hours_from_the_page(client, world):
     [("head", 200), ("admin", 200), ("inspector", 403), ("analyst", 403), ("operator", 403)],
 )
 def test_staff_page_is_for_heads_and_admins(client, world, persona, status):
-    assert client.login(username=getattr(world.p, persona).username, password=PASSWORD)
+    assert client.login(
+        request=factories.sign_in_request(),
+        username=getattr(world.p, persona).username,
+        password=PASSWORD,
+    )
     assert client.get(reverse("receptions:staff")).status_code == status
 
 
@@ -194,7 +199,7 @@ def test_staff_page_query_count_does_not_grow_with_bookings(client, world):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    assert client.login(username="head", password=PASSWORD)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
 
     def book_and_register(n: int) -> None:
         for i in range(n):
@@ -224,6 +229,10 @@ def test_staff_page_query_count_does_not_grow_with_bookings(client, world):
 
 @pytest.mark.parametrize(("persona", "shown"), [("head", True), ("operator", False)])
 def test_the_queue_links_receptions_only_for_those_who_may_open_them(client, world, persona, shown):
-    assert client.login(username=getattr(world.p, persona).username, password=PASSWORD)
+    assert client.login(
+        request=factories.sign_in_request(),
+        username=getattr(world.p, persona).username,
+        password=PASSWORD,
+    )
     html = client.get(reverse("appeals:staff-queue")).content.decode()
     assert (f'href="{reverse("receptions:staff")}"' in html) is shown

@@ -34,7 +34,9 @@ class MeOut(Schema):
 def issue_token(request, payload: TokenIn):
     """Exchange a staff username and password for a bearer token."""
     try:
-        raw, token = token_issue(username=payload.username, password=payload.password)
+        raw, token = token_issue(
+            request=request, username=payload.username, password=payload.password
+        )
     except InvalidCredentials as exc:
         raise HttpError(401, str(exc)) from None
     user = token.user

@@ -20,12 +20,20 @@ class InvalidCredentials(PermissionError):
     """Wrong username or password, or a disabled or non-staff account."""
 
 
-@transaction.atomic
-def token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
-    """Check the password and issue a bearer token; the raw token is returned only here."""
-    user = authenticate(username=username, password=password)
+def token_issue(*, request, username: str, password: str) -> tuple[str, ApiToken]:
+    """Check the password and issue a bearer token; the raw token is returned only here.
+
+    The request goes to ``authenticate`` so that failures count towards the lockout; the
+    check runs outside the token's transaction, so a failure's count and audit entry are
+    kept when the refusal rolls that transaction back."""
+    user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active or not user.role:
         raise InvalidCredentials("Unknown username or wrong password.")
+    return _token_create(user)
+
+
+@transaction.atomic
+def _token_create(user: User) -> tuple[str, ApiToken]:
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,

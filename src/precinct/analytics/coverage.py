@@ -7,10 +7,13 @@ callers pass node indices, weights and integer group labels.
 
 Public API
 ----------
-``reach_times(graph, post_nodes, *, limit) -> times``
-``covered_share(times, weights, minutes) -> float``
-``coverage_by_group(times, weights, groups, n_groups, minutes_list) -> (n_groups, n_minutes)``
-``isochrone_polygons(graph, times, minutes, *, cell_m=100.0) -> shapely geometry``
+``reach_times(graph, post_nodes, *, limit_s) -> times``
+``covered_share(times, weights, reach_s) -> float``
+``coverage_by_group(times, weights, groups, n_groups, reaches_s) -> (n_groups, n_reaches)``
+``isochrone_polygons(graph, times, reach_s, *, cell_m=100.0) -> shapely geometry``
+
+Every time is in seconds, every length in metres; the apps convert at the edge (people
+type and read minutes).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ _M_PER_DEG_LAT = 110_540.0
 _M_PER_DEG_LON_EQUATOR = 111_320.0
 
 
-def reach_times(graph: Graph, post_nodes, *, limit: float) -> np.ndarray:
+def reach_times(graph: Graph, post_nodes, *, limit_s: float) -> np.ndarray:
     """Walking seconds from the nearest post to every node.
 
     Parameters
@@ -36,7 +39,7 @@ def reach_times(graph: Graph, post_nodes, *, limit: float) -> np.ndarray:
         times from the posts equal times to the posts.
     post_nodes : array_like of int
         Nodes of the posts (may be empty: then nothing is reached).
-    limit : float
+    limit_s : float
         Seconds; nodes farther than this from every post get ``inf``. Pass the largest
         threshold you will ask about: the search stops there.
 
@@ -46,35 +49,35 @@ def reach_times(graph: Graph, post_nodes, *, limit: float) -> np.ndarray:
 
     Examples
     --------
-    >>> times = reach_times(walk, [10, 20], limit=15 * 60)  # doctest: +SKIP
-    >>> covered_share(times, residents, 10)  # doctest: +SKIP
+    >>> times = reach_times(walk, [10, 20], limit_s=15 * 60)  # doctest: +SKIP
+    >>> covered_share(times, residents, 10 * 60)  # doctest: +SKIP
     0.62
     """
     post_nodes = np.atleast_1d(np.asarray(post_nodes, dtype=np.int64))
     if post_nodes.size == 0:
         return np.full(graph.n_nodes, np.inf)
-    times, _ = multi_source(graph, post_nodes, limit=limit)
+    times, _ = multi_source(graph, post_nodes, limit_s=limit_s)
     return times
 
 
-def covered_share(times: np.ndarray, weights: np.ndarray, minutes: float) -> float:
-    """Share of the total weight (residents) within ``minutes`` of a post.
+def covered_share(times: np.ndarray, weights: np.ndarray, reach_s: float) -> float:
+    """Share of the total weight (residents) within ``reach_s`` seconds of a post.
 
     Examples
     --------
-    >>> covered_share(np.array([60.0, 700.0, np.inf]), np.array([1.0, 1.0, 2.0]), 10)
+    >>> covered_share(np.array([60.0, 700.0, np.inf]), np.array([1.0, 1.0, 2.0]), 600)
     0.25
     """
     times, weights = _check_times_weights(times, weights)
-    _check_minutes(minutes)
+    _check_reach_s(reach_s)
     total = weights.sum()
     if total <= 0:
         return 0.0
-    return float(weights[times <= minutes * 60.0].sum() / total)
+    return float(weights[times <= reach_s].sum() / total)
 
 
 def coverage_by_group(
-    times: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int, minutes_list
+    times: np.ndarray, weights: np.ndarray, groups: np.ndarray, n_groups: int, reaches_s
 ) -> np.ndarray:
     """Weight within each walking time, per group (precinct, department, ...).
 
@@ -87,19 +90,19 @@ def coverage_by_group(
     groups : ndarray of int, shape (n,)
         Group label per node, ``0 <= label < n_groups``; negative labels are left out.
     n_groups : int
-    minutes_list : sequence of float
-        Thresholds in minutes, any order.
+    reaches_s : sequence of float
+        Thresholds in seconds, any order.
 
     Returns
     -------
-    ndarray of float64, shape (n_groups, len(minutes_list))
-        ``out[g, j]``: weight of group ``g`` within ``minutes_list[j]`` minutes. Divide by
+    ndarray of float64, shape (n_groups, len(reaches_s))
+        ``out[g, j]``: weight of group ``g`` within ``reaches_s[j]`` seconds. Divide by
         ``np.bincount(groups, weights, minlength=n_groups)`` for shares.
 
     Examples
     --------
     >>> t = np.array([100.0, 500.0, 800.0, np.inf])
-    >>> coverage_by_group(t, np.ones(4), np.array([0, 0, 1, 1]), 2, [10, 15]).tolist()
+    >>> coverage_by_group(t, np.ones(4), np.array([0, 0, 1, 1]), 2, [600, 900]).tolist()
     [[2.0, 2.0], [0.0, 1.0]]
     """
     times, weights = _check_times_weights(times, weights)
@@ -108,14 +111,14 @@ def coverage_by_group(
         raise ValueError("groups must have one label per node")
     if groups.size and groups.max() >= n_groups:
         raise ValueError(f"group label {groups.max()} is not below n_groups={n_groups}")
-    limits = np.atleast_1d(np.asarray(minutes_list, dtype=np.float64))
-    for minutes in limits:
-        _check_minutes(minutes)
+    limits = np.atleast_1d(np.asarray(reaches_s, dtype=np.float64))
+    for reach_s in limits:
+        _check_reach_s(reach_s)
     order = np.argsort(limits, kind="stable")
-    seconds = limits[order] * 60.0
+    seconds = limits[order]
     n_thr = seconds.size
     # The first (sorted) threshold each node meets; n_thr means none. One 2-d bincount,
-    # then a running sum along the thresholds: a node within 10 min is within 15 too.
+    # then a running sum along the thresholds: a node within 600 s is within 900 s too.
     first = np.searchsorted(seconds, times, side="left")
     keep = (groups >= 0) & (first < n_thr)
     flat = groups[keep] * n_thr + first[keep]
@@ -126,8 +129,8 @@ def coverage_by_group(
     return out
 
 
-def isochrone_polygons(graph: Graph, times: np.ndarray, minutes: float, *, cell_m: float = 100.0):
-    """The area within ``minutes`` of a post, as grid cells along the reached streets.
+def isochrone_polygons(graph: Graph, times: np.ndarray, reach_s: float, *, cell_m: float = 100.0):
+    """The area within ``reach_s`` seconds of a post, as grid cells along the reached streets.
 
     Every street is followed as far as the remaining time allows (partly reached edges
     count up to the point reached), sampled every half cell, and each grid cell holding a
@@ -138,8 +141,9 @@ def isochrone_polygons(graph: Graph, times: np.ndarray, minutes: float, *, cell_
     ----------
     graph : Graph
     times : ndarray, shape (n_nodes,)
-        From :func:`reach_times` (with ``limit`` at least ``minutes * 60``).
-    minutes : float
+        From :func:`reach_times` (with ``limit_s`` at least ``reach_s``).
+    reach_s : float
+        Walking time in seconds.
     cell_m : float
         Grid resolution in metres: the outline is that coarse, and streets get a margin
         of up to one cell on each side.
@@ -148,14 +152,13 @@ def isochrone_polygons(graph: Graph, times: np.ndarray, minutes: float, *, cell_
     -------
     shapely Polygon or MultiPolygon (lon/lat), empty when nothing is reached.
     """
-    _check_minutes(minutes)
+    _check_reach_s(reach_s)
     if cell_m <= 0:
         raise ValueError("cell_m must be positive")
     times = np.asarray(times, dtype=np.float64)
     if times.shape != (graph.n_nodes,):
         raise ValueError("times must have one value per graph node")
-    budget = minutes * 60.0
-    lon, lat = _edge_samples(graph, times, budget, cell_m / 2.0)
+    lon, lat = _edge_samples(graph, times, reach_s, cell_m / 2.0)
     if lon.size == 0:
         return shapely.Polygon()
     lat0 = float(np.mean(graph.lat)) if graph.n_nodes else 0.0
@@ -207,6 +210,6 @@ def _check_times_weights(times, weights) -> tuple[np.ndarray, np.ndarray]:
     return times, weights
 
 
-def _check_minutes(minutes: float) -> None:
-    if not np.isfinite(minutes) or minutes <= 0:
-        raise ValueError(f"walking time must be a positive number of minutes, got {minutes}")
+def _check_reach_s(reach_s: float) -> None:
+    if not np.isfinite(reach_s) or reach_s <= 0:
+        raise ValueError(f"walking time must be a positive number of seconds, got {reach_s}")

@@ -81,7 +81,7 @@ def rank_units(
     unit_access_m: np.ndarray,
     *,
     access_speed_mps: float,
-    limit: float = np.inf,
+    limit_s: float = np.inf,
 ) -> Ranking:
     """Rank units of one travel mode by their time to the incident over the network.
 
@@ -95,7 +95,7 @@ def rank_units(
         Each unit's street node (``-1`` when it is off the network: left out) and distance.
     access_speed_mps : float
         Pace of the off-network legs.
-    limit : float
+    limit_s : float
         Units farther than this many seconds are left out.
     """
     unit_nodes = np.asarray(unit_nodes, dtype=np.int64)
@@ -106,7 +106,7 @@ def rank_units(
         return empty
     targets = unit_nodes[on_network]
     dist, pred, _ = _run(
-        reversed_graph, [incident_node], targets=targets, limit=limit, predecessors=True
+        reversed_graph, [incident_node], targets=targets, limit_s=limit_s, predecessors=True
     )
     road_s = dist[targets]
     reached = np.isfinite(road_s)
@@ -220,11 +220,11 @@ class Calls:
     nodes: np.ndarray  # int64, calls x kinds
     kinds: np.ndarray  # bool, calls x kinds
     # A dispatch policy: the kind of unit tried first for each call (-1: none). A free unit
-    # of that kind and of the call's department that is there within ``first_reach``
+    # of that kind and of the call's department that is there within ``first_reach_s``
     # seconds goes even if another is faster (e.g. foot patrols for minor local calls,
     # keeping cars free for emergencies).
     first_kind: np.ndarray | None = None  # int64 per call
-    first_reach: float = 0.0
+    first_reach_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -298,7 +298,7 @@ def simulate_responses(
     free, the fastest free unit of any group goes; if none at all, the call waits for the
     first unit to clear. Ties go to the lower unit index. Before all that, a call with a
     ``first_kind`` gets the fastest free unit of that kind of its own department if it can
-    be there within ``first_reach`` seconds (see ``Calls``).
+    be there within ``first_reach_s`` seconds (see ``Calls``).
     """
     n_calls, n_units = calls.epochs.shape[0], fleet.base.shape[0]
     home_dist, home_pred = _ways_home(fleet, graphs)
@@ -312,7 +312,7 @@ def simulate_responses(
         np.asarray(calls.epochs + human.handling, np.float64), np.asarray(calls.group, np.int64),
         np.ascontiguousarray(calls.nodes, np.int64), np.ascontiguousarray(calls.kinds, np.bool_),
         np.asarray(human.turnout, np.float64), np.asarray(human.on_scene, np.float64),
-        CONGESTION[hour], _first_kinds(calls), float(calls.first_reach),
+        CONGESTION[hour], _first_kinds(calls), float(calls.first_reach_s),
     )  # fmt: skip
     state = _Whereabouts(
         np.full(n_units, -np.inf), np.full(n_units, -np.inf), units.base.copy(), np.ones(n_units)
@@ -394,7 +394,7 @@ class _Jobs(NamedTuple):
     scene: np.ndarray
     slow: np.ndarray  # congestion factor of the call's hour
     first_kind: np.ndarray  # the kind tried first (-1: none), see ``Calls``
-    first_reach: float
+    first_reach_s: float
 
 
 class _Whereabouts(NamedTuple):
@@ -454,7 +454,7 @@ def _choose(nets, units, jobs, state, k):
     kind = jobs.first_kind[k]
     if kind >= 0:
         u, v, eta = _fastest(nets, units, jobs, state, k, ready, own & (units.kind == kind))
-        if u >= 0 and eta * _pace(nets, kind, jobs.slow[k]) <= jobs.first_reach:
+        if u >= 0 and eta * _pace(nets, kind, jobs.slow[k]) <= jobs.first_reach_s:
             return u, ready, v, eta
     u, v, eta = _fastest(nets, units, jobs, state, k, ready, own)
     if u < 0:

@@ -2,7 +2,7 @@
 
 The model (per zone and hour) is the M/M/c queue (Erlang C): calls arrive as a Poisson
 stream at ``lambda`` per hour, each ties a unit up for an exponential time with mean
-``service_min`` (travel, on scene and back: the whole time the unit is unavailable), and
+``service_s`` seconds (travel, on scene and back: the whole time the unit is unavailable), and
 calls wait first come, first served when every unit is busy. The *response* is the
 queue wait plus the travel time to the incident, drawn from the zone's travel-time
 distribution (the routing engine's times from unit positions to incident nodes).
@@ -20,13 +20,16 @@ for independent travel ``T``::
 Public API
 ----------
 ``erlang_c(c, offered_load) -> float``
-``response_share(arrival_rate_per_h, service_min, c, travel_s_samples, target_s) -> float``
-``required_units(arrival_rate_per_h, service_min, travel_s_samples, target_s, share)
+``response_share(arrival_rate_per_h, service_s, c, travel_s_samples, target_s) -> float``
+``required_units(arrival_rate_per_h, service_s, travel_s_samples, target_s, share)
 -> (c, predicted_share)``
-``required_units_table(rates_per_h, service_min, travel_by_zone, target_s, share)
+``required_units_table(rates_per_h, service_s, travel_by_zone, target_s, share)
 -> (units, shares)``   zones x hours
-``simulate(arrival_rate_per_h, service_min, c, travel_s_samples, target_s, ...) -> float``
+``simulate(arrival_rate_per_h, service_s, c, travel_s_samples, target_s, ...) -> float``
 ``simulate_zone(...) -> SimulationResult``
+
+Every duration is in seconds; call rates are per hour (the hour of day is the unit of
+demand tables).
 """
 
 from __future__ import annotations
@@ -65,16 +68,16 @@ def erlang_c(c: int, offered_load: float) -> float:
 
 
 def response_share(
-    arrival_rate_per_h: float, service_min: float, c: int, travel_s_samples, target_s: float
+    arrival_rate_per_h: float, service_s: float, c: int, travel_s_samples, target_s: float
 ) -> float:
     """Predicted share of calls answered (wait + travel) within ``target_s`` seconds.
 
     Examples
     --------
-    >>> round(response_share(4.0, 30.0, 4, [300.0, 600.0], 900.0), 4)
+    >>> round(response_share(4.0, 1800.0, 4, [300.0, 600.0], 900.0), 4)
     0.893
     """
-    rate, service, travel, target = _check(arrival_rate_per_h, service_min, travel_s_samples,
+    rate, service, travel, target = _check(arrival_rate_per_h, service_s, travel_s_samples,
                                            target_s)  # fmt: skip
     lam = rate / 3600.0
     mu = 1.0 / service
@@ -91,7 +94,7 @@ def response_share(
 
 def required_units(
     arrival_rate_per_h: float,
-    service_min: float,
+    service_s: float,
     travel_s_samples,
     target_s: float,
     share: float,
@@ -102,8 +105,8 @@ def required_units(
     ----------
     arrival_rate_per_h : float
         Calls per hour in the zone (in that hour).
-    service_min : float
-        Mean minutes a unit is tied up per call (travel, on scene, return).
+    service_s : float
+        Mean seconds a unit is tied up per call (travel, on scene, return).
     travel_s_samples : array_like of float
         Travel times in seconds from unit positions to incident nodes of the zone (from
         the routing engine); their empirical distribution is the travel model.
@@ -126,10 +129,10 @@ def required_units(
 
     Examples
     --------
-    >>> required_units(6.0, 30.0, [240.0, 420.0, 600.0], 720.0, 0.8)  # doctest: +ELLIPSIS
+    >>> required_units(6.0, 1800.0, [240.0, 420.0, 600.0], 720.0, 0.8)  # doctest: +ELLIPSIS
     (5, 0.828...)
     """
-    rate, service, travel, target = _check(arrival_rate_per_h, service_min, travel_s_samples,
+    rate, service, travel, target = _check(arrival_rate_per_h, service_s, travel_s_samples,
                                            target_s)  # fmt: skip
     if not 0 < share < 1:
         raise ValueError(f"target share must be strictly between 0 and 1, got {share}")
@@ -145,20 +148,20 @@ def required_units(
     load = rate / 3600.0 * service
     first = max(1, math.floor(load) + 1)  # the fewest units that keep the queue stable
     for c in range(first, first + MAX_EXTRA_UNITS):
-        got = response_share(rate, service_min, c, travel, target)
+        got = response_share(rate, service, c, travel, target)
         if got >= share:
             return c, got
     # Unreachable in practice: the share tends to ``ceiling >= share`` as c grows.
     raise ValueError(f"no unit count up to {first + MAX_EXTRA_UNITS} reaches {share:.1%}")
 
 
-def required_units_table(rates_per_h, service_min, travel_by_zone, target_s, share):
+def required_units_table(rates_per_h, service_s, travel_by_zone, target_s, share):
     """:func:`required_units` for every zone and hour.
 
     Parameters
     ----------
     rates_per_h : ndarray, shape (n_zones, n_hours)
-    service_min : float
+    service_s : float
     travel_by_zone : sequence of arrays
         Travel-time samples (seconds) of each zone.
     target_s, share : float
@@ -177,7 +180,7 @@ def required_units_table(rates_per_h, service_min, travel_by_zone, target_s, sha
     for z, travel in enumerate(travel_by_zone):
         for h in range(rates.shape[1]):
             units[z, h], shares[z, h] = required_units(
-                rates[z, h], service_min, travel, target_s, share
+                rates[z, h], service_s, travel, target_s, share
             )
     return units, shares
 
@@ -195,19 +198,19 @@ class SimulationResult:
 
 def simulate_zone(
     arrival_rate_per_h: float,
-    service_min: float,
+    service_s: float,
     c: int,
     travel_s_samples,
     target_s: float,
     *,
-    hours: float = 10_000.0,
-    warmup_hours: float = 100.0,
+    horizon_s: float = 10_000 * 3600.0,
+    warmup_s: float = 100 * 3600.0,
     seed: int = 0,
     service_s_samples=None,
 ) -> SimulationResult:
     """Discrete-event simulation of one zone: Poisson calls, ``c`` units, FCFS queue.
 
-    Service times are exponential with mean ``service_min`` or, with
+    Service times are exponential with mean ``service_s`` or, with
     ``service_s_samples``, drawn from those seconds. Travel times are drawn from
     ``travel_s_samples``. Arrivals, services and travels come from separate seeded
     streams, so runs with different ``c`` see the same calls (common random numbers:
@@ -216,14 +219,14 @@ def simulate_zone(
     FCFS with ``c`` identical units reduces to the Kiefer-Wolfowitz recursion: each call
     takes the unit that frees up first, so one array of free times is the whole state.
     """
-    rate, service, travel, target = _check(arrival_rate_per_h, service_min, travel_s_samples,
+    rate, service, travel, target = _check(arrival_rate_per_h, service_s, travel_s_samples,
                                            target_s)  # fmt: skip
     if c < 1:
         raise ValueError(f"need at least one unit, got c={c}")
-    if hours <= 0 or warmup_hours < 0:
-        raise ValueError("hours must be positive and warmup_hours non-negative")
+    if horizon_s <= 0 or warmup_s < 0:
+        raise ValueError("horizon_s must be positive and warmup_s non-negative")
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)]
-    horizon = (hours + warmup_hours) * 3600.0
+    horizon = horizon_s + warmup_s
     lam = rate / 3600.0
     n = int(streams[0].poisson(lam * horizon)) if lam > 0 else 0
     arrivals = np.sort(streams[0].uniform(0.0, horizon, n))
@@ -234,7 +237,7 @@ def simulate_zone(
         services = streams[1].choice(pool, n)
     travels = streams[2].choice(travel, n)
     waits = _fcfs_waits(arrivals, services, int(c))
-    counted = arrivals >= warmup_hours * 3600.0
+    counted = arrivals >= warmup_s
     if not counted.any():
         return SimulationResult(float("nan"), 0, float("nan"), float("nan"), 0.0)
     response = waits[counted] + travels[counted]
@@ -243,13 +246,13 @@ def simulate_zone(
         n_calls=int(counted.sum()),
         mean_wait_s=float(waits[counted].mean()),
         p_wait=float((waits[counted] > 0).mean()),
-        utilisation=float(services[counted].sum() / (c * hours * 3600.0)),
+        utilisation=float(services[counted].sum() / (c * horizon_s)),
     )
 
 
 def simulate(
     arrival_rate_per_h: float,
-    service_min: float,
+    service_s: float,
     c: int,
     travel_s_samples,
     target_s: float,
@@ -259,11 +262,11 @@ def simulate(
 
     Examples
     --------
-    >>> round(simulate(4.0, 30.0, 4, [300.0, 600.0], 900.0, hours=20_000, seed=1), 2)
+    >>> round(simulate(4.0, 1800.0, 4, [300.0, 600.0], 900.0, horizon_s=7.2e7, seed=1), 2)
     0.89
     """
     return simulate_zone(
-        arrival_rate_per_h, service_min, c, travel_s_samples, target_s, **options
+        arrival_rate_per_h, service_s, c, travel_s_samples, target_s, **options
     ).share
 
 
@@ -283,16 +286,16 @@ def _fcfs_waits(arrivals, services, c):
     return waits
 
 
-def _check(rate, service_min, travel, target_s):
+def _check(rate, service_s, travel, target_s):
     """Validated ``(rate per hour, service seconds, travel samples, target seconds)``."""
     rate = float(rate)
     if not np.isfinite(rate) or rate < 0:
         raise ValueError(f"arrival rate must be a non-negative number of calls per hour: {rate}")
-    if not np.isfinite(service_min) or service_min <= 0:
-        raise ValueError(f"service time must be a positive number of minutes: {service_min}")
+    if not np.isfinite(service_s) or service_s <= 0:
+        raise ValueError(f"service time must be a positive number of seconds: {service_s}")
     travel = np.atleast_1d(np.asarray(travel, dtype=np.float64))
     if travel.size == 0 or not np.all(np.isfinite(travel)) or travel.min() < 0:
         raise ValueError("travel times must be a non-empty set of finite seconds >= 0")
     if not np.isfinite(target_s) or target_s <= 0:
         raise ValueError(f"arrival target must be a positive number of seconds: {target_s}")
-    return rate, float(service_min) * 60.0, travel, float(target_s)
+    return rate, float(service_s), travel, float(target_s)

@@ -2,8 +2,8 @@
 
 Everything works on a boolean *coverage matrix* ``cover`` (demand x candidate, CSR):
 ``cover[i, j]`` is true when demand point ``i`` lies within the walking time of candidate
-site ``j``. Build it from the walking graph with :func:`coverage_sets`, or from a
-distance matrix with :func:`coverage_sets_from_matrix`.
+site ``j`` (in seconds, as every time in the core). Build it from the walking graph with
+:func:`coverage_sets`, or from a distance matrix with :func:`coverage_sets_from_matrix`.
 
 The exact models go to HiGHS (``highspy``) as one sparse matrix in CSC form through
 ``Highs.passModel``: no modelling layer that adds constraints one by one, which is where
@@ -129,10 +129,10 @@ class SitingResult:
 # --------------------------------------------------------------------------- coverage sets
 
 
-def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, minutes: float) -> sp.csr_matrix:
-    """Which demand nodes lie within ``minutes`` of walking of each candidate site.
+def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, reach_s: float) -> sp.csr_matrix:
+    """Which demand nodes lie within ``reach_s`` seconds of walking of each candidate site.
 
-    One Dijkstra per candidate, bounded at ``minutes``, on the reversed graph (times *to*
+    One Dijkstra per candidate, bounded at ``reach_s``, on the reversed graph (times *to*
     the candidate: the resident walks to the post). All searches run in one compiled loop
     that resets only the nodes it touched, so a city's every node can be a candidate.
 
@@ -144,8 +144,8 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, minutes: float) -
         Graph node of each demand point (repeats allowed).
     candidate_nodes : array_like of int
         Graph node of each candidate site.
-    minutes : float
-        Walking time; must be positive.
+    reach_s : float
+        Walking time in seconds; must be positive.
 
     Returns
     -------
@@ -153,10 +153,10 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, minutes: float) -
 
     Examples
     --------
-    >>> cover = coverage_sets(walk, np.arange(walk.n_nodes), [5, 99], 15)  # doctest: +SKIP
+    >>> cover = coverage_sets(walk, np.arange(walk.n_nodes), [5, 99], 900)  # doctest: +SKIP
     >>> cover.sum(axis=0)  # demand points within 15 min of each site  # doctest: +SKIP
     """
-    _check_minutes(minutes)
+    _check_reach_s(reach_s)
     n = graph.n_nodes
     demand = _nodes(demand_nodes, n, "demand")
     candidates = _nodes(candidate_nodes, n, "candidate")
@@ -166,7 +166,7 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, minutes: float) -
     slot = np.full(n, -1, dtype=np.int64)
     slot[unique] = np.arange(unique.size)
     back = graph.reversed()
-    limit = minutes * 60.0
+    limit = float(reach_s)
     capacity = max(64 * candidates.size, 1024)
     while True:
         rows, cols, count = _reach_pairs(
@@ -926,9 +926,9 @@ def _stopped(should_stop: ShouldStop) -> bool:
     return should_stop is not None and bool(should_stop())
 
 
-def _check_minutes(minutes: float) -> None:
-    if not np.isfinite(minutes) or minutes <= 0:
-        raise ValueError(f"walking time must be a positive number of minutes, got {minutes}")
+def _check_reach_s(reach_s: float) -> None:
+    if not np.isfinite(reach_s) or reach_s <= 0:
+        raise ValueError(f"walking time must be a positive number of seconds, got {reach_s}")
 
 
 def _nodes(nodes, n: int, what: str) -> np.ndarray:

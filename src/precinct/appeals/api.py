@@ -7,13 +7,9 @@ from precinct.appeals.models import Channel
 from precinct.appeals.notifications import tracking_url
 from precinct.appeals.schemas import AppealIn, ErrorOut, RatingIn, ReceiptOut, TrackOut
 from precinct.appeals.validators import AppealInputError
+from precinct.core.http import client_address
 
 router = Router(tags=["appeals"])
-
-
-def client_address(request) -> str:
-    """The client's address as the server sees it (the proxy must set REMOTE_ADDR)."""
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def input_error(exc: AppealInputError) -> dict:

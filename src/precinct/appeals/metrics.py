@@ -13,7 +13,7 @@ from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from precinct.appeals.models import OPEN_STATUSES, Appeal, AppealEvent
+from precinct.appeals.models import OPEN_STATUSES, Appeal
 
 MEASURES = (
     "received",
@@ -137,9 +137,3 @@ def _medians(answered, keys) -> dict[tuple, float]:
 def public_department_statistics(*, start: dt.date, end: dt.date) -> list[dict]:
     """The rows published on the statistics page (no personal data in any of them)."""
     return department_measures(start=start, end=end)
-
-
-def extension_events(*, start: dt.date, end: dt.date) -> int:
-    """Extensions decided in the period (an appeal may be extended once per decision)."""
-    lo, hi = _bounds(start, end)
-    return AppealEvent.objects.filter(kind="extended", at__gte=lo, at__lt=hi).count()

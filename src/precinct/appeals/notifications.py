@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from precinct.appeals.models import Appeal, Notification
+from precinct.appeals.tasks import send_notification
 
 EVENTS = ("registered", "assigned", "extended", "answered", "escalated")
 
@@ -84,8 +85,6 @@ def _queue(rows: list[Notification]) -> list[Notification]:
     ids = [row.pk for row in created]
 
     def enqueue():
-        from precinct.appeals.tasks import send_notification
-
         for pk in ids:
             send_notification.enqueue(pk)
 

@@ -18,10 +18,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from precinct.appeals import services as appeal_services
-from precinct.appeals.api import client_address
 from precinct.appeals.models import OPEN_STATUSES, Appeal, Category, Channel, Open311Key
 from precinct.appeals.validators import AppealInputError
 from precinct.core.hashing import token_hash
+from precinct.core.http import client_address
 
 MAX_DAYS = 90
 MAX_ROWS = 1000

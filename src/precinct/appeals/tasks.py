@@ -1,4 +1,7 @@
-"""Background work of appeals: sending the outbox, retried with backoff; escalation."""
+"""Background work of appeals: sending the outbox, retried with backoff.
+
+Escalation of overdue appeals is ``precinct appeals escalate`` (or ``upkeep``, repeatedly).
+"""
 
 import datetime as dt
 import logging
@@ -70,11 +73,3 @@ def send_notification(notification_id: int) -> str:
         note.sent_at = timezone.now()
         note.save(update_fields=["attempts", "state", "sent_at"])
         return "sent"
-
-
-@task()
-def escalate_overdue() -> int:
-    """Escalate open appeals past their due date to the heads (run daily by the scheduler)."""
-    from precinct.appeals.services import appeals_escalate_overdue
-
-    return appeals_escalate_overdue(now=timezone.now())

@@ -20,9 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
 from precinct.appeals import metrics, selectors, services
-from precinct.appeals.api import client_address
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
+from precinct.core.http import client_address
 from precinct.territory import mapdata
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)

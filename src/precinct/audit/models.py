@@ -27,6 +27,8 @@ class AuditEntry(models.Model):
         DELETE = "delete", _("Delete")
         EXPORT = "export", _("Export")
         SIGN_IN = "sign_in", _("Sign-in")
+        SIGN_IN_FAILED = "sign_fail", _("Failed sign-in")
+        SIGN_OUT = "sign_out", _("Sign-out")
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

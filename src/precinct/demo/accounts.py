@@ -32,6 +32,7 @@ def create_demo_accounts(city, departments, password: str) -> list[str]:
         Role.HEAD: (district, first(Officer.Role.HEAD, district)),
         Role.ANALYST: (None, None),
         Role.ADMIN: (None, None),
+        Role.INTERNAL_SECURITY: (city, None),  # reads the integrity registry of the city
     }
     for role, (department, officer) in scopes.items():
         staff_user_create(

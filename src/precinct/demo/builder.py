@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.module_loading import import_string
 
 from precinct.analytics.network import (
@@ -26,7 +27,7 @@ from precinct.demo import almaty, territory
 from precinct.demo.accounts import create_demo_accounts, demo_password
 from precinct.demo.addresses import create_addresses
 from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
-from precinct.territory.models import Region
+from precinct.territory.models import Precinct, Region
 
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
 DEMO_STEPS: list[str] = [
@@ -34,6 +35,10 @@ DEMO_STEPS: list[str] = [
     "precinct.appeals.demo.build",
     "precinct.receptions.demo.build",
     "precinct.dispatch.demo.build",
+    # Real crime statistics first: the survey margins use the city's real sex split.
+    "precinct.crime.demo.build",
+    "precinct.surveys.demo.build",
+    "precinct.integrity.demo.build",
     # Evaluation reads every other app's measures: keep it last.
     "precinct.evaluation.demo.build",
 ]
@@ -51,10 +56,17 @@ class DemoContext:
     walk: object
     drive: object
     log: Callable[[str], None]
+    # The years the demo's statistics, survey waves and evaluation periods cover.
+    years: tuple[int, ...] = (2025, 2026)
 
     def rng(self, step: str) -> np.random.Generator:
         """A generator of its own for each step, derived from the seed and the step's name."""
         return np.random.default_rng([self.seed, *step.encode()])
+
+    def residents(self) -> dict[int, int]:
+        """Residents per district department, summed over its precincts."""
+        rows = Precinct.objects.filter(department__in=self.departments).values("department")
+        return dict(rows.annotate(n=Sum("residents")).values_list("department", "n"))
 
 
 @dataclass

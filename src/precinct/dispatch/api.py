@@ -118,16 +118,7 @@ def get_recommendations(request, incident_id: int):
         ranked = selectors.recommendations(incident=incident)
     except NetworkMissing as exc:
         return Status(503, {"code": "network_missing", "detail": str(exc)})
-    return Status(200, [recommendation_payload(r) for r in ranked])
-
-
-def recommendation_payload(r: selectors.Recommendation) -> dict:
-    """The RecommendationOut dict of a recommendation (the API and the console share it)."""
-    return {
-        "unit_id": r.unit.id, "callsign": r.unit.callsign, "kind": r.unit.kind,
-        "eta_seconds": round(r.eta_seconds, 1), "distance_m": round(r.distance_m, 1),
-        "straight_line_m": round(r.straight_m, 1), "lat": r.unit.lat, "lon": r.unit.lon,
-    }  # fmt: skip
+    return Status(200, [selectors.recommendation_payload(r) for r in ranked])
 
 
 def _assignment_out(a) -> dict:

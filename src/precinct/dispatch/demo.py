@@ -37,6 +37,7 @@ from precinct.analytics.dispatch import (
     simulate_arrivals,
     simulate_responses,
 )
+from precinct.analytics.network import Snapper
 from precinct.dispatch import services
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 
@@ -70,7 +71,7 @@ def build(ctx) -> list[str]:
     if not served:
         return ["102: no driving roads inside the precincts; no calls simulated"]
 
-    walk_snapper = ctx.walk.snapper()
+    walk_snapper = Snapper(ctx.walk)
     units, fleet = _units(ctx, walk_snapper, precincts, nodes_of, served, rng)
     residents = np.array([precincts[i].residents for i in served], dtype=np.float64)
     per_year = residents.sum() * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000.0

@@ -15,6 +15,9 @@ holds them against numpy's ``method="linear"``).
 Duplicates (calls linked to an incident already open) are not counted: they would count
 one response twice.
 
+``demand_by_zone_hour`` gives patrol sizing (planning) the emergency calls per department
+and hour of the day, counted by the database.
+
 The map by precinct is the exception: incidents carry no precinct, and neither database
 can test a point against a polygon without a spatial extension, so ``area_map`` fetches
 the period's points and assigns them in Python with the cached STRtree of precincts
@@ -23,13 +26,15 @@ the period's points and assigns them in Python with the cached STRtree of precin
 """
 
 import datetime as dt
+import math
 from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Q, Sum, When
+from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Min, Q, Sum, When
 from django.db.models.functions import ExtractHour, TruncMonth
+from django.utils import timezone
 
 from precinct.analytics.dispatch import percentiles
 from precinct.dispatch.models import Incident
@@ -135,6 +140,41 @@ def response_measures(
         share = row["within_target"] / row["with_target"] if row["with_target"] else None
         result["share_within_target"] = share
         out.append(result)
+    return out
+
+
+def demand_by_zone_hour(
+    *, days: int = 365, priority: int = 1, now: dt.datetime | None = None
+) -> dict[int, list[float]]:
+    """Mean calls per hour for each hour of the day (Almaty time), per department.
+
+    The calls of ``priority`` (1: the emergencies patrol sizing is for) received in the
+    last ``days`` days, duplicates excluded, counted per department and hour by the
+    database, then divided by the days observed: from the first such call to ``now``
+    (whole days, at least one), so a 102 service imported last month is not diluted
+    over a year. ``{}`` when there is no such call.
+    """
+    end = now or timezone.now()
+    calls = Incident.objects.filter(
+        received_at__gte=end - dt.timedelta(days=days),
+        received_at__lt=end,
+        priority=priority,
+        duplicate_of=None,
+    )
+    first = calls.aggregate(first=Min("received_at"))["first"]
+    if first is None:
+        return {}
+    observed = max(1, math.ceil((end - first) / dt.timedelta(days=1)))
+    counts = (
+        calls.annotate(hour=_group_expressions()["hour"])
+        .values("department_id", "hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    out: dict[int, list[float]] = {}
+    for row in counts:
+        hours = out.setdefault(row["department_id"], [0.0] * 24)
+        hours[row["hour"]] = row["n"] / observed
     return out
 
 

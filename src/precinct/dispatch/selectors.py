@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -73,7 +72,7 @@ def recommendations(*, incident: Incident, units: list[Unit] | None = None) -> l
         ranking = rank_units(
             net.graph.reversed(), node, snap_m, nodes, metres,
             access_speed_mps=ACCESS_SPEED_MPS[kind],
-            limit=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
+            limit_s=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
         )  # fmt: skip
         straight = haversine_m(incident.lon, incident.lat, lons, lats)
         for i, eta, metres_i in zip(
@@ -190,15 +189,18 @@ def incidents_for(user):
     return access.incidents_visible_to(user, Incident.objects.all())
 
 
-def open_incident_counts(user) -> dict:
-    """Open incidents per priority in the user's scope."""
-    qs = access.incidents_visible_to(user, Incident.objects.filter(state=Incident.State.OPEN))
-    return dict(qs.values_list("priority").annotate(n=Count("id")).values_list("priority", "n"))
-
-
 def target_table() -> list[dict]:
     """The configured targets, for display with their source."""
     return [
         {"priority": p, "urban": by_area.get("urban"), "rural": by_area.get("rural")}
         for p, by_area in sorted(settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items())
     ]
+
+
+def recommendation_payload(r: Recommendation) -> dict:
+    """The RecommendationOut dict of a recommendation (the API and the console share it)."""
+    return {
+        "unit_id": r.unit.id, "callsign": r.unit.callsign, "kind": r.unit.kind,
+        "eta_seconds": round(r.eta_seconds, 1), "distance_m": round(r.distance_m, 1),
+        "straight_line_m": round(r.straight_m, 1), "lat": r.unit.lat, "lon": r.unit.lon,
+    }  # fmt: skip

@@ -121,7 +121,6 @@ def _incident_or_404(request, incident_id: int) -> Incident:
 @require_GET
 def incident(request, incident_id: int):
     """One incident: duplicates to link, ranked units to send, map and timeline."""
-    from precinct.dispatch.api import recommendation_payload
     from precinct.territory.network import NetworkMissing
 
     item = _incident_or_404(request, incident_id)
@@ -129,7 +128,10 @@ def incident(request, incident_id: int):
     ranked, network_missing = [], False
     if can_dispatch and item.state == Incident.State.OPEN:
         try:
-            ranked = [recommendation_payload(r) for r in selectors.recommendations(incident=item)]
+            ranked = [
+                selectors.recommendation_payload(r)
+                for r in selectors.recommendations(incident=item)
+            ]
             for r in ranked:
                 minutes, seconds = divmod(round(r["eta_seconds"]), 60)
                 r["eta_label"] = f"{minutes}:{seconds:02d}"

@@ -2,6 +2,8 @@
 
 from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
 from precinct.evaluation.services import current_methodology
+from precinct.integrity import metrics as integrity_metrics
+from precinct.integrity.models import Offence
 from precinct.territory.models import Department
 
 
@@ -184,13 +186,10 @@ def national_rollup(*, period: Period | None = None) -> list[dict]:
 def integrity_counts(*, department: Department, period: Period) -> dict[str, int]:
     """Confirmed offences of officers in the department's subtree in the period, by kind:
     the only form in which the integrity registry is public."""
-    from precinct.integrity.models import Offence
-    from precinct.integrity.selectors import offence_counts
-
     ids = list(
         Department.objects.filter(path__startswith=department.path).values_list("pk", flat=True)
     )
-    per_department = offence_counts(
+    per_department = integrity_metrics.offence_counts(
         department_ids=ids, starts_on=period.starts_on, ends_on=period.ends_on
     )
     totals = dict.fromkeys(Offence.Kind.values, 0)

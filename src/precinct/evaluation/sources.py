@@ -1,23 +1,26 @@
-"""Raw measures per department and period, read from each app's public surface.
+"""Raw measures per department and period, read from each app's read surface (metrics).
 
-Appeals, dispatch and planning are separate apps that may not be installed: their
-modules are imported on use and a missing one shows as "no data", never as an error.
-Everything here returns plain dicts keyed by department id; a parent department's value
-is computed from the sums of its subtree (numerators and denominators), not by averaging.
+Every app is part of the installation: a source without data for a period (no appeals,
+no 102 records, no road network) answers so explicitly, and its indicators show "no
+data"; a failing source is an error, never a quiet "no data". Everything here returns
+plain dicts keyed by department id; a parent department's value is computed from the
+sums of its subtree (numerators and denominators), not by averaging.
 """
 
 import datetime as dt
-import importlib
-import logging
-import math
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Sum
+from django.utils import timezone
 
+from precinct.appeals import metrics as appeals_metrics
+from precinct.crime import metrics as crime_metrics
+from precinct.dispatch import metrics as dispatch_metrics
+from precinct.integrity import metrics as integrity_metrics
+from precinct.planning import metrics as planning_metrics
+from precinct.surveys import metrics as surveys_metrics
 from precinct.territory.models import Department, Officer, Precinct
-
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -32,17 +35,6 @@ class Raw:
 
 
 NO_DATA = Raw(None, "no_data")
-
-
-def optional_module(name: str):
-    """An app's module, or None when that app is not part of this installation."""
-    app = name.split(".")[1]
-    if f"precinct.{app}" not in settings.INSTALLED_APPS:
-        return None
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        return None
 
 
 @dataclass
@@ -66,16 +58,6 @@ class Tree:
             values = [own[m] for m in members if own.get(m) is not None]
             out[dep_id] = sum(values) if values else None
         return out
-
-
-def _guarded(source: str, call):
-    """Another app's measures, or None (with a warning) when its interface has changed:
-    its indicators then show "no data" rather than the whole evaluation failing."""
-    try:
-        return call()
-    except Exception as exc:  # an app built elsewhere: its failure must not stop evaluation
-        log.warning("%s failed, its indicators show no data: %r", source, exc)
-        return None
 
 
 def tree() -> Tree:
@@ -104,11 +86,13 @@ def _ratio(num, den, *, scale=1.0, min_n=1, n=None) -> Raw:
 
 
 def crime(t: Tree, period, previous, people, min_n: dict) -> dict[str, dict[int, Raw]]:
-    from precinct.crime.selectors import department_counts
-
     ids = list(t.by_id)
-    now = department_counts(department_ids=ids, period=period.label)
-    before = department_counts(department_ids=ids, period=previous.label) if previous else {}
+    now = crime_metrics.department_counts(department_ids=ids, period=period.label)
+    before = (
+        crime_metrics.department_counts(department_ids=ids, period=previous.label)
+        if previous
+        else {}
+    )
     registered = t.sum({k: v["registered"] for k, v in now.items()})
     cleared_known = {k: v for k, v in now.items() if v["cleared"] is not None}
     cleared = t.sum({k: v["cleared"] for k, v in cleared_known.items()})
@@ -134,27 +118,17 @@ def crime(t: Tree, period, previous, people, min_n: dict) -> dict[str, dict[int,
 
 
 def _aware(day: dt.date) -> dt.datetime:
-    from django.utils import timezone
-
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_current_timezone())
 
 
 def response(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
-    metrics = optional_module("precinct.dispatch.metrics")
     out = {"response_within_target": {}, "response_p90": {}}
-    if metrics is None:
-        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in out}
-    rows = _guarded(
-        "dispatch.metrics",
-        lambda: metrics.response_measures(
-            department=None,
-            start=_aware(period.starts_on),
-            end=_aware(period.ends_on + dt.timedelta(days=1)),
-            group_by=("department",),
-        ),
+    rows = dispatch_metrics.response_measures(
+        department=None,
+        start=_aware(period.starts_on),
+        end=_aware(period.ends_on + dt.timedelta(days=1)),
+        group_by=("department",),
     )
-    if rows is None:
-        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in out}
     own = {r["department"]: r for r in rows}
     with_target = t.sum({k: r.get("with_target") or 0 for k, r in own.items()})
     within = t.sum({k: r.get("within_target") or 0 for k, r in own.items()})
@@ -178,16 +152,8 @@ def response(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
 
 
 def appeals(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
-    metrics = optional_module("precinct.appeals.metrics")
     codes = ("appeals_on_time", "appeals_rating", "appeals_reopened")
-    if metrics is None:
-        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in codes}
-    rows = _guarded(
-        "appeals.metrics",
-        lambda: metrics.department_measures(start=period.starts_on, end=period.ends_on),
-    )
-    if rows is None:
-        return {k: dict.fromkeys(t.by_id, NO_DATA) for k in codes}
+    rows = appeals_metrics.department_measures(start=period.starts_on, end=period.ends_on)
     own = {r["department_id"]: r for r in rows}
 
     def weighted(measure, base):
@@ -217,34 +183,29 @@ def appeals(t: Tree, period, min_n: dict) -> dict[str, dict[int, Raw]]:
 
 
 def surveys(t: Tree, period, survey_keys: dict[str, str]) -> dict[str, dict[int, Raw]]:
-    from precinct.surveys.estimates import WeightingError, survey_estimates
-    from precinct.surveys.models import Survey
-
     out = {code: dict.fromkeys(t.by_id, NO_DATA) for code in survey_keys}
     by_key = {key: code for code, key in survey_keys.items()}
-    waves = Survey.objects.filter(period=period.label).select_related("questionnaire")
-    for survey in waves:
-        try:
-            result = survey_estimates(survey=survey)
-        except WeightingError as exc:
-            log.warning("survey %s cannot be weighted: %s", survey.pk, exc)
+    roots: dict[int, list[int]] = {}
+    for d in t.departments:
+        if d.parent_id is None:
+            roots.setdefault(d.region_id, []).append(d.pk)
+    for row in surveys_metrics.period_estimates(period=period.label)["rows"]:
+        code = by_key.get(row["key"])
+        if code is None:
             continue
-        roots = [
-            d.pk for d in t.departments if d.region_id == survey.region_id and d.parent_id is None
-        ]
-        for row in result["rows"]:
-            code = by_key.get(row["key"])
-            if code is None:
-                continue
-            targets = roots if row["department_id"] is None else [row["department_id"]]
-            raw = (
-                Raw(None, "suppressed", n=row["n_eff"])
-                if row["suppressed"] or row["value"] is None
-                else Raw(row["value"], "ok", row["lower"], row["upper"], row["n_eff"])
-            )
-            for d in targets:
-                if d in out[code]:
-                    out[code][d] = raw
+        targets = (
+            roots.get(row["region_id"], [])
+            if row["department_id"] is None
+            else [row["department_id"]]
+        )
+        raw = (
+            Raw(None, "suppressed", n=row["n_eff"])
+            if row["suppressed"] or row["value"] is None
+            else Raw(row["value"], "ok", row["lower"], row["upper"], row["n_eff"])
+        )
+        for d in targets:
+            if d in out[code]:
+                out[code][d] = raw
     return out
 
 
@@ -252,9 +213,7 @@ def surveys(t: Tree, period, survey_keys: dict[str, str]) -> dict[str, dict[int,
 
 
 def integrity(t: Tree, period, min_n: int) -> dict[int, Raw]:
-    from precinct.integrity.selectors import offence_counts
-
-    counts = offence_counts(
+    counts = integrity_metrics.offence_counts(
         department_ids=list(t.by_id), starts_on=period.starts_on, ends_on=period.ends_on
     )
     offences = t.sum({k: float(sum(v.values())) for k, v in counts.items()})
@@ -273,54 +232,16 @@ def integrity(t: Tree, period, min_n: int) -> dict[int, Raw]:
 
 
 def staffing(t: Tree, people) -> dict[int, Raw]:
-    selectors = optional_module("precinct.planning.selectors")
-    needed_own, actual_own = {}, {}
-    report = None
-    if selectors is not None and hasattr(selectors, "staffing_report"):
-        report = _guarded("planning.selectors", selectors.staffing_report)
-    if report is not None:
-        for r in report[0]:
-            needed_own[r.department_id] = r.needed
-            actual_own[r.department_id] = r.actual
-    else:
-        norm = settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN
-        own_people = dict(
-            Precinct.objects.values_list("department")
-            .annotate(n=Sum("residents"))
-            .values_list("department", "n")
-        )
-        needed_own = {k: math.ceil(v / norm) for k, v in own_people.items() if v}
-        actual_own = dict(
-            Officer.objects.filter(role=Officer.Role.INSPECTOR, is_active=True)
-            .values_list("department")
-            .annotate(n=Count("id"))
-            .values_list("department", "n")
-        )
-    needed, actual = t.sum(needed_own), t.sum(actual_own)
+    rows = planning_metrics.staffing_by_department()
+    needed = t.sum({r["department_id"]: r["needed"] for r in rows})
+    actual = t.sum({r["department_id"]: r["actual"] for r in rows})
     return {d: _ratio(actual[d] or 0, needed[d]) for d in t.by_id}
 
 
 def coverage(t: Tree) -> dict[int, Raw]:
-    module = optional_module("precinct.planning.coverage")
-    if module is None:
+    rows = planning_metrics.coverage_by_department(minutes=settings.PRECINCT_EVAL_WALK_MINUTES)
+    if rows is None:  # no road network imported: coverage is unknown
         return dict.fromkeys(t.by_id, NO_DATA)
-    try:
-        report = module.coverage_report(
-            minutes_list=[settings.PRECINCT_EVAL_WALK_MINUTES], levels=["department"]
-        )
-    except Exception as exc:  # no network imported, no posts: the indicator has no data
-        log.warning("coverage not available: %s", exc)
-        return dict.fromkeys(t.by_id, NO_DATA)
-    rows = report.rows.get("department", [])
-    within = t.sum({r.id: r.within[0] for r in rows})
-    people = t.sum({r.id: r.residents for r in rows})
-    return {d: _ratio(within[d], people[d]) for d in t.by_id}
-
-
-def has_sources() -> dict[str, bool]:
-    """Which optional apps feed this installation (for the methodology page)."""
-    return {
-        "appeals": optional_module("precinct.appeals.metrics") is not None,
-        "dispatch": optional_module("precinct.dispatch.metrics") is not None,
-        "planning": optional_module("precinct.planning.coverage") is not None,
-    }
+    within = t.sum({r["department_id"]: r["residents_within"] for r in rows})
+    residents = t.sum({r["department_id"]: r["residents"] for r in rows})
+    return {d: _ratio(within[d], residents[d]) for d in t.by_id}

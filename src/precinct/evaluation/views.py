@@ -4,9 +4,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from precinct.evaluation import charts, display, exports, selectors, sources
+from precinct.crime import metrics as crime
+from precinct.evaluation import charts, display, exports, selectors
 from precinct.evaluation.models import Period
 from precinct.territory.models import Department, Region
+from precinct.territory.network import network_imported
 
 
 @require_GET
@@ -15,15 +17,13 @@ def methodology(request):
     return render(
         request,
         "evaluation/methodology.html",
-        {"catalog": selectors.methodology_catalog(), "sources": sources.has_sources()},
+        {"catalog": selectors.methodology_catalog(), "road_network": network_imported("walk")},
     )
 
 
 @require_GET
 def national(request):
     """Every department's composite index, and the official crime rates of all regions."""
-    from precinct.crime import selectors as crime
-
     period = _period(request)
     crime_period = crime.latest_period()
     return render(

@@ -1,9 +1,8 @@
-"""Readers of the integrity registry: every read of individual records is audited;
-aggregate counts (for scorecards and the public) are not personal data."""
+"""Readers of the integrity registry: every read of individual records is audited.
+
+Aggregate counts (for scorecards and the public) are the read surface, ``metrics``."""
 
 import datetime as dt
-
-from django.db.models import Count, Q
 
 from precinct.audit.services import audit_read_many
 from precinct.integrity.models import Offence, Responsibility
@@ -45,24 +44,3 @@ def head_record(*, actor, head: Officer) -> list[Responsibility]:
         context=f"record of head {head.pk}",
     )
     return rows
-
-
-def offence_counts(
-    *, department_ids: list[int], starts_on: dt.date, ends_on: dt.date
-) -> dict[int, dict[str, int]]:
-    """Confirmed offences per department (own unit only) and kind in a period; aggregate."""
-    confirmed = ~Q(outcome__in=[Offence.Outcome.PENDING, Offence.Outcome.CLEARED])
-    rows = (
-        Offence.objects.filter(
-            confirmed,
-            department_id__in=department_ids,
-            occurred_on__gte=starts_on,
-            occurred_on__lte=ends_on,
-        )
-        .values("department_id", "kind")
-        .annotate(n=Count("id"))
-    )
-    out: dict[int, dict[str, int]] = {d: {} for d in department_ids}
-    for row in rows:
-        out[row["department_id"]][row["kind"]] = row["n"]
-    return out

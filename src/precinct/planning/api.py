@@ -1,15 +1,16 @@
 """Planning endpoints: public coverage and programme aggregates; siting jobs for planners."""
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
-from precinct.planning import selectors, services
+from precinct.planning import selectors, services, tasks
 from precinct.planning.coverage import LEVELS, CoverageInputError, coverage_report
 from precinct.planning.models import SitingJob
 from precinct.planning.schemas import (
+    WALKING_MINUTES,
     CoverageOut,
     ErrorOut,
     ImportOut,
@@ -31,7 +32,7 @@ def _bad(field: str | None, message: str, errors: list[str] | None = None):
 
 
 class CoverageQuery(Schema):
-    minutes: float = 15
+    minutes: float = Field(15, description=WALKING_MINUTES)
     what_if: bool = False
     level: str = "department"
 
@@ -132,7 +133,7 @@ def siting_create(request, payload: SitingIn):
     if payload.department_id is not None:
         department = get_object_or_404(Department, pk=payload.department_id)
     try:
-        job = services.siting_job_create(
+        job = tasks.siting_job_submit(
             actor=request.auth,
             minutes=payload.minutes,
             k=payload.k,
@@ -147,7 +148,7 @@ def siting_create(request, payload: SitingIn):
         return _bad(exc.field, str(exc), exc.errors)
     except NetworkMissing as exc:
         raise HttpError(503, str(exc)) from None
-    return Status(202, job_payload(job))
+    return Status(202, selectors.job_payload(job))
 
 
 def _visible_job(request, job_id: int) -> SitingJob:
@@ -160,7 +161,7 @@ def _visible_job(request, job_id: int) -> SitingJob:
 @router.get("/planning/siting/{job_id}", response={200: SitingJobOut}, auth=staff_auth)
 def siting_get(request, job_id: int):
     """State, progress and (when done) the chosen sites, coverage before/after and the gap."""
-    return Status(200, job_payload(_visible_job(request, job_id)))
+    return Status(200, selectors.job_payload(_visible_job(request, job_id)))
 
 
 @router.post(
@@ -174,41 +175,4 @@ def siting_cancel(request, job_id: int):
         job = services.siting_job_cancel(actor=request.auth, job=job)
     except services.PlanningForbidden as exc:
         return Status(403, {"code": "forbidden", "detail": str(exc)})
-    return Status(200, job_payload(job))
-
-
-def job_payload(job: SitingJob) -> dict:
-    """The SitingJobOut dict of a job (shared by the API and the pages)."""
-    total = job.residents_total
-
-    def share(value):
-        return value / total if value is not None and total else None
-
-    return {
-        "id": job.pk,
-        "state": job.state,
-        "progress": job.progress,
-        "progress_note": job.progress_note,
-        "method": job.method,
-        "k": job.k,
-        "minutes": job.minutes,
-        "target_share": job.target_share,
-        "department_id": job.department_id,
-        "candidate_source": job.candidate_source,
-        "chosen": job.chosen,
-        "residents_total": total,
-        "residents_within_before": job.covered_before,
-        "residents_within_after": job.covered_after,
-        "share_before": share(job.covered_before),
-        "share_after": share(job.covered_after),
-        "gap": job.gap,
-        "bound": job.bound,
-        "solver": job.solver,
-        "solver_status": job.solver_status,
-        "seconds": job.seconds,
-        "error": job.error,
-        "by_department": job.by_department,
-        "residents_new": (
-            job.covered_after - job.covered_before if job.covered_after is not None else None
-        ),
-    }
+    return Status(200, selectors.job_payload(job))

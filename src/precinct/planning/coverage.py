@@ -2,6 +2,8 @@
 region and in total; and the map layers of the coverage page.
 
 Reads only: posts and population from territory, arithmetic from the analytics core.
+People give and read walking times in minutes; the core takes seconds: this adapter
+checks the minutes (``territory.walking``) and converts them at the edge.
 """
 
 import json
@@ -13,9 +15,8 @@ import shapely
 from precinct.analytics import coverage as core
 from precinct.planning import inputs
 from precinct.territory.models import Department, Post, Precinct, Region
+from precinct.territory.walking import walking_minutes, walking_seconds
 
-# The largest walking time anyone may ask about: the Dijkstra stops there.
-MAX_MINUTES = 120.0
 OPEN_STATES = (Post.State.OPEN,)
 WHAT_IF_STATES = (Post.State.OPEN, Post.State.BUILDING, Post.State.PLANNED)
 LEVELS = ("department", "precinct", "region", "total")
@@ -56,31 +57,22 @@ class CoverageReport:
 
 
 def check_minutes(minutes_list) -> list[float]:
-    """Walking times as floats, each positive and at most MAX_MINUTES."""
-    out = []
-    for m in minutes_list:
-        try:
-            value = float(m)
-        except (TypeError, ValueError):
-            raise CoverageInputError("minutes", f"{m!r} is not a number of minutes.") from None
-        if not np.isfinite(value) or value <= 0:
-            raise CoverageInputError("minutes", "The walking time must be more than 0 minutes.")
-        if value > MAX_MINUTES:
-            raise CoverageInputError(
-                "minutes", f"The walking time must be at most {MAX_MINUTES:.0f} minutes."
-            )
-        out.append(value)
+    """Walking times in minutes as floats, each checked by the one rule of walking times."""
+    out = [walking_minutes(m) for m in minutes_list]
     if not out:
         raise CoverageInputError("minutes", "Give at least one walking time.")
     return out
 
 
-def reach(*, minutes: float, what_if: bool = False):
-    """(walk network, population, seconds from the nearest counted post per node, posts)."""
+def reach(*, limit_s: float, what_if: bool = False):
+    """(walk network, population, seconds from the nearest counted post per node, posts).
+
+    Nodes farther than ``limit_s`` seconds from every counted post get ``inf``.
+    """
     walk = inputs.walk_network()
     pop = inputs.population(walk)
     _, nodes = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
-    times = core.reach_times(walk.graph, nodes, limit=minutes * 60.0)
+    times = core.reach_times(walk.graph, nodes, limit_s=limit_s)
     return walk, pop, times, len(nodes)
 
 
@@ -90,7 +82,7 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
     for level in levels:
         if level not in LEVELS:
             raise CoverageInputError("level", f"Unknown level {level!r}: use {', '.join(LEVELS)}.")
-    _, pop, times, n_posts = reach(minutes=max(minutes), what_if=what_if)
+    _, pop, times, n_posts = reach(limit_s=walking_seconds(max(minutes)), what_if=what_if)
     point_times = np.where(pop.node >= 0, times[np.maximum(pop.node, 0)], np.inf)
     report = CoverageReport(
         minutes=minutes,
@@ -112,7 +104,8 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
 def _grouped(ids: np.ndarray, pop, times, minutes):
     """Per distinct id (0 = unknown, left out): residents and residents within each time."""
     labels, groups = np.unique(ids, return_inverse=True)
-    within = core.coverage_by_group(times, pop.residents, groups, len(labels), minutes)
+    reaches_s = [walking_seconds(m) for m in minutes]
+    within = core.coverage_by_group(times, pop.residents, groups, len(labels), reaches_s)
     residents = np.bincount(groups, weights=pop.residents, minlength=len(labels))
     return {
         int(label): (float(residents[i]), within[i].tolist())
@@ -159,9 +152,9 @@ def _region_rows(pop, times, minutes) -> list[CoverageRow]:
 
 
 def _total_rows(pop, times, minutes) -> list[CoverageRow]:
-    within = core.coverage_by_group(
-        times, pop.residents, np.zeros(len(times), dtype=np.int64), 1, minutes
-    )[0]
+    everyone = np.zeros(len(times), dtype=np.int64)
+    reaches_s = [walking_seconds(m) for m in minutes]
+    within = core.coverage_by_group(times, pop.residents, everyone, 1, reaches_s)[0]
     return [CoverageRow("total", None, "", float(pop.residents.sum()), within.tolist())]
 
 
@@ -176,9 +169,9 @@ def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
     rounded to about a metre.
     """
     (minutes,) = check_minutes([minutes])
-    walk, pop, times, _ = reach(minutes=minutes, what_if=what_if)
+    walk, pop, times, _ = reach(limit_s=walking_seconds(minutes), what_if=what_if)
     nodes, weights, _ = inputs.demand(pop)
-    covered = times[nodes] <= minutes * 60.0
+    covered = times[nodes] <= walking_seconds(minutes)
     g = walk.graph
     layers = {}
     for key, mask in (("covered", covered), ("uncovered", ~covered)):
@@ -207,7 +200,7 @@ def isochrone_geojson(walk, times, minutes: float, what_if: bool) -> dict:
     key = (walk.stamp, minutes, what_if, hash(times.tobytes()))
     cached = _iso_cache.get(key)
     if cached is None:
-        area = core.isochrone_polygons(walk.graph, times, minutes)
+        area = core.isochrone_polygons(walk.graph, times, walking_seconds(minutes))
         if area.is_empty:
             cached = None
         else:

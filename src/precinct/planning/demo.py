@@ -110,7 +110,7 @@ def _scenario(ctx, rng) -> str:
     job = services.siting_job_create(
         actor=None, minutes=SCENARIO_MINUTES, k=k, candidates_csv=csv,
         name=f"{k} new posts, {SCENARIO_MINUTES} min walk (demo)",
-        time_limit_s=SCENARIO_TIME_LIMIT, enqueue=False,
+        time_limit_s=SCENARIO_TIME_LIMIT,
     )  # fmt: skip
     job = services.siting_job_execute(job_id=job.pk)
     services.siting_job_save(actor=None, job=job, name=job.name)

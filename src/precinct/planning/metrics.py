@@ -1,15 +1,21 @@
-"""Planning measures for evaluation, as plain rows per department.
+"""The read surface of planning: coverage and staffing per department, as plain rows.
 
 Coverage comes from the network computation (one Dijkstra, then array sums); staffing is
-computed in the database. Evaluation reads only these functions.
+computed in the database. Evaluation reads planning only through these functions.
 """
 
 from precinct.planning import selectors
 from precinct.planning.coverage import coverage_report
+from precinct.territory.network import network_imported
 
 
-def coverage_by_department(*, minutes: float = 15) -> list[dict]:
-    """Share of residents within ``minutes`` of walking of an open post, per department."""
+def coverage_by_department(*, minutes: float = 15) -> list[dict] | None:
+    """Share of residents within ``minutes`` of walking of an open post, per department.
+
+    None when no walking network has been imported: coverage cannot be known then.
+    """
+    if not network_imported("walk"):
+        return None
     report = coverage_report(minutes_list=[minutes], levels=["department"])
     return [
         {

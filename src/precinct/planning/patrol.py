@@ -1,20 +1,25 @@
 """Patrol sizing: cars and foot patrols per zone and shift to reach a share of emergencies
 within the arrival target, by a queueing model, checked by a discrete-event simulation.
 
-Demand by zone (department) and hour comes from the dispatch records when the dispatch
-app provides them (``precinct.dispatch.metrics.demand_by_zone_hour``); without them it is
-the demo's: calls in proportion to residents over a typical 102 day profile. Travel times
-are samples of the routing engine: cars patrol the zone, foot patrols leave from the posts.
+Demand by zone (department) and hour comes from the 102 records
+(``dispatch.metrics.demand_by_zone_hour``: emergencies per hour of the day); only when
+there are none is it the demo's: calls in proportion to residents over a typical 102 day
+profile. Travel times are samples of the routing engine: cars patrol the zone, foot
+patrols leave from the posts.
 """
 
+import hashlib
 import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
 
+from precinct.analytics import patrol as core
 from precinct.analytics.network import one_to_many
+from precinct.dispatch import metrics as dispatch_metrics
 from precinct.planning import inputs
+from precinct.planning.coverage import reach
 from precinct.territory.models import Department
 from precinct.territory.network import network
 
@@ -27,7 +32,7 @@ HOURLY_PROFILE = HOURLY_PROFILE / HOURLY_PROFILE.sum()
 SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
 ORIGINS, TARGETS = 12, 40  # travel-time samples per zone: origins x targets
 FAR_S = 2 * 3600.0  # travel beyond this counts as unreachable
-SIM_HOURS = 5000.0  # simulated hours per zone and shift (after the warm-up)
+SIM_S = 5000 * 3600.0  # simulated time per zone and shift (after the warm-up)
 
 
 @dataclass
@@ -62,21 +67,31 @@ class PatrolReport:
 
 
 def demand_by_zone_hour(pop: inputs.Population) -> tuple[str, dict[int, np.ndarray]]:
-    """Emergency calls per hour of day per department: dispatch records, else the demo's."""
-    try:
-        from precinct.dispatch.metrics import demand_by_zone_hour as dispatch_demand
-    except ImportError:
-        dispatch_demand = None
-    if dispatch_demand is not None:
-        rows = dispatch_demand()
-        if rows:
-            return "dispatch", {int(k): np.asarray(v, dtype=float) for k, v in rows.items()}
-    per_day = settings.PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY
-    residents = {}
+    """Emergency calls per hour of day per zone: the 102 records, else the demo's.
+
+    The zones are the departments with residents; with records, a zone without calls has
+    no demand (zeros), and calls of a department without residents size no zone.
+    """
+    residents: dict[int, float] = {}
     for dep, people in zip(pop.department_id, pop.residents, strict=True):
-        if dep:
+        if dep and people > 0:
             residents[int(dep)] = residents.get(int(dep), 0.0) + float(people)
+    recorded = dispatch_metrics.demand_by_zone_hour()
+    if recorded:
+        return "dispatch", {
+            dep: np.asarray(recorded.get(dep, np.zeros(24)), dtype=float) for dep in residents
+        }
+    per_day = settings.PRECINCT_PATROL_CALLS_PER_RESIDENT_DAY
     return "demo", {dep: r * per_day * HOURLY_PROFILE for dep, r in residents.items()}
+
+
+def _digest(demand: dict[int, np.ndarray]) -> str:
+    """A short fingerprint of the demand: new 102 records make a new report."""
+    h = hashlib.blake2b(digest_size=12)
+    for dep in sorted(demand):
+        h.update(str(dep).encode())
+        h.update(np.ascontiguousarray(demand[dep], dtype=np.float64).tobytes())
+    return h.hexdigest()
 
 
 def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.ndarray:
@@ -102,16 +117,14 @@ def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.nd
     origins, targets = origins[origins >= 0], targets[targets >= 0]
     if origins.size == 0 or targets.size == 0:
         return np.zeros(0)
-    samples = [one_to_many(net.graph, int(o), targets, limit=FAR_S) for o in origins]
+    samples = [one_to_many(net.graph, int(o), targets, limit_s=FAR_S) for o in origins]
     times = np.concatenate(samples)
     return times[np.isfinite(times)]
 
 
 def _post_walk_times() -> np.ndarray:
     """Walking seconds from the nearest open post to every walking-network node."""
-    from precinct.planning.coverage import reach
-
-    _, _, times, _ = reach(minutes=FAR_S / 60.0)
+    _, _, times, _ = reach(limit_s=FAR_S)
     return times
 
 
@@ -128,8 +141,6 @@ def patrol_sizing(
     seed: int = 1,
 ) -> PatrolReport:
     """Units per zone and shift for the arrival target: queueing model and simulation."""
-    from precinct.analytics import patrol as core
-
     target_min = target_min or settings.PRECINCT_PATROL_TARGET_MIN
     target_share = target_share or settings.PRECINCT_PATROL_TARGET_SHARE
     service_min = service_min or settings.PRECINCT_PATROL_SERVICE_MIN
@@ -137,10 +148,10 @@ def patrol_sizing(
         raise ValueError("The target share must be between 0 and 1.")
     walk = inputs.walk_network()
     pop = inputs.population(walk)
-    key = (pop.stamp, target_min, target_share, service_min, tuple(modes), seed)
+    source, demand = demand_by_zone_hour(pop)
+    key = (pop.stamp, _digest(demand), target_min, target_share, service_min, tuple(modes), seed)
     if key in _cache:
         return _cache[key]
-    source, demand = demand_by_zone_hour(pop)
     notes = []
     if source == "demo":
         notes.append(
@@ -151,6 +162,7 @@ def patrol_sizing(
     rng = np.random.default_rng(seed)
     names = {d.id: d.display_name for d in Department.objects.filter(id__in=demand.keys())}
     zones = []
+    service_s, target_s = service_min * 60, target_min * 60  # the core's unit
     for dep_id in sorted(demand, key=lambda d: names.get(d, "")):
         residents = float(pop.residents[pop.department_id == dep_id].sum())
         for mode in modes:
@@ -160,9 +172,7 @@ def patrol_sizing(
             for shift, start, end in SHIFTS:
                 # Size for the busiest hour of the shift: the queue must hold at its peak.
                 rate = float(demand[dep_id][start:end].max())
-                zone.shifts.append(
-                    _size(core, shift, rate, service_min, samples, target_min * 60, target_share)
-                )
+                zone.shifts.append(_size(shift, rate, service_s, samples, target_s, target_share))
             zones.append(zone)
     report = PatrolReport(source, target_min, target_share, service_min, zones, notes)
     with _lock:
@@ -172,15 +182,15 @@ def patrol_sizing(
     return report
 
 
-def _size(core, shift, rate, service_min, samples, target_s, share) -> ShiftSizing:
+def _size(shift, rate, service_s, samples, target_s, share) -> ShiftSizing:
     if rate <= 0 or samples.size == 0:
         return ShiftSizing(shift, rate, 0 if rate <= 0 else None, None, None)
     try:
-        units, predicted = core.required_units(rate, service_min, samples, target_s, share)
+        units, predicted = core.required_units(rate, service_s, samples, target_s, share)
     except ValueError:  # the target cannot be met at any fleet size (travel too long)
         return ShiftSizing(shift, rate, None, None, None)
     # The same zone simulated call by call with that many units: the model's check.
     simulated = core.simulate(
-        rate, service_min, int(units), samples, target_s, hours=SIM_HOURS, seed=1
+        rate, service_s, int(units), samples, target_s, horizon_s=SIM_S, seed=1
     )
     return ShiftSizing(shift, rate, int(units), float(predicted), float(simulated))

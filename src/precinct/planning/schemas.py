@@ -2,6 +2,11 @@
 
 from ninja import Field, Schema
 
+from precinct.territory.walking import MAX_WALK_MINUTES
+
+# Documented here, checked once by territory.walking (the services call it).
+WALKING_MINUTES = f"Walking time, minutes: more than 0 and at most {MAX_WALK_MINUTES}."
+
 
 class CoverageOut(Schema):
     department_id: int | None = Field(None, description="Set on department rows.")
@@ -18,7 +23,7 @@ class CoverageOut(Schema):
 
 
 class SitingIn(Schema):
-    minutes: float = Field(description="Walking time, minutes (more than 0).")
+    minutes: float = Field(description=WALKING_MINUTES)
     k: int | None = Field(None, description="New posts to place (maximal covering).")
     target_share: float | None = Field(
         None, description="Share of residents to bring within reach (set covering) instead of k."

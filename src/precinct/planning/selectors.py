@@ -248,3 +248,40 @@ def scenario_geojson(job: SitingJob) -> dict:
             for i, s in enumerate(job.chosen, start=1)
         ],
     }
+
+
+def job_payload(job: SitingJob) -> dict:
+    """The SitingJobOut dict of a job (shared by the API and the pages)."""
+    total = job.residents_total
+
+    def share(value):
+        return value / total if value is not None and total else None
+
+    return {
+        "id": job.pk,
+        "state": job.state,
+        "progress": job.progress,
+        "progress_note": job.progress_note,
+        "method": job.method,
+        "k": job.k,
+        "minutes": job.minutes,
+        "target_share": job.target_share,
+        "department_id": job.department_id,
+        "candidate_source": job.candidate_source,
+        "chosen": job.chosen,
+        "residents_total": total,
+        "residents_within_before": job.covered_before,
+        "residents_within_after": job.covered_after,
+        "share_before": share(job.covered_before),
+        "share_after": share(job.covered_after),
+        "gap": job.gap,
+        "bound": job.bound,
+        "solver": job.solver,
+        "solver_status": job.solver_status,
+        "seconds": job.seconds,
+        "error": job.error,
+        "by_department": job.by_department,
+        "residents_new": (
+            job.covered_after - job.covered_before if job.covered_after is not None else None
+        ),
+    }

@@ -19,6 +19,7 @@ from precinct.planning.models import (
     StaffingNorm,
 )
 from precinct.territory.models import Department, Post
+from precinct.territory.walking import walking_minutes, walking_seconds
 
 
 class PlanningError(ValueError):
@@ -204,9 +205,9 @@ def siting_job_create(
     candidates_csv: str | None = None,
     name: str = "",
     time_limit_s: float | None = None,
-    enqueue: bool = True,
 ) -> SitingJob:
-    """Check a siting request, store it as a job and queue it for the worker.
+    """Check a siting request and store it as a queued job (``tasks.siting_job_submit``
+    also hands it to the worker).
 
     With ``k``: the best k new sites (maximal covering); with ``target_share``: the fewest
     sites for that share (set covering). Input the optimiser would refuse is refused here,
@@ -218,7 +219,7 @@ def siting_job_create(
 
     if actor is not None and not access.can_plan(actor, department):
         raise PlanningForbidden("Siting for this area is outside your scope.")
-    minutes = _check_minutes(minutes)
+    minutes = walking_minutes(minutes)
     if (k is None) == (target_share is None):
         raise PlanningError("Give either k (new posts) or target_share, not both.", "k")
     if k is not None and (not isinstance(k, int) or k < 1 or k > MAX_K):
@@ -241,36 +242,18 @@ def siting_job_create(
     if target_share is not None:
         _check_target_reachable(walk, department, nodes, minutes, target_share)
     method = SitingJob.Method.MAX_COVER if k is not None else SitingJob.Method.SET_COVER
-    with transaction.atomic():
-        job = SitingJob.objects.create(
-            name=name[:200],
-            created_by=actor,
-            department=department,
-            method=method,
-            k=k,
-            minutes=minutes,
-            target_share=target_share,
-            time_limit_s=time_limit_s or settings.PRECINCT_SITING_TIME_LIMIT_S,
-            candidate_nodes=nodes,
-            candidate_source=source,
-        )
-        if enqueue:
-            from precinct.planning.tasks import siting_run
-
-            transaction.on_commit(lambda: siting_run.enqueue(job.pk))
-    return job
-
-
-def _check_minutes(minutes) -> float:
-    try:
-        value = float(minutes)
-    except (TypeError, ValueError):
-        raise PlanningError("minutes must be a number.", "minutes") from None
-    if not value > 0:
-        raise PlanningError("The walking time must be more than 0 minutes.", "minutes")
-    if value > 120:
-        raise PlanningError("The walking time must be at most 120 minutes.", "minutes")
-    return value
+    return SitingJob.objects.create(
+        name=name[:200],
+        created_by=actor,
+        department=department,
+        method=method,
+        k=k,
+        minutes=minutes,
+        target_share=target_share,
+        time_limit_s=time_limit_s or settings.PRECINCT_SITING_TIME_LIMIT_S,
+        candidate_nodes=nodes,
+        candidate_source=source,
+    )
 
 
 def _check_target_reachable(walk, department, nodes, minutes, target_share) -> None:
@@ -282,13 +265,14 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
 
     pop = inputs.population(walk)
     demand, weights, _ = inputs.demand(pop, siting.department_mask(pop, department))
-    limit = minutes * 60.0
+    reach_s = walking_seconds(minutes)
     sources = np.arange(walk.graph.n_nodes) if nodes is None else np.asarray(nodes)
     _, open_nodes = inputs.post_nodes(walk, [Post.State.OPEN])
-    reach_all = core_coverage.reach_times(walk.graph, np.union1d(sources, open_nodes), limit=limit)
+    everyone = np.union1d(sources, open_nodes)
+    reach_all = core_coverage.reach_times(walk.graph, everyone, limit_s=reach_s)
     total = float(pop.residents[siting.department_mask(pop, department)].sum()) if department \
         else pop.total  # fmt: skip
-    best = float(weights[reach_all[demand] <= limit].sum()) / total if total else 0.0
+    best = float(weights[reach_all[demand] <= reach_s].sum()) / total if total else 0.0
     if best < target_share - 1e-12:
         raise PlanningError(
             f"The target share {target_share:.0%} cannot be reached: with every candidate "

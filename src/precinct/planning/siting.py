@@ -15,6 +15,7 @@ from django.utils import timezone
 from precinct.planning import inputs
 from precinct.planning.models import SitingJob
 from precinct.territory.models import Address, Department, Post
+from precinct.territory.walking import walking_seconds
 
 MAX_CANDIDATE_ROWS = 100_000
 # The job row is written at most this often with progress / read for a cancel request.
@@ -145,11 +146,11 @@ def run(job: SitingJob) -> SitingJob:
         if job.candidate_nodes is not None
         else np.arange(graph.n_nodes, dtype=np.int64)
     )
-    limit = job.minutes * 60.0
+    reach_s = walking_seconds(job.minutes)
     _, open_nodes = inputs.post_nodes(walk, [Post.State.OPEN])
-    fixed = core_coverage.reach_times(graph, open_nodes, limit=limit)[nodes] <= limit
+    fixed = core_coverage.reach_times(graph, open_nodes, limit_s=reach_s)[nodes] <= reach_s
     watcher.progress("coverage sets")
-    cover = core.coverage_sets(graph, nodes, candidates, job.minutes)
+    cover = core.coverage_sets(graph, nodes, candidates, reach_s)
     _set_progress(job, 0.3, "optimising")
     options = {
         "fixed_covered": fixed,

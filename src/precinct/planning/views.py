@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
-from precinct.planning import selectors, services
-from precinct.planning.api import job_payload
+from precinct.core.errors import DomainError, domain_error_body
+from precinct.planning import selectors, services, tasks
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
 from precinct.planning.models import SitingJob
 from precinct.territory.mapdata import map_config
@@ -55,7 +55,7 @@ def coverage_page(request):
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except CoverageInputError as exc:
+    except (CoverageInputError, DomainError) as exc:  # a walking time out of range: DomainError
         context["error"] = str(exc)
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
@@ -77,14 +77,14 @@ def coverage_page(request):
 @require_GET
 def coverage_map(request):
     """Map layers: residents within and out of reach, the walking area, the posts."""
-    from precinct.planning.coverage import CoverageInputError, coverage_map
+    from precinct.planning.coverage import coverage_map
 
     try:
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except CoverageInputError as exc:
-        return JsonResponse({"code": "invalid_input", "detail": str(exc)}, status=400)
+    except DomainError as exc:  # a walking time out of range
+        return JsonResponse(domain_error_body(exc), status=exc.status)
     except NetworkMissing:
         return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
     response = JsonResponse(data)
@@ -172,14 +172,14 @@ def scenarios_page(request):
             data = form.cleaned_data
             if not form.errors:
                 try:
-                    job = services.siting_job_create(
+                    job = tasks.siting_job_submit(
                         actor=request.user, minutes=data["minutes"], k=data["k"],
                         target_share=data["target_share"], department=data["department"],
                         candidates_csv=candidates, name=data["name"],
                     )  # fmt: skip
                 except services.PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except services.PlanningError as exc:
+                except (services.PlanningError, DomainError) as exc:
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
@@ -202,7 +202,7 @@ def scenario_page(request, pk: int):
     template = "planning/_job.html" if request.htmx else "planning/scenario.html"
     # The map shows today's coverage at the job's walking time under the proposed sites.
     url = reverse("planning:coverage-map") + f"?minutes={job.minutes:g}&what_if=0"
-    context = {"job": job, "data": job_payload(job), "map_config": _map_config(url)}
+    context = {"job": job, "data": selectors.job_payload(job), "map_config": _map_config(url)}
     return render(request, template, context)
 
 
@@ -256,7 +256,9 @@ def scenario_compare(request):
         return refusal
     ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:6]
     jobs = list(selectors.siting_jobs_visible_to(request.user).filter(pk__in=ids))
-    return render(request, "planning/compare.html", {"items": [(j, job_payload(j)) for j in jobs]})
+    return render(
+        request, "planning/compare.html", {"items": [(j, selectors.job_payload(j)) for j in jobs]}
+    )
 
 
 @require_GET
@@ -278,8 +280,5 @@ def patrol_page(request):
         report = patrol_sizing(target_min=target, target_share=share)
     except NetworkMissing:
         context = {"error": _("The road network has not been imported yet.")}
-        return render(request, "planning/patrol.html", context, status=503)
-    except ImportError:
-        context = {"error": _("The queueing model is not installed in this version.")}
         return render(request, "planning/patrol.html", context, status=503)
     return render(request, "planning/patrol.html", {"report": report})

@@ -27,8 +27,3 @@ def survey_questions(*, survey: Survey) -> list[Question]:
             for o in q.options
         ]
     return questions
-
-
-def surveys_of_region(*, region_id: int):
-    """The survey waves of a region, newest first."""
-    return Survey.objects.filter(region_id=region_id).select_related("questionnaire")

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from precinct.core.http import client_address
 from precinct.surveys import selectors, services
 from precinct.surveys.forms import raw_answers
 from precinct.surveys.models import Response, Survey
@@ -49,7 +50,7 @@ def open_take(request, survey_id: int, key: str):
         raise Http404
     if request.method == "GET":
         return render(request, "surveys/take.html", _context(survey))
-    client = request.META.get("REMOTE_ADDR", "")
+    client = client_address(request)
     return _submit(
         request,
         survey,

@@ -96,7 +96,7 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
         ) from None
     index = open_posts_index(walk)
     chosen, seconds, predecessors = k_nearest_targets(
-        walk.graph, origin, index.nodes, limit, limit=MAX_WALK_SECONDS
+        walk.graph, origin, index.nodes, limit, limit_s=MAX_WALK_SECONDS
     )
     posts = Post.objects.in_bulk(index.post_ids[chosen].tolist())
     routes = [

@@ -36,6 +36,11 @@ def network_path(mode: str) -> Path:
     return Path(settings.PRECINCT_NETWORK_DIR) / f"{mode}.npz"
 
 
+def network_imported(mode: str) -> bool:
+    """Whether a network of this mode ('walk' or 'drive') has been imported."""
+    return network_path(mode).is_file()
+
+
 def network(mode: str) -> LoadedNetwork:
     """The graph and snapper of a mode, reloaded if a newer import replaced the file."""
     path = network_path(mode)

@@ -1,12 +1,12 @@
-"""Readers of territory data for views, the API and other apps."""
+"""Readers of territory data for its views and API (other apps read ``metrics``)."""
 
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from precinct.audit.services import audit_read_many
-from precinct.territory.models import Department, Officer, Post, Precinct, PrecinctAssignment
+from precinct.territory.models import Department, Officer, Precinct, PrecinctAssignment
 
 
 def inspectors_of_precinct(*, precinct: Precinct, on: dt.date | None = None) -> list[Officer]:
@@ -27,29 +27,6 @@ def inspectors_of_precinct(*, precinct: Precinct, on: dt.date | None = None) -> 
 def heads_of_department(*, department: Department) -> list[Officer]:
     """The active heads of a department."""
     return list(department.officers.filter(role=Officer.Role.HEAD, is_active=True))
-
-
-def department_subtree(*, department: Department) -> QuerySet[Department]:
-    """The department and every department below it."""
-    return Department.objects.filter(path__startswith=department.path)
-
-
-def territory_summary() -> dict:
-    """Counts for the home page, by provenance, so residents see what is real."""
-    from precinct.territory.models import PopulationPoint, Region
-
-    region = Region.objects.order_by("id").first()
-    posts = Post.objects.all()
-    return {
-        "region": region,
-        "departments": Department.objects.count(),
-        "precincts": Precinct.objects.count(),
-        "posts_open": posts.filter(state=Post.State.OPEN).count(),
-        "posts_real": posts.filter(source="real").count(),
-        "posts_total": posts.count(),
-        "inspectors": Officer.objects.filter(role=Officer.Role.INSPECTOR, is_active=True).count(),
-        "population_points": PopulationPoint.objects.count(),
-    }
 
 
 def roster_read(*, actor, department: Department) -> list[dict]:

@@ -13,10 +13,10 @@ Snapping
     ``Snapper(graph, max_distance_m=1000)``: ``.snap(lon, lat) -> (node, metres)``,
     ``.snap_many(lons, lats) -> (nodes, metres)``; ``OutsideNetworkError``
 Routing (seconds)
-    ``one_to_many(graph, source, targets=None, *, limit=inf)``
-    ``one_to_many_with_predecessors(graph, source, targets=None, *, limit=inf)``
+    ``one_to_many(graph, source, targets=None, *, limit_s=inf)``
+    ``one_to_many_with_predecessors(graph, source, targets=None, *, limit_s=inf)``
     ``many_to_many(graph, sources, targets)``
-    ``multi_source(graph, sources, *, offsets=None, limit=inf) -> (times, nearest)``
+    ``multi_source(graph, sources, *, offsets=None, limit_s=inf) -> (times, nearest)``
     ``shortest_path(graph, source, target) -> (nodes, seconds, meters)``
     ``path_from_predecessors(predecessors, target)``, ``path_coordinates(graph, nodes)``
 Map features

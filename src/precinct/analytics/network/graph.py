@@ -114,12 +114,6 @@ class Graph:
             cached.__dict__["_reversed"] = self
         return cached
 
-    def snapper(self, max_distance_m: float = 1000.0):
-        """A :class:`~precinct.analytics.network.snap.Snapper` for this graph."""
-        from .snap import Snapper
-
-        return Snapper(self, max_distance_m=max_distance_m)
-
 
 def haversine_m(lon1, lat1, lon2, lat2) -> np.ndarray:
     """Great-circle distance in metres between arrays of WGS84 points."""

@@ -136,7 +136,7 @@ def _run(
     sources: np.ndarray,
     offsets: np.ndarray | None = None,
     targets: np.ndarray | None = None,
-    limit: float = np.inf,
+    limit_s: float = np.inf,
     *,
     predecessors: bool = False,
     nearest: bool = False,
@@ -155,7 +155,7 @@ def _run(
     dist = np.full(n, np.inf)
     pred = np.full(n if predecessors else 0, -1, dtype=np.int32)
     origin = np.full(n if nearest else 0, -1, dtype=np.int32)
-    _dijkstra(graph.indptr, graph.indices, graph.seconds, sources, offsets, float(limit),
+    _dijkstra(graph.indptr, graph.indices, graph.seconds, sources, offsets, float(limit_s),
               targets, dist, pred, origin)  # fmt: skip
     return dist, pred, origin
 
@@ -170,7 +170,7 @@ def _node_array(nodes, n: int, what: str) -> np.ndarray:
     return arr
 
 
-def one_to_many(graph: Graph, source: int, targets=None, *, limit: float = np.inf) -> np.ndarray:
+def one_to_many(graph: Graph, source: int, targets=None, *, limit_s: float = np.inf) -> np.ndarray:
     """Travel times in seconds from one node.
 
     Parameters
@@ -181,22 +181,22 @@ def one_to_many(graph: Graph, source: int, targets=None, *, limit: float = np.in
     targets : array_like of int, optional
         If given, the search stops once every target is settled and only their times
         are returned, in the order given.
-    limit : float
+    limit_s : float
         Stop at this many seconds; nodes farther away get ``inf``.
 
     Returns
     -------
     ndarray of float64
-        Per node (or per target); ``inf`` where unreachable within ``limit``.
+        Per node (or per target); ``inf`` where unreachable within ``limit_s``.
     """
-    dist, _, _ = _run(graph, [source], targets=targets, limit=limit)
+    dist, _, _ = _run(graph, [source], targets=targets, limit_s=limit_s)
     if targets is None:
         return dist
     return dist[np.asarray(targets, dtype=np.int64)]
 
 
 def one_to_many_with_predecessors(
-    graph: Graph, source: int, targets=None, *, limit: float = np.inf
+    graph: Graph, source: int, targets=None, *, limit_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray]:
     """Like :func:`one_to_many` over all nodes, plus the predecessor of each node.
 
@@ -207,7 +207,7 @@ def one_to_many_with_predecessors(
         Previous node on the fastest path; -1 for the source and unreached nodes. With
         ``targets``, only the targets' (and settled nodes') entries are final.
     """
-    dist, pred, _ = _run(graph, [source], targets=targets, limit=limit, predecessors=True)
+    dist, pred, _ = _run(graph, [source], targets=targets, limit_s=limit_s, predecessors=True)
     return dist, pred
 
 
@@ -222,12 +222,12 @@ def many_to_many(graph: Graph, sources, targets) -> np.ndarray:
 
 
 def multi_source(
-    graph: Graph, sources, *, offsets=None, limit: float = np.inf
+    graph: Graph, sources, *, offsets=None, limit_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray]:
     """Time from the nearest of several sources to every node, and which source it is.
 
     This is the network Voronoi partition (e.g. which post reaches each street first)
-    and, with ``limit``, the coverage of a set of posts.
+    and, with ``limit_s``, the coverage of a set of posts.
 
     Parameters
     ----------
@@ -236,7 +236,7 @@ def multi_source(
         Start nodes.
     offsets : array_like of float, optional
         Seconds already spent at each source (e.g. time to leave the station).
-    limit : float
+    limit_s : float
         Nodes farther than this from every source get ``inf`` and index -1.
 
     Returns
@@ -245,7 +245,7 @@ def multi_source(
     nearest : ndarray of int32, shape (n,)
         Index into ``sources`` of the nearest source, -1 where unreached.
     """
-    dist, _, origin = _run(graph, sources, offsets=offsets, limit=limit, nearest=True)
+    dist, _, origin = _run(graph, sources, offsets=offsets, limit_s=limit_s, nearest=True)
     return dist, origin
 
 
@@ -305,7 +305,7 @@ def path_meters(graph: Graph, nodes) -> float:
 
 
 def k_nearest_targets(
-    graph: Graph, source: int, targets, k: int, *, limit: float = np.inf
+    graph: Graph, source: int, targets, k: int, *, limit_s: float = np.inf
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``k`` targets nearest to ``source`` by travel time, exactly, searching little.
 
@@ -327,11 +327,11 @@ def k_nearest_targets(
         return np.zeros(0, np.int64), np.zeros(0), np.full(graph.n_nodes, -1, np.int32)
     bound = _time_lower_bound(graph, source, targets)
     first = np.argsort(bound, kind="stable")[:k]
-    first_times = one_to_many(graph, source, targets[first], limit=limit)
-    horizon = min(limit, float(first_times.max()))
+    first_times = one_to_many(graph, source, targets[first], limit_s=limit_s)
+    horizon = min(limit_s, float(first_times.max()))
     candidates = np.flatnonzero(bound <= horizon)
     times, predecessors = one_to_many_with_predecessors(
-        graph, source, targets[candidates], limit=horizon
+        graph, source, targets[candidates], limit_s=horizon
     )
     found = times[targets[candidates]]
     reached = np.isfinite(found)

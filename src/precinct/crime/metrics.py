@@ -1,6 +1,5 @@
-"""Readers of crime statistics: regional rates per 10,000 and department counts."""
-
-from django.db.models import Sum
+"""The read surface of crime statistics: regional rates per 10,000, department counts and
+regional population, as plain rows. Other apps (evaluation) read crime only through here."""
 
 from precinct.analytics import form1m
 from precinct.crime.models import (
@@ -71,18 +70,9 @@ def department_counts(*, department_ids: list[int], period: str) -> dict[int, di
     return result
 
 
-def department_periods(*, department_id: int) -> list[str]:
-    """The periods with counts for a department, in order."""
-    return list(
-        DepartmentCount.objects.filter(department_id=department_id)
-        .values_list("period", flat=True)
-        .distinct()
-        .order_by("period")
-    )
-
-
-def region_total(*, region_key: str, period: ReportingPeriod) -> int | None:
-    """All registered offences of a region in a period."""
-    return RegionalCategoryCount.objects.filter(period=period, region_key=region_key).aggregate(
-        n=Sum("registered")
-    )["n"]
+def region_population(*, region_key: str) -> dict | None:
+    """A region's official population and its men, or None when it was not imported."""
+    row = RegionPopulation.objects.filter(region_key=region_key).first()
+    if row is None:
+        return None
+    return {"name": row.name, "population": row.population, "males": row.males}
