@@ -37,7 +37,7 @@ FOUNDATIONS = {
     "precinct.territory.locate": "point to precinct, inspector and post",
     "precinct.territory.mapdata": "map layers of the territory",
     "precinct.territory.network": "the road networks, loaded once per process",
-    "precinct.territory.walking": "the one rule for walking minutes, at every entry point",
+    "precinct.territory.walking": "the one rule for walking minutes and its limit",
 }
 # Packages open to every app: the project's core helpers and the numeric core.
 OPEN_PACKAGES = ("precinct.core", "precinct.analytics")

@@ -72,7 +72,7 @@ def test_scenario_form(client, city, people, minutes):
 @pytest.mark.parametrize("minutes", [TOO_LONG, NONE_AT_ALL])
 def test_siting_service(city, people, minutes):
     with pytest.raises(DomainError) as exc:
-        services.siting_job_create(actor=people.analyst, minutes=minutes, k=2, enqueue=False)
+        services.siting_job_create(actor=people.analyst, minutes=minutes, k=2)
     assert (exc.value.field, exc.value.message) == ("minutes", _rule(minutes))
 
 
@@ -89,7 +89,5 @@ def test_the_limit_itself_is_served_everywhere(client, city, people):
     assert api.status_code == 200 and api.json()[0]["minutes"] == MAX_WALK_MINUTES
     page = client.get(f"/planning/coverage/map.json?minutes={MAX_WALK_MINUTES}")
     assert page.status_code == 200
-    job = services.siting_job_create(
-        actor=people.analyst, minutes=MAX_WALK_MINUTES, k=1, enqueue=False
-    )
+    job = services.siting_job_create(actor=people.analyst, minutes=MAX_WALK_MINUTES, k=1)
     assert job.minutes == MAX_WALK_MINUTES
