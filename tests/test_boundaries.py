@@ -28,6 +28,7 @@ SRC = pathlib.Path(precinct.__file__).parent
 # Modules every app may import: the shared foundations.
 FOUNDATIONS = {
     "precinct.accounts.access": "every access rule",
+    "precinct.accounts.admin_site": "the admin's site and model admins, led by the access rules",
     "precinct.accounts.auth": "API authentication",
     "precinct.accounts.guards": "the one guard of staff pages",
     "precinct.accounts.models": "users, roles and scopes (keys and enums)",

@@ -301,6 +301,66 @@ def test_can_read_audit_log(personas, persona, may_read):
 
 
 @pytest.mark.parametrize(
+    ("persona", "may_use"),
+    [
+        ("resident", False),
+        ("inspector", False),
+        ("patrol", False),
+        ("operator", False),
+        ("head", False),
+        ("analyst", False),
+        ("admin", True),
+        ("outsider", False),
+    ],
+)
+def test_can_use_admin(personas, persona, may_use):
+    assert access.can_use_admin(as_user(personas, persona)) is may_use
+
+
+def test_can_use_admin__follows_the_role_not_the_django_flags(personas):
+    """An administrator moved to analysis keeps is_staff/is_superuser: the role decides."""
+    personas.admin.role = Role.ANALYST
+    assert personas.admin.is_staff and personas.admin.is_superuser
+    assert access.can_use_admin(personas.admin) is False
+
+
+def test_createsuperuser__makes_a_national_administrator(db):
+    first = factories.User.objects.create_superuser("root", "", factories.PASSWORD)
+    assert first.role == Role.ADMIN and first.department_id is None
+    assert access.can_use_admin(first) and access.has_national_scope(first)
+
+
+@pytest.mark.parametrize(
+    ("persona", "national", "city", "district_a", "district_b"),
+    [
+        ("resident", False, False, False, False),
+        ("head", False, False, False, False),
+        ("analyst", False, False, False, False),
+        ("admin", True, True, True, True),
+        ("admin_of_a", False, False, True, False),
+    ],
+)
+def test_can_manage_staff_account(
+    territory, personas, persona, national, city, district_a, district_b
+):
+    user = (
+        factories.staff("admin-a", Role.ADMIN, territory.district_a)
+        if persona == "admin_of_a"
+        else as_user(personas, persona)
+    )
+    accounts = {
+        "national": personas.analyst,
+        "city": personas.operator,
+        "district_a": personas.inspector,
+        "district_b": personas.outsider,
+    }
+    expected = {"national": national, "city": city, "district_a": district_a}
+    expected["district_b"] = district_b
+    actual = {k: access.can_manage_staff_account(user, a) for k, a in accounts.items()}
+    assert actual == expected
+
+
+@pytest.mark.parametrize(
     ("persona", "roles", "expected"),
     [
         ("resident", set(Role), False),
@@ -327,6 +387,7 @@ def test_deactivated_user__has_no_access(territory, personas, officers, persona)
     assert not any(access.can_view_staff_roster(user, getattr(territory, d)) for d in DEPARTMENTS)
     assert not any(access.can_edit_territory(user, getattr(territory, d)) for d in DEPARTMENTS)
     assert access.can_read_audit_log(user) is False
+    assert access.can_use_admin(user) is False
     assert access.user_role_in(user, set(Role)) is False
     # Like a resident, he still sees what is public.
     shown = set(access.officers_visible_to(user, Officer.objects.all()))

@@ -236,3 +236,18 @@ def test_the_queue_links_receptions_only_for_those_who_may_open_them(client, wor
     )
     html = client.get(reverse("appeals:staff-queue")).content.decode()
     assert (f'href="{reverse("receptions:staff")}"' in html) is shown
+
+
+@pytest.mark.parametrize(("persona", "for_the_head"), [("admin", True), ("outsider", False)])
+def test_only_an_admin_publishes_hours_for_a_head_he_chooses(client, world, persona, for_the_head):
+    user = getattr(world.p, persona)
+    assert client.login(
+        request=factories.sign_in_request(), username=user.username, password=PASSWORD
+    )
+    first = (timezone.localtime() + dt.timedelta(days=2)).strftime("%Y-%m-%dT15:00")
+    form = {"publish": "1", "first_start": first, "weeks": "1", "place": "каб. 5", "capacity": "3"}
+    response = client.post(reverse("receptions:staff"), {**form, "head": world.head_officer.pk})
+    published = ReceptionSlot.objects.filter(head=world.head_officer).exists()
+    assert published is for_the_head
+    # The outsider head is linked to no officer here: his own hours are refused, not hers.
+    assert response.status_code == (302 if for_the_head else 400)

@@ -45,9 +45,18 @@ def is_in_scope(user, department: Department) -> bool:
     return own is not None and department.path.startswith(own.path)
 
 
+# Inspectors and heads are the public faces of the service: residents may call them.
+PUBLIC_CONTACT_ROLES = frozenset({Officer.Role.INSPECTOR, Officer.Role.HEAD})
+
+
+def has_public_contact(officer: Officer) -> bool:
+    """Anyone, residents included, may see this officer's phone and e-mail."""
+    return officer.role in PUBLIC_CONTACT_ROLES
+
+
 def can_view_officer_contact(user, officer: Officer) -> bool:
     """Inspectors' and heads' contacts are public; others' only for staff in scope."""
-    if officer.has_public_contact:
+    if has_public_contact(officer):
         return True
     return is_in_scope(user, officer.department)
 
@@ -65,8 +74,25 @@ def can_edit_territory(user, department: Department) -> bool:
 
 
 def can_read_audit_log(user) -> bool:
-    """Only administrators read the audit log (and every read of it is itself audited)."""
+    """Only administrators read the audit log."""
     return user_role_in(user, {Role.ADMIN})
+
+
+def can_use_admin(user) -> bool:
+    """The Django admin (reference data, accounts, the audit log) is for administrators;
+    what each may change there is decided per row (can_edit_territory, can_manage_units,
+    can_manage_staff_account)."""
+    return user_role_in(user, {Role.ADMIN})
+
+
+def can_manage_staff_account(user, account) -> bool:
+    """Administrators manage the accounts of their scope; a national account (no
+    department) only a national administrator, so no one widens his own reach."""
+    if not can_use_admin(user):
+        return False
+    if account.department_id is None:
+        return has_national_scope(user)
+    return is_in_scope(user, account.department)
 
 
 def user_role_in(user, roles) -> bool:
@@ -78,7 +104,7 @@ def officers_visible_to(user, queryset: QuerySet[Officer]) -> QuerySet[Officer]:
     """Restrict officers to those whose record the user may open."""
     if has_national_scope(user):
         return queryset
-    public = Q(role__in=Officer.PUBLIC_ROLES)
+    public = Q(role__in=PUBLIC_CONTACT_ROLES)
     if not is_staff_member(user) or user.department_id is None:
         return queryset.filter(public)
     return queryset.filter(public | Q(department__path__startswith=user.department.path))
@@ -101,6 +127,26 @@ def can_use_planning_tools(user) -> bool:
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD})
 
 
+def can_manage_siting_job(user, job) -> bool:
+    """Cancel or keep a siting job: planners of the job's area, and whoever started it."""
+    return can_plan(user, job.department) or (
+        job.created_by_id is not None and job.created_by_id == getattr(user, "pk", None)
+    )
+
+
+def siting_jobs_visible_to(user, queryset):
+    """Siting jobs a planner may open: national planners all; others those of their
+    scope and those they started (a national job only if they started it)."""
+    if not can_use_planning_tools(user):
+        return queryset.none()
+    if has_national_scope(user):
+        return queryset
+    scope = departments_in_scope(user)
+    return queryset.filter(Q(department__in=scope) | Q(created_by=user)).exclude(
+        Q(department=None) & ~Q(created_by=user)
+    )
+
+
 def can_edit_post_project(user, department: Department) -> bool:
     """Funding, budget and due dates of new posts: admins, analysts and heads in scope."""
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD}) and is_in_scope(user, department)
@@ -108,6 +154,11 @@ def can_edit_post_project(user, department: Department) -> bool:
 
 # --- evaluation ---
 INTEGRITY_READERS = frozenset({Role.HEAD, Role.ANALYST, Role.INTERNAL_SECURITY})
+
+
+def can_open_integrity_registry(user) -> bool:
+    """May open the registry's pages at all (which department or head: checked per page)."""
+    return user_role_in(user, INTEGRITY_READERS)
 
 
 def can_view_integrity(user, department: Department) -> bool:
@@ -152,6 +203,11 @@ def _excluded_from_appeal(user, appeal) -> bool:
     if user.officer_id is not None and user.officer_id == appeal.about_officer_id:
         return True
     return user.department_id is not None and user.department_id == appeal.hidden_from_department_id
+
+
+def can_work_on_appeals(user) -> bool:
+    """May open the staff appeal workspace (which appeals: ``appeals_visible_to``)."""
+    return user_role_in(user, APPEAL_READERS)
 
 
 def can_view_appeal(user, appeal) -> bool:
@@ -203,25 +259,37 @@ def can_answer_appeal(user, appeal) -> bool:
     return can_view_appeal(user, appeal) and appeal.assigned_to_id == user.pk
 
 
+APPEAL_ASSIGNEES = frozenset({Role.INSPECTOR, Role.HEAD})
+
+
 def can_be_assigned_appeal(user, appeal) -> bool:
     """An assignee must be able to see the appeal (so never the officer complained about)."""
-    if not user_role_in(user, APPEAL_ASSIGNEE_ROLES):
+    if not user_role_in(user, APPEAL_ASSIGNEES):
         return False
     if _excluded_from_appeal(user, appeal):
         return False
     return is_in_scope(user, appeal.department)
 
 
+def appeal_assignees(appeal, queryset):
+    """Restrict accounts to those ``can_be_assigned_appeal`` allows, in one query: staff
+    of the appeal's department or one above it (their scope covers it)."""
+    steps = appeal.department.path.strip("/").split("/")
+    covering = ["/" + "/".join(steps[:n]) + "/" for n in range(1, len(steps) + 1)]
+    queryset = queryset.filter(
+        is_active=True, role__in=APPEAL_ASSIGNEES, department__path__in=covering
+    )
+    if appeal.about_officer_id is None:
+        return queryset
+    hidden = Q(officer_id=appeal.about_officer_id)
+    if appeal.hidden_from_department_id is not None:
+        hidden |= Q(department_id=appeal.hidden_from_department_id)
+    return queryset.exclude(hidden)
+
+
 def can_manage_receptions(user, department: Department) -> bool:
     """Heads publish their department's reception hours and record outcomes; admins too."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
-
-
-def can_view_appeal_measures(user, department: Department) -> bool:
-    """Per-department measures without personal data: analysts, heads and admins in scope."""
-    return user_role_in(user, {Role.HEAD, Role.ANALYST, Role.ADMIN}) and is_in_scope(
-        user, department
-    )
 
 
 # --- dispatch ---
@@ -248,11 +316,17 @@ def can_view_caller_phone(user, incident) -> bool:
     return can_dispatch_incident(user, incident)
 
 
-def can_read_dispatch_measures(user, department) -> bool:
-    """Response-time measures: analysts, heads and admins in scope, and operators."""
-    return user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}) and is_in_scope(
-        user, department
-    )
+def can_read_dispatch_measures(user, department: Department | None) -> bool:
+    """Response-time measures: analysts, heads and admins in scope, and operators
+    (department None: the whole country, national scope only)."""
+    if not user_role_in(user, {Role.ANALYST, Role.HEAD, Role.ADMIN, Role.OPERATOR}):
+        return False
+    return has_national_scope(user) if department is None else is_in_scope(user, department)
+
+
+def can_open_dispatch_measures(user) -> bool:
+    """The measures page shows the user's own scope: his department, or the country."""
+    return is_staff_member(user) and can_read_dispatch_measures(user, user.department)
 
 
 def incidents_visible_to(user, queryset):
@@ -269,20 +343,7 @@ def can_manage_units(user, department) -> bool:
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
 
 
-# --- appeals and receptions pages ---
-APPEAL_ASSIGNEE_ROLES = frozenset({Role.INSPECTOR, Role.HEAD})
-
-
-def can_use_appeals_workspace(user) -> bool:
-    """May open the appeals workspace at all (each appeal is then checked by can_view_appeal)."""
-    return user_role_in(user, APPEAL_READERS)
-
-
-def appeal_assignee_candidates(queryset):
-    """Narrow users to those whose role may take appeals (can_be_assigned_appeal decides each)."""
-    return queryset.filter(role__in=APPEAL_ASSIGNEE_ROLES, is_active=True)
-
-
+# --- receptions pages ---
 def can_use_receptions_workspace(user) -> bool:
     """May open the receptions page (each department is checked by can_manage_receptions)."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN})

@@ -1,7 +1,9 @@
 """Authentication for the JSON API: a bearer token, or the web session (CSRF-checked)."""
 
+from django.contrib.auth.models import AnonymousUser
 from ninja.security import HttpBearer, SessionAuth
 
+from precinct.accounts import access
 from precinct.accounts.services import token_user
 
 
@@ -26,18 +28,23 @@ class StaffSession(SessionAuth):
     def _get_key(self, request):
         # Without a signed-in session there is nothing for a forged request to ride on:
         # answer 401 (sign in or send a token), not a puzzling "CSRF check failed".
-        if not _signed_in(request):
+        if not access.is_staff_member(getattr(request, "user", None)):
             return None
         return super()._get_key(request)
 
     def authenticate(self, request, key):
-        return request.user if _signed_in(request) else None
-
-
-def _signed_in(request) -> bool:
-    user = getattr(request, "user", None)
-    return bool(user is not None and user.is_authenticated and user.is_active and user.role)
+        return request.user if access.is_staff_member(request.user) else None
 
 
 session_user = StaffSession()  # the name other modules may already import
 staff_auth = [BearerToken(), session_user]
+
+
+def _resident(request):
+    """No staff credentials: a resident, who sees what the rules show to anyone."""
+    return AnonymousUser()
+
+
+# Public endpoints whose answer depends on who asks (an officer's contact): a token or a
+# session makes ``request.auth`` that user, anyone else is a resident (never a 401).
+optional_staff_auth = [*staff_auth, _resident]

@@ -4,7 +4,7 @@ Residents never need an account: everything they do is public or reached through
 private tracking link.
 """
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,15 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     # Appended for the integrity registry (evaluation): reads and records officers' offences.
     INTERNAL_SECURITY = "internal_security", _("Internal security")
+
+
+class StaffUserManager(UserManager):
+    """``createsuperuser`` makes a national administrator: the admin's door is the role
+    (``access.can_use_admin``), so the first account needs it to set up the others."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):
@@ -38,6 +47,8 @@ class User(AbstractUser):
     officer = models.OneToOneField(
         "territory.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
     )
+
+    objects = StaffUserManager()
 
 
 class ApiToken(models.Model):

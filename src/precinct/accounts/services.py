@@ -8,6 +8,7 @@ from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
 
+from precinct.accounts import access
 from precinct.accounts.models import ApiToken, Role, User
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
@@ -27,7 +28,7 @@ def token_issue(*, request, username: str, password: str) -> tuple[str, ApiToken
     check runs outside the token's transaction, so a failure's count and audit entry are
     kept when the refusal rolls that transaction back."""
     user = authenticate(request, username=username, password=password)
-    if user is None or not user.is_active or not user.role:
+    if user is None or not access.is_staff_member(user):
         raise InvalidCredentials("Unknown username or wrong password.")
     return _token_create(user)
 
@@ -54,7 +55,7 @@ def token_user(raw: str) -> User | None:
         .first()
     )
     # Same test as at issue: switching an account off or taking its role ends its tokens.
-    if token is None or not token.user.is_active or not token.user.role:
+    if token is None or not access.is_staff_member(token.user):
         return None
     return token.user
 
@@ -66,14 +67,15 @@ def staff_user_create(
     """Create a staff account; every role but the national ones needs a department."""
     if role not in Role.values:
         raise ValueError(f"Unknown role {role!r}.")
-    if department is None and role not in (Role.ADMIN, Role.ANALYST):
+    if department is None and role not in access.NATIONAL_ROLES:
         raise ValueError(f"A {role} needs a department as territorial scope.")
     user = User(
         username=username,
         role=role,
         department=department,
         officer=officer,
-        # Only administrators work in the Django admin; everyone else uses precinct's pages.
+        # Django's own flags, kept in step for tools outside precinct; precinct's admin
+        # itself asks access.can_use_admin (the role), never these.
         is_staff=role == Role.ADMIN,
         is_superuser=role == Role.ADMIN,
         **names,

@@ -171,15 +171,11 @@ def appeal_to_act_on(*, user, appeal_id: int) -> Appeal | None:
 
 
 def appeal_assignees(*, appeal: Appeal, limit: int = 200) -> list:
-    """Officers of the appeal's department (and below) who may take it."""
-    candidates = access.appeal_assignee_candidates(
-        get_user_model().objects.filter(department__path__startswith=appeal.department.path)
+    """Officers of the appeal's department (and below) whom access lets take it."""
+    candidates = get_user_model().objects.filter(
+        department__path__startswith=appeal.department.path
     )
-    return [
-        user
-        for user in candidates.select_related("department")[:limit]
-        if access.can_be_assigned_appeal(user, appeal)
-    ]
+    return list(access.appeal_assignees(appeal, candidates).select_related("department")[:limit])
 
 
 def staff_user(*, user_id: int | None):

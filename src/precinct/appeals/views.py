@@ -164,7 +164,7 @@ def track_lookup(request):
 # --- staff workspace ------------------------------------------------------------------------
 
 
-@staff_page(access.can_use_appeals_workspace)
+@staff_page(access.can_work_on_appeals)
 @require_GET
 def staff_queue(request):
     """Queues per department and per officer, overdue first, filters and search."""
@@ -195,7 +195,7 @@ def staff_queue(request):
     return render(request, template, ctx)
 
 
-@staff_page(access.can_use_appeals_workspace)
+@staff_page(access.can_work_on_appeals)
 @require_GET
 def staff_appeal(request, pk: int):
     """One appeal with its personal data (the read is audited) and the actions allowed."""
@@ -262,7 +262,7 @@ STAFF_ACTIONS = {
 }
 
 
-@staff_page(access.can_use_appeals_workspace)
+@staff_page(access.can_work_on_appeals)
 @require_POST
 def staff_action(request, pk: int, action: str):
     """Assign, start, answer, extend, forward or close, through the services."""
@@ -278,7 +278,7 @@ def staff_action(request, pk: int, action: str):
     return redirect("appeals:staff-appeal", pk=pk)
 
 
-@staff_page(access.can_use_appeals_workspace)
+@staff_page(access.can_work_on_appeals)
 @require_http_methods(["GET", "POST"])
 def staff_new(request):
     """Staff enter an appeal taken by phone, at a reception or forwarded from e-Otinish."""

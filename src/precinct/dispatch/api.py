@@ -1,5 +1,6 @@
 """The 102 API: categories, call intake, recommendations, dispatch, and the units' devices."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Status
 from ninja.security import HttpBearer
@@ -51,8 +52,13 @@ def _forbidden():
 
 
 def _visible_incident(request, incident_id: int) -> Incident:
-    qs = selectors.incidents_for(request.auth).select_related("category", "department")
-    return get_object_or_404(qs, pk=incident_id)
+    """The incident, if the caller may see it; otherwise 404 (not even its existence)."""
+    item = get_object_or_404(
+        Incident.objects.select_related("category", "department"), pk=incident_id
+    )
+    if not access.can_view_incident(request.auth, item):
+        raise Http404
+    return item
 
 
 @router.get("/dispatch/categories", response=list[CategoryOut], auth=staff_auth)
@@ -210,16 +216,10 @@ def push_state(request, unit_id: int, payload: UnitStateIn):
 @router.get("/dispatch/measures", response={200: list[MeasureOut], **ERRORS}, auth=staff_auth)
 def get_measures(request, q: Query[MeasuresQuery]):
     """Response-time measures of a department's subtree (default: the user's scope)."""
-    user = request.auth
-    department = user.department
+    department = request.auth.department  # None: the whole country
     if q.department_id is not None:
         department = get_object_or_404(Department, pk=q.department_id)
-    allowed = (
-        access.has_national_scope(user)
-        if department is None
-        else access.can_read_dispatch_measures(user, department)
-    )
-    if not allowed:
+    if not access.can_read_dispatch_measures(request.auth, department):
         return _forbidden()
     group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
     try:

@@ -1,28 +1,29 @@
 """Import of historic 102 records from CSV, with a column mapping in TOML.
 
-All or nothing: every row is read and checked (errors name the line and the reason), and
-all rows are written in one transaction that is rolled back if any row was bad. On
-PostgreSQL checked rows stream into ``COPY`` as they are read; other databases get them
-from a spool file with ``bulk_create`` in batches. Memory stays flat for millions of rows.
+The shared importer (``core/importing.py``) reads the mapping and the file, numbers the
+bad rows and keeps the import all or nothing; this module holds what is dispatch's own:
+the mapping's keys, the checks of a call (times in order, category, priority,
+coordinates, department) and the writers. On PostgreSQL checked rows stream into
+``COPY`` as they are read; other databases get them from a spool file with
+``bulk_create`` in batches. Memory stays flat for millions of rows.
 
 Imported calls are closed, marked ``source=imported`` and carry their timestamps and
 phase durations; they get no timeline events (their timestamps are the timeline).
 See docs/dispatch-import.md for the mapping format.
 """
 
-import csv
 import datetime as dt
 import math
 import tempfile
-import time
-import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.db import connection, transaction
+from django.db import connection
 
+from precinct.core import importing
+from precinct.core.importing import ImportReport, MappingFile, RowErrors, Table
 from precinct.dispatch.models import Category, Incident
 from precinct.territory.models import Department
 
@@ -34,31 +35,16 @@ COLUMNS = (
     "place", "caller_phone", "text", "received_at", "dispatched_at", "en_route_at",
     "on_scene_at", "closed_at", "handling_seconds", "travel_seconds", "response_seconds",
 )  # fmt: skip
-MAX_REPORTED_ERRORS = 50
 BATCH = 5000
-
-
-class MappingError(ValueError):
-    """The mapping file itself is wrong."""
-
-
-class ImportFailed(ValueError):
-    """Bad rows: nothing was imported. ``errors`` are "line N: reason" strings."""
-
-    def __init__(self, errors: list[str], total: int):
-        self.errors = errors
-        self.total = total
-        more = f" (and {total - len(errors)} more)" if total > len(errors) else ""
-        super().__init__(f"{total} bad rows, nothing imported{more}:\n" + "\n".join(errors))
 
 
 @dataclass
 class Mapping:
     """Which CSV column holds each field, how times are written, how types map."""
 
+    spec: MappingFile  # the file, to name the line of a later refusal
     columns: dict[str, str]
-    delimiter: str = ","
-    encoding: str = "utf-8"
+    csv: importing.CsvFormat = field(default_factory=lambda: importing.CsvFormat(delimiter=","))
     time_format: str = "iso"
     timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Almaty"))
     types: dict[str, str] = field(default_factory=dict)
@@ -68,47 +54,29 @@ class Mapping:
 
 def load_mapping(path: Path) -> Mapping:
     """Read and check a mapping file."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"{path}: {exc}") from None
-    columns = data.get("columns", {})
-    for required in ("received", "type"):
-        if required not in columns:
-            raise MappingError(f"{path}: [columns] needs '{required}'.")
-    unknown = set(columns) - {"received", "type", *OPTIONAL}
-    if unknown:
-        raise MappingError(f"{path}: unknown fields in [columns]: {', '.join(sorted(unknown))}.")
-    csv_opts, time_opts, defaults = (
-        data.get("csv", {}),
-        data.get("time", {}),
-        data.get("defaults", {}),
-    )
+    spec = importing.read_mapping(path)
+    known = ("received", "type", *OPTIONAL)
+    columns = spec.strings("columns", required=("received", "type"), known=known)
+    time_opts = spec.table("time", known=("format", "timezone"))
+    defaults = spec.table("defaults", known=("department", "area_type"))
     try:
         tz = ZoneInfo(time_opts.get("timezone", "Asia/Almaty"))
-    except (ZoneInfoNotFoundError, ValueError):
-        raise MappingError(f"{path}: unknown time zone {time_opts.get('timezone')!r}.") from None
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        zone = time_opts.get("timezone")
+        raise spec.error(f"unknown time zone {zone!r}.", table="time", key="timezone") from None
     mapping = Mapping(
-        columns=dict(columns), delimiter=csv_opts.get("delimiter", ","),
-        encoding=csv_opts.get("encoding", "utf-8"), time_format=time_opts.get("format", "iso"),
-        timezone=tz, types={str(k): str(v) for k, v in data.get("types", {}).items()},
-        department=defaults.get("department"), area_type=defaults.get("area_type", "urban"),
+        spec=spec, columns=columns, csv=importing.csv_format(spec, delimiter=","),
+        time_format=str(time_opts.get("format", "iso")), timezone=tz,
+        types=spec.strings("types"), department=defaults.get("department"),
+        area_type=defaults.get("area_type", "urban"),
     )  # fmt: skip
     if "department" not in columns and not mapping.department:
-        raise MappingError(f"{path}: give a department column or [defaults] department.")
+        raise spec.error("give a department column or [defaults] department.", table="columns")
     if ("lat" in columns) != ("lon" in columns):
-        raise MappingError(f"{path}: map both lat and lon, or neither.")
+        raise spec.error("map both lat and lon, or neither.", table="columns")
     if mapping.area_type not in Incident.AreaType.values:
-        raise MappingError(f"{path}: area_type must be urban or rural.")
+        raise spec.error("area_type must be urban or rural.", table="defaults", key="area_type")
     return mapping
-
-
-@dataclass
-class ImportReport:
-    rows: int
-    seconds: float = 0.0
-    check_seconds: float = 0.0  # reading and checking every row
-    write_seconds: float = 0.0  # COPY (or inserts) and commit
 
 
 def _copy_text(value) -> str:
@@ -127,22 +95,23 @@ def _copy_text(value) -> str:
 class _Reader:
     """Turns CSV rows into checked incident rows (COPY text), collecting errors by line."""
 
-    def __init__(self, mapping: Mapping, header: list[str]):
+    def __init__(self, mapping: Mapping, table: Table):
         self.m = mapping
-        missing = [c for c in mapping.columns.values() if c not in header]
-        if missing:
-            raise MappingError(f"columns not in the file's header: {', '.join(missing)}")
-        self.idx = {name: header.index(col) for name, col in mapping.columns.items()}
+        self.idx = table.index(mapping.columns)
         self.categories = {c.code: (c.id, c.default_priority) for c in Category.objects.all()}
         self.departments = dict(Department.objects.values_list("code", "id"))
         self.default_department = None
         if mapping.department:
             if mapping.department not in self.departments:
-                raise MappingError(f"unknown default department {mapping.department!r}")
+                raise mapping.spec.error(
+                    f"unknown default department {mapping.department!r}",
+                    table="defaults",
+                    key="department",
+                )
             self.default_department = self.departments[mapping.department]
-        self.errors: list[str] = []
-        self.error_count = 0
-        self.width = len(header)
+        self.errors = RowErrors()
+        self._fail = self.errors.add
+        self.width = len(table.header)
         self.mapped_stages = [
             (k, stage, self.idx[stage]) for k, stage in enumerate(STAGES) if stage in self.idx
         ]
@@ -157,11 +126,6 @@ class _Reader:
             dt.datetime.fromisoformat if mapping.time_format == "iso"
             else lambda text: dt.datetime.strptime(text, mapping.time_format)
         )  # fmt: skip
-
-    def _fail(self, line: int, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(f"line {line}: {message}")
 
     def _stage_times(self, line: int, cells: list[str]):
         """Each stage's UTC epoch seconds (None if empty) and COPY text; None after an error.
@@ -257,85 +221,47 @@ def _secs(a: float | None, b: float | None) -> str:
     return "\\N" if a is None or b is None else str(round(b - a))
 
 
-def _csv_rows(path: Path, mapping: Mapping) -> Iterator[tuple[int, list[str]]]:
-    with open(path, newline="", encoding=mapping.encoding) as handle:
-        reader = csv.reader(handle, delimiter=mapping.delimiter)
-        yield 1, next(reader, [])
-        for cells in reader:
-            if cells:
-                yield reader.line_num, cells
-
-
 def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
     """Check every row and write them in one transaction, or raise and write nothing."""
-    start = time.perf_counter()
-    try:
-        rows = _csv_rows(Path(path), mapping)
-        _, header = next(rows)
-        try:
-            reader = _Reader(mapping, [h.strip().lstrip("\ufeff") for h in header])
-        except MappingError as exc:  # the file does not fit the mapping: say which file
-            raise MappingError(f"{path}: {exc}") from None
-        if connection.vendor == "postgresql":
-            count, checked = _check_and_copy(reader, rows)
-        else:
-            count, checked = _check_and_insert(reader, rows)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise MappingError(f"{path}: cannot read the file: {exc}") from None
-    end = time.perf_counter()
-    return ImportReport(
-        rows=count, seconds=end - start, check_seconds=checked - start, write_seconds=end - checked
-    )
+    with importing.open_table(path, mapping.csv) as table:
+        reader = _Reader(mapping, table)
+        write = _copy if connection.vendor == "postgresql" else _insert
+        return importing.import_rows(table, reader.row, write, errors=reader.errors)
 
 
-def _check_and_copy(reader: "_Reader", rows) -> tuple[int, float]:
+def _copy(lines: Iterable[str]) -> None:
     """PostgreSQL: stream checked rows into ``COPY`` while reading the rest.
 
-    The server inserts while Python checks the next rows (two processes, two cores). The
-    first bad row stops the writing, the reading goes on to report every bad row, and the
-    transaction is rolled back: nothing of a bad file is stored.
+    The server inserts while Python checks the next rows (two processes, two cores). After
+    the first bad row no more lines come, the reading goes on to report every bad row, and
+    the refusal at the end rolls the transaction back: nothing of a bad file is stored.
     """
     table = connection.ops.quote_name(Incident._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
-    count, buffer, size = 0, [], 0
+    buffer, size = [], 0
     with (
-        transaction.atomic(),
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
     ):
-        for line, cells in rows:
-            text = reader.row(line, cells)
-            if text is None or reader.error_count:
-                continue
+        for text in lines:
             buffer.append(text)
             size += len(text)
-            count += 1
             if size > 1 << 18:
                 copy.write("".join(buffer))
                 buffer, size = [], 0
-        checked = time.perf_counter()
-        if reader.error_count:
-            raise ImportFailed(reader.errors, reader.error_count)
         copy.write("".join(buffer))
-    return count, checked
 
 
-def _check_and_insert(reader: "_Reader", rows) -> tuple[int, float]:
-    """Other databases: check everything into a spool file, then insert in batches."""
-    count = 0
+def _insert(lines: Iterable[str]) -> None:
+    """Other databases: spool every checked row first, then insert in batches.
+
+    SQLite takes its write lock at the first insert, so other writers wait only for the
+    inserts, not for the reading; a refused file raises before anything is inserted.
+    """
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        for line, cells in rows:
-            text = reader.row(line, cells)
-            if text is not None:
-                spool.write(text)
-                count += 1
-        if reader.error_count:
-            raise ImportFailed(reader.errors, reader.error_count)
+        spool.writelines(lines)
         spool.seek(0)
-        checked = time.perf_counter()
-        with transaction.atomic():
-            _bulk(spool)
-    return count, checked
+        _bulk(spool)
 
 
 def _bulk(spool) -> None:

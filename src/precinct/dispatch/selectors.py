@@ -184,11 +184,6 @@ def incident_detail(*, user, incident: Incident, with_phone: bool) -> dict:
     }
 
 
-def incidents_for(user):
-    """Incidents the user may see."""
-    return access.incidents_visible_to(user, Incident.objects.all())
-
-
 def target_table() -> list[dict]:
     """The configured targets, for display with their source."""
     return [

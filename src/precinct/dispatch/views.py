@@ -1,13 +1,11 @@
 """The 102 operator's console, incident pages, the live board and the measures page."""
 
 import datetime as dt
-from functools import wraps
 from html import escape
 
 import shapely
 from django import forms
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,26 +15,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from precinct.accounts import access
+from precinct.accounts.guards import staff_page
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
 from precinct.territory import geo, geocoding, mapdata
-
-
-def staff_required(test=access.is_staff_member):
-    """Signed-in staff passing ``test``; anonymous users go to the sign-in page."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect(f"{reverse('accounts:login')}?next={request.path}")
-            if not test(request.user):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 class IntakeForm(forms.Form):
@@ -75,7 +57,7 @@ def _map_config(**extra) -> dict:
     return config
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_http_methods(["GET", "POST"])
 def console(request):
     """Take a call: phone, place (address, map click or coordinates), category, text."""
@@ -103,7 +85,7 @@ def console(request):
     return render(request, "dispatch/console.html", context, status=status)
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_GET
 def places(request):
     """Address candidates for the console (buttons that fill in the coordinates)."""
@@ -113,11 +95,16 @@ def places(request):
 
 
 def _incident_or_404(request, incident_id: int) -> Incident:
-    qs = selectors.incidents_for(request.user).select_related("category", "department")
-    return get_object_or_404(qs, pk=incident_id)
+    """The incident, if the user may see it; otherwise 404 (not even its existence)."""
+    item = get_object_or_404(
+        Incident.objects.select_related("category", "department"), pk=incident_id
+    )
+    if not access.can_view_incident(request.user, item):
+        raise Http404
+    return item
 
 
-@staff_required()
+@staff_page(access.is_staff_member)
 @require_GET
 def incident(request, incident_id: int):
     """One incident: duplicates to link, ranked units to send, map and timeline."""
@@ -153,7 +140,7 @@ def incident(request, incident_id: int):
     return render(request, "dispatch/incident.html", context)
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_POST
 def assign(request, incident_id: int):
     """Send the chosen unit or units (all or none); a clear message if one was taken first."""
@@ -172,7 +159,7 @@ def assign(request, incident_id: int):
     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_POST
 def link(request, incident_id: int):
     """Link this call to an open incident it repeats."""
@@ -186,7 +173,7 @@ def link(request, incident_id: int):
     return redirect("dispatch:incident", incident_id=item.id)
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_POST
 def close(request, incident_id: int):
     """Close the incident and free its units."""
@@ -198,7 +185,7 @@ def close(request, incident_id: int):
     return redirect("dispatch:board")
 
 
-@staff_required(access.can_take_calls)
+@staff_page(access.can_take_calls)
 @require_POST
 def caller_phone(request, incident_id: int):
     """Reveal the caller's phone on request; the read is audited."""
@@ -235,28 +222,24 @@ def _board_context(user) -> dict:
     return data
 
 
-@staff_required()
+@staff_page(access.is_staff_member)
 @require_GET
 def board(request):
     """The live board: open incidents and units, refreshed by htmx polling."""
     return render(request, "dispatch/board.html", _board_context(request.user))
 
 
-@staff_required()
+@staff_page(access.is_staff_member)
 @require_GET
 def board_fragment(request):
     """The board's body alone, for the polling refresh."""
     return render(request, "dispatch/_board.html", _board_context(request.user))
 
 
-@staff_required()
+@staff_page(access.can_open_dispatch_measures)
 @require_GET
 def measures(request):
     """Response-time measures of the user's scope for the last days, and a map of precincts."""
-    if not access.can_read_dispatch_measures(request.user, request.user.department) and not (
-        access.has_national_scope(request.user)
-    ):
-        raise PermissionDenied
     try:
         days = min(max(int(request.GET.get("days", "365")), 1), 3660)
     except ValueError:

@@ -2,10 +2,11 @@
 
 from django.contrib import admin
 
+from precinct.accounts.admin_site import AccessAdmin, AccessInline
 from precinct.evaluation.models import Indicator, Methodology, Period
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(AccessInline):
     model = Indicator
     extra = 0
     fields = ["position", "code", "group", "direction", "unit", "weight", "min_n"]
@@ -15,7 +16,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Methodology)
-class MethodologyAdmin(admin.ModelAdmin):
+class MethodologyAdmin(AccessAdmin):
     list_display = ["version", "title", "published_on"]
     inlines = [IndicatorInline]
 
@@ -25,5 +26,5 @@ class MethodologyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(admin.ModelAdmin):
+class PeriodAdmin(AccessAdmin):
     list_display = ["label", "starts_on", "ends_on"]

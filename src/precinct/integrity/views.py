@@ -1,16 +1,16 @@
 """Staff pages of the integrity registry: a department's offences and a head's record."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from precinct.accounts import access
+from precinct.accounts.guards import staff_page
 from precinct.integrity import selectors
 from precinct.territory.models import Department, Officer
 
 
-@login_required
+@staff_page(access.can_open_integrity_registry)
 @require_GET
 def department_offences(request, department_id: int):
     """Offences in a department and below it, with the heads who answer for each."""
@@ -23,7 +23,7 @@ def department_offences(request, department_id: int):
     )
 
 
-@login_required
+@staff_page(access.can_open_integrity_registry)
 @require_GET
 def head_record(request, officer_id: int):
     """One head's record: his subordinates' offences on the dates he headed them."""

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from precinct.accounts.admin_site import AccessAdmin
 from precinct.planning import models, services
 
 
 @admin.register(models.StaffingNorm)
-class StaffingNormAdmin(admin.ModelAdmin):
+class StaffingNormAdmin(AccessAdmin):
     list_display = ("settlement", "residents_per_inspector", "valid_from", "source", "entered_by")
     list_filter = ("settlement",)
     readonly_fields = ("entered_by", "entered_at")
@@ -20,14 +21,14 @@ class StaffingNormAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.DepartmentStaffing)
-class DepartmentStaffingAdmin(admin.ModelAdmin):
+class DepartmentStaffingAdmin(AccessAdmin):
     list_display = ("department", "settlement", "inspectors", "as_of", "source")
     list_filter = ("settlement",)
     list_select_related = ("department",)
 
 
 @admin.register(models.PostProject)
-class PostProjectAdmin(admin.ModelAdmin):
+class PostProjectAdmin(AccessAdmin):
     list_display = ("post", "funding_body", "due_on", "budget_kzt", "programme")
     list_filter = ("funding_body", "programme")
     list_select_related = ("post",)
@@ -43,7 +44,7 @@ class PostProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.SitingJob)
-class SitingJobAdmin(admin.ModelAdmin):
+class SitingJobAdmin(AccessAdmin):
     list_display = ("__str__", "state", "method", "k", "minutes", "gap", "saved", "created_at")
     list_filter = ("state", "method", "saved")
     readonly_fields = [f.name for f in models.SitingJob._meta.fields]

@@ -212,16 +212,9 @@ def programme_progress(*, today: dt.date | None = None) -> dict:
 
 # --- siting scenarios -----------------------------------------------------------------
 def siting_jobs_visible_to(user) -> QuerySet[SitingJob]:
-    """Jobs a planner may open: national planners all; others those of their scope."""
+    """Jobs a planner may open (``access.siting_jobs_visible_to``)."""
     jobs = SitingJob.objects.select_related("department", "created_by")
-    if not access.can_use_planning_tools(user):
-        return jobs.none()
-    if access.has_national_scope(user):
-        return jobs
-    scope = access.departments_in_scope(user)
-    return jobs.filter(Q(department__in=scope) | Q(created_by=user)).exclude(
-        Q(department=None) & ~Q(created_by=user)
-    )
+    return access.siting_jobs_visible_to(user, jobs)
 
 
 def scenario_geojson(job: SitingJob) -> dict:

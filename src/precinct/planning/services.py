@@ -281,16 +281,9 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
         )
 
 
-def _may_manage(actor, job: SitingJob) -> bool:
-    """Planners of the job's area, and whoever started it."""
-    return access.can_plan(actor, job.department) or (
-        job.created_by_id is not None and job.created_by_id == actor.pk
-    )
-
-
 def siting_job_cancel(*, actor, job: SitingJob) -> SitingJob:
     """Ask a queued or running job to stop; a running one keeps its best solution so far."""
-    if not _may_manage(actor, job):
+    if not access.can_manage_siting_job(actor, job):
         raise PlanningForbidden("This job is outside your scope.")
     with transaction.atomic():
         job = SitingJob.objects.select_for_update().get(pk=job.pk)
@@ -307,7 +300,7 @@ def siting_job_cancel(*, actor, job: SitingJob) -> SitingJob:
 
 def siting_job_save(*, actor, job: SitingJob, name: str) -> SitingJob:
     """Keep a finished job as a named scenario (shown on the scenarios page)."""
-    if actor is not None and not _may_manage(actor, job):
+    if actor is not None and not access.can_manage_siting_job(actor, job):
         raise PlanningForbidden("This job is outside your scope.")
     if not name.strip():
         raise PlanningError("Give the scenario a name.", "name")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
+from precinct.accounts.guards import staff_page
 from precinct.core.errors import DomainError, domain_error_body
 from precinct.planning import selectors, services, tasks
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
@@ -102,19 +103,9 @@ def construction_page(request):
     return render(request, "planning/construction.html", context)
 
 
-def _planner(request):
-    """Planners only: anonymous users sign in, other staff are refused."""
-    if not request.user.is_authenticated:
-        return redirect(f"{reverse('accounts:login')}?next={request.get_full_path()}")
-    if not access.can_use_planning_tools(request.user):
-        raise PermissionDenied(_("Planning tools are for analysts, heads and administrators."))
-    return None
-
-
+@staff_page(access.can_use_planning_tools)
 def staffing_page(request):
     """Inspectors needed by the norm versus in post; CSV returns; norms with their sources."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     upload, norm_form, errors = StaffingUploadForm(), NormForm(), []
     if request.method == "POST" and "file" in request.FILES:
         upload = StaffingUploadForm(request.POST, request.FILES)
@@ -159,10 +150,9 @@ def staffing_page(request):
     return render(request, "planning/staffing.html", context, status=400 if errors else 200)
 
 
+@staff_page(access.can_use_planning_tools)
 def scenarios_page(request):
     """Siting scenarios: run a new one, open, compare."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     departments = access.departments_in_scope(request.user)
     form = ScenarioForm(departments=departments)
     if request.method == "POST":
@@ -193,11 +183,10 @@ def _job_for(request, pk: int) -> SitingJob:
     return get_object_or_404(selectors.siting_jobs_visible_to(request.user), pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_page(request, pk: int):
     """One scenario: progress while it runs; chosen sites on the map, before and after."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     job = _job_for(request, pk)
     template = "planning/_job.html" if request.htmx else "planning/scenario.html"
     # The map shows today's coverage at the job's walking time under the proposed sites.
@@ -206,18 +195,16 @@ def scenario_page(request, pk: int):
     return render(request, template, context)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_POST
 def scenario_cancel(request, pk: int):
-    if (refusal := _planner(request)) is not None:
-        return refusal
     services.siting_job_cancel(actor=request.user, job=_job_for(request, pk))
     return redirect("planning:scenario", pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_POST
 def scenario_save(request, pk: int):
-    if (refusal := _planner(request)) is not None:
-        return refusal
     try:
         services.siting_job_save(
             actor=request.user, job=_job_for(request, pk), name=request.POST.get("name", "")
@@ -227,11 +214,10 @@ def scenario_save(request, pk: int):
     return redirect("planning:scenario", pk=pk)
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_export(request, pk: int, fmt: str):
     """The chosen sites as CSV or GeoJSON, with the scenario's figures."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     job = _job_for(request, pk)
     if fmt == "geojson":
         body = json.dumps(selectors.scenario_geojson(job), ensure_ascii=False)
@@ -249,11 +235,10 @@ def scenario_export(request, pk: int, fmt: str):
     return response
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def scenario_compare(request):
     """Two or more scenarios side by side: sites, residents within reach, gap."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     ids = [int(i) for i in request.GET.getlist("id") if i.isdigit()][:6]
     jobs = list(selectors.siting_jobs_visible_to(request.user).filter(pk__in=ids))
     return render(
@@ -261,11 +246,10 @@ def scenario_compare(request):
     )
 
 
+@staff_page(access.can_use_planning_tools)
 @require_GET
 def patrol_page(request):
     """Cars and foot patrols per zone and shift: queueing model and simulation side by side."""
-    if (refusal := _planner(request)) is not None:
-        return refusal
     from precinct.planning.patrol import patrol_sizing
 
     try:

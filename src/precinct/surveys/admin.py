@@ -2,16 +2,17 @@
 
 from django.contrib import admin
 
+from precinct.accounts.admin_site import AccessAdmin, AccessInline
 from precinct.surveys.models import PopulationMargin, Question, Questionnaire, Survey
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(AccessInline):
     model = Question
     extra = 0
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(admin.ModelAdmin):
+class QuestionnaireAdmin(AccessAdmin):
     list_display = ["code", "version", "published", "text"]
     inlines = [QuestionInline]
 
@@ -21,12 +22,12 @@ class QuestionnaireAdmin(admin.ModelAdmin):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(AccessAdmin):
     list_display = ["id", "text", "region", "period", "mode", "opens_on", "closes_on"]
     readonly_fields = ["open_key"]
 
 
 @admin.register(PopulationMargin)
-class PopulationMarginAdmin(admin.ModelAdmin):
+class PopulationMarginAdmin(AccessAdmin):
     list_display = ["region", "dimension", "category", "population", "source"]
     list_filter = ["dimension"]

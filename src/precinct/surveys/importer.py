@@ -22,82 +22,43 @@ A TOML mapping names which column holds what::
     [ignore]
     columns = ["_id", "start", "end"]
 
+    [csv]                           # optional: the delimiter is sniffed when not given
+    encoding = "utf-8"
+
 Every column of the file must be mapped or ignored. Every bad row is reported by its line;
-one bad row means nothing is imported.
+one bad row means nothing is imported. Reading the mapping and the file, the line numbers
+and the all-or-nothing import are the shared importer's (``core/importing.py``); this
+module checks a respondent's row; ``services.responses_import`` writes.
 """
 
-import csv
 import datetime as dt
-import io
-import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from precinct.core import importing
+from precinct.core.importing import MappingFile, RowErrors, Table
 from precinct.surveys.answers import clean_answers
 from precinct.surveys.models import Question, Response, Survey
 from precinct.territory.models import Department
 
-RESPONDENT_FIELDS = {"id", "age", "age_group", "sex", "district", "submitted_at"}
-MAX_REPORTED = 200
-
-
-class MappingError(ValueError):
-    """The mapping file itself is wrong."""
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """One reason one line of the file is refused (line 0: the file as a whole)."""
-
-    line: int
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = f"line {self.line}" if self.line else "file"
-        return (
-            f"{where}: {self.column}: {self.reason}" if self.column else f"{where}: {self.reason}"
-        )
-
-
-@dataclass
-class ImportReport:
-    """What a file holds: rows that would be imported, and every refusal by line."""
-
-    rows: int = 0
-    rejections: list[Rejection] = field(default_factory=list)
-    responses: list[Response] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.rejections
-
-    @property
-    def rejected_lines(self) -> list[int]:
-        return sorted({r.line for r in self.rejections if r.line})
-
-    def summary(self) -> str:
-        if self.ok:
-            return f"{self.rows} rows, all valid"
-        lines = [f"{self.rows} rows, {len(self.rejected_lines)} rejected; nothing imported:"]
-        lines += [f"  {r}" for r in self.rejections[:MAX_REPORTED]]
-        if len(self.rejections) > MAX_REPORTED:
-            lines.append(f"  … and {len(self.rejections) - MAX_REPORTED} more")
-        return "\n".join(lines)
+RESPONDENT_FIELDS = ("id", "age", "age_group", "sex", "district", "submitted_at")
+MAX_REPORTED = 200  # a row may have several reasons
 
 
 @dataclass(frozen=True)
 class Mapping:
     """A parsed mapping: respondent columns, answer columns, value maps, ignored columns."""
 
+    spec: MappingFile  # the file, to name the line of a later refusal
     respondent: dict[str, str]
     answers: dict[str, str]
     values: dict[str, dict[str, str]]
     ignore: frozenset[str]
+    csv: importing.CsvFormat
 
     @property
     def columns(self) -> set[str]:
@@ -106,77 +67,26 @@ class Mapping:
 
 def read_mapping(path: Path) -> Mapping:
     """Parse and check the TOML mapping."""
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise MappingError(f"{path}: {exc}") from None
-    respondent = {str(k): str(v) for k, v in data.get("respondent", {}).items()}
-    unknown = set(respondent) - RESPONDENT_FIELDS
-    if unknown:
-        raise MappingError(f"[respondent] has unknown keys: {', '.join(sorted(unknown))}")
-    missing = {"id", "sex", "district"} - set(respondent)
-    if not ("age" in respondent or "age_group" in respondent):
-        missing.add("age")
-    if missing:
-        raise MappingError(f"[respondent] must name the columns of: {', '.join(sorted(missing))}")
-    values = {
-        str(k): {str(a): str(b) for a, b in v.items()} for k, v in data.get("values", {}).items()
-    }
-    return Mapping(
-        respondent=respondent,
-        answers={str(k): str(v) for k, v in data.get("answers", {}).items()},
-        values=values,
-        ignore=frozenset(str(c) for c in data.get("ignore", {}).get("columns", [])),
+    spec = importing.read_mapping(path)
+    respondent = spec.strings(
+        "respondent", required=("id", "sex", "district"), known=RESPONDENT_FIELDS
     )
-
-
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and (line number, row) pairs of a CSV or XLSX file; cells as text."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raw = path.read_bytes().decode("utf-8-sig")
-    try:
-        dialect = csv.Sniffer().sniff(raw[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(raw), dialect)
-    header = [h.strip() for h in next(reader, [])]
-    rows = []
-    for cells in reader:
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append((reader.line_num, dict(zip(header, cells, strict=False))))
-    return header, rows
-
-
-def _read_xlsx(path: Path):
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True, data_only=True)
-    try:
-        sheet = workbook.worksheets[0]
-        rows_iter = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() if h is not None else "" for h in next(rows_iter, ())]
-        rows = []
-        for number, cells in enumerate(rows_iter, start=2):
-            texts = [_cell_text(c) for c in cells]
-            if not any(texts):
-                continue
-            rows.append((number, dict(zip(header, texts, strict=False))))
-    finally:
-        workbook.close()
-    return header, rows
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value).strip()
+    if not ("age" in respondent or "age_group" in respondent):
+        raise spec.error("[respondent] needs 'age' or 'age_group'.", table="respondent")
+    values = {}
+    for name, table in spec.table("values").items():
+        if not isinstance(table, dict):
+            raise spec.error(f"[values.{name}] must be a table", table="values", key=name)
+        values[str(name)] = {str(a): str(b) for a, b in table.items()}
+    ignore = spec.table("ignore", known=("columns",)).get("columns", [])
+    return Mapping(
+        spec=spec,
+        respondent=respondent,
+        answers=spec.strings("answers"),
+        values=values,
+        ignore=frozenset(str(c) for c in ignore),
+        csv=importing.csv_format(spec),
+    )
 
 
 def age_group_of(age: int) -> str:
@@ -190,66 +100,80 @@ def age_group_of(age: int) -> str:
     return Response.AgeGroup.A60
 
 
-def check_file(*, survey: Survey, path: Path, mapping: Mapping) -> ImportReport:
-    """Read and check a whole file; the report holds unsaved responses or the refusals."""
-    report = ImportReport()
-    try:
-        header, rows = read_table(path)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        report.rejections.append(Rejection(0, "", f"cannot read the file: {exc}"))
-        return report
-    questions = list(survey.questionnaire.questions.all())
-    keys = {q.key for q in questions}
-    for key in sorted(set(mapping.answers) - keys):
-        report.rejections.append(Rejection(0, key, "[answers] names no question of the survey"))
-    unknown = [c for c in header if c and c not in mapping.columns and c not in mapping.ignore]
-    for column in unknown:
-        report.rejections.append(Rejection(1, column, "unknown column (map it or ignore it)"))
-    for column in sorted(mapping.columns - set(header)):
-        report.rejections.append(Rejection(1, column, "mapped column missing from the file"))
-    if report.rejections:
-        return report
-    departments = {d.code: d for d in Department.objects.filter(region=survey.region)}
-    existing = set(
-        survey.responses.exclude(respondent_ref="").values_list("respondent_ref", flat=True)
-    )
-    first_line: dict[str, int] = {}
-    report.rows = len(rows)
-    for line, row in rows:
-        response = _check_row(
-            survey, line, row, mapping, questions, departments, existing, first_line, report
-        )
-        if response is not None:
-            report.responses.append(response)
-    if report.rejections:
-        report.responses = []
-    return report
+class ResponseRows:
+    """Checks a field file's rows into unsaved responses, every refusal by its line."""
 
-
-def _value(mapping: Mapping, name: str, raw: str) -> str:
-    table = mapping.values.get(name)
-    return table.get(raw, raw) if table else raw
-
-
-def _check_row(survey, line, row, mapping, questions, departments, existing, first_line, report):
-    reject = report.rejections.append
-    column = mapping.respondent
-    before = len(report.rejections)
-    ref = row.get(column["id"], "").strip()
-    if not ref:
-        reject(Rejection(line, column["id"], "respondent id is empty"))
-    elif ref in first_line:
-        reject(
-            Rejection(
-                line, column["id"], f"duplicate respondent id {ref!r} (line {first_line[ref]})"
+    def __init__(self, *, survey: Survey, mapping: Mapping, table: Table):
+        self.questions = list(survey.questionnaire.questions.all())
+        unknown = sorted(set(mapping.answers) - {q.key for q in self.questions})
+        if unknown:
+            raise mapping.spec.error(
+                f"[answers] names no question of the survey: {', '.join(unknown)}",
+                table="answers",
+                key=unknown[0],
             )
+        table.index({c: c for c in sorted(mapping.columns)}, ignored=mapping.ignore)
+        self.survey, self.mapping, self.header = survey, mapping, table.header
+        self.departments = {d.code: d for d in Department.objects.filter(region=survey.region)}
+        self.existing = set(
+            survey.responses.exclude(respondent_ref="").values_list("respondent_ref", flat=True)
         )
-    elif ref in existing:
-        reject(Rejection(line, column["id"], f"respondent id {ref!r} already imported"))
-    else:
-        first_line[ref] = line
-    age_group = ""
-    if "age" in column:
+        self.first_line: dict[str, int] = {}  # respondent id -> the line that had it first
+        self.errors = RowErrors(limit=MAX_REPORTED)
+
+    def row(self, line: int, cells: list[str]) -> Response | None:
+        """The row's unsaved response, or None after adding its reasons to ``errors``."""
+        before = self.errors.count
+        row = dict(zip(self.header, cells, strict=False))
+        column = self.mapping.respondent
+
+        def cell(name: str) -> str:
+            """The respondent's ``name`` as precinct stores it ([values.name] applied)."""
+            return self._value(name, row.get(column[name], "").strip())
+
+        def reject(name: str, reason: str) -> None:
+            self.errors.add(line, reason, column[name])
+
+        ref = self._respondent_ref(line, row.get(column["id"], "").strip(), reject)
+        age_group = self._age_group(row, reject)
+        sex = cell("sex").lower()
+        if sex not in Response.Sex.values:
+            reject("sex", f"unknown sex {sex!r} (map it to m or f)")
+        department = self.departments.get(cell("district"))
+        if department is None:
+            reject("district", f"unknown district {cell('district')!r}")
+        submitted = self._submitted_at(row, reject)
+        answers = self._answers(line, row)
+        if self.errors.count > before:
+            return None
+        return Response(
+            survey=self.survey, department=department, age_group=age_group, sex=sex,
+            answers=answers, source=Response.Source.IMPORT, respondent_ref=ref,
+            submitted_at=submitted,
+        )  # fmt: skip
+
+    def _value(self, name: str, raw: str) -> str:
+        table = self.mapping.values.get(name)
+        return table.get(raw, raw) if table else raw
+
+    def _respondent_ref(self, line: int, ref: str, reject) -> str:
+        if not ref:
+            reject("id", "respondent id is empty")
+        elif ref in self.first_line:
+            reject("id", f"duplicate respondent id {ref!r} (line {self.first_line[ref]})")
+        elif ref in self.existing:
+            reject("id", f"respondent id {ref!r} already imported")
+        else:
+            self.first_line[ref] = line
+        return ref
+
+    def _age_group(self, row: dict[str, str], reject) -> str:
+        column = self.mapping.respondent
+        if "age" not in column:
+            group = self._value("age_group", row.get(column["age_group"], "").strip())
+            if group not in Response.AgeGroup.values:
+                reject("age_group", f"unknown age group {group!r}")
+            return group
         raw = row.get(column["age"], "").strip()
         try:
             age = int(float(raw.replace(",", ".")))
@@ -257,51 +181,33 @@ def _check_row(survey, line, row, mapping, questions, departments, existing, fir
             age = None
         low, high = settings.PRECINCT_SURVEY_MIN_AGE, 110
         if age is None or not low <= age <= high:
-            reject(
-                Rejection(line, column["age"], f"impossible age {raw!r} (expected {low}–{high})")
-            )
-        else:
-            age_group = age_group_of(age)
-    else:
-        age_group = _value(mapping, "age_group", row.get(column["age_group"], "").strip())
-        if age_group not in Response.AgeGroup.values:
-            reject(Rejection(line, column["age_group"], f"unknown age group {age_group!r}"))
-    sex = _value(mapping, "sex", row.get(column["sex"], "").strip()).lower()
-    if sex not in Response.Sex.values:
-        reject(Rejection(line, column["sex"], f"unknown sex {sex!r} (map it to m or f)"))
-    code = _value(mapping, "district", row.get(column["district"], "").strip())
-    department = departments.get(code)
-    if department is None:
-        reject(Rejection(line, column["district"], f"unknown district {code!r}"))
-    submitted = timezone.now()
-    if "submitted_at" in column:
-        raw = row.get(column["submitted_at"], "").strip()
-        parsed = parse_datetime(raw) if raw else None
-        if parsed is None and raw and parse_date(raw):
+            reject("age", f"impossible age {raw!r} (expected {low}–{high})")
+            return ""
+        return age_group_of(age)
+
+    def _submitted_at(self, row: dict[str, str], reject) -> dt.datetime:
+        column = self.mapping.respondent
+        raw = row.get(column["submitted_at"], "").strip() if "submitted_at" in column else ""
+        if not raw:
+            return timezone.now()
+        parsed = parse_datetime(raw)
+        if parsed is None and parse_date(raw):
             parsed = dt.datetime.combine(parse_date(raw), dt.time(12))
-        if raw and parsed is None:
-            reject(Rejection(line, column["submitted_at"], f"not a date and time: {raw!r}"))
-        elif parsed is not None:
-            submitted = parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
-    raw_answers = {}
-    for key, col in mapping.answers.items():
-        value = _value(mapping, key, row.get(col, "").strip())
-        question = next(q for q in questions if q.key == key)
-        if question.kind == Question.Kind.MULTIPLE and value:
-            value = value.replace(",", " ").replace(";", " ").split()
-        raw_answers[key] = value
-    clean, errors = clean_answers(questions, raw_answers)
-    for error in errors:
-        reject(Rejection(line, mapping.answers.get(error.key, error.key), error.message))
-    if len(report.rejections) > before:
-        return None
-    return Response(
-        survey=survey,
-        department=department,
-        age_group=age_group,
-        sex=sex,
-        answers=clean,
-        source=Response.Source.IMPORT,
-        respondent_ref=ref,
-        submitted_at=submitted,
-    )
+        if parsed is None:
+            reject("submitted_at", f"not a date and time: {raw!r}")
+            return timezone.now()
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+    def _answers(self, line: int, row: dict[str, str]) -> dict:
+        raw_answers = {}
+        for key, col in self.mapping.answers.items():
+            value = self._value(key, row.get(col, "").strip())
+            question = next(q for q in self.questions if q.key == key)
+            if question.kind == Question.Kind.MULTIPLE and value:
+                value = value.replace(",", " ").replace(";", " ").split()
+            raw_answers[key] = value
+        clean, refusals = clean_answers(self.questions, raw_answers)
+        for refusal in refusals:
+            column = self.mapping.answers.get(refusal.key, refusal.key)
+            self.errors.add(line, refusal.message, column)
+        return clean

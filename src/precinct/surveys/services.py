@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core import importing
 from precinct.core.hashing import private_hash, token_hash
+from precinct.surveys import importer
 from precinct.surveys.answers import AnswerError, clean_answers
 from precinct.surveys.models import (
     Invitation,
@@ -308,30 +310,23 @@ def margins_set(
     return len(totals)
 
 
-class ImportRefused(SurveyError):
-    """A field file with bad rows: nothing was imported; the report lists every line."""
+def responses_import(
+    *, survey: Survey, path: Path, mapping_path: Path, actor=None
+) -> importing.ImportReport:
+    """Import a whole field file or nothing (``ImportRefused`` names every bad line)."""
+    mapping = importer.read_mapping(mapping_path)
 
-    def __init__(self, report):
-        super().__init__(report.summary(), code="import_refused")
-        self.report = report
-
-
-def responses_import(*, survey: Survey, path: Path, mapping_path: Path, actor=None):
-    """Import a whole field file or nothing; returns the report of the imported file."""
-    from precinct.surveys.importer import check_file, read_mapping
-
-    mapping = read_mapping(mapping_path)
-    report = check_file(survey=survey, path=path, mapping=mapping)
-    if not report.ok:
-        raise ImportRefused(report)
-    with transaction.atomic():
-        Response.objects.bulk_create(report.responses, batch_size=1000)
+    def write(responses) -> None:
+        created = Response.objects.bulk_create(responses, batch_size=1000)
         audit_record(
             actor=actor,
             action=AuditEntry.Action.CREATE,
             subject_type="surveys.survey",
             subject_id=str(survey.pk),
             fields=["answers", "age_group", "sex", "department"],
-            context=f"imported {len(report.responses)} responses from {Path(path).name}",
+            context=f"imported {len(created)} responses from {Path(path).name}",
         )
-    return report
+
+    with importing.open_table(path, mapping.csv) as table:
+        rows = importer.ResponseRows(survey=survey, mapping=mapping, table=table)
+        return importing.import_rows(table, rows.row, write, errors=rows.errors)

@@ -1,22 +1,31 @@
+"""Admin of the territory: administrators edit the departments of their scope."""
+
 from django.contrib import admin
 
+from precinct.accounts import access
+from precinct.accounts.admin_site import AccessAdmin, TerritoryAdmin
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
 from precinct.territory import models, services
 
 
 @admin.register(models.Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AccessAdmin):
     list_display = ("name", "kind", "code", "population", "timezone")
     exclude = ("boundary",)
 
 
 @admin.register(models.Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(TerritoryAdmin):
     list_display = ("name", "kind", "region", "parent", "boundary_source")
     list_filter = ("kind", "region", "boundary_source")
     search_fields = ("name", "name_kk", "name_en", "code")
     exclude = ("boundary",)
+    department_field = ""
+
+    def has_add_permission(self, request):
+        # A new department hangs anywhere in the tree: only a national administrator adds one.
+        return access.can_use_admin(request.user) and access.has_national_scope(request.user)
 
     def save_model(self, request, obj, form, change):
         # The materialised path drives every scope check: only the service may set it.
@@ -24,7 +33,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Precinct)
-class PrecinctAdmin(admin.ModelAdmin):
+class PrecinctAdmin(TerritoryAdmin):
     list_display = ("__str__", "department", "number", "residents", "boundary_source")
     list_filter = ("department",)
     list_select_related = ("department",)
@@ -32,7 +41,7 @@ class PrecinctAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(TerritoryAdmin):
     list_display = ("name", "department", "state", "opened_on", "planned_opening", "source")
     list_filter = ("state", "source", "department")
     list_select_related = ("department",)
@@ -40,11 +49,16 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Officer)
-class OfficerAdmin(admin.ModelAdmin):
+class OfficerAdmin(TerritoryAdmin):
     list_display = ("full_name", "role", "rank", "department", "is_active", "source")
     list_filter = ("role", "department", "is_active")
     list_select_related = ("department",)
     search_fields = ("last_name", "first_name")
+
+    def get_queryset(self, request):
+        # Officers of the scope, and the public faces (inspectors, heads) of other units.
+        queryset = AccessAdmin.get_queryset(self, request)
+        return access.officers_visible_to(request.user, queryset)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # Opening the form shows the officer's phone and e-mail: that is a read to audit.
@@ -61,20 +75,21 @@ class OfficerAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.PrecinctAssignment)
-class PrecinctAssignmentAdmin(admin.ModelAdmin):
+class PrecinctAssignmentAdmin(TerritoryAdmin):
+    department_field = "precinct__department"
     list_display = ("officer", "precinct", "starts_on", "ends_on")
     list_select_related = ("officer", "precinct__department")
     raw_id_fields = ("officer", "precinct")
 
 
 @admin.register(models.PopulationPoint)
-class PopulationPointAdmin(admin.ModelAdmin):
+class PopulationPointAdmin(TerritoryAdmin):
     list_display = ("__str__", "department", "precinct", "source")
     list_select_related = ("department", "precinct__department")
     raw_id_fields = ("department", "precinct")
 
 
 @admin.register(models.Address)
-class AddressAdmin(admin.ModelAdmin):
+class AddressAdmin(AccessAdmin):
     list_display = ("street", "housenumber", "lat", "lon")
     search_fields = ("street", "street_key")

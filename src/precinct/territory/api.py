@@ -5,7 +5,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from precinct.accounts import access
-from precinct.accounts.auth import staff_auth
+from precinct.accounts.auth import optional_staff_auth, staff_auth
+from precinct.audit.services import audit_read_many
 from precinct.territory import geo, selectors
 from precinct.territory.locate import LocateError, LocateResult, locate
 from precinct.territory.models import Department
@@ -25,17 +26,18 @@ class LocateQuery(Schema):
 @router.get(
     "/locate",
     response={200: LocateOut, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
-    auth=None,
+    auth=optional_staff_auth,
 )
 def locate_point(request, q: Query[LocateQuery]):
-    """The precinct, inspectors, department and nearest open posts for a point."""
+    """The precinct, inspectors, department and nearest open posts for a point (public;
+    staff signed in or with a token also see the contacts their scope allows)."""
     try:
         result = locate(lon=q.lon, lat=q.lat)
     except LocateError as exc:
         return Status(_STATUS[exc.code], {"code": exc.code, "detail": str(exc)})
     except NetworkMissing as exc:
         raise HttpError(503, str(exc)) from None
-    return Status(200, locate_payload(result))
+    return Status(200, locate_payload(result, user=request.auth))
 
 
 @router.get("/departments", response=list[DepartmentListOut], auth=None)
@@ -66,8 +68,9 @@ def department_roster(request, department_id: int):
     return Status(200, selectors.roster_read(actor=request.auth, department=department))
 
 
-def locate_payload(result: LocateResult) -> dict:
-    """The LocateOut dict of a result (shared by the API and the page)."""
+def locate_payload(result: LocateResult, *, user) -> dict:
+    """The LocateOut dict of a result (shared by the API and the page); officers' contacts
+    only where ``user`` may see them."""
     precinct, department = result.precinct, result.department
     return {
         "lat": result.lat,
@@ -88,8 +91,8 @@ def locate_payload(result: LocateResult) -> dict:
             "address": department.address,
             "boundary_source": department.boundary_source,
         },
-        "inspectors": [_officer(o) for o in result.inspectors],
-        "heads": [_officer(o) for o in result.heads],
+        "inspectors": _officers(result.inspectors, user),
+        "heads": _officers(result.heads, user),
         "posts": [
             {
                 "id": r.post.id,
@@ -111,14 +114,22 @@ def locate_payload(result: LocateResult) -> dict:
     }
 
 
-def _officer(officer) -> dict:
-    public = officer.has_public_contact
+def _officers(officers, user) -> list[dict]:
+    shown = {o.pk for o in officers if access.can_view_officer_contact(user, o)}
+    # Staff in scope also see non-public contacts (an assistant's): that read is audited.
+    private = [o for o in officers if o.pk in shown and not access.has_public_contact(o)]
+    if private:
+        audit_read_many(actor=user, objects=private, fields=["phone", "email"], context="locate")
+    return [_officer(o, o.pk in shown) for o in officers]
+
+
+def _officer(officer, shown: bool) -> dict:
     return {
         "id": officer.id,
         "name": officer.full_name,
         "role": officer.role,
         "rank": officer.rank,
-        "phone": officer.phone if public else None,
-        "email": officer.email if public else None,
+        "phone": officer.phone if shown else None,
+        "email": officer.email if shown else None,
         "generated": officer.source == "generated",
     }

@@ -171,7 +171,7 @@ class Post(NamedMixin):
 
 
 class Officer(models.Model):
-    """A police officer; contacts are public only for inspectors and heads."""
+    """A police officer; ``accounts.access`` decides who may see the contacts."""
 
     class Role(models.TextChoices):
         INSPECTOR = "inspector", _("District inspector")
@@ -180,8 +180,6 @@ class Officer(models.Model):
         OPERATOR = "operator", _("102 operator")
         HEAD = "head", _("Head of department")
         ANALYST = "analyst", _("Analyst")
-
-    PUBLIC_ROLES = (Role.INSPECTOR, Role.HEAD)
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="officers")
     last_name = models.CharField(max_length=80)
@@ -204,11 +202,6 @@ class Officer(models.Model):
     def full_name(self) -> str:
         """Last, first and patronymic name as written in Kazakhstan."""
         return " ".join(p for p in (self.last_name, self.first_name, self.patronymic) if p)
-
-    @property
-    def has_public_contact(self) -> bool:
-        """Residents may see this officer's phone and e-mail."""
-        return self.role in self.PUBLIC_ROLES
 
 
 class PrecinctAssignment(models.Model):

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from precinct.accounts import access
 from precinct.audit.services import audit_read_many
 from precinct.territory.models import Department, Officer, Precinct, PrecinctAssignment
 
@@ -35,7 +36,7 @@ def roster_read(*, actor, department: Department) -> list[dict]:
     serving = _current_precincts([o.id for o in officers])
     audit_read_many(
         actor=actor,
-        objects=[o for o in officers if not o.has_public_contact],
+        objects=[o for o in officers if not access.has_public_contact(o)],
         fields=["phone", "email"],
         context=f"roster of department {department.pk}",
     )

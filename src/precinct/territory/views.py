@@ -52,7 +52,8 @@ def locate_result(request):
         return _result_error(request, exc.code, _ERROR_STATUS.get(exc.code, 400))
     except NetworkMissing:
         return _result_error(request, "network_missing", 503)
-    return render(request, "territory/_result.html", {"result": locate_payload(result)})
+    context = {"result": locate_payload(result, user=request.user)}
+    return render(request, "territory/_result.html", context)
 
 
 def _result_error(request, code: str, status: int) -> HttpResponse:

@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from precinct.dispatch.importing import ImportFailed, MappingError, import_csv, load_mapping
+from precinct.core.importing import refusals_as_command_errors
+from precinct.dispatch.importing import import_csv, load_mapping
 
 
 class Command(BaseCommand):
@@ -22,13 +23,8 @@ class Command(BaseCommand):
         raise CommandError(f"Unknown action {action!r}.")
 
     def _import(self, file: Path, mapping_path: Path):
-        if not file.is_file():
-            raise CommandError(f"{file}: no such file.")
-        try:
-            mapping = load_mapping(mapping_path)
-            report = import_csv(path=file, mapping=mapping)
-        except (MappingError, ImportFailed) as exc:
-            raise CommandError(str(exc)) from None
+        with refusals_as_command_errors():
+            report = import_csv(path=file, mapping=load_mapping(mapping_path))
         rate = report.rows / report.seconds if report.seconds else 0
         self.stdout.write(
             f"Imported {report.rows:,} calls in {report.seconds:.1f} s ({rate:,.0f} rows/s)."

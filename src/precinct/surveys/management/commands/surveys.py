@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from precinct.core.importing import refusals_as_command_errors
 from precinct.surveys import services
-from precinct.surveys.importer import MappingError
 from precinct.surveys.models import Questionnaire, Survey
 
 
@@ -38,16 +38,8 @@ class Command(BaseCommand):
         survey = Survey.objects.filter(pk=survey_id).select_related("questionnaire").first()
         if survey is None:
             raise CommandError(f"--survey: no survey with id {survey_id}.")
-        if not file.is_file():
-            raise CommandError(f"{file}: no such file.")
-        try:
+        with refusals_as_command_errors():
             report = services.responses_import(survey=survey, path=file, mapping_path=mapping)
-        except MappingError as exc:
-            raise CommandError(f"--mapping: {exc}") from None
-        except services.ImportRefused as exc:
-            raise CommandError(f"{file.name}: {exc.report.summary()}") from None
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Imported {len(report.responses)} responses into survey {survey.pk}."
-            )
+            self.style.SUCCESS(f"Imported {report.rows} responses into survey {survey.pk}.")
         )
