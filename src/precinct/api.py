@@ -1,17 +1,25 @@
-"""The JSON API root: /api/v1/, with its OpenAPI document at /api/v1/openapi.json."""
+"""The JSON API root: /api/v1/, with its OpenAPI document at /api/v1/openapi.json.
 
+Every refusal leaves here as the one error body, ``core.errors.ErrorOut``: the handlers
+below turn domain errors, malformed input, ninja's own HTTP errors (401 without a token,
+403 on a failed CSRF check) and Django's 404 into it, so endpoints only raise.
+"""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import ValidationError
+from ninja.errors import HttpError, ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.appeals.api import router as appeals_router
-from precinct.core.errors import DomainError, domain_error_body
+from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.dispatch.api import router as dispatch_router
 from precinct.evaluation.api import router as evaluation_router
 from precinct.integrity.api import router as integrity_router
 from precinct.planning.api import router as planning_router
 from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
+from precinct.territory.network import NetworkMissing
 
 api = NinjaAPI(
     title="precinct API",
@@ -21,6 +29,14 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 
+# The code of a bare HTTP error, by status (ninja raises them for auth and CSRF).
+HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    429: "rate_limited",
+}
+
 
 @api.exception_handler(ValidationError)
 def bad_input(request, exc: ValidationError):
@@ -28,19 +44,42 @@ def bad_input(request, exc: ValidationError):
     errors = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "payload")]
-        errors.append({"field": ".".join(loc) or None, "message": err.get("msg", "invalid")})
-    detail = "; ".join(
-        f"{e['field']}: {e['message']}" if e["field"] else e["message"] for e in errors
-    )
-    return api.create_response(
-        request, {"code": "invalid_input", "detail": detail, "errors": errors}, status=400
-    )
+        errors.append((".".join(loc) or None, err.get("msg", "invalid")))
+    detail = "; ".join(f"{field}: {message}" if field else message for field, message in errors)
+    return api.create_response(request, error_body("invalid_input", detail, errors), status=400)
 
 
 @api.exception_handler(DomainError)
 def refused(request, exc: DomainError):
     """A domain rule refused the request: its status with the one error body."""
     return api.create_response(request, domain_error_body(exc), status=exc.status)
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    """Ninja's own refusals (no token: 401, CSRF: 403 …) in the one error body."""
+    code = HTTP_CODES.get(exc.status_code, "error")
+    return api.create_response(
+        request, error_body(code, str(exc), [(None, str(exc))]), status=exc.status_code
+    )
+
+
+@api.exception_handler(Http404)
+def not_found(request, exc: Http404):
+    """``get_object_or_404`` and friends; the model's name stays out of the answer."""
+    detail = _("Not found.")
+    return api.create_response(
+        request, error_body("not_found", detail, [(None, detail)]), status=404
+    )
+
+
+@api.exception_handler(NetworkMissing)
+def network_missing(request, exc: NetworkMissing):
+    """The server has no road network yet: not the client's fault, so 503."""
+    detail = str(exc)
+    return api.create_response(
+        request, error_body("network_missing", detail, [(None, detail)]), status=503
+    )
 
 
 api.add_router("/", accounts_router)

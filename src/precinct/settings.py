@@ -178,12 +178,12 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # vendor/plotly.min.js from the installed plotly package, not from git.
-    "precinct.core.staticfinders.PlotlyFinder",
 ]
+# collectstatic (bin/serve runs it) writes content-hashed, gzipped copies and a manifest;
+# WhiteNoise then serves them gzipped and cached for a year (core/staticstorage.py).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "precinct.core.staticstorage.StaticStorage"},
 }
 # Serve assets from the app directories too, so a missed collectstatic is no outage.
 WHITENOISE_USE_FINDERS = True
@@ -228,22 +228,20 @@ PRECINCT_WALK_SPEED_KMH = env_float("PRECINCT_WALK_SPEED_KMH", 4.5, positive=Tru
 PRECINCT_SNAP_MAX_METERS = env_float("PRECINCT_SNAP_MAX_METERS", 1000.0, positive=True)
 PRECINCT_LOCATE_POSTS = env_int("PRECINCT_LOCATE_POSTS", 3, minimum=1)
 # Optional raster tile server for the maps, e.g. "http://tiles.local/{z}/{x}/{y}.png".
-# Without it the maps draw the OSM road network themselves, which needs no internet.
+# Without it the maps draw the imported OSM streets and buildings, which needs no internet.
 PRECINCT_TILE_URL = env_str("PRECINCT_TILE_URL", "")
 # Content-Security-Policy: every script and style is served by precinct itself (no CDN,
 # no inline script); images may come from the optional tile server.
 _TILE_ORIGIN = "/".join(PRECINCT_TILE_URL.split("/")[:3]) if PRECINCT_TILE_URL else ""
 PRECINCT_CSP = {
     "default-src": ["'self'"],
-    # 'unsafe-eval': plotly.js (the offline base map and charts) compiles functions at run
-    # time. Injected inline script stays blocked, which is what stops cross-site scripting.
-    "script-src": ["'self'", "'unsafe-eval'"],
-    # plotly.js and htmx add <style> elements at run time.
+    # Leaflet and plotly.js's basic bundle need no eval; injected inline script is blocked.
+    "script-src": ["'self'"],
+    # Leaflet and plotly.js set element styles, plotly.js and htmx add <style> elements.
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", "blob:", *filter(None, [_TILE_ORIGIN])],
     "font-src": ["'self'", "data:"],
     "connect-src": ["'self'"],
-    "worker-src": ["'self'", "blob:"],  # map libraries draw in a web worker made from a blob
     "object-src": ["'none'"],
     "base-uri": ["'self'"],
     "form-action": ["'self'"],

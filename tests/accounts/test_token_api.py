@@ -53,10 +53,17 @@ def test_token__right_password__200_with_token(client, personas, persona):
     assert expires > timezone.now() + dt.timedelta(days=29)
 
 
+REFUSED = {
+    "code": "invalid_credentials",
+    "detail": "Unknown username or wrong password.",
+    "errors": [{"field": None, "message": "Unknown username or wrong password."}],
+}
+
+
 def test_token__wrong_password__401_with_message(client, personas):
     response = sign_in(client, "head", "not the password")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unknown username or wrong password."}
+    assert response.json() == REFUSED
     assert not ApiToken.objects.exists()
 
 
@@ -64,7 +71,7 @@ def test_token__unknown_user__401_same_message(client, personas):
     """The answer does not tell which usernames exist."""
     response = sign_in(client, "nobody")
     assert response.status_code == 401
-    assert response.json() == {"detail": "Unknown username or wrong password."}
+    assert response.json() == REFUSED
 
 
 def test_token__account_without_role__401(client, db):

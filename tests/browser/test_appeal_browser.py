@@ -23,12 +23,10 @@ def test_appeal__pin_on_the_map_then_receipt_and_tracking(live_server, locate_te
     page.locator("#contact_name").fill("Айгуль")
     page.locator("#contact_phone").fill("+7 701 234 56 78")
     # The map opens on central Almaty, inside precinct 7; a click fills the point.
-    page.wait_for_function(
-        "(() => { const m = document.getElementById('pin-map')._fullLayout?.map?._subplot?.map;"
-        " return m && m.loaded(); })()"
-    )
+    expect(page.locator("#pin-map")).to_have_attribute("data-ready", "1")
     page.locator("#pin-map").click()
     expect(page.locator("#lat")).not_to_have_value("")
+    expect(page.locator("#pin-map path.pin")).to_have_count(1)
     page.get_by_role("button", name="Отправить").click()
 
     expect(page.locator("h1")).to_have_text("Ваше обращение зарегистрировано")

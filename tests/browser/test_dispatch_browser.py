@@ -70,7 +70,8 @@ def test_operator__take_call_send_recommended_unit_board_changes(
 
     best = page.locator("tr.recommendation.best")
     expect(best).to_contain_text("A-11")
-    page.wait_for_function("document.getElementById('map').data?.length >= 3")
+    expect(page.locator("#map path.incident")).to_have_count(1)
+    expect(page.locator("#map path.unit").first).to_be_attached()
     _screenshot(page, tmp_path, "dispatch-incident.png")
     best.locator("button.send").click()
     expect(page.locator("#assignments")).to_contain_text("A-11")
@@ -121,10 +122,13 @@ def test_analyst__measures_map_colours_precincts_and_table_sorts(live_server, di
     )  # fmt: skip
     _sign_in(page, live_server.url, "analyst")
     page.goto(f"{live_server.url}/dispatch/measures/")
-    page.wait_for_function("document.getElementById('map').data?.length >= 1")
-    trace = page.evaluate("document.getElementById('map').data[0]")
-    assert trace["type"] == "choroplethmap"
-    assert (trace["locations"], trace["z"]) == ([precinct_b.id, precinct_a.id], [11, 8.5])
+    # Each precinct a coloured shape carrying its median; the slower one is the redder.
+    area_b = page.locator(f"#map path.area[data-precinct='{precinct_b.id}']")
+    area_a = page.locator(f"#map path.area[data-precinct='{precinct_a.id}']")
+    expect(area_b).to_have_attribute("data-median", "11")
+    expect(area_a).to_have_attribute("data-median", "8.5")
+    red = [int(area.get_attribute("fill")[1:3], 16) for area in (area_b, area_a)]
+    assert red[0] > red[1]
     rows = page.locator("table.areas tbody tr")
     expect(rows.first).to_have_attribute("data-precinct", str(precinct_b.id))  # worst first
     page.locator("table.areas button[data-sort=name]").click()

@@ -21,8 +21,11 @@ def browser_city(transactional_db, settings, tmp_path):
 def test_coverage_map__draws_residents_area_and_posts(live_server, browser_city, page):
     page.goto(f"{live_server.url}/planning/coverage/?minutes=10&what_if=1")
     expect(page.locator("#map")).to_have_attribute("data-loaded", "true", timeout=20000)
-    # Out of reach, within reach, and the open, building and planned posts.
-    page.wait_for_function("document.getElementById('map').data.length >= 5")
+    # Residents (on a canvas, counted), the walking area, and open, building, planned posts.
+    assert int(page.locator("#map").get_attribute("data-resident-points")) > 0
+    expect(page.locator("#map path.walking-area")).to_have_count(1)
+    for state in ("open", "building", "planned"):
+        expect(page.locator(f"#map path.post-{state}").first).to_be_attached()
     expect(page.locator("#coverage-department")).to_contain_text("УП Алмалинского района")
 
 
@@ -37,5 +40,5 @@ def test_scenario__planner_runs_and_sees_the_chosen_sites(live_server, browser_c
     page.locator("main form button[type=submit]").click()
     expect(page.locator("#sites tbody tr")).to_have_count(2)
     expect(page.locator("#map")).to_have_attribute("data-loaded", "true", timeout=20000)
-    sites_drawn = "t => t.mode === 'markers+text' && t.lon.length === 2"
-    page.wait_for_function(f"document.getElementById('map').data.some({sites_drawn})")
+    expect(page.locator("#map path.site")).to_have_count(2)
+    expect(page.locator("#map .site-label")).to_have_text(["1", "2"])

@@ -61,7 +61,7 @@ def test_measures_api__analyst_reads_outsider_refused(client, personas, territor
     assert refused.status_code == 403
     client.force_login(personas.analyst)
     bad = client.get("/api/v1/dispatch/measures", {**query, "group_by": "weather"})
-    assert bad.status_code == 400 and bad.json()["field"] == "group_by"
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "group_by"
 
 
 def test_unit_token__head_issues_operator_cannot(client, personas, fleet):

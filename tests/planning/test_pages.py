@@ -16,7 +16,7 @@ def test_coverage_page__public_with_tables_and_map(client, city):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="coverage-department"' in html and 'id="map"' in html
-    assert "vendor/plotly.min.js" in html
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html and "plotly" not in html
     config = json.loads(html.split('id="map-config" type="application/json">')[1].split("<")[0])
     assert config["resultUrl"].startswith("/planning/coverage/map.json?minutes=15")
 

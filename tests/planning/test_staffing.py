@@ -74,9 +74,9 @@ def test_staffing_csv__one_bad_line_refuses_the_file_with_line_numbers(city, peo
     with pytest.raises(services.PlanningError) as exc:
         services.staffing_import_csv(actor=people.analyst, text=csv)
     assert exc.value.errors == [
-        "line 3: unknown department 'up-nowhere'",
-        "line 4: inspectors must be a whole number, 0 or more",
-        "line 5: department up-almaly already on line 2",
+        ("file", "line 3: unknown department 'up-nowhere'"),
+        ("file", "line 4: inspectors must be a whole number, 0 or more"),
+        ("file", "line 5: department up-almaly already on line 2"),
     ]
     assert not DepartmentStaffing.objects.exists()
 
@@ -84,7 +84,7 @@ def test_staffing_csv__one_bad_line_refuses_the_file_with_line_numbers(city, peo
 def test_staffing_csv__missing_columns(city, people):
     with pytest.raises(services.PlanningError) as exc:
         services.staffing_import_csv(actor=people.analyst, text="dept,count\nx,1")
-    assert exc.value.errors == ["line 1: missing column(s) department, inspectors"]
+    assert exc.value.errors == [("file", "line 1: missing column(s) department, inspectors")]
 
 
 def test_staffing_csv__a_head_loads_only_his_departments(city, people):
@@ -92,7 +92,7 @@ def test_staffing_csv__a_head_loads_only_his_departments(city, people):
         services.staffing_import_csv(
             actor=people.head, text="department,inspectors\nup-almaly,4\nup-medeu,1"
         )
-    assert exc.value.errors == ["line 3: department up-medeu is outside your scope"]
+    assert exc.value.errors == [("file", "line 3: department up-medeu is outside your scope")]
     services.staffing_import_csv(actor=people.head, text="department,inspectors\nup-almaly,4")
 
 

@@ -45,7 +45,14 @@ def test_area_features_keep_the_ids_and_the_shape(two_precincts):
     assert drawn.symmetric_difference(shapes[a.id]).area < 1e-6
 
 
-def test_fit_shows_the_whole_box():
-    (lon, lat), zoom = mapdata.fit((76.88, 43.22, 76.96, 43.27))
-    assert (lon, lat) == pytest.approx((76.92, 43.245))
-    assert 11 <= zoom <= 14  # an 8 x 5 km district
+def test_map_config__opens_on_the_bounds_given_else_on_the_region(two_precincts):
+    box = (76.88, 43.22, 76.96, 43.27)
+    assert mapdata.map_config(result_url="", labels={}, bounds=box)["bounds"] == list(box)
+    config = mapdata.map_config(result_url="", labels={})
+    assert config["bounds"] is None and config["zoom"] == 14  # no region has a boundary
+    region = two_precincts[0].department.region
+    region.min_lon, region.min_lat, region.max_lon, region.max_lat = box
+    region.save()
+    config = mapdata.map_config(result_url="", labels={})
+    assert config["center"] == pytest.approx({"lon": 76.92, "lat": 43.245})
+    assert config["zoom"] == 13  # a city

@@ -1,20 +1,30 @@
-"""The resident's locate page, its htmx fragments and the network GeoJSON."""
+"""The resident's locate page, its htmx fragments and the base-map tiles."""
 
 import gzip
 import json
+import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
-from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from precinct.analytics.network import import_networks
 from precinct.territory import mapdata
 from tests.territory.builders import FAR_PRECINCT, INSIDE, INSPECTOR
 
 RESULT = reverse("territory:locate-result")
 SEARCH = reverse("territory:address-search")
-NETWORK = reverse("territory:network-geojson")
+CUT = Path(__file__).resolve().parents[1] / "fixtures" / "almaty_cut.osm.pbf"
+
+
+def tile_url(lang: str, z: int, lon: float, lat: float) -> str:
+    """The URL of the base-map tile holding (lon, lat) at tile zoom z."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return reverse("territory:basemap-tile", args=[lang, z, x, y])
 
 
 def test_locate_page__has_map_search_and_provenance(client, db):
@@ -22,14 +32,19 @@ def test_locate_page__has_map_search_and_provenance(client, db):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="map"' in html and 'id="address"' in html and 'id="result"' in html
-    assert "vendor/plotly.min.js" in html and 'id="map-config"' in html
+    assert "vendor/leaflet-1.9.4/leaflet.js" in html and 'id="map-config"' in html
+    assert "plotly" not in html
     assert "OpenStreetMap" in html and reverse("data-sources") in html
     assert "htmx-config" in html
+    config = response.context["map_config"]
+    assert config["basemapUrl"] == "/territory/basemap/ru/{z}/{x}/{y}.json"
+    assert config["zoom"] == 14 and config["bounds"] is None  # no region: central Almaty
 
 
-def test_plotly_is_served_from_the_installed_package():
-    path = finders.find("vendor/plotly.min.js")
-    assert path and path.endswith("package_data/plotly.min.js")
+def test_locate_page__tiles_in_the_page_language(client, db):
+    client.cookies["django_language"] = "kk"
+    config = client.get(reverse("territory:locate")).context["map_config"]
+    assert config["basemapUrl"].startswith("/territory/basemap/kk/")
 
 
 def test_result__shows_precinct_inspector_and_walk(client, locate_territory):
@@ -97,28 +112,44 @@ def test_search__too_short_is_not_an_error(client, addresses):
     assert response.status_code == 200 and b"candidate" not in response.content
 
 
-def test_network_geojson__lines_of_the_walking_network(client, locate_territory):
-    response = client.get(NETWORK)
+def test_basemap_tile__streets_names_and_buildings_of_the_import(client, db, network_dir):
+    import_networks(CUT, network_dir)
+    response = client.get(tile_url("ru", 15, 76.945, 43.238))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/geo+json"
-    assert "max-age" in response["Cache-Control"] and response["ETag"]
-    data = json.loads(response.content)
-    assert data["type"] == "FeatureCollection" and data["features"]
-    coords = [c for f in data["features"] for c in f["geometry"]["coordinates"]]
-    assert all(f["geometry"]["type"] == "LineString" for f in data["features"])
+    assert "max-age=86400" in response["Cache-Control"] and response["ETag"]
+    features = json.loads(response.content)["features"]
+    names = {f["properties"].get("n") for f in features} - {None}
+    assert names and all(re.search("[а-яА-ЯәғқңөұүһіӘҒҚҢӨҰҮҺІ]", n) for n in names)
+    assert any(f["properties"].get("b") for f in features)  # buildings at street zoom
+    coords = [c for f in features if f["geometry"]["type"] == "LineString"
+              for c in f["geometry"]["coordinates"]]  # fmt: skip
     assert all(round(c[0], 5) == c[0] and round(c[1], 5) == c[1] for c in coords)
 
 
-def test_network_geojson__gzip_and_not_modified(client, locate_territory):
-    response = client.get(NETWORK, headers={"accept-encoding": "gzip, br"})
+def test_basemap_tile__gzip_and_not_modified(client, locate_territory):
+    url = tile_url("ru", 15, *INSIDE)
+    response = client.get(url, headers={"accept-encoding": "gzip, br"})
     assert response["Content-Encoding"] == "gzip"
     assert json.loads(gzip.decompress(response.content))["type"] == "FeatureCollection"
-    again = client.get(NETWORK, headers={"if-none-match": response["ETag"]})
+    again = client.get(url, headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
 
 
-def test_network_geojson__503_without_network(client, db, network_dir):
-    response = client.get(NETWORK)
+def test_basemap_tile__without_a_basemap_file_draws_the_walking_network(client, locate_territory):
+    features = client.get(tile_url("ru", 15, *INSIDE)).json()["features"]
+    assert features and all(f["properties"] == {"k": "residential"} for f in features)
+
+
+@pytest.mark.parametrize(
+    "args", [("de", 15, 0, 0), ("ru", 17, 0, 0), ("ru", 3, 8, 0), ("ru", 3, 0, 8)]
+)
+def test_basemap_tile__unknown_language_zoom_or_tile_is_404(client, locate_territory, args):
+    assert client.get(reverse("territory:basemap-tile", args=args)).status_code == 404
+
+
+def test_basemap_tile__503_without_network(client, db, network_dir):
+    response = client.get(tile_url("ru", 15, *INSIDE))
     assert response.status_code == 503 and response.json()["code"] == "network_missing"
 
 

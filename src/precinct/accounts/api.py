@@ -3,10 +3,10 @@
 import datetime as dt
 
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from precinct.accounts.auth import staff_auth
-from precinct.accounts.services import InvalidCredentials, token_issue
+from precinct.accounts.services import token_issue
+from precinct.core.errors import error_responses
 
 router = Router(tags=["accounts"])
 
@@ -30,22 +30,17 @@ class MeOut(Schema):
     department_id: int | None
 
 
-@router.post("/auth/token", response=TokenOut, auth=None)
+@router.post("/auth/token", response={200: TokenOut, **error_responses(400, 401, 429)}, auth=None)
 def issue_token(request, payload: TokenIn):
-    """Exchange a staff username and password for a bearer token."""
-    try:
-        raw, token = token_issue(
-            request=request, username=payload.username, password=payload.password
-        )
-    except InvalidCredentials as exc:
-        raise HttpError(401, str(exc)) from None
+    """Exchange a staff username and password for a bearer token (401 when they do not match)."""
+    raw, token = token_issue(request=request, username=payload.username, password=payload.password)
     user = token.user
     return TokenOut(
         token=raw, expires_at=token.expires_at, role=user.role, department_id=user.department_id
     )
 
 
-@router.get("/auth/me", response=MeOut, auth=staff_auth)
+@router.get("/auth/me", response={200: MeOut, **error_responses(401)}, auth=staff_auth)
 def me(request):
     """Who the token or session belongs to."""
     user = request.auth

@@ -12,13 +12,17 @@ from precinct.accounts import access
 from precinct.accounts.models import ApiToken, Role, User
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError
 from precinct.core.hashing import token_hash
 
 TOKEN_PREFIX = "pct_"
 
 
-class InvalidCredentials(PermissionError):
-    """Wrong username or password, or a disabled or non-staff account."""
+class InvalidCredentials(DomainError):
+    """Wrong username or password, or a disabled or non-staff account (one message for all)."""
+
+    status = 401
+    code = "invalid_credentials"
 
 
 def token_issue(*, request, username: str, password: str) -> tuple[str, ApiToken]:

@@ -3,18 +3,14 @@
 from ninja import Header, Router, Status
 
 from precinct.appeals import selectors, services
-from precinct.appeals.models import Channel
+from precinct.appeals.models import Appeal, Channel
 from precinct.appeals.notifications import tracking_url
-from precinct.appeals.schemas import AppealIn, ErrorOut, RatingIn, ReceiptOut, TrackOut
+from precinct.appeals.schemas import AppealIn, RatingIn, ReceiptOut, TrackOut
 from precinct.appeals.validators import AppealInputError
+from precinct.core.errors import error_responses
 from precinct.core.http import client_address
 
 router = Router(tags=["appeals"])
-
-
-def input_error(exc: AppealInputError) -> dict:
-    errors = [{"field": k, "message": str(v)} for k, v in exc.errors.items()]
-    return {"code": "invalid_input", "detail": str(exc), "errors": errors}
 
 
 def receipt(appeal) -> dict:
@@ -31,7 +27,7 @@ def receipt(appeal) -> dict:
 
 @router.post(
     "/appeals",
-    response={201: ReceiptOut, 200: ReceiptOut, 400: ErrorOut, 429: ErrorOut},
+    response={201: ReceiptOut, 200: ReceiptOut, **error_responses(400, 429)},
     auth=None,
 )
 def appeal_submit(request, payload: AppealIn, idempotency_key: str | None = Header(None)):
@@ -41,36 +37,24 @@ def appeal_submit(request, payload: AppealIn, idempotency_key: str | None = Head
     moments later) returns the first receipt with status 200.
     """
     if idempotency_key is not None and not (1 <= len(idempotency_key) <= 80):
-        return Status(
-            400,
-            {
-                "code": "invalid_input",
-                "detail": "Idempotency-Key: 1 to 80 characters",
-                "errors": [{"field": "Idempotency-Key", "message": "1 to 80 characters"}],
-            },
-        )
-    try:
-        # The service commits before it returns: the receipt is never ahead of the data.
-        appeal, created = services.appeal_register(
-            type=payload.type,
-            text=payload.text,
-            channel=Channel.API,
-            category_code=payload.category,
-            lat=payload.lat,
-            lon=payload.lon,
-            department_id=payload.department_id,
-            address=payload.address,
-            contact_name=payload.contact.name,
-            contact_phone=payload.contact.phone,
-            contact_email=payload.contact.email,
-            language=payload.language,
-            idempotency_key=idempotency_key,
-            client=client_address(request),
-        )
-    except AppealInputError as exc:
-        return Status(400, input_error(exc))
-    except services.RateLimited:
-        return Status(429, {"code": "rate_limited", "detail": "Too many submissions; try later."})
+        raise AppealInputError("1 to 80 characters", field="Idempotency-Key")
+    # The service commits before it returns: the receipt is never ahead of the data.
+    appeal, created = services.appeal_register(
+        type=payload.type,
+        text=payload.text,
+        channel=Channel.API,
+        category_code=payload.category,
+        lat=payload.lat,
+        lon=payload.lon,
+        department_id=payload.department_id,
+        address=payload.address,
+        contact_name=payload.contact.name,
+        contact_phone=payload.contact.phone,
+        contact_email=payload.contact.email,
+        language=payload.language,
+        idempotency_key=idempotency_key,
+        client=client_address(request),
+    )
     return Status(201 if created else 200, receipt(appeal))
 
 
@@ -99,32 +83,30 @@ def _track(appeal) -> dict:
     }
 
 
-@router.get("/appeals/track/{code}", response={200: TrackOut, 404: ErrorOut}, auth=None)
-def appeal_track(request, code: str):
-    """Status, history, due date and answer of one's own appeal (no personal data)."""
+def _tracked(code: str) -> Appeal:
     appeal = selectors.appeal_by_tracking_code(code=code)
     if appeal is None:
-        return Status(404, {"code": "not_found", "detail": "No appeal with this tracking code."})
-    return Status(200, _track(appeal))
+        raise AppealInputError("No appeal with this tracking code.", code="not_found", status=404)
+    return appeal
+
+
+@router.get("/appeals/track/{code}", response={200: TrackOut, **error_responses(404)}, auth=None)
+def appeal_track(request, code: str):
+    """Status, history, due date and answer of one's own appeal (no personal data)."""
+    return Status(200, _track(_tracked(code)))
 
 
 @router.post(
     "/appeals/track/{code}/rating",
-    response={200: TrackOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: TrackOut, **error_responses(400, 404)},
     auth=None,
 )
 def appeal_rate(request, code: str, payload: RatingIn):
     """Rate the answer 1–5; a rating of 1 or 2 may ask for review one level up."""
-    appeal = selectors.appeal_by_tracking_code(code=code)
-    if appeal is None:
-        return Status(404, {"code": "not_found", "detail": "No appeal with this tracking code."})
-    try:
-        appeal = services.appeal_rate(
-            appeal=appeal,
-            rating=payload.rating,
-            comment=payload.comment,
-            request_review=payload.request_review,
-        )
-    except AppealInputError as exc:
-        return Status(400, input_error(exc))
+    appeal = services.appeal_rate(
+        appeal=_tracked(code),
+        rating=payload.rating,
+        comment=payload.comment,
+        request_review=payload.request_review,
+    )
     return Status(200, _track(appeal))

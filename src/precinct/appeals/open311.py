@@ -220,7 +220,7 @@ def _create(request, fmt):
             "contact.phone": "phone",
             "contact.email": "email",
         }
-        desc = "; ".join(f"{field.get(k, k)}: {v}" for k, v in exc.errors.items())
+        desc = "; ".join(f"{field.get(k, k)}: {v}" for k, v in exc.errors)
         return _error(fmt, 400, desc)
     except appeal_services.RateLimited:
         return _error(fmt, 429, "too many requests")

@@ -60,9 +60,3 @@ class RatingIn(Schema):
     rating: int
     comment: str = Field("", max_length=2000)
     request_review: bool = False
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    errors: list[dict] = []

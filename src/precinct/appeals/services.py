@@ -35,6 +35,7 @@ from precinct.appeals.validators import (
     check_text,
 )
 from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash
 from precinct.territory import geo, geocoding
 from precinct.territory.models import Department, Officer, Precinct
@@ -43,8 +44,11 @@ PUBLIC_CHANNELS = (Channel.WEB, Channel.API, Channel.OPEN311)
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 
-class RateLimited(Exception):
+class RateLimited(DomainError):
     """Too many public submissions from one client in the last hour."""
+
+    status = 429
+    code = "rate_limited"
 
 
 def client_fingerprint(address: str) -> str:
@@ -153,7 +157,7 @@ def _replay(idempotency_key: str | None, content_hash: str) -> Appeal | None:
     existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.content_hash != content_hash:
         raise AppealInputError(
-            {"Idempotency-Key": _("This key was already used for a different appeal.")}
+            _("This key was already used for a different appeal."), field="Idempotency-Key"
         )
     return existing
 
@@ -209,7 +213,7 @@ def _checked_and_routed(
             lat=lat, lon=lon, department_id=department_id, officer=officer, errors=errors
         )
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     return _Intake(category, officer, lat, lon, files, department, precinct)
 
 
@@ -298,7 +302,7 @@ def _twin_or_refuse_flood(*, client_hash: str, content_hash: str, now) -> Appeal
     if seen["twin"] is not None:
         return Appeal.objects.get(pk=seen["twin"])
     if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
-        raise RateLimited
+        raise RateLimited(_("Too many submissions; try again later."))
     return None
 
 
@@ -420,9 +424,9 @@ def appeal_assign(*, actor, appeal: Appeal, assignee, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if not access.can_be_assigned_appeal(assignee, appeal):
-        raise AppealInputError({"assignee": _("This officer cannot take this appeal.")})
+        raise AppealInputError(_("This officer cannot take this appeal."), field="assignee")
     if not appeal.is_open:
-        raise AppealInputError({"status": _("The appeal is not open.")})
+        raise AppealInputError(_("The appeal is not open."), field="status")
     appeal.assigned_to = assignee
     _transition(
         appeal,
@@ -443,7 +447,7 @@ def appeal_start(*, actor, appeal: Appeal) -> Appeal:
     if not access.can_answer_appeal(actor, appeal):
         raise PermissionDenied
     if appeal.status not in (Status.REGISTERED, Status.ASSIGNED):
-        raise AppealInputError({"status": _("The appeal is not waiting to be started.")})
+        raise AppealInputError(_("The appeal is not waiting to be started."), field="status")
     _transition(appeal, actor=actor, to=Status.IN_PROGRESS, kind="started")
     return appeal
 
@@ -456,9 +460,9 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str, now=None) -> Appeal:
     if not access.can_answer_appeal(actor, appeal):
         raise PermissionDenied
     if not appeal.is_open:
-        raise AppealInputError({"status": _("The appeal is not open.")})
+        raise AppealInputError(_("The appeal is not open."), field="status")
     if not answer.strip():
-        raise AppealInputError({"answer": _("Write the answer.")})
+        raise AppealInputError(_("Write the answer."), field="answer")
     answered_on = _local_date(now)
     appeal.answer = answer.strip()
     appeal.answered_at = now
@@ -492,7 +496,7 @@ def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) 
     if not appeal.is_open:
         errors["status"] = _("The appeal is not open.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     appeal.due_date = new_due_date
     appeal.extended = True
     appeal.save(update_fields=["due_date", "extended"])
@@ -517,7 +521,7 @@ def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if not to.strip():
-        raise AppealInputError({"to": _("Name the body it is forwarded to.")})
+        raise AppealInputError(_("Name the body it is forwarded to."), field="to")
     appeal.forwarded_to = to.strip()[:200]
     appeal.closed_at = timezone.now()
     _transition(
@@ -537,7 +541,7 @@ def appeal_close(*, actor, appeal: Appeal, note: str = "") -> Appeal:
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
     if appeal.status != Status.ANSWERED:
-        raise AppealInputError({"status": _("Only an answered appeal can be closed.")})
+        raise AppealInputError(_("Only an answered appeal can be closed."), field="status")
     appeal.closed_at = timezone.now()
     _transition(
         appeal, actor=actor, to=Status.CLOSED, kind="closed", note=note, fields=["closed_at"]
@@ -562,7 +566,7 @@ def appeal_rate(
     if request_review and rating is not None and rating > 2:
         errors["request_review"] = _("A review is asked for with a rating of 1 or 2.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     appeal.rating, appeal.rating_comment, appeal.rated_at = rating, comment.strip()[:2000], now
     appeal.save(update_fields=["rating", "rating_comment", "rated_at"])
     _event(appeal, now, None, "rated", appeal.status, appeal.status, note=f"{rating}/5")

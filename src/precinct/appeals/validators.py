@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from precinct.core.errors import DomainError
 from precinct.core.phones import looks_like_phone
 
 MAX_TEXT = 10_000
@@ -18,12 +19,8 @@ SIGNATURES = (
 )
 
 
-class AppealInputError(ValueError):
-    """Bad input, with a message per field."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class AppealInputError(DomainError):
+    """Bad input: ``errors`` holds a message per field (``of_fields`` for a whole form)."""
 
 
 def sniff_content_type(head: bytes) -> str | None:

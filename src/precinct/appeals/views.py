@@ -42,9 +42,9 @@ def _int(value: str):
         return None
 
 
-def _fields(errors: dict) -> dict:
-    """Field names usable in templates: "contact.name" → "contact_name"."""
-    return {k.replace(".", "_").replace("-", "_"): v for k, v in errors.items()}
+def _fields(errors: list[tuple[str | None, str]]) -> dict:
+    """A DomainError's errors by field name usable in templates: "contact.name" → "contact_name"."""
+    return {(k or "form").replace(".", "_").replace("-", "_"): v for k, v in errors}
 
 
 def _form_token() -> str:
@@ -54,9 +54,7 @@ def _form_token() -> str:
 
 def _form_context(**extra) -> dict:
     return {
-        "map_config": mapdata.map_config(
-            network_url=reverse("territory:network-geojson"), result_url="", labels={}
-        ),
+        "map_config": mapdata.map_config(result_url="", labels={}),
         "types": AppealType.choices,
         "categories": selectors.active_categories(),
         "departments": selectors.appeal_departments(),
@@ -73,7 +71,7 @@ def _register_from_post(request, *, channel: str, registered_by=None):
     if lon == "bad":
         errors["lon"] = _("Longitude must be a number.")
     if errors:
-        raise AppealInputError(errors)
+        raise AppealInputError.of_fields(errors)
     # One byte over the limit is enough for the service to refuse the file as too large.
     max_bytes = settings.PRECINCT_APPEALS["ATTACHMENT_MAX_BYTES"]
     files = [(f.name, f.read(max_bytes + 1)) for f in request.FILES.getlist("attachments")]
@@ -113,9 +111,9 @@ def appeal_new(request):
             form_token=request.POST.get("form_token", ""),
         )
         return render(request, "appeals/new.html", ctx, status=400)
-    except services.RateLimited:
+    except services.RateLimited as exc:
         ctx = _form_context(
-            errors={"form": _("Too many submissions; try again later.")},
+            errors=_fields(exc.errors),
             values=request.POST,
             form_token=_form_token(),
         )
@@ -220,7 +218,7 @@ def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
 def _assign(user, appeal, post) -> None:
     assignee = selectors.staff_user(user_id=_int(post.get("assignee")))
     if assignee is None:
-        raise AppealInputError({"assignee": _("Choose an officer.")})
+        raise AppealInputError(_("Choose an officer."), field="assignee")
     services.appeal_assign(actor=user, appeal=appeal, assignee=assignee, note=post.get("note", ""))
 
 
@@ -236,7 +234,7 @@ def _extend(user, appeal, post) -> None:
     try:
         new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
     except ValueError:
-        raise AppealInputError({"new_due_date": _("Enter a date.")}) from None
+        raise AppealInputError(_("Enter a date."), field="new_due_date") from None
     services.appeal_extend(
         actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
     )

@@ -31,8 +31,18 @@ class DomainError(ValueError):
             self.code = code
         if status is not None:
             self.status = status
-        # Several fields may be refused at once (a form); the first names the whole.
+        # Several fields may be refused at once (a form); ``field`` is then the first.
         self.errors = errors if errors is not None else [(field, message)]
+
+    @classmethod
+    def of_fields(cls, errors: dict[str, str] | list[tuple[str | None, str]], **kwargs):
+        """One refusal of several fields at once (``{field: message}``), as forms collect them."""
+        rows = list(errors.items()) if isinstance(errors, dict) else list(errors)
+        message = "; ".join(f"{f}: {m}" if f else str(m) for f, m in rows)
+        return cls(message, field=rows[0][0] if rows else None, errors=rows, **kwargs)
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 class FieldErrorOut(Schema):
@@ -43,7 +53,7 @@ class FieldErrorOut(Schema):
 
 
 class ErrorOut(Schema):
-    """The body of every 4xx answer of the JSON API."""
+    """The body of every 4xx and 5xx answer of the JSON API."""
 
     code: str
     detail: str
@@ -52,8 +62,8 @@ class ErrorOut(Schema):
 
 def error_body(code: str, detail: str, errors: list[tuple[str | None, str]] | None = None) -> dict:
     """The ``ErrorOut`` body as a dict, for endpoints that answer a refusal themselves."""
-    rows = [{"field": f, "message": m} for f, m in (errors or [])]
-    return {"code": code, "detail": detail, "errors": rows}
+    rows = [{"field": f, "message": str(m)} for f, m in (errors or [])]
+    return {"code": code, "detail": str(detail), "errors": rows}
 
 
 def domain_error_body(exc: DomainError) -> dict:
@@ -61,5 +71,10 @@ def domain_error_body(exc: DomainError) -> dict:
     return error_body(exc.code, exc.message, exc.errors)
 
 
-# The error answers most endpoints declare in the OpenAPI document.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+def error_responses(*statuses: int) -> dict:
+    """The error answers an operation declares in the OpenAPI document, each an ErrorOut.
+
+    ``response={200: ThingOut, **error_responses(400, 401, 404)}``: name every status the operation
+    can answer with (401 when it needs a token, 400 when it takes input).
+    """
+    return {status: ErrorOut for status in statuses}

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from precinct.analytics import form1m
+from precinct.core.errors import DomainError
 from precinct.crime.models import (
     DepartmentCount,
     RegionalCategoryCount,
@@ -26,7 +27,7 @@ DEPARTMENT_COLUMNS = ["department_code", "period", "category", "registered", "cl
 DEPARTMENT_CATEGORIES = {*form1m.CATEGORIES, "total"}
 
 
-class CrimeImportError(ValueError):
+class CrimeImportError(DomainError):
     """A file that cannot be imported; the message names the file, line or cell."""
 
 

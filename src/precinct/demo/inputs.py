@@ -7,8 +7,10 @@ from pathlib import Path
 
 import shapely
 
+from precinct.core.errors import DomainError
 
-class DemoInputError(ValueError):
+
+class DemoInputError(DomainError):
     """An input file is missing or not what the builder expects; the message says which."""
 
 

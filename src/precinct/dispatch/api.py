@@ -8,6 +8,7 @@ from ninja.security import HttpBearer
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
 from precinct.analytics.network.graph import haversine_m
+from precinct.core.errors import error_responses
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident, Unit
 from precinct.dispatch.schemas import (
@@ -16,7 +17,6 @@ from precinct.dispatch.schemas import (
     AssignmentsIn,
     AssignmentsOut,
     CategoryOut,
-    ErrorOut,
     IncidentCreatedOut,
     IncidentIn,
     IncidentOut,
@@ -30,10 +30,8 @@ from precinct.dispatch.schemas import (
     UnitTokenOut,
 )
 from precinct.territory.models import Department
-from precinct.territory.network import NetworkMissing
 
 router = Router(tags=["dispatch"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 503: ErrorOut}
 
 
 class UnitToken(HttpBearer):
@@ -41,14 +39,6 @@ class UnitToken(HttpBearer):
 
     def authenticate(self, request, token):
         return services.unit_for_token(token)
-
-
-def _error(exc: services.DispatchError):
-    return Status(exc.status, {"code": exc.code, "detail": str(exc), "field": exc.field})
-
-
-def _forbidden():
-    return Status(403, {"code": "forbidden", "detail": "Outside your scope."})
 
 
 def _visible_incident(request, incident_id: int) -> Incident:
@@ -61,7 +51,10 @@ def _visible_incident(request, incident_id: int) -> Incident:
     return item
 
 
-@router.get("/dispatch/categories", response=list[CategoryOut], auth=staff_auth)
+@router.get(
+    "/dispatch/categories", response={200: list[CategoryOut], **error_responses(401)},
+    auth=staff_auth,
+)  # fmt: skip
 def list_categories(request):
     """Call categories with their default priorities and the unit kinds that suit them."""
     return [
@@ -71,17 +64,16 @@ def list_categories(request):
     ]  # fmt: skip
 
 
-@router.post("/dispatch/incidents", response={201: IncidentCreatedOut, **ERRORS}, auth=staff_auth)
+@router.post("/dispatch/incidents",
+             response={201: IncidentCreatedOut, **error_responses(400, 401, 403, 404)},
+             auth=staff_auth)  # fmt: skip
 def create_incident(request, payload: IncidentIn):
     """Take a call; the answer lists open incidents that may be the same one."""
-    try:
-        incident = services.incident_create(
-            actor=request.auth, lon=payload.lon, lat=payload.lat, category_code=payload.category,
-            priority=payload.priority, caller_phone=payload.caller_phone, text=payload.text,
-            place=payload.place,
-        )  # fmt: skip
-    except services.DispatchError as exc:
-        return _error(exc)
+    incident = services.incident_create(
+        actor=request.auth, lon=payload.lon, lat=payload.lat, category_code=payload.category,
+        priority=payload.priority, caller_phone=payload.caller_phone, text=payload.text,
+        place=payload.place,
+    )  # fmt: skip
     duplicates = [
         {"id": d.id, "category": d.category.code, "received_at": d.received_at,
          "distance_m": float(haversine_m(incident.lon, incident.lat, d.lon, d.lat))}
@@ -95,7 +87,8 @@ def create_incident(request, payload: IncidentIn):
     )  # fmt: skip
 
 
-@router.get("/dispatch/incidents/{incident_id}", response={200: IncidentOut, **ERRORS},
+@router.get("/dispatch/incidents/{incident_id}",
+            response={200: IncidentOut, **error_responses(400, 401, 404)},
             auth=staff_auth)  # fmt: skip
 def get_incident(request, incident_id: int, phone: bool = False):
     """An incident and its timeline; ``?phone=1`` adds the caller's phone (audited)."""
@@ -114,16 +107,14 @@ def get_incident(request, incident_id: int, phone: bool = False):
 
 
 @router.get("/dispatch/incidents/{incident_id}/recommendations",
-            response={200: list[RecommendationOut], **ERRORS}, auth=staff_auth)  # fmt: skip
+            response={200: list[RecommendationOut], **error_responses(400, 401, 403, 404, 503)},
+            auth=staff_auth)  # fmt: skip
 def get_recommendations(request, incident_id: int):
     """Available units ranked by road travel time to the incident, fastest first."""
     incident = _visible_incident(request, incident_id)
     if not access.can_dispatch_incident(request.auth, incident):
-        return _forbidden()
-    try:
-        ranked = selectors.recommendations(incident=incident)
-    except NetworkMissing as exc:
-        return Status(503, {"code": "network_missing", "detail": str(exc)})
+        raise services.DispatchForbidden("Outside your scope.")
+    ranked = selectors.recommendations(incident=incident)
     return Status(200, [selectors.recommendation_payload(r) for r in ranked])
 
 
@@ -133,46 +124,39 @@ def _assignment_out(a) -> dict:
 
 
 @router.post("/dispatch/incidents/{incident_id}/assignments",
-             response={201: AssignmentOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+             response={201: AssignmentOut, **error_responses(400, 401, 403, 404, 409)},
+             auth=staff_auth)  # fmt: skip
 def create_assignment(request, incident_id: int, payload: AssignmentIn):
     """Send a unit. 409 ``unit_not_available`` when another operator was faster."""
     incident = _visible_incident(request, incident_id)
-    try:
-        a = services.assignment_create(
-            actor=request.auth, incident=incident, unit_id=payload.unit_id,
-            eta_seconds=payload.eta_seconds,
-        )  # fmt: skip
-    except services.DispatchError as exc:
-        return _error(exc)
+    a = services.assignment_create(
+        actor=request.auth, incident=incident, unit_id=payload.unit_id,
+        eta_seconds=payload.eta_seconds,
+    )  # fmt: skip
     return Status(201, _assignment_out(a))
 
 
 @router.post("/dispatch/incidents/{incident_id}/assignments/batch",
-             response={201: AssignmentsOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+             response={201: AssignmentsOut, **error_responses(400, 401, 403, 404, 409)},
+             auth=staff_auth)  # fmt: skip
 def create_assignments(request, incident_id: int, payload: AssignmentsIn):
     """Send several units in one action: all of them, or none and a 409 naming the unit
     that could not go."""
     incident = _visible_incident(request, incident_id)
     etas = {u.unit_id: u.eta_seconds for u in payload.units}
     if len(etas) < len(payload.units):
-        return Status(400, {"code": "unit_twice", "detail": "A unit is listed twice.",
-                            "field": "units"})  # fmt: skip
-    try:
-        sent = services.assignments_create(actor=request.auth, incident=incident, etas=etas)
-    except services.DispatchError as exc:
-        return _error(exc)
+        raise services.DispatchError("A unit is listed twice.", field="units", code="unit_twice")
+    sent = services.assignments_create(actor=request.auth, incident=incident, etas=etas)
     return Status(201, {"assignments": [_assignment_out(a) for a in sent]})
 
 
 @router.post("/dispatch/incidents/{incident_id}/close",
-             response={200: IncidentCreatedOut, **ERRORS}, auth=staff_auth)  # fmt: skip
+             response={200: IncidentCreatedOut, **error_responses(400, 401, 403, 404, 409)},
+             auth=staff_auth)  # fmt: skip
 def close_incident(request, incident_id: int):
     """Close an incident and free its units."""
     incident = _visible_incident(request, incident_id)
-    try:
-        incident = services.incident_close(actor=request.auth, incident=incident)
-    except services.DispatchError as exc:
-        return _error(exc)
+    incident = services.incident_close(actor=request.auth, incident=incident)
     return Status(200, {"id": incident.id, "department_id": incident.department_id,
                         "priority": incident.priority, "received_at": incident.received_at,
                         "possible_duplicates": []})  # fmt: skip
@@ -183,52 +167,51 @@ def _own_unit(request, unit_id: int) -> Unit | None:
     return unit if unit.pk == unit_id else None
 
 
-@router.post("/units/{unit_id}/positions", response={201: PositionOut, **ERRORS},
+@router.post("/units/{unit_id}/positions",
+             response={201: PositionOut, **error_responses(400, 401, 403)},
              auth=UnitToken())  # fmt: skip
 def push_position(request, unit_id: int, payload: PositionIn):
     """A unit's device reports where it is (its own unit only)."""
     unit = _own_unit(request, unit_id)
     if unit is None:
-        return Status(403, {"code": "forbidden", "detail": "This token belongs to another unit."})
-    try:
-        position = services.unit_report_position(
-            unit=unit, lon=payload.lon, lat=payload.lat, recorded_at=payload.recorded_at
-        )
-    except services.DispatchError as exc:
-        return _error(exc)
+        raise services.DispatchForbidden("This token belongs to another unit.")
+    position = services.unit_report_position(
+        unit=unit, lon=payload.lon, lat=payload.lat, recorded_at=payload.recorded_at
+    )
     return Status(201, {"id": position.id, "accepted": not position.flag, "flag": position.flag})
 
 
-@router.post("/units/{unit_id}/state", response={200: UnitOut, **ERRORS}, auth=UnitToken())
+@router.post("/units/{unit_id}/state",
+             response={200: UnitOut, **error_responses(400, 401, 403, 409)},
+             auth=UnitToken())  # fmt: skip
 def push_state(request, unit_id: int, payload: UnitStateIn):
     """A unit reports its state: en_route acknowledges a dispatch, on_scene arrives."""
     unit = _own_unit(request, unit_id)
     if unit is None:
-        return Status(403, {"code": "forbidden", "detail": "This token belongs to another unit."})
-    try:
-        unit = services.unit_report_state(unit=unit, state=payload.state)
-    except services.DispatchError as exc:
-        return _error(exc)
+        raise services.DispatchForbidden("This token belongs to another unit.")
+    unit = services.unit_report_state(unit=unit, state=payload.state)
     return Status(200, {"id": unit.id, "callsign": unit.callsign, "kind": unit.kind,
                         "state": unit.state, "lat": unit.lat, "lon": unit.lon})  # fmt: skip
 
 
-@router.get("/dispatch/measures", response={200: list[MeasureOut], **ERRORS}, auth=staff_auth)
+@router.get("/dispatch/measures",
+            response={200: list[MeasureOut], **error_responses(400, 401, 403, 404)},
+            auth=staff_auth)  # fmt: skip
 def get_measures(request, q: Query[MeasuresQuery]):
     """Response-time measures of a department's subtree (default: the user's scope)."""
     department = request.auth.department  # None: the whole country
     if q.department_id is not None:
         department = get_object_or_404(Department, pk=q.department_id)
     if not access.can_read_dispatch_measures(request.auth, department):
-        return _forbidden()
+        raise services.DispatchForbidden("Outside your scope.")
     group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
     try:
         rows = metrics.response_measures(
             department=department, start=q.start, end=q.end, group_by=group_by,
             priority=q.priority,
         )  # fmt: skip
-    except ValueError as exc:
-        return Status(400, {"code": "invalid_group", "detail": str(exc), "field": "group_by"})
+    except ValueError as exc:  # an unknown grouping
+        raise services.DispatchError(str(exc), field="group_by", code="invalid_group") from None
     out = []
     for row in rows:
         group = {name: row.pop(name) for name in group_by}
@@ -237,13 +220,11 @@ def get_measures(request, q: Query[MeasuresQuery]):
     return Status(200, out)
 
 
-@router.post("/dispatch/units/{unit_id}/token", response={201: UnitTokenOut, **ERRORS},
+@router.post("/dispatch/units/{unit_id}/token",
+             response={201: UnitTokenOut, **error_responses(400, 401, 403, 404)},
              auth=staff_auth)  # fmt: skip
 def issue_unit_token(request, unit_id: int):
     """A new device token for a unit (heads and admins in scope); the old one stops working."""
     unit = get_object_or_404(Unit.objects.select_related("department"), pk=unit_id)
-    try:
-        raw = services.unit_token_issue(actor=request.auth, unit=unit)
-    except services.DispatchError as exc:
-        return _error(exc)
+    raw = services.unit_token_issue(actor=request.auth, unit=unit)
     return Status(201, {"unit_id": unit.id, "token": raw})

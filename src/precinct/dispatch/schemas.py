@@ -5,12 +5,6 @@ import datetime as dt
 from ninja import Field, Schema
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    field: str | None = None
-
-
 class CategoryOut(Schema):
     code: str
     name: str

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from precinct.accounts import access
 from precinct.analytics.dispatch import implied_speed_mps
+from precinct.core.errors import DomainError
 from precinct.core.hashing import token_hash
 from precinct.dispatch.defaults import DEFAULTS
 from precinct.dispatch.models import (
@@ -32,28 +33,25 @@ from precinct.territory.models import Department, Precinct, Region
 UNIT_TOKEN_PREFIX = "pcu_"
 
 
-class DispatchError(ValueError):
+class DispatchError(DomainError):
     """Bad input or a refused step; ``code`` for clients, ``field`` names the input."""
 
-    def __init__(self, code: str, message: str, *, field: str | None = None, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.field = field
-        self.status = status
 
+class DispatchForbidden(DispatchError):
+    """The step is outside the user's (or the unit's) scope."""
 
-def _forbidden(message: str) -> DispatchError:
-    return DispatchError("forbidden", message, status=403)
+    status = 403
+    code = "forbidden"
 
 
 def check_coordinates(lon, lat) -> None:
     """Finite and on Earth."""
     for name, value, bound in (("lon", lon, 180.0), ("lat", lat, 90.0)):
         if value is None or not isinstance(value, int | float) or value != value:
-            raise DispatchError("invalid_coordinates", f"{name} must be a number.", field=name)
+            raise DispatchError(f"{name} must be a number.", field=name, code="invalid_coordinates")
         if not -bound <= value <= bound:
             raise DispatchError(
-                "invalid_coordinates", f"{name} {value} is outside ±{bound:g}.", field=name
+                f"{name} {value} is outside ±{bound:g}.", field=name, code="invalid_coordinates"
             )
 
 
@@ -114,24 +112,24 @@ def incident_create(
 ) -> Incident:
     """Register a call: validated, placed in its department, stamped now."""
     if not access.can_take_calls(actor):
-        raise _forbidden("Only 102 operators take calls.")
+        raise DispatchForbidden("Only 102 operators take calls.")
     check_coordinates(lon, lat)
     category = Category.objects.filter(code=category_code, active=True).first()
     if category is None:
         raise DispatchError(
-            "unknown_category", f"Unknown category {category_code!r}.", field="category"
+            f"Unknown category {category_code!r}.", field="category", code="unknown_category"
         )
     if priority is None:
         priority = category.default_priority
     if not 1 <= int(priority) <= 4:
-        raise DispatchError("invalid_priority", "Priority must be 1 to 4.", field="priority")
+        raise DispatchError("Priority must be 1 to 4.", field="priority", code="invalid_priority")
     department = department_at(lon, lat)
     if department is None:
         raise DispatchError(
-            "outside_area", "No department serves this point.", field="lat", status=404
+            "No department serves this point.", field="lat", status=404, code="outside_area"
         )
     if not access.is_in_scope(actor, department):
-        raise _forbidden("This point is served by a department outside your scope.")
+        raise DispatchForbidden("This point is served by a department outside your scope.")
     region = department.region
     area_type = Incident.AreaType.URBAN if region.kind == Region.Kind.CITY else "rural"
     now = timezone.now()
@@ -148,9 +146,9 @@ def incident_create(
 def incident_link_duplicate(*, actor, incident: Incident, original: Incident) -> Incident:
     """Mark a call as another report of an incident already open."""
     if not access.can_dispatch_incident(actor, incident):
-        raise _forbidden("This incident is outside your scope.")
+        raise DispatchForbidden("This incident is outside your scope.")
     if original.pk == incident.pk or original.duplicate_of_id == incident.pk:
-        raise DispatchError("invalid_link", "An incident cannot duplicate itself.")
+        raise DispatchError("An incident cannot duplicate itself.", code="invalid_link")
     incident.duplicate_of = original
     incident.save(update_fields=["duplicate_of"])
     _event(incident, TimelineEvent.Kind.LINKED, timezone.now(), actor=actor)
@@ -180,7 +178,7 @@ def assignments_create(
     """
     if not etas or len(etas) > MAX_UNITS_PER_DISPATCH:
         raise DispatchError(
-            "unit_count", f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids"
+            f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids", code="unit_count"
         )
     incident = _open_incident_locked(actor, incident)
     now = timezone.now()
@@ -197,7 +195,7 @@ def assignments_create(
                 ))  # fmt: skip
         except IntegrityError:  # the unique index: a live assignment exists after all
             raise DispatchError(
-                "unit_not_available", f"Unit {unit.callsign} is already assigned.", status=409
+                f"Unit {unit.callsign} is already assigned.", status=409, code="unit_not_available"
             ) from None
         _event(incident, TimelineEvent.Kind.DISPATCHED, now, unit=unit, actor=actor)
     if incident.dispatched_at is None:
@@ -218,9 +216,9 @@ def _open_incident_locked(actor, incident: Incident) -> Incident:
         .get(pk=incident.pk)
     )
     if not access.can_dispatch_incident(actor, incident):
-        raise _forbidden("This incident is outside your scope.")
+        raise DispatchForbidden("This incident is outside your scope.")
     if incident.state != Incident.State.OPEN:
-        raise DispatchError("incident_closed", "The incident is closed.", status=409)
+        raise DispatchError("The incident is closed.", status=409, code="incident_closed")
     return incident
 
 
@@ -228,10 +226,10 @@ def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
     """Mark an available unit dispatched (a conditional UPDATE: one sender wins)."""
     unit = Unit.objects.filter(pk=unit_id).select_related("department").first()
     if unit is None:
-        raise DispatchError("unknown_unit", f"No unit {unit_id}.", field="unit_id", status=404)
+        raise DispatchError(f"No unit {unit_id}.", field="unit_id", status=404, code="unknown_unit")
     if unit.department.region_id != incident.department.region_id:
         raise DispatchError(
-            "unit_elsewhere", f"Unit {unit.callsign} serves another region.", field="unit_id"
+            f"Unit {unit.callsign} serves another region.", field="unit_id", code="unit_elsewhere"
         )
     taken = Unit.objects.filter(pk=unit.pk, state=Unit.State.AVAILABLE).update(
         state=Unit.State.DISPATCHED, state_changed_at=now
@@ -239,10 +237,10 @@ def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
     if taken != 1:
         unit.refresh_from_db(fields=["state"])
         raise DispatchError(
-            "unit_not_available",
             f"Unit {unit.callsign} is not available (its state is {unit.state}).",
             field="unit_id",
             status=409,
+            code="unit_not_available",
         )
     return unit
 
@@ -270,13 +268,13 @@ def unit_report_state(*, unit: Unit, state: str) -> Unit:
     """A unit's device reports its state; en route acknowledges the dispatch."""
     if state not in DEVICE_STATES:
         allowed = ", ".join(sorted(DEVICE_STATES))
-        raise DispatchError("invalid_state", f"State must be one of {allowed}.", field="state")
+        raise DispatchError(f"State must be one of {allowed}.", field="state", code="invalid_state")
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     live = _live_assignment(unit)
     now = timezone.now()
     if state in (Unit.State.EN_ROUTE, Unit.State.ON_SCENE):
         if live is None:
-            raise DispatchError("not_assigned", "The unit has no assignment.", status=409)
+            raise DispatchError("The unit has no assignment.", status=409, code="not_assigned")
         incident = live.incident
         if live.acknowledged_at is None:
             live.acknowledged_at = now
@@ -297,7 +295,9 @@ def unit_report_state(*, unit: Unit, state: str) -> Unit:
     elif live is not None:
         if state != Unit.State.AVAILABLE:
             raise DispatchError(
-                "assigned", "Clear the assignment (available) before changing state.", status=409
+                "Clear the assignment (available) before changing state.",
+                status=409,
+                code="assigned",
             )
         live.cleared_at = now
         live.save(update_fields=["cleared_at"])
@@ -317,10 +317,14 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
     check_coordinates(lon, lat)
     now = timezone.now()
     if timezone.is_naive(recorded_at):
-        raise DispatchError("naive_time", "recorded_at needs a time zone.", field="recorded_at")
+        raise DispatchError(
+            "recorded_at needs a time zone.", field="recorded_at", code="naive_time"
+        )
     skew = dt.timedelta(seconds=settings.PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS)
     if recorded_at > now + skew:
-        raise DispatchError("future_time", "recorded_at is in the future.", field="recorded_at")
+        raise DispatchError(
+            "recorded_at is in the future.", field="recorded_at", code="future_time"
+        )
     # The unit's row only, not its department's and region's (every unit's fixes would
     # queue on them).
     unit = (
@@ -330,7 +334,7 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
     )
     if not _region_contains(unit.department.region, lon, lat):
         raise DispatchError(
-            "outside_region", "The point is outside the unit's region.", field="lon"
+            "The point is outside the unit's region.", field="lon", code="outside_region"
         )
     flag = ""
     if unit.position_at is not None:
@@ -387,7 +391,7 @@ def unit_create(
 ) -> Unit:
     """Put a unit on the board (heads and admins; ``actor=None`` for the demo and imports)."""
     if actor is not None and not access.can_manage_units(actor, department):
-        raise _forbidden("Units of this department are managed by its heads.")
+        raise DispatchForbidden("Units of this department are managed by its heads.")
     now = timezone.now()
     return Unit.objects.create(
         department=department, callsign=callsign, kind=kind, shift=shift, crew=crew,
@@ -400,7 +404,7 @@ def unit_create(
 def unit_token_issue(*, actor, unit: Unit) -> str:
     """A new device token for a unit (the old one stops working); returned only here."""
     if actor is not None and not access.can_manage_units(actor, unit.department):
-        raise _forbidden("Units of this department are managed by its heads.")
+        raise DispatchForbidden("Units of this department are managed by its heads.")
     raw = UNIT_TOKEN_PREFIX + secrets.token_urlsafe(32)
     Unit.objects.filter(pk=unit.pk).update(token_hash=token_hash(raw))
     return raw

@@ -46,9 +46,7 @@ class IntakeForm(forms.Form):
 
 
 def _map_config(**extra) -> dict:
-    config = mapdata.map_config(
-        network_url=reverse("territory:network-geojson"), result_url="", labels={}
-    )
+    config = mapdata.map_config(result_url="", labels={})
     config["labels"] = {
         "incident": _("Incident"), "car": _("Patrol car"), "foot": _("Foot patrol"),
         "open": _("Open incident"),
@@ -284,9 +282,7 @@ def _area_map_config(rows: list[dict]) -> dict:
     """The map of precinct polygons: measures per precinct id, only aggregates leave."""
     shapes = geo.precinct_shapes(r["precinct_id"] for r in rows)
     bounds = tuple(shapely.total_bounds(list(shapes.values()))) if shapes else None
-    config = mapdata.map_config(
-        network_url=reverse("territory:network-geojson"), result_url="", labels={}, bounds=bounds
-    )
+    config = mapdata.map_config(result_url="", labels={}, bounds=bounds)
     config["labels"] = {
         "median": _("Median response, min"), "p90": _("90th percentile, min"),
         "calls": _("Calls"), "within": _("Within target"),

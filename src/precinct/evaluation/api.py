@@ -3,15 +3,17 @@
 from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
+from precinct.core.errors import error_responses
 from precinct.evaluation import selectors
 from precinct.evaluation.models import Period
-from precinct.evaluation.schemas import ErrorOut, MethodologyOut, ScorecardOut
+from precinct.evaluation.schemas import MethodologyOut, ScorecardOut
+from precinct.evaluation.services import EvaluationError
 from precinct.territory.models import Department
 
 router = Router(tags=["evaluation"])
 
 
-@router.get("/evaluation/methodology", response=MethodologyOut, auth=None)
+@router.get("/evaluation/methodology", response={200: MethodologyOut}, auth=None)
 def methodology(request):
     """The current catalog of indicators: definition, source, direction, weight …"""
     return selectors.methodology_catalog()
@@ -19,7 +21,7 @@ def methodology(request):
 
 @router.get(
     "/evaluation/scorecards/{department_id}",
-    response={200: ScorecardOut, 404: ErrorOut},
+    response={200: ScorecardOut, **error_responses(400, 404)},
     auth=None,
 )
 def scorecard(request, department_id: int, period: str | None = None):
@@ -29,10 +31,12 @@ def scorecard(request, department_id: int, period: str | None = None):
     if period:
         chosen = Period.objects.filter(label=period).first()
         if chosen is None:
-            return Status(404, {"code": "unknown_period", "detail": f"period: no {period!r}"})
+            raise EvaluationError(
+                f"No period {period!r}.", field="period", code="unknown_period", status=404
+            )
     card = selectors.scorecard(department=department, period=chosen)
     if card is None:
-        return Status(404, {"code": "not_computed", "detail": "No period has been evaluated."})
+        raise EvaluationError("No period has been evaluated.", code="not_computed", status=404)
     return Status(200, scorecard_payload(card))
 
 

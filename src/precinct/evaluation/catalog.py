@@ -3,6 +3,8 @@
 import tomllib
 from pathlib import Path
 
+from precinct.core.errors import DomainError
+
 DATA_DIR = Path(__file__).parent / "data"
 FIELDS = (
     "code", "group", "name", "name_kk", "name_en", "definition", "source", "direction",
@@ -10,7 +12,7 @@ FIELDS = (
 )  # fmt: skip
 
 
-class CatalogError(ValueError):
+class CatalogError(DomainError):
     """A methodology file that breaks a rule."""
 
 

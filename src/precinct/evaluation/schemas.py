@@ -83,8 +83,3 @@ class ScorecardOut(Schema):
         description="Confirmed offences of officers in the period, by kind (aggregate only)."
     )
     indicators: list[ScoreIndicatorOut]
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str

@@ -6,16 +6,13 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 
+from precinct.core.errors import DomainError
 from precinct.evaluation import sources
 from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
 
 
-class EvaluationError(ValueError):
+class EvaluationError(DomainError):
     """An evaluation request that breaks a rule; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def period_create(*, label: str, starts_on: dt.date, ends_on: dt.date) -> Period:

@@ -5,53 +5,48 @@ from ninja import Router, Status
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
+from precinct.core.errors import error_responses
 from precinct.integrity import selectors, services
-from precinct.integrity.schemas import ErrorOut, OffenceIn, OffenceOut
+from precinct.integrity.schemas import OffenceIn, OffenceOut
 from precinct.territory.models import Department, Officer
 
 router = Router(tags=["integrity"])
-_FORBIDDEN = {
-    "code": "forbidden",
-    "detail": "The integrity registry of this unit is closed to you.",
-}
+CLOSED = "The integrity registry of this unit is closed to you."
 
 
 @router.get(
     "/integrity/departments/{department_id}/offences",
-    response={200: list[OffenceOut], 403: ErrorOut},
+    response={200: list[OffenceOut], **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def department_offences(request, department_id: int):
     """Offences in a department and below it (every read audited)."""
     department = get_object_or_404(Department, pk=department_id)
     if not access.can_view_integrity(request.auth, department):
-        return Status(403, _FORBIDDEN)
+        raise services.IntegrityRuleError(CLOSED, code="forbidden", status=403)
     offences = selectors.offences_of_department(actor=request.auth, department=department)
     return Status(200, [offence_payload(o) for o in offences])
 
 
 @router.post(
     "/integrity/offences",
-    response={201: OffenceOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: OffenceOut, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def offence_create(request, payload: OffenceIn):
     """Register an offence (internal security in scope)."""
     officer = get_object_or_404(Officer.objects.select_related("department"), pk=payload.officer_id)
     if not access.can_record_integrity(request.auth, officer.department):
-        return Status(403, _FORBIDDEN)
-    try:
-        offence = services.offence_record(
-            actor=request.auth,
-            officer=officer,
-            occurred_on=payload.occurred_on,
-            kind=payload.kind,
-            article=payload.article,
-            outcome=payload.outcome,
-            summary=payload.summary,
-        )
-    except services.IntegrityRuleError as exc:
-        return Status(400, {"code": "invalid_input", "detail": f"{exc.field}: {exc}"})
+        raise services.IntegrityRuleError(CLOSED, code="forbidden", status=403)
+    offence = services.offence_record(
+        actor=request.auth,
+        officer=officer,
+        occurred_on=payload.occurred_on,
+        kind=payload.kind,
+        article=payload.article,
+        outcome=payload.outcome,
+        summary=payload.summary,
+    )
     return Status(201, offence_payload(offence))
 
 

@@ -31,8 +31,3 @@ class OffenceIn(Schema):
     article: str
     outcome: str = "pending"
     summary: str = ""
-
-
-class ErrorOut(Schema):
-    code: str
-    detail: str

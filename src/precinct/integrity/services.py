@@ -7,16 +7,13 @@ from django.db.models import Q
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
+from precinct.core.errors import DomainError
 from precinct.integrity.models import HeadTerm, Offence, Responsibility
 from precinct.territory.models import Department, Officer
 
 
-class IntegrityRuleError(ValueError):
+class IntegrityRuleError(DomainError):
     """A registry write that breaks a rule; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @transaction.atomic

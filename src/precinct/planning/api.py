@@ -2,17 +2,17 @@
 
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
+from precinct.core.errors import error_responses
 from precinct.planning import selectors, services, tasks
-from precinct.planning.coverage import LEVELS, CoverageInputError, coverage_report
+from precinct.planning.coverage import coverage_report
+from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.models import SitingJob
 from precinct.planning.schemas import (
     WALKING_MINUTES,
     CoverageOut,
-    ErrorOut,
     ImportOut,
     ProgressOut,
     SitingIn,
@@ -21,14 +21,8 @@ from precinct.planning.schemas import (
     StaffingOut,
 )
 from precinct.territory.models import Department
-from precinct.territory.network import NetworkMissing
 
 router = Router(tags=["planning"])
-
-
-def _bad(field: str | None, message: str, errors: list[str] | None = None):
-    rows = [{"field": field, "message": m} for m in (errors or [message])]
-    return Status(400, {"code": "invalid_input", "detail": message, "errors": rows})
 
 
 class CoverageQuery(Schema):
@@ -39,7 +33,7 @@ class CoverageQuery(Schema):
 
 @router.get(
     "/planning/coverage",
-    response={200: list[CoverageOut], 400: ErrorOut, 503: ErrorOut},
+    response={200: list[CoverageOut], **error_responses(400, 503)},
     auth=None,
 )
 def coverage(request, q: Query[CoverageQuery]):
@@ -48,14 +42,7 @@ def coverage(request, q: Query[CoverageQuery]):
     ``level``: department (default), precinct, region or total. ``what_if=true`` counts
     planned and building posts as open.
     """
-    if q.level not in LEVELS:
-        return _bad("level", f"Unknown level {q.level!r}: use {', '.join(LEVELS)}.")
-    try:
-        report = coverage_report(minutes_list=[q.minutes], what_if=q.what_if, levels=[q.level])
-    except CoverageInputError as exc:
-        return _bad(exc.field, str(exc))
-    except NetworkMissing as exc:
-        raise HttpError(503, str(exc)) from None
+    report = coverage_report(minutes_list=[q.minutes], what_if=q.what_if, levels=[q.level])
     key = {"department": "department_id", "precinct": "precinct_id", "region": "region_id"}
     return Status(
         200,
@@ -76,7 +63,7 @@ def coverage(request, q: Query[CoverageQuery]):
     )
 
 
-@router.get("/planning/construction", response=list[ProgressOut], auth=None)
+@router.get("/planning/construction", response={200: list[ProgressOut]}, auth=None)
 def construction_progress(request):
     """Posts of the construction programme open / building / planned / overdue (public)."""
     progress = selectors.programme_progress()
@@ -87,11 +74,15 @@ def construction_progress(request):
     return out
 
 
-@router.get("/planning/staffing", response={200: list[StaffingOut], 403: ErrorOut}, auth=staff_auth)
+@router.get(
+    "/planning/staffing",
+    response={200: list[StaffingOut], **error_responses(401, 403)},
+    auth=staff_auth,
+)
 def staffing(request):
     """Inspectors needed by the norm versus in post, per department and in total."""
     if not access.can_use_planning_tools(request.auth):
-        return Status(403, {"code": "forbidden", "detail": "Staffing is for planners."})
+        raise PlanningForbidden("Staffing is for planners.")
     rows, total, _ = selectors.staffing_report()
     visible = {d.id for d in access.departments_in_scope(request.auth)}
     out = [_staffing_row(r) for r in rows if r.department_id in visible]
@@ -106,25 +97,22 @@ def _staffing_row(r) -> dict:
 
 @router.post(
     "/planning/staffing/import",
-    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut},
+    response={200: ImportOut, **error_responses(400, 401, 403)},
     auth=staff_auth,
 )
 def staffing_import(request, payload: StaffingCsvIn):
     """Load inspectors in post per department from CSV: every row or none."""
     if not access.can_use_planning_tools(request.auth):
-        return Status(403, {"code": "forbidden", "detail": "Imports are for planners."})
-    try:
-        result = services.staffing_import_csv(
-            actor=request.auth, text=payload.csv, source=payload.source
-        )
-    except services.PlanningError as exc:
-        return _bad(exc.field, str(exc), exc.errors)
+        raise PlanningForbidden("Imports are for planners.")
+    result = services.staffing_import_csv(
+        actor=request.auth, text=payload.csv, source=payload.source
+    )
     return Status(200, vars(result))
 
 
 @router.post(
     "/planning/siting",
-    response={202: SitingJobOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={202: SitingJobOut, **error_responses(400, 401, 403, 404, 503)},
     auth=staff_auth,
 )
 def siting_create(request, payload: SitingIn):
@@ -132,47 +120,41 @@ def siting_create(request, payload: SitingIn):
     department = None
     if payload.department_id is not None:
         department = get_object_or_404(Department, pk=payload.department_id)
-    try:
-        job = tasks.siting_job_submit(
-            actor=request.auth,
-            minutes=payload.minutes,
-            k=payload.k,
-            target_share=payload.target_share,
-            department=department,
-            candidates_csv=payload.candidates_csv,
-            name=payload.name,
-        )
-    except services.PlanningForbidden as exc:
-        return Status(403, {"code": "forbidden", "detail": str(exc)})
-    except services.PlanningError as exc:
-        return _bad(exc.field, str(exc), exc.errors)
-    except NetworkMissing as exc:
-        raise HttpError(503, str(exc)) from None
+    job = tasks.siting_job_submit(
+        actor=request.auth,
+        minutes=payload.minutes,
+        k=payload.k,
+        target_share=payload.target_share,
+        department=department,
+        candidates_csv=payload.candidates_csv,
+        name=payload.name,
+    )
     return Status(202, selectors.job_payload(job))
 
 
 def _visible_job(request, job_id: int) -> SitingJob:
     job = selectors.siting_jobs_visible_to(request.auth).filter(pk=job_id).first()
     if job is None:
-        raise HttpError(404, "No such siting job in your scope.")
+        raise PlanningError("No such siting job in your scope.", code="not_found", status=404)
     return job
 
 
-@router.get("/planning/siting/{job_id}", response={200: SitingJobOut}, auth=staff_auth)
+@router.get(
+    "/planning/siting/{job_id}",
+    response={200: SitingJobOut, **error_responses(400, 401, 404)},
+    auth=staff_auth,
+)
 def siting_get(request, job_id: int):
     """State, progress and (when done) the chosen sites, coverage before/after and the gap."""
     return Status(200, selectors.job_payload(_visible_job(request, job_id)))
 
 
 @router.post(
-    "/planning/siting/{job_id}/cancel", response={200: SitingJobOut, 403: ErrorOut},
+    "/planning/siting/{job_id}/cancel",
+    response={200: SitingJobOut, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
-)  # fmt: skip
+)
 def siting_cancel(request, job_id: int):
     """Stop a queued or running job; a running one keeps its best solution so far."""
-    job = _visible_job(request, job_id)
-    try:
-        job = services.siting_job_cancel(actor=request.auth, job=job)
-    except services.PlanningForbidden as exc:
-        return Status(403, {"code": "forbidden", "detail": str(exc)})
+    job = services.siting_job_cancel(actor=request.auth, job=_visible_job(request, job_id))
     return Status(200, selectors.job_payload(job))

@@ -14,20 +14,13 @@ import shapely
 
 from precinct.analytics import coverage as core
 from precinct.planning import inputs
+from precinct.planning.errors import PlanningError
 from precinct.territory.models import Department, Post, Precinct, Region
 from precinct.territory.walking import walking_minutes, walking_seconds
 
 OPEN_STATES = (Post.State.OPEN,)
 WHAT_IF_STATES = (Post.State.OPEN, Post.State.BUILDING, Post.State.PLANNED)
 LEVELS = ("department", "precinct", "region", "total")
-
-
-class CoverageInputError(ValueError):
-    """A walking time or level the coverage cannot be computed for; the message says why."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
 
 
 @dataclass
@@ -60,7 +53,7 @@ def check_minutes(minutes_list) -> list[float]:
     """Walking times in minutes as floats, each checked by the one rule of walking times."""
     out = [walking_minutes(m) for m in minutes_list]
     if not out:
-        raise CoverageInputError("minutes", "Give at least one walking time.")
+        raise PlanningError("Give at least one walking time.", field="minutes")
     return out
 
 
@@ -81,7 +74,7 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
     minutes = check_minutes(minutes_list)
     for level in levels:
         if level not in LEVELS:
-            raise CoverageInputError("level", f"Unknown level {level!r}: use {', '.join(LEVELS)}.")
+            raise PlanningError(f"Unknown level {level!r}: use {', '.join(LEVELS)}.", field="level")
     _, pop, times, n_posts = reach(limit_s=walking_seconds(max(minutes)), what_if=what_if)
     point_times = np.where(pop.node >= 0, times[np.maximum(pop.node, 0)], np.inf)
     report = CoverageReport(

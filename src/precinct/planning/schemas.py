@@ -76,12 +76,6 @@ class SitingJobOut(Schema):
     by_department: list[DepartmentEffectOut]
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-    errors: list[dict] | None = None
-
-
 class StaffingOut(Schema):
     department_id: int | None
     name: str

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from precinct.accounts import access
+from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.models import (
     DepartmentStaffing,
     FundingBody,
@@ -20,19 +21,6 @@ from precinct.planning.models import (
 )
 from precinct.territory.models import Department, Post
 from precinct.territory.walking import walking_minutes, walking_seconds
-
-
-class PlanningError(ValueError):
-    """A write refused for a reason the user can fix; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, field: str | None = None, errors: list[str] | None = None):
-        super().__init__(message)
-        self.field = field
-        self.errors = errors or [message]
-
-
-class PlanningForbidden(PermissionError):
-    """The user may not do this for this department."""
 
 
 # --- staffing --------------------------------------------------------------------------
@@ -52,11 +40,11 @@ def staffing_norm_record(
     if actor is not None and not access.can_plan(actor, None):
         raise PlanningForbidden("Only national analysts and administrators set norms.")
     if settlement not in Settlement.values:
-        raise PlanningError(f"Unknown settlement type {settlement!r}.", "settlement")
+        raise PlanningError(f"Unknown settlement type {settlement!r}.", field="settlement")
     if residents_per_inspector is None or residents_per_inspector < 1:
-        raise PlanningError("The norm must be at least 1 resident per inspector.", "norm")
+        raise PlanningError("The norm must be at least 1 resident per inspector.", field="norm")
     if not source.strip():
-        raise PlanningError("Say where the norm comes from.", "source")
+        raise PlanningError("Say where the norm comes from.", field="source")
     return StaffingNorm.objects.create(
         settlement=settlement,
         residents_per_inspector=residents_per_inspector,
@@ -92,10 +80,7 @@ def staffing_import_csv(
     header = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
     missing = [c for c in STAFFING_COLUMNS if c not in header]
     if missing:
-        raise PlanningError(
-            "line 1: missing column(s) " + ", ".join(missing), "file",
-            [f"line 1: missing column(s) {', '.join(missing)}"],
-        )  # fmt: skip
+        raise PlanningError("line 1: missing column(s) " + ", ".join(missing), field="file")
     by_code = {d.code: d for d in Department.objects.all()}
     by_id = {str(d.id): d for d in by_code.values()}
     rows, errors, seen = [], [], {}
@@ -136,7 +121,8 @@ def staffing_import_csv(
     if not rows and not errors:
         errors.append("the file has no data rows")
     if errors:
-        raise PlanningError("; ".join(errors[:20]), "file", errors)
+        refused = [("file", e) for e in errors]
+        raise PlanningError("; ".join(errors[:20]), field="file", errors=refused)
     created = updated = 0
     with transaction.atomic():
         for dep, inspectors, settlement, row_day in rows:
@@ -166,16 +152,18 @@ def post_project_save(
     if actor is not None and not access.can_edit_post_project(actor, post.department):
         raise PlanningForbidden("This post is outside your scope.")
     if funding_body not in FundingBody.values:
-        raise PlanningError(f"Unknown funding body {funding_body!r}.", "funding_body")
+        raise PlanningError(f"Unknown funding body {funding_body!r}.", field="funding_body")
     if due_on is None:
-        raise PlanningError("Give the date the post is due to open.", "due_on")
+        raise PlanningError("Give the date the post is due to open.", field="due_on")
     if budget_kzt not in (None, ""):
         try:
             budget_kzt = Decimal(str(budget_kzt))
         except InvalidOperation:
-            raise PlanningError("The budget must be a number of tenge.", "budget_kzt") from None
+            raise PlanningError(
+                "The budget must be a number of tenge.", field="budget_kzt"
+            ) from None
         if budget_kzt < 0:
-            raise PlanningError("The budget cannot be negative.", "budget_kzt")
+            raise PlanningError("The budget cannot be negative.", field="budget_kzt")
     else:
         budget_kzt = None
     project, _ = PostProject.objects.update_or_create(
@@ -221,23 +209,20 @@ def siting_job_create(
         raise PlanningForbidden("Siting for this area is outside your scope.")
     minutes = walking_minutes(minutes)
     if (k is None) == (target_share is None):
-        raise PlanningError("Give either k (new posts) or target_share, not both.", "k")
+        raise PlanningError("Give either k (new posts) or target_share, not both.", field="k")
     if k is not None and (not isinstance(k, int) or k < 1 or k > MAX_K):
-        raise PlanningError(f"k must be a whole number from 1 to {MAX_K}.", "k")
+        raise PlanningError(f"k must be a whole number from 1 to {MAX_K}.", field="k")
     if target_share is not None and not 0 < target_share <= 1:
-        raise PlanningError("target_share must be more than 0 and at most 1.", "target_share")
+        raise PlanningError("target_share must be more than 0 and at most 1.", field="target_share")
     walk = inputs.walk_network()
     if candidates_csv:
-        try:
-            nodes, source = siting.parse_candidates(text=candidates_csv, walk=walk)
-        except siting.SitingInputError as exc:
-            raise PlanningError(str(exc), exc.field) from None
+        nodes, source = siting.parse_candidates(text=candidates_csv, walk=walk)
         n_candidates = len(nodes)
     else:
         nodes, source, n_candidates = None, "every walking-network node", walk.graph.n_nodes
     if k is not None and k > n_candidates:
         raise PlanningError(
-            f"k={k} is larger than the number of candidate sites ({n_candidates}).", "k"
+            f"k={k} is larger than the number of candidate sites ({n_candidates}).", field="k"
         )
     if target_share is not None:
         _check_target_reachable(walk, department, nodes, minutes, target_share)
@@ -277,7 +262,7 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
         raise PlanningError(
             f"The target share {target_share:.0%} cannot be reached: with every candidate "
             f"site open at most {best:.1%} of residents live within {minutes:g} minutes.",
-            "target_share",
+            field="target_share",
         )
 
 
@@ -303,7 +288,7 @@ def siting_job_save(*, actor, job: SitingJob, name: str) -> SitingJob:
     if actor is not None and not access.can_manage_siting_job(actor, job):
         raise PlanningForbidden("This job is outside your scope.")
     if not name.strip():
-        raise PlanningError("Give the scenario a name.", "name")
+        raise PlanningError("Give the scenario a name.", field="name")
     job.name, job.saved = name.strip()[:200], True
     job.save(update_fields=["name", "saved"])
     return job
@@ -325,7 +310,7 @@ def siting_job_execute(*, job_id: int) -> SitingJob | None:
         job.save(update_fields=["state", "started_at"])
     try:
         return siting.run(job)
-    except (ValueError, siting.SitingInputError) as exc:
+    except ValueError as exc:  # PlanningError among them
         _fail(job, str(exc))
     except Exception as exc:  # the job must not stay "running" forever
         _fail(job, f"{type(exc).__name__}: {exc}")

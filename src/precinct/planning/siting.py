@@ -13,6 +13,7 @@ import numpy as np
 from django.utils import timezone
 
 from precinct.planning import inputs
+from precinct.planning.errors import PlanningError
 from precinct.planning.models import SitingJob
 from precinct.territory.models import Address, Department, Post
 from precinct.territory.walking import walking_seconds
@@ -20,14 +21,6 @@ from precinct.territory.walking import walking_seconds
 MAX_CANDIDATE_ROWS = 100_000
 # The job row is written at most this often with progress / read for a cancel request.
 POLL_SECONDS = 0.5
-
-
-class SitingInputError(ValueError):
-    """Bad siting input; ``field`` names what is wrong, the message says how."""
-
-    def __init__(self, field_name: str, message: str):
-        super().__init__(message)
-        self.field = field_name
 
 
 def parse_candidates(*, text: str, walk) -> tuple[list[int], str]:
@@ -41,8 +34,8 @@ def parse_candidates(*, text: str, walk) -> tuple[list[int], str]:
     columns = {c.strip().lower() for c in (reader.fieldnames or []) if c}
     by_coords = {"lon", "lat"} <= columns
     if not by_coords and "osm_ref" not in columns:
-        raise SitingInputError(
-            "candidates", "The candidate list needs the columns lon,lat or osm_ref."
+        raise PlanningError(
+            "The candidate list needs the columns lon,lat or osm_ref.", field="candidates"
         )
     points, errors = [], []
     for line, row in enumerate(reader, start=2):
@@ -80,7 +73,7 @@ def parse_candidates(*, text: str, walk) -> tuple[list[int], str]:
                     f"nearest street; at most {walk.snapper.max_distance_m:.0f} m)"
                 )
     if errors:
-        raise SitingInputError("candidates", "; ".join(errors[:20]))
+        raise PlanningError("; ".join(errors[:20]), field="candidates")
     kept = list(dict.fromkeys(int(n) for n in nodes))
     return kept, f"uploaded list, {len(kept)} sites"
 
@@ -140,7 +133,7 @@ def run(job: SitingJob) -> SitingJob:
     graph = walk.graph
     nodes, weights, index = inputs.demand(pop, department_mask(pop, job.department))
     if nodes.size == 0:
-        raise SitingInputError("department", "No residents to cover in this area.")
+        raise PlanningError("No residents to cover in this area.", field="department")
     candidates = (
         np.asarray(job.candidate_nodes, dtype=np.int64)
         if job.candidate_nodes is not None

@@ -15,8 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
-from precinct.core.errors import DomainError, domain_error_body
+from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.planning import selectors, services, tasks
+from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.forms import NormForm, ScenarioForm, StaffingUploadForm
 from precinct.planning.models import SitingJob
 from precinct.territory.mapdata import map_config
@@ -32,7 +33,6 @@ def _minutes_from(request) -> list[float]:
 
 def _map_config(data_url: str) -> dict:
     return map_config(
-        network_url=reverse("territory:network-geojson"),
         result_url=data_url,
         labels={
             "covered": _("Residents within reach"),
@@ -50,14 +50,14 @@ def _map_config(data_url: str) -> dict:
 @require_GET
 def coverage_page(request):
     """Who lives within walking reach of an open post, per area, with the map (public)."""
-    from precinct.planning.coverage import CoverageInputError, coverage_report
+    from precinct.planning.coverage import coverage_report
 
     what_if = request.GET.get("what_if") == "1"
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
-    except (CoverageInputError, DomainError) as exc:  # a walking time out of range: DomainError
-        context["error"] = str(exc)
+    except DomainError as exc:  # PlanningError, or a walking time out of range
+        context["error"] = exc.message
         return render(request, "planning/coverage.html", context, status=400)
     except NetworkMissing:
         context["error"] = _("The road network has not been imported yet.")
@@ -84,10 +84,10 @@ def coverage_map(request):
         data = coverage_map(
             minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
         )
-    except DomainError as exc:  # a walking time out of range
+    except DomainError as exc:  # PlanningError, or a walking time out of range
         return JsonResponse(domain_error_body(exc), status=exc.status)
-    except NetworkMissing:
-        return JsonResponse({"code": "network_missing", "detail": "no network"}, status=503)
+    except NetworkMissing as exc:
+        return JsonResponse(error_body("network_missing", str(exc)), status=503)
     response = JsonResponse(data)
     response["Cache-Control"] = "public, max-age=300"
     return response
@@ -117,8 +117,8 @@ def staffing_page(request):
                 )
             except UnicodeDecodeError:
                 errors = [_("The file must be UTF-8 text (CSV).")]
-            except services.PlanningError as exc:
-                errors = exc.errors
+            except PlanningError as exc:
+                errors = [message for _field, message in exc.errors]
             else:
                 messages.success(
                     request,
@@ -131,9 +131,9 @@ def staffing_page(request):
         if norm_form.is_valid():
             try:
                 services.staffing_norm_record(actor=request.user, **norm_form.cleaned_data)
-            except services.PlanningForbidden as exc:
+            except PlanningForbidden as exc:
                 raise PermissionDenied(str(exc)) from None
-            except services.PlanningError as exc:
+            except PlanningError as exc:
                 norm_form.add_error(None, str(exc))
             else:
                 return redirect("planning:staffing")
@@ -167,9 +167,9 @@ def scenarios_page(request):
                         target_share=data["target_share"], department=data["department"],
                         candidates_csv=candidates, name=data["name"],
                     )  # fmt: skip
-                except services.PlanningForbidden as exc:
+                except PlanningForbidden as exc:
                     form.add_error("department", str(exc))
-                except (services.PlanningError, DomainError) as exc:
+                except DomainError as exc:  # PlanningError, or a walking time out of range
                     field = exc.field if exc.field in form.fields else None
                     form.add_error(field, str(exc))
                 else:
@@ -209,7 +209,7 @@ def scenario_save(request, pk: int):
         services.siting_job_save(
             actor=request.user, job=_job_for(request, pk), name=request.POST.get("name", "")
         )
-    except services.PlanningError as exc:
+    except PlanningError as exc:
         messages.error(request, str(exc))
     return redirect("planning:scenario", pk=pk)
 

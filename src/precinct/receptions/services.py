@@ -27,11 +27,9 @@ class ReceptionInputError(DomainError):
 
 
 def _refuse(errors: dict[str, str]) -> None:
-    """Raise the errors found, if any: the first names the whole, all are listed."""
+    """Raise the errors found, if any, as one refusal of every field named."""
     if errors:
-        pairs = list(errors.items())
-        field, message = pairs[0]
-        raise ReceptionInputError(message, field=field, errors=pairs)
+        raise ReceptionInputError.of_fields(errors)
 
 
 @transaction.atomic

@@ -6,25 +6,30 @@ from ninja import Router, Status
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
+from precinct.core.errors import error_responses
 from precinct.surveys import services
 from precinct.surveys.models import Survey
-from precinct.surveys.schemas import ErrorOut, InvitationsIn, InvitationsOut, ResultsOut
+from precinct.surveys.schemas import InvitationsIn, InvitationsOut, ResultsOut
 from precinct.territory.models import Department
 
 router = Router(tags=["surveys"])
 
 
-@router.get("/surveys/{survey_id}/results", response={200: ResultsOut, 409: ErrorOut}, auth=None)
+@router.get(
+    "/surveys/{survey_id}/results",
+    response={200: ResultsOut, **error_responses(400, 404, 409)},
+    auth=None,
+)
 def survey_results(request, survey_id: int):
-    """Weighted estimates with 95 % intervals, for the region and each department."""
+    """Weighted estimates with 95 % intervals, for the region and each department.
+
+    409 ``weighting_failed`` when the responses cannot be weighted to the margins.
+    """
     # Imported on use: pages that collect answers never load the numeric core.
-    from precinct.surveys.estimates import WeightingError, survey_estimates
+    from precinct.surveys.estimates import survey_estimates
 
     survey = get_object_or_404(Survey.objects.select_related("questionnaire"), pk=survey_id)
-    try:
-        result = survey_estimates(survey=survey)
-    except WeightingError as exc:
-        return Status(409, {"code": "weighting_failed", "detail": str(exc)})
+    result = survey_estimates(survey=survey)
     w = result["weights"]
     return Status(
         200,
@@ -43,13 +48,13 @@ def survey_results(request, survey_id: int):
 
 @router.post(
     "/surveys/{survey_id}/invitations",
-    response={201: InvitationsOut, 400: ErrorOut, 403: ErrorOut},
+    response={201: InvitationsOut, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def invitations_create(request, survey_id: int, payload: InvitationsIn):
     """Issue one-time invitation links (analysts and administrators)."""
     if not access.can_manage_surveys(request.auth):
-        return Status(403, {"code": "forbidden", "detail": "Only analysts issue invitations."})
+        raise services.SurveyError("Only analysts issue invitations.", code="forbidden", status=403)
     survey = get_object_or_404(Survey, pk=survey_id)
     department = None
     if payload.department_id is not None:
@@ -57,9 +62,8 @@ def invitations_create(request, survey_id: int, payload: InvitationsIn):
             pk=payload.department_id, region=survey.region
         ).first()
         if department is None:
-            return Status(
-                400,
-                {"code": "invalid_input", "detail": "department_id: not in the survey's region"},
+            raise services.SurveyError(
+                "This department is not in the survey's region.", field="department_id"
             )
     tokens = services.invitations_issue(survey=survey, count=payload.count, department=department)
     links = [request.build_absolute_uri(reverse("surveys:invitation", args=[t])) for t in tokens]

@@ -11,13 +11,20 @@ import numpy as np
 from django.conf import settings
 
 from precinct.analytics import weighting
+from precinct.core.errors import DomainError
 from precinct.surveys.models import PopulationMargin, Question, Response, Survey
 
 AGE_SEX = [f"{a}:{s}" for a in Response.AgeGroup.values for s in Response.Sex.values]
 
 
-class WeightingError(ValueError):
-    """The responses cannot be weighted to the margins; the message says why."""
+class WeightingError(DomainError):
+    """The responses cannot be weighted to the margins; the message says why.
+
+    The analytics core's MarginError is turned into this one here, at the edge.
+    """
+
+    status = 409
+    code = "weighting_failed"
 
 
 @dataclass

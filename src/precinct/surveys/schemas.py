@@ -26,11 +26,6 @@ class ResultsOut(Schema):
     estimates: list[EstimateOut]
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-
-
 class InvitationsIn(Schema):
     count: int = Field(ge=1, le=100_000)
     department_id: int | None = None

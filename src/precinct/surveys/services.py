@@ -15,9 +15,10 @@ from django.utils import timezone
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
 from precinct.core import importing
+from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash, token_hash
 from precinct.surveys import importer
-from precinct.surveys.answers import AnswerError, clean_answers
+from precinct.surveys.answers import clean_answers
 from precinct.surveys.models import (
     Invitation,
     PopulationMargin,
@@ -31,21 +32,14 @@ from precinct.territory.models import Department, Region
 STANDARD_QUESTIONNAIRE = Path(__file__).parent / "data" / "police_trust_v1.json"
 
 
-class SurveyError(ValueError):
+class SurveyError(DomainError):
     """A survey write that breaks a rule; ``field`` names what is wrong."""
-
-    def __init__(self, message: str, *, field: str | None = None, code: str = "invalid"):
-        super().__init__(message)
-        self.field = field
-        self.code = code
 
 
 class AnswersRefused(SurveyError):
-    """Answers that do not fit the questionnaire, with every refusal listed."""
+    """Answers that do not fit the questionnaire, every refusal in ``errors`` by question key."""
 
-    def __init__(self, errors: list[AnswerError]):
-        super().__init__("; ".join(f"{e.key}: {e.message}" for e in errors), code="answers")
-        self.errors = errors
+    code = "answers"
 
 
 def questionnaire_load(*, data: dict, models=None) -> Questionnaire:
@@ -167,7 +161,7 @@ def invitation_find(*, token: str) -> Invitation | None:
 def _check_open(survey: Survey, now) -> None:
     today = timezone.localdate(now)
     if not survey.opens_on <= today <= survey.closes_on:
-        raise SurveyError("This survey is not open now.", code="closed")
+        raise SurveyError("This survey is not open now.", code="closed", status=410)
 
 
 def _demographics(survey: Survey, department_id, age_group: str, sex: str) -> Department:
@@ -198,9 +192,9 @@ def response_submit_invitation(
             .first()
         )
         if invitation is None:
-            raise SurveyError("This invitation link is not valid.", code="not_found")
+            raise SurveyError("This invitation link is not valid.", code="not_found", status=404)
         if invitation.used_at is not None:
-            raise SurveyError("This invitation has already been used.", code="used")
+            raise SurveyError("This invitation has already been used.", code="used", status=410)
         survey = invitation.survey
         _check_open(survey, now)
         response = _response_create(
@@ -224,7 +218,7 @@ def response_submit_open(
     """Record answers through the open link, at most N per client address and hour."""
     now = timezone.now()
     if survey.mode != Survey.Mode.OPEN or not secrets.compare_digest(survey.open_key, key):
-        raise SurveyError("This survey link is not valid.", code="not_found")
+        raise SurveyError("This survey link is not valid.", code="not_found", status=404)
     _check_open(survey, now)
     client_hash = private_hash(client, purpose="survey-client")
     since = now - dt.timedelta(hours=1)
@@ -234,7 +228,9 @@ def response_submit_open(
         ).count()
         if recent >= settings.PRECINCT_SURVEY_OPEN_PER_HOUR:
             raise SurveyError(
-                "Too many answers from this connection; try again later.", code="limited"
+                "Too many answers from this connection; try again later.",
+                code="limited",
+                status=429,
             )
         return _response_create(
             survey,
@@ -253,7 +249,7 @@ def _response_create(survey, now, source, department_id, age_group, sex, answers
     department = _demographics(survey, department_id, age_group, sex)
     clean, errors = clean_answers(_questions(survey), answers)
     if errors:
-        raise AnswersRefused(errors)
+        raise AnswersRefused.of_fields([(e.key, e.message) for e in errors])
     return Response.objects.create(
         survey=survey,
         department=department,

@@ -10,8 +10,6 @@ from precinct.surveys.forms import raw_answers
 from precinct.surveys.models import Response, Survey
 from precinct.territory.models import Department
 
-_STATUS = {"not_found": 404, "used": 410, "closed": 410, "limited": 429}
-
 
 def _context(survey: Survey, errors=None, values=None, error="") -> dict:
     return {
@@ -69,15 +67,13 @@ def _submit(request, survey, submit):
             answers=raw_answers(questions, post),
         )
     except services.AnswersRefused as exc:
-        errors = {e.key: e.message for e in exc.errors}
-        ctx = _context(survey, errors=errors, values=post)
+        ctx = _context(survey, errors=dict(exc.errors), values=post)
         return render(request, "surveys/take.html", ctx, status=400)
     except services.SurveyError as exc:
         if exc.field:
-            ctx = _context(survey, errors={exc.field: str(exc)}, values=post, error=str(exc))
+            ctx = _context(survey, errors=dict(exc.errors), values=post, error=exc.message)
             return render(request, "surveys/take.html", ctx, status=400)
-        status = _STATUS.get(exc.code, 400)
-        return render(request, "surveys/gone.html", {"message": str(exc)}, status=status)
+        return render(request, "surveys/gone.html", {"message": exc.message}, status=exc.status)
     # The answers are committed: only now thank the respondent.
     return redirect("surveys:thanks")
 

@@ -2,20 +2,18 @@
 
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.errors import HttpError
 
 from precinct.accounts import access
 from precinct.accounts.auth import optional_staff_auth, staff_auth
 from precinct.audit.services import audit_read_many
+from precinct.core.errors import error_responses
 from precinct.territory import geo, selectors
-from precinct.territory.locate import LocateError, LocateResult, locate
+from precinct.territory.locate import LocateResult, locate
 from precinct.territory.models import Department
-from precinct.territory.network import NetworkMissing
-from precinct.territory.schemas import DepartmentListOut, ErrorOut, LocateOut, RosterOfficerOut
+from precinct.territory.schemas import DepartmentListOut, LocateOut, RosterOfficerOut
+from precinct.territory.services import TerritoryError
 
 router = Router(tags=["territory"])
-
-_STATUS = {"invalid_coordinates": 400, "outside_precincts": 404, "off_network": 404}
 
 
 class LocateQuery(Schema):
@@ -25,22 +23,16 @@ class LocateQuery(Schema):
 
 @router.get(
     "/locate",
-    response={200: LocateOut, 400: ErrorOut, 404: ErrorOut, 503: ErrorOut},
+    response={200: LocateOut, **error_responses(400, 401, 404, 503)},
     auth=optional_staff_auth,
 )
 def locate_point(request, q: Query[LocateQuery]):
     """The precinct, inspectors, department and nearest open posts for a point (public;
     staff signed in or with a token also see the contacts their scope allows)."""
-    try:
-        result = locate(lon=q.lon, lat=q.lat)
-    except LocateError as exc:
-        return Status(_STATUS[exc.code], {"code": exc.code, "detail": str(exc)})
-    except NetworkMissing as exc:
-        raise HttpError(503, str(exc)) from None
-    return Status(200, locate_payload(result, user=request.auth))
+    return Status(200, locate_payload(locate(lon=q.lon, lat=q.lat), user=request.auth))
 
 
-@router.get("/departments", response=list[DepartmentListOut], auth=None)
+@router.get("/departments", response={200: list[DepartmentListOut]}, auth=None)
 def list_departments(request):
     """Every police department, as a tree by ``parent_id`` (public)."""
     return [
@@ -57,14 +49,14 @@ def list_departments(request):
 
 @router.get(
     "/departments/{department_id}/officers",
-    response={200: list[RosterOfficerOut], 403: ErrorOut},
+    response={200: list[RosterOfficerOut], **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def department_roster(request, department_id: int):
     """The department's officers with contacts: heads, analysts and admins in scope."""
     department = get_object_or_404(Department, pk=department_id)
     if not access.can_view_staff_roster(request.auth, department):
-        return Status(403, {"code": "forbidden", "detail": "This roster is outside your scope."})
+        raise TerritoryError("This roster is outside your scope.", code="forbidden", status=403)
     return Status(200, selectors.roster_read(actor=request.auth, department=department))
 
 

@@ -16,6 +16,7 @@ from precinct.analytics.network import (
     path_from_predecessors,
     path_meters,
 )
+from precinct.core.errors import DomainError
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
 from precinct.territory.network import network, open_posts_index
@@ -24,12 +25,8 @@ from precinct.territory.network import network, open_posts_index
 MAX_WALK_SECONDS = 3 * 3600
 
 
-class LocateError(ValueError):
+class LocateError(DomainError):
     """The point cannot be served; ``code`` tells the client why."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass
@@ -55,11 +52,15 @@ class LocateResult:
 def validate_coordinates(lon: float, lat: float) -> None:
     """Reject coordinates that are not on Earth."""
     if not (np.isfinite(lon) and np.isfinite(lat)):
-        raise LocateError("invalid_coordinates", "Coordinates must be finite numbers.")
+        raise LocateError("Coordinates must be finite numbers.", code="invalid_coordinates")
     if not -90 <= lat <= 90:
-        raise LocateError("invalid_coordinates", f"Latitude {lat} is outside -90..90.")
+        raise LocateError(
+            f"Latitude {lat} is outside -90..90.", field="lat", code="invalid_coordinates"
+        )
     if not -180 <= lon <= 180:
-        raise LocateError("invalid_coordinates", f"Longitude {lon} is outside -180..180.")
+        raise LocateError(
+            f"Longitude {lon} is outside -180..180.", field="lon", code="invalid_coordinates"
+        )
 
 
 def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateResult:
@@ -68,7 +69,9 @@ def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateRes
     precinct_id = geo.precinct_id_at(lon, lat)
     if precinct_id is None:
         raise LocateError(
-            "outside_precincts", "No precinct covers this point: it is outside the served area."
+            "No precinct covers this point: it is outside the served area.",
+            code="outside_precincts",
+            status=404,
         )
     precinct = Precinct.objects.select_related("department").get(pk=precinct_id)
     result = LocateResult(
@@ -92,7 +95,9 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
         origin, snap_m = walk.snapper.snap(lon, lat)
     except OutsideNetworkError as exc:
         raise LocateError(
-            "off_network", f"The point is {exc.metres:.0f} m from the nearest walkable road."
+            f"The point is {exc.metres:.0f} m from the nearest walkable road.",
+            code="off_network",
+            status=404,
         ) from None
     index = open_posts_index(walk)
     chosen, seconds, predecessors = k_nearest_targets(

@@ -1,46 +1,58 @@
-"""What the resident's map draws: the walking network as GeoJSON and where the map opens.
+"""What the maps draw: base-map tiles from the imported OSM extract, precinct areas, and
+where each map opens.
 
-The maps need no tile server: the streets themselves come from the imported OSM network,
+The maps need no tile server: the streets (with their names) and the buildings come from
+the imported extract (analytics/network/basemap.py), cut into small GeoJSON tiles here,
 so a deployment without internet still shows a readable map.
 """
 
 import gzip
 import hashlib
 import json
-import math
 import threading
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
 from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language
 
 from precinct.territory.models import Region
 
-# About one metre: invisible at street zoom, and it drops most nodes of straight streets.
-SIMPLIFY_DEG = 1e-5
 DECIMALS = 5
 # About ten metres, for precinct polygons drawn at district zoom: it drops most nodes of
 # the jagged borders that unions of Voronoi cells have, and no border visibly moves.
 AREA_SIMPLIFY_DEG = 1e-4
 # Where the map opens when no region has a boundary yet (central Almaty).
 DEFAULT_CENTER = (76.945, 43.238)
-# A map element on a laptop screen (precinct.css: 560 px high), less a margin, for ``fit``.
-MAP_PIXELS = (760, 480)
 
 
 @dataclass(frozen=True)
-class NetworkGeoJSON:
-    """The encoded FeatureCollection, plain and gzipped, and its version tag."""
+class Tile:
+    """One encoded base-map tile, plain and gzipped, and its version tag."""
 
     body: bytes
     gzipped: bytes
     etag: str
 
 
+@dataclass(frozen=True)
+class _Index:
+    tiles: "TileIndex"  # noqa: F821 (the analytics core is imported on first use)
+    version: str  # changes with every import, so tiles are cached until the next one
+
+
 _lock = threading.Lock()
-_cache: dict[str, NetworkGeoJSON] = {}
+_index: dict[str, _Index] = {}
+# Encoded tiles by (version, lang, z, x, y), oldest out first: a city at street zoom is a
+# few thousand tiles.
+_tiles: OrderedDict[tuple, Tile] = OrderedDict()
+TILE_CACHE_SIZE = 4096
+#: Deepest tile zoom served; the maps scale these up beyond it (512-px tiles: map zoom 17).
+MAX_TILE_ZOOM = 16
 
 
 def street_lines(indptr, indices, lon, lat) -> list[np.ndarray]:
@@ -76,23 +88,6 @@ def street_lines(indptr, indices, lon, lat) -> list[np.ndarray]:
     return [np.c_[lon[c], lat[c]] for c in chains]
 
 
-def feature_collection(lines: list[np.ndarray]) -> dict:
-    """A GeoJSON FeatureCollection of simplified, rounded LineStrings."""
-    geoms = shapely.simplify([shapely.linestrings(line) for line in lines], SIMPLIFY_DEG)
-    features = [
-        {
-            "type": "Feature",
-            "properties": {},
-            "geometry": {
-                "type": "LineString",
-                "coordinates": np.round(shapely.get_coordinates(g), DECIMALS).tolist(),
-            },
-        }
-        for g in geoms
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
 def area_features(shapes: dict[int, shapely.Geometry]) -> dict:
     """Polygons as a GeoJSON FeatureCollection whose feature ids are the dict's keys."""
     ids = list(shapes)
@@ -105,38 +100,80 @@ def area_features(shapes: dict[int, shapely.Geometry]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def walk_network_geojson() -> NetworkGeoJSON:
-    """The walking network as GeoJSON, rebuilt when a newer import replaces the graph."""
-    from precinct.territory.network import network  # loads the analytics core lazily
+def _basemap_index() -> _Index:
+    """The imported base map with its spatial index, reloaded after a newer import.
 
-    walk = network("walk")
+    A network imported before the base map existed has no ``basemap.npz``: its walking
+    graph is drawn instead (streets without names or buildings) until the next import.
+    """
+    # The analytics core (and numba) load on first use, so pages without a map never wait.
+    from precinct.analytics.network.basemap import (
+        BASEMAP_FILE,
+        TileIndex,
+        from_lines,
+        load_basemap,
+    )
+    from precinct.territory.network import network
+
+    path = Path(settings.PRECINCT_NETWORK_DIR) / BASEMAP_FILE
+    walk = network("walk")  # NetworkMissing when nothing was imported yet
+    try:
+        stamp = repr((str(path), path.stat().st_mtime))
+    except FileNotFoundError:
+        stamp = repr(walk.stamp)
     # The stamp holds the file's path: hash it so the ETag shows nothing of the server.
-    etag = '"walk-' + hashlib.sha256(repr(walk.stamp).encode()).hexdigest()[:16] + '"'
-    current = _cache.get("walk")
-    if current is None or current.etag != etag:
+    version = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    current = _index.get("basemap")
+    if current is None or current.version != version:
         with _lock:
-            current = _cache.get("walk")
-            if current is None or current.etag != etag:
-                g = walk.graph
-                collection = feature_collection(street_lines(g.indptr, g.indices, g.lon, g.lat))
-                body = json.dumps(collection, separators=(",", ":")).encode()
-                current = _cache["walk"] = NetworkGeoJSON(body, gzip.compress(body, 6), etag)
+            current = _index.get("basemap")
+            if current is None or current.version != version:
+                if path.exists():
+                    basemap = load_basemap(path)
+                else:
+                    g = walk.graph
+                    basemap = from_lines(street_lines(g.indptr, g.indices, g.lon, g.lat))
+                current = _index["basemap"] = _Index(TileIndex(basemap), version)
     return current
 
 
-def map_config(
-    *, network_url: str, result_url: str, labels: dict, bounds: tuple | None = None
-) -> dict:
-    """What locate.js needs to draw the map: centre, zoom, data URLs and tile settings.
+def basemap_tile(*, z: int, x: int, y: int, lang: str) -> Tile:
+    """GeoJSON of the streets (names in ``lang``) and buildings of tile z/x/y.
+
+    The maps draw 512-pixel tiles, so tile z/x/y is shown at map zoom z + 1.
+    """
+    index = _basemap_index()
+    key = (index.version, lang, z, x, y)
+    tile = _tiles.get(key)
+    if tile is None:
+        collection = index.tiles.tile(z, x, y, map_zoom=z + 1, lang=lang)
+        body = json.dumps(collection, separators=(",", ":"), ensure_ascii=False).encode()
+        tile = Tile(body, gzip.compress(body, 6), f'"{index.version}-{lang}-{z}-{x}-{y}"')
+        with _lock:
+            _tiles[key] = tile
+            while len(_tiles) > TILE_CACHE_SIZE:
+                _tiles.popitem(last=False)
+    return tile
+
+
+def map_config(*, result_url: str, labels: dict, bounds: tuple | None = None) -> dict:
+    """What a page's map script needs: where to open, data URLs and tile settings.
 
     With ``bounds`` (min lon, min lat, max lon, max lat) the map opens on them; otherwise
     on the first region with a boundary.
     """
-    center, zoom = fit(bounds) if bounds is not None else _first_region_view()
+    center, zoom = _first_region_view()
+    lang = get_language()
+    if lang not in dict(settings.LANGUAGES):
+        lang = settings.LANGUAGE_CODE
+    # Leaflet's tile template; the digits of a reversed URL are its placeholders.
+    sample = reverse("territory:basemap-tile", args=[lang, 1, 2, 3])
     return {
         "center": {"lon": center[0], "lat": center[1]},
         "zoom": zoom,
-        "networkUrl": network_url,
+        "bounds": list(bounds) if bounds is not None else None,
+        "basemapUrl": sample.replace("/1/2/3.json", "/{z}/{x}/{y}.json"),
+        "maxTileZoom": MAX_TILE_ZOOM,
         "resultUrl": result_url,
         "tileUrl": settings.PRECINCT_TILE_URL,
         "tileAttribution": settings.PRECINCT_TILE_ATTRIBUTION,
@@ -144,19 +181,9 @@ def map_config(
     }
 
 
-def _first_region_view() -> tuple[tuple[float, float], float]:
+def _first_region_view() -> tuple[tuple[float, float], int]:
+    """Centre and Leaflet zoom of the first region with a boundary (a city at zoom 13)."""
     region = Region.objects.exclude(min_lon=None).order_by("id").first()
     if region is None:
-        return DEFAULT_CENTER, 13
-    return ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2), 12
-
-
-def fit(bounds: tuple) -> tuple[tuple[float, float], float]:
-    """Centre and zoom that show ``bounds`` whole in a map of MAP_PIXELS."""
-    min_lon, min_lat, max_lon, max_lat = bounds
-    mid_lat = (min_lat + max_lat) / 2
-    # MapLibre's world is 512 px wide at zoom 0; Mercator stretches latitude by 1/cos.
-    width = max(max_lon - min_lon, 1e-4) / 360
-    height = max(max_lat - min_lat, 1e-4) / math.cos(math.radians(mid_lat)) / 360
-    zoom = min(math.log2(MAP_PIXELS[0] / 512 / width), math.log2(MAP_PIXELS[1] / 512 / height))
-    return ((min_lon + max_lon) / 2, mid_lat), round(min(max(zoom, 1.0), 16.0), 1)
+        return DEFAULT_CENTER, 14
+    return ((region.min_lon + region.max_lon) / 2, (region.min_lat + region.max_lat) / 2), 13

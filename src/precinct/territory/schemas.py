@@ -57,11 +57,6 @@ class LocateOut(Schema):
     snap_meters: float = Field(description="Distance from the point to the walking network.")
 
 
-class ErrorOut(Schema):
-    code: str
-    detail: str
-
-
 class DepartmentListOut(Schema):
     id: int
     parent_id: int | None

@@ -5,6 +5,7 @@ import datetime as dt
 import shapely
 from django.db import transaction
 
+from precinct.core.errors import DomainError
 from precinct.territory.geo import bbox_fields
 from precinct.territory.models import (
     Department,
@@ -17,7 +18,7 @@ from precinct.territory.models import (
 )
 
 
-class TerritoryError(ValueError):
+class TerritoryError(DomainError):
     """A territory change that breaks a rule; the message says which."""
 
 

@@ -9,5 +9,9 @@ urlpatterns = [
     path("locate/", views.locate_page, name="locate"),
     path("locate/result/", views.locate_result, name="locate-result"),
     path("address-search/", views.address_search, name="address-search"),
-    path("network.geojson", views.network_geojson, name="network-geojson"),
+    path(
+        "basemap/<str:lang>/<int:z>/<int:x>/<int:y>.json",
+        views.basemap_tile,
+        name="basemap-tile",
+    ),
 ]

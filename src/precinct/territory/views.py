@@ -1,16 +1,16 @@
 """Resident-facing territory pages: find my district inspector."""
 
-from django.http import HttpResponse, HttpResponseNotModified, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from precinct.core.errors import error_body
 from precinct.territory import geocoding, mapdata
 
-# HTTP status of each reason a point cannot be served (the same as the JSON API).
-_ERROR_STATUS = {"invalid_coordinates": 400, "outside_precincts": 404, "off_network": 404}
 # Fewer letters than this match half the city: wait for more before searching.
 MIN_QUERY = 2
 
@@ -27,7 +27,6 @@ def _map_labels() -> dict:
 def locate_page(request):
     """The map page where a resident types an address or clicks the map."""
     config = mapdata.map_config(
-        network_url=reverse("territory:network-geojson"),
         result_url=reverse("territory:locate-result"),
         labels=_map_labels(),
     )
@@ -49,7 +48,7 @@ def locate_result(request):
     try:
         result = locate(lon=lon, lat=lat)
     except LocateError as exc:
-        return _result_error(request, exc.code, _ERROR_STATUS.get(exc.code, 400))
+        return _result_error(request, exc.code, exc.status)
     except NetworkMissing:
         return _result_error(request, "network_missing", 503)
     context = {"result": locate_payload(result, user=request.user)}
@@ -71,24 +70,28 @@ def address_search(request):
 
 
 @require_GET
-def network_geojson(request):
-    """The walking network as GeoJSON lines, for maps drawn without a tile server."""
+def basemap_tile(request, lang: str, z: int, x: int, y: int):
+    """One base-map tile: streets with names in ``lang`` and buildings, as GeoJSON."""
     from precinct.territory.network import NetworkMissing
 
+    if lang not in dict(settings.LANGUAGES) or z > mapdata.MAX_TILE_ZOOM or max(x, y) >= 2**z:
+        raise Http404
     try:
-        data = mapdata.walk_network_geojson()
+        tile = mapdata.basemap_tile(z=z, x=x, y=y, lang=lang)
     except NetworkMissing:
         detail = _("The road network has not been imported yet.")
-        return JsonResponse({"code": "network_missing", "detail": detail}, status=503)
-    if request.headers.get("If-None-Match") == data.etag:
-        return HttpResponseNotModified(headers={"ETag": data.etag})
+        return JsonResponse(error_body("network_missing", detail), status=503)
+    if request.headers.get("If-None-Match") == tile.etag:
+        return HttpResponseNotModified(headers={"ETag": tile.etag})
     gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
     response = HttpResponse(
-        data.gzipped if gzipped else data.body, content_type="application/geo+json"
+        tile.gzipped if gzipped else tile.body, content_type="application/geo+json"
     )
     if gzipped:
         response["Content-Encoding"] = "gzip"
-    response["ETag"] = data.etag
-    response["Cache-Control"] = "public, max-age=3600"
+    response["ETag"] = tile.etag
+    # A day: a new import changes the map config's URLs only through the ETag, so browsers
+    # revalidate daily rather than keep last year's streets.
+    response["Cache-Control"] = "public, max-age=86400"
     patch_vary_headers(response, ["Accept-Encoding"])
     return response

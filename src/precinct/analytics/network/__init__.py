@@ -4,7 +4,8 @@ Public API
 ----------
 Import and storage
     ``build_networks(pbf_path, *, walk_speed_kmh=4.5, drive_speeds_kmh=None) -> Networks``
-    ``import_networks(pbf_path, out_dir, ...) -> ImportReport`` (writes walk.npz, drive.npz)
+    ``import_networks(pbf_path, out_dir, ...) -> ImportReport`` (writes walk.npz, drive.npz,
+    basemap.npz)
     ``load_networks(directory) -> Networks``
     ``save_graph(graph, path)``, ``load_graph(path) -> Graph``
     ``Graph`` (CSR arrays; ``.reversed()`` for many-to-one), ``Networks``, ``ImportReport``
@@ -21,11 +22,14 @@ Routing (seconds)
     ``path_from_predecessors(predecessors, target)``, ``path_coordinates(graph, nodes)``
 Map features
     ``read_features(pbf_path) -> OsmFeatures``, ``is_police_station(tags)``
+    ``read_basemap(pbf_path) -> Basemap`` (named streets, buildings), ``load_basemap(path)``,
+    ``TileIndex(basemap).tile(z, x, y, map_zoom=, lang=)`` (GeoJSON of one map tile)
 
 Map data © OpenStreetMap contributors, ODbL 1.0: show the attribution wherever a map or
 an export built from these graphs is shown.
 """
 
+from .basemap import BASEMAP_FILE, Basemap, TileIndex, load_basemap, read_basemap
 from .features import OsmFeatures, is_police_station, read_features
 from .graph import Graph, NetworkImportError, graph_from_edges, load_graph, save_graph
 from .osm import (
@@ -51,8 +55,10 @@ from .routing import (
 from .snap import OutsideNetworkError, Snapper
 
 __all__ = [
+    "BASEMAP_FILE",
     "DEFAULT_DRIVE_SPEEDS_KMH",
     "DEFAULT_WALK_SPEED_KMH",
+    "Basemap",
     "Graph",
     "ImportReport",
     "NetworkImportError",
@@ -60,11 +66,13 @@ __all__ = [
     "OsmFeatures",
     "OutsideNetworkError",
     "Snapper",
+    "TileIndex",
     "build_networks",
     "graph_from_edges",
     "import_networks",
     "is_police_station",
     "k_nearest_targets",
+    "load_basemap",
     "load_graph",
     "load_networks",
     "many_to_many",
@@ -74,6 +82,7 @@ __all__ = [
     "path_coordinates",
     "path_from_predecessors",
     "path_meters",
+    "read_basemap",
     "read_features",
     "save_graph",
     "shortest_path",

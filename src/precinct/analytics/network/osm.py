@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import osmium
 
+from .basemap import BASEMAP_FILE, read_basemap, write_basemap_tmp
 from .graph import (
     Graph,
     NetworkImportError,
@@ -309,9 +310,10 @@ def import_networks(
     walk_speed_kmh: float = DEFAULT_WALK_SPEED_KMH,
     drive_speeds_kmh: Mapping[str, float] | None = None,
 ) -> ImportReport:
-    """Build both graphs and write ``walk.npz`` and ``drive.npz`` into ``out_dir``.
+    """Build both graphs and write ``walk.npz``, ``drive.npz`` and the maps' streets and
+    buildings (``basemap.npz``, see :mod:`.basemap`) into ``out_dir``.
 
-    Both files are written completely to temporary files first and only then renamed over
+    All files are written completely to temporary files first and only then renamed over
     the old ones, so a failed import (bad file, full disk) leaves the old graphs intact.
     The two renames are not one atomic step; :func:`load_networks` checks that both files
     come from the same import.
@@ -324,14 +326,17 @@ def import_networks(
     networks = build_networks(
         pbf_path, walk_speed_kmh=walk_speed_kmh, drive_speeds_kmh=drive_speeds_kmh
     )
+    basemap = read_basemap(pbf_path)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     tmp_files: list[Path] = []
     try:
         for graph in (networks.walk, networks.drive):
             tmp_files.append(write_graph_tmp(graph, out))
+        tmp_files.append(write_basemap_tmp(basemap, out))
         os.replace(tmp_files[0], out / WALK_FILE)
         os.replace(tmp_files[1], out / DRIVE_FILE)
+        os.replace(tmp_files[2], out / BASEMAP_FILE)
     finally:
         for tmp in tmp_files:
             tmp.unlink(missing_ok=True)

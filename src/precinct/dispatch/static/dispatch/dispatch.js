@@ -1,4 +1,4 @@
-/* 102 pages: the console's keyboard helpers and the offline Plotly map (as locate.js).
+/* 102 pages: the console's keyboard helpers and the offline Leaflet map (basemap.js).
  *
  * Console: picking an address or clicking the map fills in the coordinates; choosing a
  * category preselects its default priority; Ctrl+Enter registers the call.
@@ -8,93 +8,114 @@
   "use strict";
 
   const cfg = JSON.parse(document.getElementById("map-config").textContent);
-  const gd = document.getElementById("map");
+  const el = document.getElementById("map");
   const lat = document.getElementById("id_lat");
   const lon = document.getElementById("id_lon");
   const place = document.getElementById("id_place");
-  let boundMap = null;
+  const map = precinctBasemap.create(el, cfg);
+  const overlay = L.featureGroup().addTo(map);
   let chosen = null;
 
-  function markers(points, name, color, size, symbolText) {
-    return {
-      type: "scattermap", mode: "markers+text", name: name,
-      lon: points.map(function (p) { return p.lon; }), lat: points.map(function (p) { return p.lat; }),
-      text: points.map(function (p) { return symbolText ? p.label : ""; }), textposition: "top right",
-      marker: { size: size, color: color },
-      hovertemplate: "%{text}<extra>" + name + "</extra>",
-    };
+  function marker(p, name, color, radius, className) {
+    const m = L.circleMarker([p.lat, p.lon], { radius: radius, color: "#ffffff", weight: 2,
+                                               fillColor: color, fillOpacity: 1,
+                                               className: className });
+    if (p.label) m.bindTooltip(p.label, { permanent: true, direction: "right" });
+    else m.bindTooltip(name);
+    return m;
   }
 
-  // Green (short median) through yellow to red (long); plotly.js has no such named scale.
-  const FAST_TO_SLOW = [[0, "#1a9850"], [0.5, "#fee08b"], [1, "#d73027"]];
+  // Green (short median) through yellow to red (long), as the table's figures read.
+  const FAST_TO_SLOW = ["#1a9850", "#fee08b", "#d73027"];
 
-  // Measures: one choropleth of precincts coloured by median response, and one in grey
-  // for precincts with too few responses to show (no percentiles drawn for them).
-  function areaTraces() {
-    const L = cfg.labels;
-    const stats = cfg.areaStats;
-    const shown = stats.filter(function (s) { return s.p50 !== null; });
-    const few = stats.filter(function (s) { return s.p50 === null; });
+  function mix(a, b, t) {
+    const x = parseInt(a.slice(1), 16), y = parseInt(b.slice(1), 16);
+    const c = [16, 8, 0].map(function (s) {
+      return Math.round(((x >> s) & 255) * (1 - t) + ((y >> s) & 255) * t);
+    });
+    return "#" + c.map(function (v) { return v.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  function colour(value, lo, hi) {
+    const t = hi > lo ? (value - lo) / (hi - lo) : 0.5;
+    return t < 0.5 ? mix(FAST_TO_SLOW[0], FAST_TO_SLOW[1], t * 2)
+                   : mix(FAST_TO_SLOW[1], FAST_TO_SLOW[2], (t - 0.5) * 2);
+  }
+
+  // Measures: precincts coloured by median response; grey where too few responses to show.
+  function drawAreas() {
+    const L_ = cfg.labels;
+    const stats = {};
+    cfg.areaStats.forEach(function (s) { stats[s.id] = s; });
+    const medians = cfg.areaStats.map(function (s) { return s.p50; })
+      .filter(function (v) { return v !== null; });
+    const lo = Math.min.apply(null, medians), hi = Math.max.apply(null, medians);
     function dash(v, unit) { return v === null ? "—" : v + unit; }
-    function base(rows) {
-      return {
-        type: "choroplethmap", geojson: cfg.areas,
-        locations: rows.map(function (s) { return s.id; }),
-        customdata: rows.map(function (s) {
-          return [s.name, s.calls, dash(s.p50, ""), dash(s.p90, ""), dash(s.within, " %")];
-        }),
-        marker: { opacity: 0.7, line: { color: "#ffffff", width: 1 } },
-      };
-    }
-    const measured = Object.assign(base(shown), {
-      name: L.median, z: shown.map(function (s) { return s.p50; }),
-      colorscale: FAST_TO_SLOW, showscale: true,
-      colorbar: { title: { text: L.median } },
-      hovertemplate: "<b>%{customdata[0]}</b><br>" + L.calls + ": %{customdata[1]}<br>" +
-        L.median + ": %{customdata[2]}<br>" + L.p90 + ": %{customdata[3]}<br>" +
-        L.within + ": %{customdata[4]}<extra></extra>",
+    const areas = L.geoJSON(cfg.areas, {
+      filter: function (f) { return stats[f.id] !== undefined; },
+      style: function (f) {
+        const s = stats[f.id];
+        return { color: "#ffffff", weight: 1, fillOpacity: 0.7, className: "area",
+                 fillColor: s.p50 === null ? "#c9cdd3" : colour(s.p50, lo, hi) };
+      },
+      onEachFeature: function (f, layer) {
+        const s = stats[f.id];
+        const lines = s.p50 === null ? [L_.tooFew]
+          : [L_.median + ": " + s.p50, L_.p90 + ": " + dash(s.p90, ""),
+             L_.within + ": " + dash(s.within, " %")];
+        const tip = document.createElement("div");
+        const title = document.createElement("b");
+        title.textContent = s.name;
+        tip.appendChild(title);
+        [L_.calls + ": " + s.calls].concat(lines).forEach(function (text) {
+          tip.appendChild(document.createElement("br"));
+          tip.appendChild(document.createTextNode(text));
+        });
+        layer.bindTooltip(tip, { sticky: true });
+      },
+    }).addTo(overlay);
+    // For tests and for anyone reading the DOM: which precinct each shape is, and its median.
+    areas.eachLayer(function (layer) {
+      const path = layer.getElement && layer.getElement();
+      if (!path) return;
+      path.dataset.precinct = layer.feature.id;
+      path.dataset.median = stats[layer.feature.id].p50 === null ? "" : stats[layer.feature.id].p50;
     });
-    const grey = Object.assign(base(few), {
-      name: L.tooFew, z: few.map(function () { return 0; }),
-      colorscale: [[0, "#c9cdd3"], [1, "#c9cdd3"]], showscale: false,
-      hovertemplate: "<b>%{customdata[0]}</b><br>" + L.calls + ": %{customdata[1]}<br>" +
-        L.tooFew + "<extra></extra>",
-    });
-    const out = [measured, grey].filter(function (t) { return t.locations.length; });
-    // Plotly draws no map without a trace: an invisible point keeps the streets on screen.
-    if (!out.length) out.push(markers([cfg.center], "", "rgba(0,0,0,0)", 1, false));
-    return out;
+    if (medians.length) areaLegend(lo, hi);
   }
 
-  function traces() {
-    if (cfg.areas) return areaTraces();
-    const out = [];
-    const points = cfg.points || [];
-    out.push(markers(points.filter(function (p) { return p.kind === "car"; }), cfg.labels.car, "#1f5fa8", 12, true));
-    out.push(markers(points.filter(function (p) { return p.kind === "foot"; }), cfg.labels.foot, "#2e7d32", 10, true));
-    const here = chosen || cfg.incident;
-    if (here) out.push(markers([{ lon: here.lon, lat: here.lat, label: "" }], cfg.labels.incident, "#c62828", 16, false));
-    return out;
+  function areaLegend(lo, hi) {
+    const control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      const div = L.DomUtil.create("div", "map-legend");
+      div.appendChild(document.createTextNode(cfg.labels.median));
+      [[lo, colour(lo, lo, hi)], [hi, colour(hi, lo, hi)], [null, "#c9cdd3"]].forEach(function (row) {
+        const item = L.DomUtil.create("div", "", div);
+        L.DomUtil.create("span", "swatch", item).style.background = row[1];
+        item.appendChild(document.createTextNode(row[0] === null ? cfg.labels.tooFew : row[0]));
+      });
+      return div;
+    };
+    control.addTo(map);
   }
 
   function draw() {
+    overlay.clearLayers();
+    const points = cfg.points || [];
+    points.forEach(function (p) {
+      const car = p.kind === "car";
+      marker(p, car ? cfg.labels.car : cfg.labels.foot, car ? "#1f5fa8" : "#2e7d32",
+             car ? 7 : 6, "unit unit-" + p.kind).addTo(overlay);
+    });
     const here = chosen || cfg.incident;
-    const map = { style: precinctBasemap.style, layers: precinctBasemap.layers(cfg),
-                  center: here ? { lon: here.lon, lat: here.lat } : cfg.center,
-                  zoom: here ? 14 : cfg.zoom };
-    return Plotly.react(gd, traces(), {
-      map: map, margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: false,
-      uirevision: here ? here.lon + "," + here.lat : "start",
-    }, { responsive: true, displaylogo: false, scrollZoom: true }).then(bindClicks);
-  }
-
-  function bindClicks() {
-    if (!cfg.clickable) return;
-    const subplot = gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
-    const map = subplot && subplot.map;
-    if (!map || map === boundMap) return;
-    boundMap = map;
-    map.on("click", function (e) { choose(e.lngLat.lng, e.lngLat.lat, null); });
+    if (here) {
+      marker({ lon: here.lon, lat: here.lat }, cfg.labels.incident, "#c62828", 9, "incident")
+        .addTo(overlay);
+      const around = points.map(function (p) { return [p.lat, p.lon]; });
+      // The incident and its nearest units; a click on the console only recentres.
+      if (chosen) map.setView([here.lat, here.lon], Math.max(map.getZoom(), 15));
+      else precinctBasemap.zoomTo(map, [[here.lat, here.lon]].concat(around.slice(0, 3)));
+    }
   }
 
   function choose(x, y, label) {
@@ -103,6 +124,8 @@
     chosen = { lon: x, lat: y };
     draw();
   }
+
+  if (cfg.clickable) map.on("click", function (e) { choose(e.latlng.lng, e.latlng.lat, null); });
 
   const intake = document.getElementById("intake");
   if (intake) {
@@ -145,6 +168,7 @@
       button.parentElement.setAttribute("aria-sort", key === "name" ? "ascending" : "descending");
     });
   }
-  draw();
+  if (cfg.areas) drawAreas();
+  else draw();
   document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
 })();

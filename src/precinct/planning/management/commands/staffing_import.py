@@ -25,6 +25,7 @@ class Command(BaseCommand):
             result = staffing_import_csv(actor=None, text=text, as_of=as_of, source=source)
         except PlanningError as exc:
             raise CommandError(
-                f"{file}: nothing loaded.\n" + "\n".join(f"  {e}" for e in exc.errors)
+                f"{file}: nothing loaded.\n"
+                + "\n".join(f"  {message}" for _field, message in exc.errors)
             ) from None
         self.stdout.write(f"{file}: {result.created} new, {result.updated} updated.")

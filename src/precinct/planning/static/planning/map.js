@@ -1,79 +1,89 @@
-/* Planning maps (coverage and siting scenarios): Plotly scattermap with no remote sources.
+/* Planning maps (coverage and siting scenarios) on the offline Leaflet base map.
  *
- * Like the locate map, the base is an inline background style plus the imported OSM
- * walking network as a GeoJSON line layer, so it works without internet. The server sends
- * residents already aggregated per street node (never persons), the walking area as
- * GeoJSON, the posts and, on a scenario page, the proposed sites.
+ * The server sends residents already aggregated per street node (never persons), the
+ * walking area as GeoJSON, the posts and, on a scenario page, the proposed sites. Residents
+ * are many points: they go on a canvas; posts and sites stay SVG (one element each).
  */
 (function () {
   "use strict";
 
   const cfgNode = document.getElementById("map-config");
-  const gd = document.getElementById("map");
-  if (!cfgNode || !gd) return;
+  const el = document.getElementById("map");
+  if (!cfgNode || !el) return;
   const cfg = JSON.parse(cfgNode.textContent);
-  const L = cfg.labels;
+  const L_ = cfg.labels;
   const POST_COLOURS = { open: "#1f5fa8", building: "#b26a00", planned: "#8e24aa" };
-
-  function layers(data) {
-    const out = precinctBasemap.layers(cfg, "#c3c9d1");
-    if (data && data.isochrone) {
-      const f = { type: "Feature", properties: {}, geometry: data.isochrone };
-      out.push({ sourcetype: "geojson", source: f, type: "fill", below: "traces",
-                 color: "rgba(46, 125, 50, 0.15)" });
-    }
-    return out;
-  }
+  const map = precinctBasemap.create(el, cfg);
+  const canvas = L.canvas({ padding: 0.2 });
+  const coverage = L.featureGroup().addTo(map);
+  const sitesLayer = L.featureGroup().addTo(map);
+  let zoomed = false;
 
   function residents(points, name, colour) {
-    const size = points.residents.map(function (r) { return Math.max(3, Math.min(12, Math.sqrt(r) / 3)); });
-    return {
-      type: "scattermap", mode: "markers", name: name, lon: points.lon, lat: points.lat,
-      marker: { size: size, color: colour, opacity: 0.6 }, text: points.residents,
-      hovertemplate: "%{text} " + L.residents + "<extra>" + name + "</extra>",
-    };
+    points.lon.forEach(function (lon, i) {
+      const r = points.residents[i];
+      L.circleMarker([points.lat[i], lon], {
+        renderer: canvas, radius: Math.max(2, Math.min(8, Math.sqrt(r) / 4)), stroke: false,
+        fillColor: colour, fillOpacity: 0.6,
+      }).bindTooltip(Math.round(r) + " " + L_.residents + " · " + name).addTo(coverage);
+    });
   }
 
-  function traces(data, sites) {
-    const out = [];
-    if (data) {
-      out.push(residents(data.points.uncovered, L.uncovered, "#c62828"));
-      out.push(residents(data.points.covered, L.covered, "#2e7d32"));
-      ["open", "building", "planned"].forEach(function (state) {
-        const posts = data.posts.filter(function (p) { return p.state === state; });
-        if (!posts.length || (state !== "open" && !data.what_if && !cfg.showAllPosts)) return;
-        out.push({
-          type: "scattermap", mode: "markers", name: L[state],
-          lon: posts.map(function (p) { return p.lon; }), lat: posts.map(function (p) { return p.lat; }),
-          text: posts.map(function (p) { return p.name; }),
-          marker: { size: 12, color: POST_COLOURS[state] },
-          hovertemplate: "%{text}<extra>" + L[state] + "</extra>",
-        });
-      });
+  function drawCoverage(data) {
+    coverage.clearLayers();
+    if (data.isochrone) {
+      L.geoJSON(data.isochrone, { interactive: false, style: {
+        stroke: false, fillColor: "#2e7d32", fillOpacity: 0.15, className: "walking-area",
+      } }).addTo(coverage);
     }
-    if (sites && sites.length) {
-      out.push({
-        type: "scattermap", mode: "markers+text", name: L.chosen,
-        lon: sites.map(function (s) { return s.lon; }), lat: sites.map(function (s) { return s.lat; }),
-        text: sites.map(function (s, i) { return String(i + 1); }), textposition: "top right",
-        customdata: sites.map(function (s) { return s.residents_new; }),
-        marker: { size: 16, color: "#ff6f00" },
-        hovertemplate: L.chosen + " %{text}: +%{customdata} " + L.residents + "<extra></extra>",
+    residents(data.points.uncovered, L_.uncovered, "#c62828");
+    residents(data.points.covered, L_.covered, "#2e7d32");
+    ["open", "building", "planned"].forEach(function (state) {
+      if (state !== "open" && !data.what_if && !cfg.showAllPosts) return;
+      data.posts.filter(function (p) { return p.state === state; }).forEach(function (p) {
+        L.circleMarker([p.lat, p.lon], { radius: 5, color: "#ffffff", weight: 1.5,
+                                         fillColor: POST_COLOURS[state], fillOpacity: 1,
+                                         className: "post post-" + state })
+          .bindTooltip(p.name + " · " + L_[state]).addTo(coverage);
       });
-    }
-    if (!out.length) out.push({ type: "scattermap", lon: [cfg.center.lon], lat: [cfg.center.lat],
-                                mode: "markers", marker: { size: 1, color: "rgba(0,0,0,0)" } });
-    return out;
+    });
+    el.dataset.residentPoints = String(data.points.uncovered.lon.length +
+                                       data.points.covered.lon.length);
   }
 
-  function draw(data, sites) {
-    const layout = {
-      map: { style: precinctBasemap.style, center: cfg.center, zoom: cfg.zoom, layers: layers(data) },
-      margin: { l: 0, r: 0, t: 0, b: 0 }, showlegend: true,
-      legend: { x: 0, y: 1, bgcolor: "rgba(255,255,255,0.85)" }, uirevision: "planning",
+  function drawSites(sites) {
+    sitesLayer.clearLayers();
+    (sites || []).forEach(function (s, i) {
+      L.circleMarker([s.lat, s.lon], { radius: 9, color: "#ffffff", weight: 2,
+                                       fillColor: "#ff6f00", fillOpacity: 1, className: "site" })
+        .bindTooltip(String(i + 1), { permanent: true, direction: "right", className: "site-label" })
+        .bindPopup(L_.chosen + " " + (i + 1) + ": +" + s.residents_new + " " + L_.residents)
+        .addTo(sitesLayer);
+    });
+    if (!zoomed && sitesLayer.getLayers().length) {
+      zoomed = true;
+      precinctBasemap.zoomTo(map, sitesLayer);
+    }
+  }
+
+  function legend() {
+    const control = L.control({ position: "topright" });
+    control.onAdd = function () {
+      const div = L.DomUtil.create("div", "map-legend");
+      const rows = [["#2e7d32", L_.covered], ["#c62828", L_.uncovered], ["#1f5fa8", L_.open]];
+      if (cfg.resultUrl && /what_if=1/.test(cfg.resultUrl)) {
+        rows.push([POST_COLOURS.building, L_.building], [POST_COLOURS.planned, L_.planned]);
+      }
+      if (document.getElementById("sites-data")) rows.push(["#ff6f00", L_.chosen]);
+      rows.forEach(function (row) {
+        const item = L.DomUtil.create("div", "", div);
+        const swatch = L.DomUtil.create("span", "swatch", item);
+        swatch.style.background = row[0];
+        item.appendChild(document.createTextNode(row[1]));
+      });
+      return div;
     };
-    return Plotly.react(gd, traces(data, sites), layout,
-                        { responsive: true, displaylogo: false, scrollZoom: true });
+    control.addTo(map);
   }
 
   function sitesData() {
@@ -81,17 +91,20 @@
     return node ? JSON.parse(node.textContent) : null;
   }
 
-  let last = null;
-  function refresh() {
-    draw(last, sitesData());
-  }
-  draw(null, sitesData());
+  legend();
+  drawSites(sitesData());
   if (cfg.resultUrl) {
     fetch(cfg.resultUrl, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (data) { last = data; gd.dataset.loaded = "true"; refresh(); })
-      .catch(function () { gd.dataset.loaded = "error"; });
+      .then(function (data) {
+        if (data) {
+          drawCoverage(data);
+          if (!zoomed && data.isochrone) { zoomed = true; precinctBasemap.zoomTo(map, coverage); }
+        }
+        el.dataset.loaded = data ? "true" : "error";
+      })
+      .catch(function () { el.dataset.loaded = "error"; });
   }
   // The scenario page swaps its result in by htmx when the job finishes: redraw the sites.
-  document.body.addEventListener("htmx:afterSwap", refresh);
+  document.body.addEventListener("htmx:afterSwap", function () { drawSites(sitesData()); });
 })();
