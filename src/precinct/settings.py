@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "precinct.crime",
     "precinct.evaluation",
     "precinct.appeals",
+    "precinct.receptions",
     "precinct.dispatch",
 ]
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from precinct.api import api
 from precinct.appeals.urls import open311_urlpatterns
 from precinct.core import views as core_views
+from precinct.receptions.urls import moved_from_appeals
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -20,6 +21,8 @@ urlpatterns = [
     path("integrity/", include("precinct.integrity.urls")),
     path("evaluation/", include("precinct.evaluation.urls")),
     path("appeals/", include("precinct.appeals.urls")),
+    path("receptions/", include("precinct.receptions.urls")),
+    *moved_from_appeals,
     path("open311/v2/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),

@@ -541,6 +541,16 @@ ENDPOINTS = [
         guarded_page({"operator", "admin"}),
         shows=lambda w: w.complaint.contact_phone,
     ),
+    # --- receptions -----------------------------------------------------------------------
+    Endpoint(
+        "receptions page of heads",
+        lambda w, u: access.can_use_receptions_workspace(u),
+        frozenset({"head", "admin", "district_admin", "outsider"}),
+        "page",
+        "get",
+        lambda w: "/receptions/staff/",
+        guarded_page({"head", "admin", "district_admin", "outsider"}),
+    ),
 ]
 
 
@@ -590,6 +600,8 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
     doors = {"can_open_integrity_registry"}
     # Queries that choose among accounts, tested against their object rule below.
     choices = {"appeal_assignees"}
+    # Which head a published reception hour is for (tests/receptions/test_receptions.py).
+    choices |= {"can_publish_receptions_for_any_head"}
     missing = rules - helpers - writes - doors - choices - tabled
     assert not missing, sorted(missing)
 

@@ -173,3 +173,25 @@ def test_attachments_are_checked_on_content_not_name(world):
     appeal = appeal_in_district_a(attachments=[("scan.exe", png), ("doc.pdf", b"%PDF-1.7 x")])
     types = sorted(appeal.attachments.values_list("content_type", flat=True))
     assert types == ["application/pdf", "image/png"]
+
+
+def test_the_content_fingerprint_is_the_one_stored_appeals_carry(world):
+    """A retry that began before an upgrade must still find its appeal: the fingerprint of
+    the content (type, text, contacts, place, officer) keeps its exact form."""
+    import hashlib
+
+    appeal = appeal_in_district_a("Шумят соседи")
+    parts = {
+        "type": "request",
+        "text": "Шумят соседи",
+        "name": "Айгуль Сапарова",
+        "phone": "+7 701 234 56 78",
+        "email": "a@example.kz",
+        "department": None,
+        "lat": 43.24,
+        "lon": 76.90,
+        "address": "",
+        "officer": None,
+    }
+    text = "|".join(f"{k}={parts[k]}" for k in sorted(parts))
+    assert appeal.content_hash == hashlib.sha256(text.encode()).hexdigest()

@@ -11,7 +11,7 @@ RESIDENT_PATH = [
     "territory:locate",
     "appeals:new",
     "appeals:track-lookup",
-    "appeals:receptions",
+    "receptions:list",
     "appeals:proposals",
     "appeals:statistics",
     "surveys:index",

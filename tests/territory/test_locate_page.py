@@ -205,7 +205,7 @@ def test_result__offers_writing_to_this_precinct_and_the_heads_reception(client,
     department = data["department"]["id"]
     write = f"{reverse('appeals:new')}?lat={data['lat']:.6f}&amp;lon={data['lon']:.6f}"
     assert f'href="{write}&amp;department_id={department}"' in html
-    assert f'href="{reverse("appeals:receptions")}?department={department}"' in html
+    assert f'href="{reverse("receptions:list")}?department={department}"' in html
 
 
 def test_locate_page__result_panel_asks_for_the_scroll_cue(client, db):

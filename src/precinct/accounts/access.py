@@ -341,3 +341,14 @@ def incidents_visible_to(user, queryset):
 def can_manage_units(user, department) -> bool:
     """Units (and their device tokens) are managed by heads and admins in scope."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and is_in_scope(user, department)
+
+
+# --- receptions pages ---
+def can_use_receptions_workspace(user) -> bool:
+    """May open the receptions page (each department is checked by can_manage_receptions)."""
+    return user_role_in(user, {Role.HEAD, Role.ADMIN})
+
+
+def can_publish_receptions_for_any_head(user) -> bool:
+    """Administrators publish hours for any head in their scope; a head only for himself."""
+    return user_role_in(user, {Role.ADMIN})

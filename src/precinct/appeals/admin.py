@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from precinct.accounts.admin_site import AccessAdmin
-from precinct.appeals.models import AnswerTemplate, Category, Open311Key, ReceptionSlot
+from precinct.appeals.models import AnswerTemplate, Category, Open311Key
 
 
 @admin.register(Category)
@@ -18,8 +18,3 @@ class AnswerTemplateAdmin(AccessAdmin):
 class Open311KeyAdmin(AccessAdmin):
     list_display = ["name", "created_at", "revoked"]
     readonly_fields = ["key_hash"]
-
-
-@admin.register(ReceptionSlot)
-class ReceptionSlotAdmin(AccessAdmin):
-    list_display = ["starts_at", "department", "head", "place", "capacity", "cancelled"]

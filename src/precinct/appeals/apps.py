@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AppealsConfig(AppConfig):
     name = "precinct.appeals"
-    verbose_name = _("Appeals and receptions")
+    verbose_name = _("Appeals")

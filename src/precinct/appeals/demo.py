@@ -1,4 +1,4 @@
-"""Demo step: a year of appeals and receptions for the demo city, with bulk inserts.
+"""Demo step: a year of appeals for the demo city, with bulk inserts.
 
 Volumes follow population (about one appeal per 125 residents a year), with more in
 summer; answers mostly arrive within the legal 15 working days, a few late, a few still
@@ -18,12 +18,9 @@ from precinct.appeals.models import (
     AnswerTemplate,
     Appeal,
     AppealEvent,
-    Booking,
     Category,
-    ReceptionSlot,
     Status,
 )
-from precinct.territory.models import Officer
 
 # About 17,000 a year for Almaty's 2.2 million: the order of magnitude of appeals to a
 # city police department (an assumption for the demo, not an official figure).
@@ -146,11 +143,10 @@ def build(ctx) -> list[str]:
         ).values_list("id", flat=True)[:40]
         Appeal.objects.filter(id__in=list(mine)).update(assigned_to=demo_inspector)
     AnswerTemplate.objects.bulk_create([AnswerTemplate(title=t[:40], text=t) for t in ANSWERS])
-    slots, bookings = _receptions(ctx, rng, today, tz)
     overdue = int(keep_open.sum())
     return [
         f"{n:,} appeals over a year ({int(answered.sum()):,} answered, {overdue} open overdue, "
-        f"{int(reopened.sum())} reopened); {slots} reception hours, {bookings} bookings"
+        f"{int(reopened.sum())} reopened)"
     ]
 
 
@@ -173,52 +169,3 @@ def _events(rows: list[Appeal]) -> None:
                 )
             )
     AppealEvent.objects.bulk_create(events, batch_size=5000)
-
-
-def _receptions(ctx, rng, today: dt.date, tz) -> tuple[int, int]:
-    """Every head receives residents weekly: a year back and eight weeks ahead."""
-    heads = list(
-        Officer.objects.filter(
-            role=Officer.Role.HEAD, department__in=ctx.departments
-        ).select_related("department")
-    )
-    monday = today - dt.timedelta(days=today.weekday())
-    slots = []
-    for k, head in enumerate(heads):
-        weekday = k % 5
-        for week in range(-52, 8):
-            day = monday + dt.timedelta(weeks=week, days=weekday)
-            slots.append(
-                ReceptionSlot(
-                    department_id=head.department_id,
-                    head=head,
-                    starts_at=dt.datetime.combine(day, dt.time(15 + k % 3), tzinfo=tz),
-                    place=head.department.address or "Здание управления полиции, каб. 101",
-                    capacity=6,
-                    language="kk" if week % 2 else "ru",
-                )
-            )
-    ReceptionSlot.objects.bulk_create(slots, batch_size=2000)
-    now = timezone.now()
-    bookings = []
-    for s in slots:
-        taken = int(rng.integers(0, s.capacity + 1))
-        past = s.starts_at < now
-        for j in range(taken):
-            state = Booking.State.BOOKED
-            if past:
-                state = Booking.State.ATTENDED if rng.random() < 0.85 else Booking.State.NO_SHOW
-            bookings.append(
-                Booking(
-                    slot_id=s.pk,
-                    code=f"D{s.pk:06d}{j}",
-                    name=f"Житель (демо) {s.pk}-{j}",
-                    phone=f"+7 701 {rng.integers(1_000_000, 9_999_999)}",
-                    topic="Вопрос по благоустройству двора (демо)",
-                    state=state,
-                    booked_at=s.starts_at - dt.timedelta(days=3),
-                    outcome="Разъяснено" if state == Booking.State.ATTENDED else "",
-                )
-            )
-    Booking.objects.bulk_create(bookings, batch_size=5000)
-    return len(slots), len(bookings)

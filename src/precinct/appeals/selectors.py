@@ -1,22 +1,25 @@
-"""Readers of appeals: public tracking, staff queues (no personal data) and audited detail."""
+"""Readers of appeals: public tracking, staff queues (no personal data) and audited detail;
+the choices the forms offer (categories, departments, assignees, answer templates)."""
 
 import datetime as dt
 import re
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from precinct.accounts import access
 from precinct.appeals.models import (
     OPEN_STATUSES,
+    AnswerTemplate,
     Appeal,
     AppealEvent,
-    Booking,
-    ReceptionSlot,
+    Category,
     Status,
 )
 from precinct.audit.services import audit_record
+from precinct.territory.models import Department
 
 PERSONAL_FIELDS = ["contact_name", "contact_phone", "contact_email", "text"]
 QUEUE_PAGE = 50
@@ -133,21 +136,6 @@ def appeal_detail(*, user, appeal_id: int) -> Appeal:
     return appeal
 
 
-def upcoming_receptions(*, department_id: int | None = None, now=None) -> list[ReceptionSlot]:
-    """Public list of reception hours still to come, with the places left."""
-    now = now or timezone.now()
-    qs = ReceptionSlot.objects.filter(cancelled=False, starts_at__gt=now)
-    if department_id:
-        qs = qs.filter(department_id=department_id)
-    qs = qs.select_related("department", "head").annotate(
-        booked=Count("bookings", filter=Q(bookings__state=Booking.State.BOOKED))
-    )
-    slots = list(qs.order_by("starts_at")[:200])
-    for slot in slots:
-        slot.places_left = max(slot.capacity - slot.booked, 0)
-    return slots
-
-
 def public_proposals(*, limit: int = 50) -> list[dict]:
     """Proposals that were answered, without the resident's name or contacts."""
     rows = (
@@ -168,21 +156,50 @@ def public_proposals(*, limit: int = 50) -> list[dict]:
     ]
 
 
-def reception_slots_for_staff(*, user, limit: int = 50) -> list[ReceptionSlot]:
-    """A head's recent and coming reception hours with bookings; the names read are audited."""
-    from precinct.audit.services import audit_read_many
+def appeal_events(*, appeal: Appeal) -> QuerySet[AppealEvent]:
+    """Every event of an appeal, internal notes included, with who acted (for staff)."""
+    return appeal.events.select_related("actor")
 
-    slots = list(
-        ReceptionSlot.objects.filter(department__in=access.departments_in_scope(user))
-        .select_related("department", "head")
-        .prefetch_related("bookings")
-        .order_by("-starts_at")[:limit]
+
+def appeal_to_act_on(*, user, appeal_id: int) -> Appeal | None:
+    """The appeal a staff action is about, if the user may see it (not an audited read:
+    the action's service records what it changes)."""
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None or not access.can_view_appeal(user, appeal):
+        return None
+    return appeal
+
+
+def appeal_assignees(*, appeal: Appeal, limit: int = 200) -> list:
+    """Officers of the appeal's department (and below) whom access lets take it."""
+    candidates = get_user_model().objects.filter(
+        department__path__startswith=appeal.department.path
     )
-    bookings = [b for s in slots for b in s.bookings.all()]
-    audit_read_many(
-        actor=user,
-        objects=bookings,
-        fields=["name", "phone", "topic"],
-        context="reception bookings",
-    )
-    return slots
+    return list(access.appeal_assignees(appeal, candidates).select_related("department")[:limit])
+
+
+def staff_user(*, user_id: int | None):
+    """A staff account chosen in a form (the service decides whether it may act)."""
+    if user_id is None:
+        return None
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def answer_templates_for(*, department: Department) -> QuerySet[AnswerTemplate]:
+    """The department's own answer templates and everyone's."""
+    return AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+
+
+def active_categories() -> QuerySet[Category]:
+    """The categories a resident may choose on the form."""
+    return Category.objects.filter(is_active=True)
+
+
+def appeal_departments() -> QuerySet[Department]:
+    """The district departments an appeal may be addressed to when no place is given."""
+    return Department.objects.filter(kind=Department.Kind.DISTRICT).order_by("name")
+
+
+def department_names() -> dict[int, str]:
+    """Every department's name in the current language, by id (for the statistics page)."""
+    return {d.pk: d.display_name for d in Department.objects.all()}

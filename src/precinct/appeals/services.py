@@ -1,9 +1,10 @@
-"""The only writers of appeals and receptions: keyword-only, one transaction each."""
+"""The only writers of appeals: keyword-only, one transaction each."""
 
 import datetime as dt
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -21,10 +22,8 @@ from precinct.appeals.models import (
     AppealEvent,
     AppealType,
     Attachment,
-    Booking,
     Category,
     Channel,
-    ReceptionSlot,
     Status,
 )
 from precinct.appeals.notifications import notify_resident, notify_staff
@@ -89,163 +88,171 @@ def appeal_register(
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
 
-    A repeated submission (same idempotency key, or the same text from the same client
-    within the double-submit window) returns the appeal stored the first time.
+    The steps: find a repeat, check the input, route it, check the official's scope,
+    hold back a double submit or a flood, then store it numbered with its deadline, its
+    attachments and its first event, and tell the resident. A repeated submission (same
+    idempotency key, or the same text from the same client within the double-submit
+    window) returns the appeal stored the first time.
     """
     now = now or timezone.now()
-    conf = settings.PRECINCT_APPEALS
-    contact_name, contact_phone = contact_name.strip(), contact_phone.strip()
-    contact_email = contact_email.strip()
+    contact = {
+        "name": contact_name.strip(),
+        "phone": contact_phone.strip(),
+        "email": contact_email.strip(),
+    }
+    place = {"lat": lat, "lon": lon, "department_id": department_id, "address": address}
     content_hash = _content_hash(
         type=type,
         text=text.strip(),
-        name=contact_name,
-        phone=contact_phone,
-        email=contact_email,
+        **contact,
         department=department_id,
         lat=lat,
         lon=lon,
         address=address,
         officer=about_officer_id,
     )
-    if idempotency_key:
-        existing = _replay(idempotency_key, content_hash)
-        if existing is not None:
-            return existing, False
-
-    errors: dict[str, str] = {}
-    if type not in AppealType.values:
-        errors["type"] = _("Choose one of: %(v)s.") % {"v": ", ".join(AppealType.values)}
-    if channel not in Channel.values:
-        errors["channel"] = _("Unknown channel.")
-    check_text(text, errors)
-    check_contact(
-        anonymous_allowed=type == AppealType.OFFENCE,
-        name=contact_name,
-        phone=contact_phone,
-        email=contact_email,
-        errors=errors,
-    )
-    category = None
-    if category_code:
-        category = Category.objects.filter(code=category_code, is_active=True).first()
-        if category is None:
-            errors["category"] = _("Unknown category.")
-    officer = None
-    if about_officer_id is not None:
-        officer = (
-            Officer.objects.select_related("department__parent").filter(pk=about_officer_id).first()
-        )
-        if officer is None:
-            errors["about_officer_id"] = _("Unknown officer.")
-    if officer is None and lat is None and department_id is None and address.strip():
-        lat, lon = _geocode(address)
-        if lat is None:
-            errors["address"] = _("We could not find this address; pick the place on the map.")
-    if officer is None and "address" not in errors:
-        check_place(lat=lat, lon=lon, department_id=department_id, errors=errors)
-    files = check_attachments(
-        list(attachments),
-        max_bytes=conf["ATTACHMENT_MAX_BYTES"],
-        max_count=conf["ATTACHMENTS_MAX"],
-        errors=errors,
-    )
-    department, precinct = None, None
-    if not errors:
-        department, precinct, route_errors = _route(
-            lat=lat, lon=lon, department_id=department_id, officer=officer
-        )
-        errors.update(route_errors)
-    if errors:
-        raise AppealInputError.of_fields(errors)
-    if registered_by is not None and not access.can_register_appeal(registered_by, department):
-        raise PermissionDenied
-
-    client_hash = client_fingerprint(client) if client else ""
-    if registered_by is None and client_hash:
-        # One indexed query answers both: the same text moments ago, and the hour's count.
-        window = now - dt.timedelta(seconds=conf["DOUBLE_SUBMIT_SECONDS"])
-        seen = Appeal.objects.filter(
-            client_hash=client_hash, registered_at__gte=min(window, now - dt.timedelta(hours=1))
-        ).aggregate(
-            recent=Count("id", filter=Q(registered_at__gte=now - dt.timedelta(hours=1))),
-            twin=Max("id", filter=Q(content_hash=content_hash, registered_at__gte=window)),
-        )
-        if seen["twin"] is not None:
-            return Appeal.objects.get(pk=seen["twin"]), False
-        if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
-            raise RateLimited(_("Too many submissions; try again later."))
-
-    registered_on = _local_date(now)
-    forwarding = category is not None and category.outside_competence
-    appeal = Appeal(
-        registration_number=f"tmp-{uuid.uuid4().hex[:16]}",
-        tracking_code=secrets.token_urlsafe(18),
+    earlier = _replay(idempotency_key, content_hash)
+    if earlier is not None:
+        return earlier, False
+    intake = _checked_and_routed(
         type=type,
         channel=channel,
-        category=category,
-        text=text.strip(),
-        lat=lat,
-        lon=lon,
-        address=address[:300],
-        precinct=precinct,
-        department=department,
-        service=category.service if category else "inspectors",
-        about_officer=officer,
-        hidden_from_department=officer.department if officer else None,
-        contact_name=contact_name,
-        contact_phone=contact_phone,
-        contact_email=contact_email,
-        language=language[:5],
-        registered_at=now,
-        registered_by=registered_by,
-        due_date=deadlines.answer_due(registered_on),
-        forward_due_date=deadlines.forward_due(registered_on) if forwarding else None,
-        forwarded_to=category.forward_to if forwarding else "",
-        idempotency_key=idempotency_key or None,
-        client_hash=client_hash,
-        content_hash=content_hash,
+        text=text,
+        contact=contact,
+        category_code=category_code,
+        about_officer_id=about_officer_id,
+        attachments=list(attachments),
+        **place,
     )
-    try:
-        with transaction.atomic():
-            appeal.save()
-            appeal.registration_number = f"{registered_on:%Y}-{appeal.pk:07d}"
-            appeal.save(update_fields=["registration_number"])
-            for data, content_type in files:
-                stored = Attachment(appeal=appeal, content_type=content_type, size=len(data))
-                ext = content_type.split("/")[1].replace("jpeg", "jpg")
-                stored.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=True)
-            _event(appeal, now, registered_by, "registered", "", Status.REGISTERED)
-            if registered_by is not None:
-                audit_record(
-                    actor=registered_by,
-                    action="create",
-                    subject=appeal,
-                    fields=[f for f in CONTACT_FIELDS if getattr(appeal, f)] + ["text"],
-                    context=f"appeal registered by {channel}",
-                )
-            notify_resident(appeal=appeal, event="registered")
-    except IntegrityError:
-        # Two retries with one idempotency key raced: the other one stored it.
-        if idempotency_key:
-            existing = _replay(idempotency_key, content_hash)
-            if existing is not None:
-                return existing, False
-        raise
-    return appeal, True
+    _check_registrar(registered_by, intake.department)
+    client_hash = client_fingerprint(client) if client else ""
+    if registered_by is None and client_hash:
+        twin = _twin_or_refuse_flood(client_hash=client_hash, content_hash=content_hash, now=now)
+        if twin is not None:
+            return twin, False
+    appeal = _new_appeal(
+        intake,
+        type=type,
+        channel=channel,
+        text=text,
+        contact=contact,
+        address=address,
+        language=language,
+        registered_by=registered_by,
+        now=now,
+    )
+    appeal.idempotency_key = idempotency_key or None
+    appeal.client_hash, appeal.content_hash = client_hash, content_hash
+    return _store_once(appeal, files=intake.files, now=now)
 
 
-def _replay(idempotency_key: str, content_hash: str) -> Appeal | None:
-    """The appeal stored under this key; the key reused for another request is an error.
+def _replay(idempotency_key: str | None, content_hash: str) -> Appeal | None:
+    """The appeal stored under this key (none without a key); the key reused for another
+    request is an error.
 
     Comparing the content keeps a guessed key from revealing someone else's receipt.
     """
+    if not idempotency_key:
+        return None
     existing = Appeal.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None and existing.content_hash != content_hash:
         raise AppealInputError(
             _("This key was already used for a different appeal."), field="Idempotency-Key"
         )
     return existing
+
+
+@dataclass
+class _Intake:
+    """A submission that passed the checks: what it is about, where, and who answers it."""
+
+    category: Category | None
+    officer: Officer | None
+    lat: float | None
+    lon: float | None
+    files: list[tuple[bytes, str]]
+    department: Department
+    precinct: Precinct | None
+
+
+def _checked_and_routed(
+    *,
+    type,
+    channel,
+    text,
+    contact,
+    category_code,
+    about_officer_id,
+    lat,
+    lon,
+    department_id,
+    address,
+    attachments,
+) -> _Intake:
+    """Every rule of the intake in turn, then the route; all refusals are raised together."""
+    conf = settings.PRECINCT_APPEALS
+    errors: dict[str, str] = {}
+    _check_kind(type=type, channel=channel, errors=errors)
+    check_text(text, errors)
+    check_contact(anonymous_allowed=type == AppealType.OFFENCE, **contact, errors=errors)
+    category = _category(category_code, errors)
+    officer = _officer(about_officer_id, errors)
+    if officer is None:
+        lat, lon = _place(
+            lat=lat, lon=lon, department_id=department_id, address=address, errors=errors
+        )
+    files = check_attachments(
+        attachments,
+        max_bytes=conf["ATTACHMENT_MAX_BYTES"],
+        max_count=conf["ATTACHMENTS_MAX"],
+        errors=errors,
+    )
+    department, precinct = None, None
+    if not errors:
+        department, precinct = _route(
+            lat=lat, lon=lon, department_id=department_id, officer=officer, errors=errors
+        )
+    if errors:
+        raise AppealInputError.of_fields(errors)
+    return _Intake(category, officer, lat, lon, files, department, precinct)
+
+
+def _check_kind(*, type: str, channel: str, errors: dict) -> None:
+    if type not in AppealType.values:
+        errors["type"] = _("Choose one of: %(v)s.") % {"v": ", ".join(AppealType.values)}
+    if channel not in Channel.values:
+        errors["channel"] = _("Unknown channel.")
+
+
+def _category(code: str | None, errors: dict) -> Category | None:
+    """The active category named by its code (none is fine: inspectors handle it)."""
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        errors["category"] = _("Unknown category.")
+    return category
+
+
+def _officer(officer_id: int | None, errors: dict) -> Officer | None:
+    """The officer a complaint is about, with the department above his."""
+    if officer_id is None:
+        return None
+    officer = Officer.objects.select_related("department__parent").filter(pk=officer_id).first()
+    if officer is None:
+        errors["about_officer_id"] = _("Unknown officer.")
+    return officer
+
+
+def _place(*, lat, lon, department_id, address: str, errors: dict):
+    """The point as given, or the one the address names when only an address is given."""
+    if lat is None and department_id is None and address.strip():
+        lat, lon = _geocode(address)
+        if lat is None:
+            errors["address"] = _("We could not find this address; pick the place on the map.")
+            return None, None
+    check_place(lat=lat, lon=lon, department_id=department_id, errors=errors)
+    return lat, lon
 
 
 def _geocode(address: str) -> tuple[float | None, float | None]:
@@ -256,31 +263,128 @@ def _geocode(address: str) -> tuple[float | None, float | None]:
     return candidates[0].lat, candidates[0].lon
 
 
-def _route(*, lat, lon, department_id, officer):
+def _route(*, lat, lon, department_id, officer, errors: dict):
     """Place → precinct → department; a complaint about an officer → the level above him."""
-    errors = {}
-    precinct = None
     if officer is not None:
         unit = officer.department
-        return (unit.parent or unit), None, errors
+        return (unit.parent or unit), None
     if lat is not None:
         precinct_id = geo.precinct_id_at(lon, lat)
-        if precinct_id is None:
-            if department_id is None:
-                errors["lat"] = _("This place lies outside the territory we serve.")
-                return None, None, errors
-        else:
+        if precinct_id is not None:
             # The boundaries are large GeoJSON texts: leave them in the database.
             precinct = (
                 Precinct.objects.select_related("department")
                 .defer("boundary", "department__boundary")
                 .get(pk=precinct_id)
             )
-            return precinct.department, precinct, errors
+            return precinct.department, precinct
+        if department_id is None:
+            errors["lat"] = _("This place lies outside the territory we serve.")
+            return None, None
     department = Department.objects.filter(pk=department_id).first()
     if department is None:
         errors["department_id"] = _("Unknown department.")
-    return department, precinct, errors
+    return department, None
+
+
+def _twin_or_refuse_flood(*, client_hash: str, content_hash: str, now) -> Appeal | None:
+    """The same appeal from the same client moments ago, if any; too many in the last hour
+    is refused. One indexed query answers both."""
+    conf = settings.PRECINCT_APPEALS
+    hour_ago = now - dt.timedelta(hours=1)
+    window = now - dt.timedelta(seconds=conf["DOUBLE_SUBMIT_SECONDS"])
+    seen = Appeal.objects.filter(
+        client_hash=client_hash, registered_at__gte=min(window, hour_ago)
+    ).aggregate(
+        recent=Count("id", filter=Q(registered_at__gte=hour_ago)),
+        twin=Max("id", filter=Q(content_hash=content_hash, registered_at__gte=window)),
+    )
+    if seen["twin"] is not None:
+        return Appeal.objects.get(pk=seen["twin"])
+    if seen["recent"] >= conf["SUBMISSIONS_PER_HOUR"]:
+        raise RateLimited(_("Too many submissions; try again later."))
+    return None
+
+
+def _check_registrar(registered_by, department: Department) -> None:
+    """An official registers appeals only for departments in his scope."""
+    if registered_by is not None and not access.can_register_appeal(registered_by, department):
+        raise PermissionDenied
+
+
+def _new_appeal(
+    intake: _Intake, *, type, channel, text, contact, address, language, registered_by, now
+) -> Appeal:
+    """The appeal to store, with its service and legal deadlines (not yet numbered)."""
+    registered_on = _local_date(now)
+    category, officer = intake.category, intake.officer
+    forwarding = category is not None and category.outside_competence
+    return Appeal(
+        registration_number=f"tmp-{uuid.uuid4().hex[:16]}",
+        tracking_code=secrets.token_urlsafe(18),
+        type=type,
+        channel=channel,
+        category=category,
+        text=text.strip(),
+        lat=intake.lat,
+        lon=intake.lon,
+        address=address[:300],
+        precinct=intake.precinct,
+        department=intake.department,
+        service=category.service if category else "inspectors",
+        about_officer=officer,
+        hidden_from_department=officer.department if officer else None,
+        contact_name=contact["name"],
+        contact_phone=contact["phone"],
+        contact_email=contact["email"],
+        language=language[:5],
+        registered_at=now,
+        registered_by=registered_by,
+        due_date=deadlines.answer_due(registered_on),
+        forward_due_date=deadlines.forward_due(registered_on) if forwarding else None,
+        forwarded_to=category.forward_to if forwarding else "",
+    )
+
+
+def _store_once(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> tuple[Appeal, bool]:
+    """Store the appeal; when a retry with the same idempotency key raced this one and
+    stored it first, return that one instead."""
+    try:
+        _store(appeal, files=files, now=now)
+    except IntegrityError:
+        earlier = _replay(appeal.idempotency_key, appeal.content_hash)
+        if earlier is None:
+            raise
+        return earlier, False
+    return appeal, True
+
+
+@transaction.atomic
+def _store(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> None:
+    """Save, number by the year and the row's id, attach the files, record the first
+    event (and the official's entry in the audit log), and queue the resident's receipt."""
+    appeal.save()
+    appeal.registration_number = f"{_local_date(now):%Y}-{appeal.pk:07d}"
+    appeal.save(update_fields=["registration_number"])
+    for data, content_type in files:
+        _attach(appeal, data, content_type)
+    _event(appeal, now, appeal.registered_by, "registered", "", Status.REGISTERED)
+    if appeal.registered_by is not None:
+        audit_record(
+            actor=appeal.registered_by,
+            action="create",
+            subject=appeal,
+            fields=[f for f in CONTACT_FIELDS if getattr(appeal, f)] + ["text"],
+            context=f"appeal registered by {appeal.channel}",
+        )
+    notify_resident(appeal=appeal, event="registered")
+
+
+def _attach(appeal: Appeal, data: bytes, content_type: str) -> None:
+    """Store one checked file under a random name (never the name the resident gave)."""
+    stored = Attachment(appeal=appeal, content_type=content_type, size=len(data))
+    ext = content_type.split("/")[1].replace("jpeg", "jpg")
+    stored.file.save(f"{uuid.uuid4().hex}.{ext}", ContentFile(data), save=True)
 
 
 def _event(
@@ -531,146 +635,3 @@ def appeals_escalate_overdue(*, now: dt.datetime) -> int:
                 % {"n": appeal.registration_number, "d": appeal.due_date.isoformat()},
             )
     return len(overdue)
-
-
-# --- receptions --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def reception_slot_create(
-    *,
-    actor,
-    head: Officer,
-    starts_at: dt.datetime,
-    place: str,
-    capacity: int = 5,
-    minutes: int = 60,
-    language: str = "ru",
-) -> ReceptionSlot:
-    """A head publishes an hour of reception."""
-    if not access.can_manage_receptions(actor, head.department):
-        raise PermissionDenied
-    errors = {}
-    if head.role != Officer.Role.HEAD:
-        errors["head"] = _("Receptions are held by heads of departments.")
-    if not place.strip():
-        errors["place"] = _("Say where the reception is held.")
-    if capacity < 1:
-        errors["capacity"] = _("At least one place.")
-    if errors:
-        raise AppealInputError.of_fields(errors)
-    return ReceptionSlot.objects.create(
-        department=head.department,
-        head=head,
-        starts_at=starts_at,
-        place=place.strip(),
-        capacity=capacity,
-        minutes=minutes,
-        language=language,
-    )
-
-
-@transaction.atomic
-def reception_schedule_publish(
-    *,
-    actor,
-    head: Officer,
-    first_start: dt.datetime,
-    weeks: int,
-    place: str,
-    capacity: int = 5,
-    minutes: int = 60,
-    language: str = "ru",
-) -> list[ReceptionSlot]:
-    """A head's weekly reception: the same hour every week for ``weeks`` weeks."""
-    if not 1 <= weeks <= 52:
-        raise AppealInputError(_("From 1 to 52 weeks."), field="weeks")
-    return [
-        reception_slot_create(
-            actor=actor,
-            head=head,
-            starts_at=first_start + dt.timedelta(weeks=k),
-            place=place,
-            capacity=capacity,
-            minutes=minutes,
-            language=language,
-        )
-        for k in range(weeks)
-    ]
-
-
-@transaction.atomic
-def booking_create(
-    *, slot_id: int, name: str, phone: str, topic: str, now: dt.datetime | None = None
-) -> Booking:
-    """A resident books a place without an account and gets a confirmation code."""
-    now = now or timezone.now()
-    slot = ReceptionSlot.objects.select_for_update().filter(pk=slot_id, cancelled=False).first()
-    errors: dict[str, str] = {}
-    if slot is None or slot.starts_at <= now:
-        errors["slot_id"] = _("This reception is not open for booking.")
-    check_contact(anonymous_allowed=False, name=name, phone=phone, email="", errors=errors)
-    if "contact.phone" in errors:
-        errors["phone"] = errors.pop("contact.phone")
-    if "contact.name" in errors:
-        errors["name"] = errors.pop("contact.name")
-    if not topic.strip():
-        errors["topic"] = _("Say briefly what you want to discuss.")
-    if not errors and slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
-        errors["slot_id"] = _("This reception is fully booked.")
-    if errors:
-        raise AppealInputError.of_fields(errors)
-    return Booking.objects.create(
-        slot=slot,
-        code=secrets.token_hex(4).upper(),
-        name=name.strip(),
-        phone=phone.strip(),
-        topic=topic.strip(),
-        booked_at=now,
-    )
-
-
-@transaction.atomic
-def booking_cancel(*, code: str) -> Booking:
-    booking = Booking.objects.select_for_update().filter(code=code.strip().upper()).first()
-    if booking is None or booking.state != Booking.State.BOOKED:
-        raise AppealInputError(_("No active booking with this code."), field="code")
-    booking.state = Booking.State.CANCELLED
-    booking.save(update_fields=["state"])
-    return booking
-
-
-@transaction.atomic
-def booking_record_outcome(
-    *,
-    actor,
-    booking: Booking,
-    attended: bool,
-    outcome: str = "",
-    register_appeal_type: str | None = None,
-) -> Booking:
-    """The head records what happened; optionally the topic becomes a registered appeal."""
-    booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
-    if not access.can_manage_receptions(actor, booking.slot.department):
-        raise PermissionDenied
-    booking.state = Booking.State.ATTENDED if attended else Booking.State.NO_SHOW
-    booking.outcome = outcome.strip()
-    if register_appeal_type:
-        booking.appeal, _created = appeal_register(
-            type=register_appeal_type,
-            text=booking.topic,
-            channel=Channel.RECEPTION,
-            department_id=booking.slot.department_id,
-            contact_name=booking.name,
-            contact_phone=booking.phone,
-            registered_by=actor,
-        )
-    booking.save(update_fields=["state", "outcome", "appeal"])
-    audit_record(
-        actor=actor,
-        action="update",
-        subject=booking,
-        fields=["outcome"],
-        context="reception outcome",
-    )
-    return booking

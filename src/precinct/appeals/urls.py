@@ -1,4 +1,4 @@
-"""Appeal pages: public form, receipt, tracking, proposals, statistics, receptions; staff."""
+"""Appeal pages: public form, receipt, tracking, proposals, statistics; staff."""
 
 from django.urls import path
 
@@ -12,12 +12,8 @@ urlpatterns = [
     path("track/<str:code>/", views.appeal_track, name="track"),
     path("proposals/", views.proposals, name="proposals"),
     path("statistics/", views.statistics, name="statistics"),
-    path("receptions/", views.receptions, name="receptions"),
-    path("receptions/<int:slot_id>/book/", views.reception_book, name="book"),
-    path("receptions/cancel/", views.reception_cancel, name="cancel"),
     path("staff/", views.staff_queue, name="staff-queue"),
     path("staff/new/", views.staff_new, name="staff-new"),
-    path("staff/receptions/", views.staff_receptions, name="staff-receptions"),
     path("staff/<int:pk>/", views.staff_appeal, name="staff-appeal"),
     path("staff/<int:pk>/<str:action>/", views.staff_action, name="staff-action"),
 ]

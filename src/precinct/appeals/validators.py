@@ -1,14 +1,12 @@
 """Checks of what residents send, each a named rule returning field errors."""
 
-import re
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import DomainError
+from precinct.core.phones import looks_like_phone
 
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()\-]{6,20}$")
 MAX_TEXT = 10_000
 
 # File signatures: the type is decided by the first bytes, never by the name.
@@ -44,7 +42,7 @@ def check_text(text: str, errors: dict) -> None:
 
 def check_contact(*, anonymous_allowed: bool, name: str, phone: str, email: str, errors: dict):
     """Contacts are required, except for reports of offences or threats."""
-    if phone and not PHONE_RE.match(phone):
+    if phone and not looks_like_phone(phone):
         errors["contact.phone"] = _("Enter a phone number such as +7 701 234 56 78.")
     if email:
         try:

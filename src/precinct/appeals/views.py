@@ -1,35 +1,30 @@
-"""Appeal pages: the public form, receipt and tracking; the staff workspace; receptions."""
+"""Appeal pages: the public form, receipt and tracking; the staff workspace; public lists.
+
+Views parse the request, call one service or selector, and render; every read goes
+through ``selectors``, every decision of who may do what through ``accounts.access``.
+"""
 
 import datetime as dt
+import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from precinct.accounts import access
+from precinct.accounts.guards import staff_page
 from precinct.appeals import metrics, selectors, services
-from precinct.appeals.models import (
-    AnswerTemplate,
-    Appeal,
-    AppealType,
-    Booking,
-    Category,
-    Channel,
-    ReceptionSlot,
-    Status,
-)
+from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
 from precinct.core.http import client_address
-from precinct.territory.models import Department
+from precinct.territory import mapdata
 
-User = get_user_model()
+STAFF_CHANNELS = (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
 
 
 def _float(value: str):
@@ -51,14 +46,17 @@ def _fields(errors: list[tuple[str | None, str]]) -> dict:
     return {(k or "form").replace(".", "_").replace("-", "_"): v for k, v in errors}
 
 
-def _form_context(**extra) -> dict:
-    from precinct.territory import mapdata
+def _form_token() -> str:
+    """A one-time token in the form: a double click or a retry stores one appeal."""
+    return secrets.token_hex(16)
 
+
+def _form_context(**extra) -> dict:
     return {
         "map_config": mapdata.map_config(result_url="", labels={}),
         "types": AppealType.choices,
-        "categories": Category.objects.filter(is_active=True),
-        "departments": Department.objects.filter(kind="district").order_by("name"),
+        "categories": selectors.active_categories(),
+        "departments": selectors.appeal_departments(),
         **extra,
     }
 
@@ -73,10 +71,9 @@ def _register_from_post(request, *, channel: str, registered_by=None):
         errors["lon"] = _("Longitude must be a number.")
     if errors:
         raise AppealInputError.of_fields(errors)
-    files = [
-        (f.name, f.read(services.settings.PRECINCT_APPEALS["ATTACHMENT_MAX_BYTES"] + 1))
-        for f in request.FILES.getlist("attachments")
-    ]
+    # One byte over the limit is enough for the service to refuse the file as too large.
+    max_bytes = settings.PRECINCT_APPEALS["ATTACHMENT_MAX_BYTES"]
+    files = [(f.name, f.read(max_bytes + 1)) for f in request.FILES.getlist("attachments")]
     return services.appeal_register(
         type=post.get("type", ""),
         text=post.get("text", ""),
@@ -101,28 +98,26 @@ def _register_from_post(request, *, channel: str, registered_by=None):
 @require_http_methods(["GET", "POST"])
 def appeal_new(request):
     """The public form; a hidden one-time token makes a double click store one appeal."""
-    if request.method == "POST":
-        try:
-            appeal, _created = _register_from_post(request, channel=Channel.WEB)
-        except AppealInputError as exc:
-            ctx = _form_context(
-                errors=_fields(exc.errors),
-                values=request.POST,
-                form_token=request.POST.get("form_token", ""),
-            )
-            return render(request, "appeals/new.html", ctx, status=400)
-        except services.RateLimited as exc:
-            ctx = _form_context(
-                errors=_fields(exc.errors),
-                values=request.POST,
-                form_token=services.secrets.token_hex(16),
-            )
-            return render(request, "appeals/new.html", ctx, status=429)
-        return redirect("appeals:receipt", code=appeal.tracking_code)
-    ctx = _form_context(
-        errors={}, values=_prefill(request.GET), form_token=services.secrets.token_hex(16)
-    )
-    return render(request, "appeals/new.html", ctx)
+    if request.method == "GET":
+        ctx = _form_context(errors={}, values=_prefill(request.GET), form_token=_form_token())
+        return render(request, "appeals/new.html", ctx)
+    try:
+        appeal, _created = _register_from_post(request, channel=Channel.WEB)
+    except AppealInputError as exc:
+        ctx = _form_context(
+            errors=_fields(exc.errors),
+            values=request.POST,
+            form_token=request.POST.get("form_token", ""),
+        )
+        return render(request, "appeals/new.html", ctx, status=400)
+    except services.RateLimited as exc:
+        ctx = _form_context(
+            errors=_fields(exc.errors),
+            values=request.POST,
+            form_token=_form_token(),
+        )
+        return render(request, "appeals/new.html", ctx, status=429)
+    return redirect("appeals:receipt", code=appeal.tracking_code)
 
 
 # What a link to the form may fill in (the locate result's "write to this precinct").
@@ -175,17 +170,11 @@ def track_lookup(request):
 # --- staff workspace ------------------------------------------------------------------------
 
 
-def _staff(request):
-    if not access.user_role_in(request.user, access.APPEAL_READERS):
-        raise PermissionDenied
-    return request.user
-
-
-@login_required
+@staff_page(access.can_work_on_appeals)
 @require_GET
 def staff_queue(request):
     """Queues per department and per officer, overdue first, filters and search."""
-    user = _staff(request)
+    user, page = request.user, _int(request.GET.get("page")) or 1
     rows, total = selectors.appeal_queue(
         user=user,
         department_id=_int(request.GET.get("department")),
@@ -194,7 +183,7 @@ def staff_queue(request):
         type=request.GET.get("type") or None,
         search=request.GET.get("q", ""),
         overdue_only=request.GET.get("overdue") == "1",
-        page=_int(request.GET.get("page")) or 1,
+        page=page,
     )
     ctx = {
         "rows": rows,
@@ -203,127 +192,123 @@ def staff_queue(request):
         "statuses": Status.choices,
         "types": AppealType.choices,
         "departments": access.departments_in_scope(user),
+        "can_hold_receptions": access.can_use_receptions_workspace(user),
         "filters": request.GET,
-        "page": _int(request.GET.get("page")) or 1,
+        "page": page,
         "pages": max(1, -(-total // selectors.QUEUE_PAGE)),
     }
     template = "appeals/_queue_rows.html" if request.htmx else "appeals/queue.html"
     return render(request, template, ctx)
 
 
-@login_required
+@staff_page(access.can_work_on_appeals)
 @require_GET
 def staff_appeal(request, pk: int):
     """One appeal with its personal data (the read is audited) and the actions allowed."""
-    user = _staff(request)
+    return _staff_appeal_page(request, pk, errors={})
+
+
+def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
+    user = request.user
     appeal = selectors.appeal_detail(user=user, appeal_id=pk)
     ctx = {
         "appeal": appeal,
-        "events": appeal.events.select_related("actor"),
+        "events": selectors.appeal_events(appeal=appeal),
         "can_manage": access.can_manage_appeal(user, appeal),
         "can_answer": access.can_answer_appeal(user, appeal),
-        "assignees": [
-            u
-            for u in User.objects.filter(
-                department__path__startswith=appeal.department.path,
-                role__in=["inspector", "head"],
-                is_active=True,
-            ).select_related("department")[:200]
-            if access.can_be_assigned_appeal(u, appeal)
-        ],
-        "templates": AnswerTemplate.objects.filter(department__isnull=True)
-        | AnswerTemplate.objects.filter(department=appeal.department),
-        "errors": {},
+        "assignees": selectors.appeal_assignees(appeal=appeal),
+        "templates": selectors.answer_templates_for(department=appeal.department),
+        "errors": errors,
     }
-    return render(request, "appeals/staff_appeal.html", ctx)
+    return render(request, "appeals/staff_appeal.html", ctx, status=status)
 
 
-@login_required
+def _assign(user, appeal, post) -> None:
+    assignee = selectors.staff_user(user_id=_int(post.get("assignee")))
+    if assignee is None:
+        raise AppealInputError(_("Choose an officer."), field="assignee")
+    services.appeal_assign(actor=user, appeal=appeal, assignee=assignee, note=post.get("note", ""))
+
+
+def _start(user, appeal, post) -> None:
+    services.appeal_start(actor=user, appeal=appeal)
+
+
+def _answer(user, appeal, post) -> None:
+    services.appeal_answer(actor=user, appeal=appeal, answer=post.get("answer", ""))
+
+
+def _extend(user, appeal, post) -> None:
+    try:
+        new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
+    except ValueError:
+        raise AppealInputError(_("Enter a date."), field="new_due_date") from None
+    services.appeal_extend(
+        actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
+    )
+
+
+def _forward(user, appeal, post) -> None:
+    services.appeal_forward(
+        actor=user, appeal=appeal, to=post.get("to", ""), note=post.get("note", "")
+    )
+
+
+def _close(user, appeal, post) -> None:
+    services.appeal_close(actor=user, appeal=appeal, note=post.get("note", ""))
+
+
+STAFF_ACTIONS = {
+    "assign": _assign,
+    "start": _start,
+    "answer": _answer,
+    "extend": _extend,
+    "forward": _forward,
+    "close": _close,
+}
+
+
+@staff_page(access.can_work_on_appeals)
 @require_POST
 def staff_action(request, pk: int, action: str):
     """Assign, start, answer, extend, forward or close, through the services."""
-    user = _staff(request)
-    appeal = Appeal.objects.filter(pk=pk).first()
-    if appeal is None or not access.can_view_appeal(user, appeal):
+    appeal = selectors.appeal_to_act_on(user=request.user, appeal_id=pk)
+    if appeal is None:
         raise PermissionDenied
-    post = request.POST
+    if action not in STAFF_ACTIONS:
+        raise Http404
     try:
-        if action == "assign":
-            assignee = User.objects.filter(pk=_int(post.get("assignee"))).first()
-            if assignee is None:
-                raise AppealInputError(_("Choose an officer."), field="assignee")
-            services.appeal_assign(
-                actor=user, appeal=appeal, assignee=assignee, note=post.get("note", "")
-            )
-        elif action == "start":
-            services.appeal_start(actor=user, appeal=appeal)
-        elif action == "answer":
-            services.appeal_answer(actor=user, appeal=appeal, answer=post.get("answer", ""))
-        elif action == "extend":
-            try:
-                new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
-            except ValueError:
-                raise AppealInputError(_("Enter a date."), field="new_due_date") from None
-            services.appeal_extend(
-                actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
-            )
-        elif action == "forward":
-            services.appeal_forward(
-                actor=user, appeal=appeal, to=post.get("to", ""), note=post.get("note", "")
-            )
-        elif action == "close":
-            services.appeal_close(actor=user, appeal=appeal, note=post.get("note", ""))
-        else:
-            raise Http404
+        STAFF_ACTIONS[action](request.user, appeal, request.POST)
     except AppealInputError as exc:
-        appeal = selectors.appeal_detail(user=user, appeal_id=pk)
-        ctx = {
-            "appeal": appeal,
-            "events": appeal.events.select_related("actor"),
-            "can_manage": access.can_manage_appeal(user, appeal),
-            "can_answer": access.can_answer_appeal(user, appeal),
-            "assignees": [],
-            "templates": AnswerTemplate.objects.none(),
-            "errors": _fields(exc.errors),
-        }
-        return render(request, "appeals/staff_appeal.html", ctx, status=400)
+        return _staff_appeal_page(request, pk, errors=_fields(exc.errors), status=400)
     return redirect("appeals:staff-appeal", pk=pk)
 
 
-@login_required
+@staff_page(access.can_work_on_appeals)
 @require_http_methods(["GET", "POST"])
 def staff_new(request):
     """Staff enter an appeal taken by phone, at a reception or forwarded from e-Otinish."""
-    user = _staff(request)
-    channels = [
-        (c, label)
-        for c, label in Channel.choices
-        if c in (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
-    ]
-    if request.method == "POST":
-        channel = request.POST.get("channel")
-        if channel not in dict(channels):
-            channel = Channel.PHONE
-        try:
-            appeal, _created = _register_from_post(request, channel=channel, registered_by=user)
-        except AppealInputError as exc:
-            ctx = _form_context(
-                errors=_fields(exc.errors),
-                values=request.POST,
-                channels=channels,
-                staff=True,
-                form_token=request.POST.get("form_token", ""),
-            )
-            return render(request, "appeals/new.html", ctx, status=400)
-        return redirect("appeals:receipt", code=appeal.tracking_code)
-    ctx = _form_context(
-        errors={},
-        values={},
-        channels=channels,
-        staff=True,
-        form_token=services.secrets.token_hex(16),
-    )
-    return render(request, "appeals/new.html", ctx)
+    channels = [(c, label) for c, label in Channel.choices if c in STAFF_CHANNELS]
+    if request.method == "GET":
+        ctx = _form_context(
+            errors={}, values={}, channels=channels, staff=True, form_token=_form_token()
+        )
+        return render(request, "appeals/new.html", ctx)
+    channel = request.POST.get("channel")
+    if channel not in STAFF_CHANNELS:
+        channel = Channel.PHONE
+    try:
+        appeal, _created = _register_from_post(request, channel=channel, registered_by=request.user)
+    except AppealInputError as exc:
+        ctx = _form_context(
+            errors=_fields(exc.errors),
+            values=request.POST,
+            channels=channels,
+            staff=True,
+            form_token=request.POST.get("form_token", ""),
+        )
+        return render(request, "appeals/new.html", ctx, status=400)
+    return redirect("appeals:receipt", code=appeal.tracking_code)
 
 
 # --- public pages ------------------------------------------------------------------------------
@@ -341,142 +326,7 @@ def statistics(request):
     end = timezone.localdate()
     start = end - dt.timedelta(days=365)
     rows = metrics.public_department_statistics(start=start, end=end)
-    names = {d.pk: d.display_name for d in Department.objects.all()}
+    names = selectors.department_names()
     for row in rows:
         row["department"] = names.get(row["department_id"], "")
     return render(request, "appeals/statistics.html", {"rows": rows, "start": start, "end": end})
-
-
-# --- receptions ----------------------------------------------------------------------------------
-
-
-@require_GET
-def receptions(request):
-    """Upcoming reception hours of department heads, per department."""
-    department_id = _int(request.GET.get("department"))
-    slots = selectors.upcoming_receptions(department_id=department_id)
-    departments = Department.objects.filter(kind="district").order_by("name")
-    return render(
-        request,
-        "appeals/receptions.html",
-        {"slots": slots, "departments": departments, "department_id": department_id},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def reception_book(request, slot_id: int):
-    slot = (
-        ReceptionSlot.objects.select_related("department", "head")
-        .filter(pk=slot_id, cancelled=False)
-        .first()
-    )
-    if slot is None:
-        raise Http404
-    if request.method == "POST":
-        try:
-            booking = services.booking_create(
-                slot_id=slot_id,
-                name=request.POST.get("name", ""),
-                phone=request.POST.get("phone", ""),
-                topic=request.POST.get("topic", ""),
-            )
-        except AppealInputError as exc:
-            return render(
-                request,
-                "appeals/book.html",
-                {"slot": slot, "errors": _fields(exc.errors), "values": request.POST},
-                status=400,
-            )
-        return render(request, "appeals/booked.html", {"booking": booking, "slot": slot})
-    return render(request, "appeals/book.html", {"slot": slot, "errors": {}, "values": {}})
-
-
-@require_http_methods(["GET", "POST"])
-def reception_cancel(request):
-    if request.method == "POST":
-        try:
-            services.booking_cancel(code=request.POST.get("code", ""))
-        except AppealInputError as exc:
-            return render(
-                request, "appeals/cancel.html", {"errors": _fields(exc.errors)}, status=400
-            )
-        return render(request, "appeals/cancel.html", {"done": True, "errors": {}})
-    return render(request, "appeals/cancel.html", {"errors": {}})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def staff_receptions(request):
-    """A head's reception hours with bookings; record outcomes, turn them into appeals."""
-    user = request.user
-    if not access.user_role_in(user, {"head", "admin"}):
-        raise PermissionDenied
-    errors = {}
-    if request.method == "POST" and request.POST.get("publish"):
-        return _publish_schedule(request, user)
-    if request.method == "POST":
-        booking = (
-            Booking.objects.select_related("slot")
-            .filter(pk=_int(request.POST.get("booking")))
-            .first()
-        )
-        if booking is None:
-            raise Http404
-        kind = request.POST.get("register_as") or None
-        try:
-            services.booking_record_outcome(
-                actor=user,
-                booking=booking,
-                attended=request.POST.get("attended") == "1",
-                outcome=request.POST.get("outcome", ""),
-                register_appeal_type=kind,
-            )
-            return redirect(reverse("appeals:staff-receptions"))
-        except AppealInputError as exc:
-            errors = _fields(exc.errors)
-    slots = selectors.reception_slots_for_staff(user=user)
-    return render(
-        request,
-        "appeals/staff_receptions.html",
-        {"slots": slots, "errors": errors, "types": AppealType.choices},
-        status=400 if errors else 200,
-    )
-
-
-def _publish_schedule(request, user):
-    """A head publishes his weekly reception hours (admins for any head in scope)."""
-    from precinct.territory.models import Officer
-
-    post = request.POST
-    head = user.officer if user.officer_id else None
-    if user.role == "admin":
-        head = Officer.objects.filter(pk=_int(post.get("head")), role="head").first() or head
-    errors = {}
-    try:
-        local = dt.datetime.fromisoformat(post.get("first_start", ""))
-        first = timezone.make_aware(local) if timezone.is_naive(local) else local
-    except ValueError:
-        errors["first_start"] = _("Enter the date and time of the first reception.")
-    if head is None:
-        errors["head"] = _("Your account is not linked to a head of department.")
-    if not errors:
-        try:
-            services.reception_schedule_publish(
-                actor=user,
-                head=head,
-                first_start=first,
-                weeks=_int(post.get("weeks")) or 0,
-                place=post.get("place", ""),
-                capacity=_int(post.get("capacity")) or 0,
-                language=post.get("language", "ru")[:12],
-            )
-            return redirect(reverse("appeals:staff-receptions"))
-        except AppealInputError as exc:
-            errors = _fields(exc.errors)
-    slots = selectors.reception_slots_for_staff(user=user)
-    return render(
-        request,
-        "appeals/staff_receptions.html",
-        {"slots": slots, "errors": errors, "types": AppealType.choices},
-        status=400,
-    )

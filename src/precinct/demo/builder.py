@@ -33,6 +33,7 @@ from precinct.territory.models import Precinct, Region
 DEMO_STEPS: list[str] = [
     "precinct.planning.demo.build",
     "precinct.appeals.demo.build",
+    "precinct.receptions.demo.build",
     "precinct.dispatch.demo.build",
     # Real crime statistics first: the survey margins use the city's real sex split.
     "precinct.crime.demo.build",

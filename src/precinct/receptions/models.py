@@ -1,0 +1,59 @@
+"""Weekly receptions of citizens by department heads: hours, bookings and outcomes.
+
+The tables keep the names they had when receptions lived in the appeals app
+(``appeals_receptionslot``, ``appeals_booking``): the move changed the code, not the data.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReceptionSlot(models.Model):
+    """One reception hour of a department head: when, where, how many, in which language."""
+
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.PROTECT, related_name="reception_slots"
+    )
+    head = models.ForeignKey("territory.Officer", on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(db_index=True)
+    minutes = models.PositiveSmallIntegerField(default=60)
+    place = models.CharField(max_length=300)
+    capacity = models.PositiveSmallIntegerField(default=5)
+    language = models.CharField(max_length=12, default="ru")
+    cancelled = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "appeals_receptionslot"
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+
+
+class Booking(models.Model):
+    """A resident's place at a reception, confirmed by a code; the head records the outcome."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+        NO_SHOW = "no_show", _("Did not come")
+
+    slot = models.ForeignKey(ReceptionSlot, on_delete=models.PROTECT, related_name="bookings")
+    code = models.CharField(max_length=16, unique=True)
+    name = models.CharField(max_length=200)
+    phone = models.CharField(max_length=40)
+    topic = models.TextField()
+    state = models.CharField(max_length=10, choices=State, default=State.BOOKED)
+    booked_at = models.DateTimeField()
+    outcome = models.TextField(blank=True)
+    # What the resident raised, registered as an appeal by the head in the same step.
+    appeal = models.OneToOneField(
+        "appeals.Appeal", null=True, blank=True, on_delete=models.SET_NULL, related_name="booking"
+    )
+
+    class Meta:
+        db_table = "appeals_booking"
+
+    def __str__(self) -> str:
+        return self.code
