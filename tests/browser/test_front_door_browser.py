@@ -23,7 +23,7 @@ RESIDENT_PATH = [
     "/territory/locate/",
     "/appeals/new/",
     "/appeals/track/",
-    "/appeals/receptions/",
+    "/receptions/",
     "/appeals/proposals/",
     "/appeals/statistics/",
     "/surveys/",
