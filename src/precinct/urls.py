@@ -27,3 +27,9 @@ urlpatterns = [
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Error pages in the site and the reader's language (Django's own are bare English).
+handler400 = "precinct.core.views.bad_request"
+handler403 = "precinct.core.views.permission_denied"
+handler404 = "precinct.core.views.page_not_found"
+handler500 = "precinct.core.views.server_error"

@@ -38,3 +38,16 @@ PUBLIC_PAGES = [
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_pages_open_for_residents(client, world, name):
     assert client.get(reverse(name)).status_code == 200
+
+
+def test_new__a_link_fills_in_the_point_and_department(client, world):
+    department = world.t.district_a
+    response = client.get(
+        reverse("appeals:new"), {"lat": "43.250000", "lon": "76.950000",
+                                 "department_id": department.pk, "text": "not taken"}
+    )  # fmt: skip
+    html = response.content.decode()
+    assert 'name="lat" inputmode="decimal" value="43.250000"' in html
+    assert 'name="lon" inputmode="decimal" value="76.950000"' in html
+    assert f'<option value="{department.pk}" selected>' in html
+    assert "not taken" not in html  # only the place comes from a link, never the text

@@ -196,3 +196,18 @@ def test_language__kazakh_result_fragment(client, locate_territory):
 def test_language__english_from_the_browser(client, db):
     html = client.get(reverse("data-sources"), headers={"accept-language": "en"}).content
     assert "Which data are real" in html.decode()
+
+
+def test_result__offers_writing_to_this_precinct_and_the_heads_reception(client, locate_territory):
+    response = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]})
+    html = response.content.decode()
+    data = response.context["result"]
+    department = data["department"]["id"]
+    write = f"{reverse('appeals:new')}?lat={data['lat']:.6f}&amp;lon={data['lon']:.6f}"
+    assert f'href="{write}&amp;department_id={department}"' in html
+    assert f'href="{reverse("receptions:list")}?department={department}"' in html
+
+
+def test_locate_page__result_panel_asks_for_the_scroll_cue(client, db):
+    html = client.get(reverse("territory:locate")).content.decode()
+    assert re.search(r'<div id="result"[^>]*data-scroll-cue', html)

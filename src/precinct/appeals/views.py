@@ -99,7 +99,7 @@ def _register_from_post(request, *, channel: str, registered_by=None):
 def appeal_new(request):
     """The public form; a hidden one-time token makes a double click store one appeal."""
     if request.method == "GET":
-        ctx = _form_context(errors={}, values={}, form_token=_form_token())
+        ctx = _form_context(errors={}, values=_prefill(request.GET), form_token=_form_token())
         return render(request, "appeals/new.html", ctx)
     try:
         appeal, _created = _register_from_post(request, channel=Channel.WEB)
@@ -118,6 +118,15 @@ def appeal_new(request):
         )
         return render(request, "appeals/new.html", ctx, status=429)
     return redirect("appeals:receipt", code=appeal.tracking_code)
+
+
+# What a link to the form may fill in (the locate result's "write to this precinct").
+_PREFILL = ("lat", "lon", "department_id", "address")
+
+
+def _prefill(query) -> dict:
+    """Initial values from the link; they are checked like typed ones when sent."""
+    return {name: query[name] for name in _PREFILL if query.get(name)}
 
 
 @require_GET

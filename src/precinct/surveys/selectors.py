@@ -27,3 +27,13 @@ def survey_questions(*, survey: Survey) -> list[Question]:
             for o in q.options
         ]
     return questions
+
+
+def surveys_answerable_on(*, day) -> list[Survey]:
+    """Waves residents answer online on a day (field interviews are imported, not answered)."""
+    return list(
+        Survey.objects.filter(opens_on__lte=day, closes_on__gte=day)
+        .exclude(mode=Survey.Mode.FIELD)
+        .select_related("region", "questionnaire")
+        .order_by("closes_on", "id")
+    )

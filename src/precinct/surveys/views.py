@@ -2,7 +2,8 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
 
 from precinct.core.http import client_address
 from precinct.surveys import selectors, services
@@ -22,6 +23,13 @@ def _context(survey: Survey, errors=None, values=None, error="") -> dict:
         "values": values or {},
         "error": error,
     }
+
+
+@require_GET
+def index(request):
+    """The surveys open today: an open link to answer now, or how invitations come."""
+    surveys = selectors.surveys_answerable_on(day=timezone.localdate())
+    return render(request, "surveys/index.html", {"surveys": surveys})
 
 
 @require_http_methods(["GET", "POST"])
