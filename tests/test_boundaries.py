@@ -63,13 +63,6 @@ COMPOSITION_ROOTS = {
 }
 
 
-# Views that still import their app's API module, and why they may for now.
-API_IMPORTS_PENDING = {
-    "precinct.territory.views": "locate_payload is being reworked for officer contacts "
-    "(issue 10, access); it moves to territory.locate after that lands",
-}
-
-
 @dataclass(frozen=True)
 class Finding:
     module: str
@@ -185,7 +178,6 @@ def api_import_findings(edges: list[Edge]) -> list[Finding]:
         if e.target.endswith(".api")
         and _app(e.target) is not None
         and _root(e.source) != "precinct.api"
-        and e.source not in API_IMPORTS_PENDING
     ]
 
 

@@ -37,8 +37,7 @@ def locate_page(request):
 def locate_result(request):
     """htmx fragment with the precinct, inspectors and posts for a point."""
     # The analytics core is imported on use, so pages without a map never load it.
-    from precinct.territory.api import locate_payload
-    from precinct.territory.locate import LocateError, locate
+    from precinct.territory.locate import LocateError, locate, locate_payload
     from precinct.territory.network import NetworkMissing
 
     try:
