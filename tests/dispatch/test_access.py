@@ -72,3 +72,18 @@ def test_unit_token__head_issues_operator_cannot(client, personas, fleet):
     assert services.unit_for_token(token) == fleet.near
     fleet.near.refresh_from_db()
     assert token not in fleet.near.token_hash  # stored hashed
+
+
+@pytest.mark.parametrize("offset", ["-21:58", "+23:59", ""])
+def test_measures_api__any_valid_offset_or_none_is_read_not_a_500(client, personas, call, offset):
+    # PostgreSQL takes offsets up to ±15:59 only: the API turns every time into UTC first.
+    client.force_login(personas.analyst)
+    day = timezone.localdate()
+    query = {
+        "start": f"{day - dt.timedelta(days=2)}T00:00:00{offset}",
+        "end": f"{day + dt.timedelta(days=2)}T00:00:00{offset}",
+        "group_by": "priority",
+    }
+    response = client.get("/api/v1/dispatch/measures", query)
+    assert response.status_code == 200, response.content
+    assert response.json()[0]["calls"] == 1

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from precinct.core.timefields import UtcDatetime
+
 
 class CategoryOut(Schema):
     code: str
@@ -101,7 +103,7 @@ class AssignmentsOut(Schema):
 class PositionIn(Schema):
     lat: float
     lon: float
-    recorded_at: dt.datetime = Field(description="Device time, with a UTC offset.")
+    recorded_at: UtcDatetime = Field(description="Device time, with a UTC offset.")
 
 
 class PositionOut(Schema):
@@ -124,8 +126,8 @@ class UnitOut(Schema):
 
 
 class MeasuresQuery(Schema):
-    start: dt.datetime
-    end: dt.datetime
+    start: UtcDatetime
+    end: UtcDatetime
     group_by: str = Field("priority", description="Comma-separated: priority, hour, month, "
                           "area_type, department.")  # fmt: skip
     department_id: int | None = None
