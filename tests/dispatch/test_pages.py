@@ -263,3 +263,26 @@ def test_measures__map_translated(client, personas, recent_calls, language, head
     html = page.content.decode()
     assert heading in html
     assert _embedded_map(html)["labels"]["p90"] == label
+
+
+def test_board__most_urgent_first_then_longest_waiting(client, personas, call):
+    from django.utils import timezone
+
+    minor = services.incident_create(
+        actor=personas.operator, lon=call.lon, lat=call.lat, category_code="other", text="noise"
+    )
+    older_minor = services.incident_create(
+        actor=personas.operator, lon=call.lon, lat=call.lat, category_code="other", text="dog"
+    )
+    now = timezone.now()
+    Incident.objects.filter(pk=call.pk).update(received_at=now - dt.timedelta(minutes=1))
+    Incident.objects.filter(pk=minor.pk).update(
+        priority=3, received_at=now - dt.timedelta(minutes=5)
+    )
+    Incident.objects.filter(pk=older_minor.pk).update(
+        priority=3, received_at=now - dt.timedelta(minutes=9)
+    )
+    client.force_login(personas.operator)
+    body = client.get(reverse("dispatch:board-live")).content.decode()
+    order = [body.index(f'data-incident="{i.id}"') for i in (call, older_minor, minor)]
+    assert order == sorted(order)

@@ -116,7 +116,8 @@ def target_seconds(priority: int, area_type: str) -> int | None:
 
 
 def board(*, user, now: dt.datetime | None = None) -> dict:
-    """Open incidents (oldest first, past target flagged) and units in the user's scope.
+    """Open incidents (most urgent priority first, then the longest waiting; past target
+    flagged) and units in the user's scope.
 
     Rows are plain dicts of ready-made strings: with 500 open incidents the page's time
     goes into the template, and dict lookups of strings are its cheapest path. A fixed
@@ -139,7 +140,8 @@ def board(*, user, now: dt.datetime | None = None) -> dict:
         sent.setdefault(incident_id, []).append(callsign)
     fields = ("id", "priority", "area_type", "category_id", "received_at", "response_seconds")
     rows = []
-    for row in open_incidents.order_by("received_at").values(*fields):
+    # An operator scans from the top: an emergency must never sit below older minor calls.
+    for row in open_incidents.order_by("priority", "received_at").values(*fields):
         elapsed = int((now - row["received_at"]).total_seconds())
         target = target_seconds(row["priority"], row["area_type"])
         waited = row["response_seconds"] if row["response_seconds"] is not None else elapsed
