@@ -51,3 +51,15 @@ def test_new__a_link_fills_in_the_point_and_department(client, world):
     assert 'name="lon" inputmode="decimal" value="76.950000"' in html
     assert f'<option value="{department.pk}" selected>' in html
     assert "not taken" not in html  # only the place comes from a link, never the text
+
+
+@pytest.mark.parametrize(("language", "name"), [("ru", "Транспорт"), ("kk", "Көлік")])
+def test_categories_are_named_in_the_page_language(client, world, language, name):
+    from precinct.appeals.models import Category
+
+    Category.objects.update_or_create(
+        code="traffic-test",
+        defaults={"name": "Транспорт", "name_kk": "Көлік", "name_en": "Traffic"},
+    )
+    page = client.get(reverse("appeals:new"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f">{name}</option>" in page and ">Traffic</option>" not in page

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from precinct.territory.models import name_in_reader_language
+
 
 class AppealType(models.TextChoices):
     """The kinds of appeal the law names."""
@@ -68,7 +70,8 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.name_en or self.name
+        # Pages show the reader's language; Open311 names its services in English itself.
+        return name_in_reader_language(self)
 
 
 class Appeal(models.Model):

@@ -21,6 +21,12 @@ class Provenance(models.TextChoices):
     ENTERED = "entered", _("Entered by staff")
 
 
+def name_in_reader_language(named) -> str:
+    """``name_kk`` or ``name_en`` in the active language, falling back to ``name`` (Russian)."""
+    lang = (get_language() or "ru")[:2]
+    return {"kk": named.name_kk, "en": named.name_en}.get(lang) or named.name
+
+
 class NamedMixin(models.Model):
     """Names in Russian (official), Kazakh and English; shown in the reader's language."""
 
@@ -37,8 +43,7 @@ class NamedMixin(models.Model):
     @property
     def display_name(self) -> str:
         """The name in the active language, falling back to Russian."""
-        lang = (get_language() or "ru")[:2]
-        return {"kk": self.name_kk, "en": self.name_en}.get(lang) or self.name
+        return name_in_reader_language(self)
 
 
 class AreaMixin(models.Model):
