@@ -35,6 +35,7 @@ FOUNDATIONS = {
     "precinct.audit.services": "the audit log of personal data",
     "precinct.territory.geo": "point in precinct, boundaries",
     "precinct.territory.geocoding": "address search (the appeal form, the 102 console)",
+    "precinct.territory.hours": "posts' opening hours, written in the reader's language",
     "precinct.territory.locate": "point to precinct, inspector and post",
     "precinct.territory.mapdata": "map layers of the territory",
     "precinct.territory.network": "the road networks, loaded once per process",

@@ -37,7 +37,7 @@ def test_transferred_days_off_move_the_deadline(world, settings):
 def test_outside_competence_is_marked_for_forwarding_with_its_own_deadline(world):
     appeal = appeal_in_district_a(category_code="utilities", now=at("2026-03-13"))
     assert appeal.forward_due_date == dt.date(2026, 3, 18)  # 3 working days
-    assert "Akimat" in appeal.forwarded_to
+    assert "Акимат" in appeal.forwarded_to
     services.appeal_forward(actor=world.p.head, appeal=appeal, to=appeal.forwarded_to)
     appeal.refresh_from_db()
     assert appeal.status == Status.FORWARDED

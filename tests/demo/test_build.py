@@ -1,5 +1,7 @@
 """The demo city built from the central-Almaty cut: real inputs, derived territory."""
 
+import re
+
 import shapely
 from django.contrib.auth import authenticate
 from django.db.models import Sum
@@ -89,3 +91,24 @@ def test_demo_accounts_exist_for_every_role_with_the_demo_password(demo_city, db
     )
     assert user is not None and user.role == "head" and user.department is not None
     assert User.objects.get(username="demo-analyst").department is None
+
+
+def test_names_of_the_demo_in_every_language(demo_city, db):
+    from precinct.dispatch.models import Unit
+    from precinct.receptions.models import ReceptionSlot
+
+    generated = Post.objects.filter(source="generated")
+    assert generated.exists()
+    for post in generated:
+        assert post.name == f"УПП № {post.precinct.number}"
+        assert post.name_kk == f"№ {post.precinct.number} учаскелік полиция пункті"
+        assert post.name_en == f"District police post No. {post.precinct.number}"
+        assert post.opening_hours == "Mo-Fr 09:00-18:00; Sa 10:00-14:00"
+    assert all(p.name_kk and p.name_en for p in Post.objects.all())
+    ranks = set(Officer.objects.values_list("rank", flat=True))
+    assert ranks <= set(Officer.Rank.values) and "captain" in ranks
+    assert all(r.name_kk and r.name_en for r in Region.objects.all())
+    slot = ReceptionSlot.objects.first()
+    assert slot.place.startswith("Здание") and slot.place_kk and slot.place_en
+    assert all(re.fullmatch(r"[А-ЯЁ]{3}\d*-П?\d+", c) for c in Unit.objects.values_list(
+        "callsign", flat=True))  # fmt: skip

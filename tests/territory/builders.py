@@ -86,11 +86,12 @@ def build_small_territory(network_dir: Path) -> dict:
         services.post_create(
             department=department, name=name, lon=lon, lat=lat, state=Post.State.OPEN,
             opened_on=opened, address=f"{name}, Алматы", source=Provenance.GENERATED,
+            opening_hours="Mo-Fr 09:00-18:00; Sa 10:00-14:00",
         )  # fmt: skip
     services.post_create(department=department, name="УПП «План»", lon=76.940, lat=43.2385)
     inspector = Officer.objects.create(
         department=department, last_name=INSPECTOR[0], first_name=INSPECTOR[1],
-        patronymic=INSPECTOR[2], rank="капитан полиции", role=Officer.Role.INSPECTOR,
+        patronymic=INSPECTOR[2], rank="captain", role=Officer.Role.INSPECTOR,
         phone="+7 727 000 00 07", email="inspector7@example.kz", source=Provenance.GENERATED,
     )  # fmt: skip
     services.inspector_assign(officer=inspector, precinct=precinct, starts_on=dt.date(2024, 1, 1))

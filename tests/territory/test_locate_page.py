@@ -63,6 +63,25 @@ def test_result__shows_precinct_inspector_and_walk(client, locate_territory):
 
 
 @pytest.mark.parametrize(
+    ("language", "rank", "hours"),
+    [
+        ("ru", "капитан полиции", "Пн–Пт 09:00–18:00; Сб 10:00–14:00"),
+        ("kk", "полиция капитаны", "Дс–Жм 09:00–18:00; Сб 10:00–14:00"),
+        ("en", "police captain", "Mon–Fri 09:00–18:00; Sat 10:00–14:00"),
+    ],
+)
+def test_result__rank_and_opening_hours_in_the_reader_language(
+    client, locate_territory, language, rank, hours
+):
+    client.cookies["django_language"] = language
+    html = client.get(RESULT, {"lon": INSIDE[0], "lat": INSIDE[1]}).content.decode()
+    assert f", {rank}</" in html or f", {rank}" in html
+    assert hours in html
+    if language == "en":
+        assert re.search(r"\d+ minutes? walk, \d+ m\b", html)
+
+
+@pytest.mark.parametrize(
     "params",
     [{}, {"lon": "x", "lat": "43.2"}, {"lon": "76.9"}, {"lon": "76.9", "lat": "100"},
      {"lon": "nan", "lat": "43.2"}],

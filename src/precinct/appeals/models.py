@@ -49,6 +49,18 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.REGISTERED, Status.ASSIGNED, Status.IN_PROGRESS)
 
 
+class Service(models.TextChoices):
+    """The police service an appeal's category is routed to."""
+
+    INSPECTORS = "inspectors", _("District inspectors")
+    INVESTIGATION = "investigation", _("Investigation")
+    TRAFFIC_POLICE = "traffic-police", _("Traffic police")
+    JUVENILE_POLICE = "juvenile-police", _("Juvenile police")
+    ANTI_DRUG = "anti-drug", _("Anti-drug police")
+    INTERNAL_SECURITY = "internal-security", _("Internal security")
+    OTHER = "other", _("Other services")
+
+
 class Category(models.Model):
     """A configurable category: which service handles it, or that it is not police work."""
 
@@ -56,7 +68,7 @@ class Category(models.Model):
     name = models.CharField(_("name (Russian)"), max_length=120)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=120, blank=True)
     name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
-    service = models.CharField(_("service"), max_length=60, default="inspectors")
+    service = models.CharField(_("service"), max_length=60, choices=Service, default="inspectors")
     outside_competence = models.BooleanField(
         _("outside the police's competence"),
         default=False,
@@ -92,7 +104,7 @@ class Appeal(models.Model):
     department = models.ForeignKey(
         "territory.Department", on_delete=models.PROTECT, related_name="appeals"
     )
-    service = models.CharField(max_length=60, blank=True)
+    service = models.CharField(max_length=60, blank=True, choices=Service)
     # A complaint about an officer: routed above his department, hidden from his unit.
     about_officer = models.ForeignKey(
         "territory.Officer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -1,6 +1,8 @@
 """The read surface of crime statistics: regional rates per 10,000, department counts and
 regional population, as plain rows. Other apps (evaluation) read crime only through here."""
 
+from django.utils.translation import gettext
+
 from precinct.analytics import form1m
 from precinct.crime.models import (
     DepartmentCount,
@@ -8,6 +10,7 @@ from precinct.crime.models import (
     RegionPopulation,
     ReportingPeriod,
 )
+from precinct.crime.regions import region_name
 
 
 def latest_period() -> ReportingPeriod | None:
@@ -32,7 +35,7 @@ def regional_rates(*, period: ReportingPeriod) -> list[dict]:
         out.append(
             {
                 "region_key": key,
-                "name": pop.name if pop else key,
+                "name": region_name(key, pop.name if pop else key),
                 "registered": total,
                 "population": people or None,
                 "rate": _rate(total, people),
@@ -43,6 +46,17 @@ def regional_rates(*, period: ReportingPeriod) -> list[dict]:
             }
         )
     return out
+
+
+def period_display(period: ReportingPeriod) -> dict:
+    """A reporting period's label, source and note in the reader's language (the importer
+    stores them as the English msgids of ``crime.services``; a label typed at import time
+    is shown as typed)."""
+    return {
+        "label": gettext(period.label),
+        "source": gettext(period.source),
+        "note": gettext(period.note) if period.note else "",
+    }
 
 
 def _rate(count: int, population: int) -> float | None:

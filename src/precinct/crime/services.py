@@ -5,6 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from precinct.analytics import form1m
 from precinct.core.errors import DomainError
@@ -17,12 +18,14 @@ from precinct.crime.models import (
 )
 from precinct.territory.models import Department
 
-DEFAULT_PERIOD = "one reporting period"
-FORM1M_SOURCE = (
+# Stored in English and shown translated (``metrics.period_display``): msgids, not prose.
+DEFAULT_PERIOD = gettext_noop("one reporting period")
+FORM1M_SOURCE = gettext_noop(
     "Form No. 1-M, Committee on Legal Statistics and Special Accounts (qamqor.gov.kz), "
     "via open-data-kazakhstan/city-crime (ODC PDDL 1.0)"
 )
-POPULATION_SOURCE = "Bureau of National Statistics, population at 1 January 2023"
+PERIOD_NOTE = gettext_noop("The reporting period is not printed in the workbooks.")
+POPULATION_SOURCE = gettext_noop("Bureau of National Statistics, population at 1 January 2023")
 DEPARTMENT_COLUMNS = ["department_code", "period", "category", "registered", "cleared"]
 DEPARTMENT_CATEGORIES = {*form1m.CATEGORIES, "total"}
 
@@ -51,7 +54,7 @@ def crime_store_sheets(*, sheets: list, period_label: str = DEFAULT_PERIOD) -> d
             label=period_label,
             defaults={
                 "source": FORM1M_SOURCE,
-                "note": "The reporting period is not printed in the workbooks.",
+                "note": PERIOD_NOTE,
             },
         )
         period.rows.all().delete()

@@ -88,18 +88,19 @@ FATHERS = [
     "Сергей",
     "Виктор",
 ]
+# Codes of ``territory.models.Officer.Rank``: pages write them in the reader's language.
 RANKS = {
     "inspector": [
-        "лейтенант полиции",
-        "старший лейтенант полиции",
-        "капитан полиции",
-        "майор полиции",
+        "lieutenant",
+        "senior_lieutenant",
+        "captain",
+        "major",
     ],
-    "assistant": ["сержант полиции", "старший сержант полиции"],
-    "patrol": ["сержант полиции", "старший сержант полиции", "лейтенант полиции"],
-    "operator": ["старший сержант полиции", "лейтенант полиции"],
-    "head": ["подполковник полиции", "полковник полиции"],
-    "analyst": ["капитан полиции", "майор полиции"],
+    "assistant": ["sergeant", "senior_sergeant"],
+    "patrol": ["sergeant", "senior_sergeant", "lieutenant"],
+    "operator": ["senior_sergeant", "lieutenant"],
+    "head": ["lieutenant_colonel", "colonel"],
+    "analyst": ["captain", "major"],
 }
 # Russian patronymics and surnames agree with sex; Kazakh -ұлы/-қызы forms are left out
 # for brevity, the common Russian-form -ович/-овна being what most IDs carry.

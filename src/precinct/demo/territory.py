@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext_lazy
 from scipy.spatial import cKDTree
 
 from precinct.analytics import partition
 from precinct.analytics.network import Graph, Snapper, multi_source
+from precinct.core.i18n import in_every_language
 from precinct.demo import almaty, names
-from precinct.territory import services
+from precinct.territory import hours, services
 from precinct.territory.models import (
     Department,
     Officer,
@@ -23,6 +25,10 @@ from precinct.territory.models import (
     Provenance,
     Region,
 )
+
+# A generated post is named after its precinct in each language ("УПП № 12").
+POST_NAME = gettext_lazy("District police post No. %(number)s")
+POST_HOURS = "Mo-Fr 09:00-18:00; Sa 10:00-14:00"  # OSM syntax, written out per language
 
 
 @dataclass(frozen=True)
@@ -300,11 +306,19 @@ def create_posts(precincts, nodes: CityNodes, seeds_by_district, stations, staff
 
 
 def _real_post(precinct, station) -> Post:
-    name = station.tags.get("name") or f"Пункт полиции (OSM {station.osm_type}{station.osm_id})"
+    tags = station.tags
+    # OSM's names where it has them; our pattern in the languages it does not name.
+    ours = in_every_language(POST_NAME, number=precinct.number)
+    names = {
+        "name": tags.get("name") or ours["name"],
+        "name_kk": tags.get("name:kk") or ours["name_kk"],
+        "name_en": tags.get("name:en") or ours["name_en"],
+    }
     return services.post_create(
         department=precinct.department,
         precinct=precinct,
-        name=name,
+        **names,
+        opening_hours=hours.from_russian(tags.get("opening_hours", "")),
         lon=station.lon,
         lat=station.lat,
         state=Post.State.OPEN,
@@ -318,16 +332,13 @@ def _real_post(precinct, station) -> Post:
 
 def _generated_post(precinct, nodes: CityNodes, seed: int, staffing: Staffing, rng) -> Post:
     """A post at the precinct's seed: most open, the rest planned or being built."""
-    label = f"{precinct.department.code.split('-')[-1][:3].upper()}-{precinct.number}"
     return services.post_create(
         department=precinct.department,
         precinct=precinct,
-        name=f"УПП № {label}",
-        name_kk=f"УПП № {label}",
-        name_en=f"Police post {label}",
+        **in_every_language(POST_NAME, number=precinct.number),
         lon=float(nodes.lon[seed]),
         lat=float(nodes.lat[seed]),
-        opening_hours="Пн–Пт 09:00–18:00, Сб 10:00–14:00",
+        opening_hours=POST_HOURS,
         phone=f"+7 727 {rng.integers(200, 400)} {rng.integers(10, 99)} {rng.integers(10, 99)}",
         source=Provenance.GENERATED,
         **_post_lifecycle(staffing, rng),

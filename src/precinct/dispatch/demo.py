@@ -42,6 +42,8 @@ from precinct.dispatch import services
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 
 # Share of calls by category (codes of the default classification); a stated assumption.
+# What the caller of a generated open call said, as an operator would type it in Russian.
+DEMO_CALL_TEXT = "Учебный вызов (сгенерирован для демонстрации)"
 CATEGORY_MIX = {
     "public_order": 0.30, "domestic": 0.18, "theft_report": 0.14, "crash": 0.12,
     "violence": 0.08, "theft_now": 0.05, "crash_injury": 0.04, "missing": 0.03, "other": 0.06,
@@ -161,7 +163,7 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
     for i, (node, pick) in enumerate(zip(nodes, picks, strict=True)):
         incident = services.incident_create(
             actor=operator, lon=float(drive.lon[node]), lat=float(drive.lat[node]),
-            category_code=codes[pick], text="demo",
+            category_code=codes[pick], text=DEMO_CALL_TEXT,
         )  # fmt: skip
         ranked = selectors.recommendations(incident=incident) if i % 2 == 0 else []
         if ranked:
@@ -204,14 +206,24 @@ def _units(ctx, walk_snapper, precincts, nodes_of, served, rng) -> tuple[list[Un
 
 
 def _unit(department, kind: UnitKind, n: int, lon: float, lat: float) -> Unit:
-    """The n-th generated unit of its kind: cars XX-01… alternate day and night shifts,
-    foot patrols XX-P1… walk by day."""
+    """The n-th generated unit of its kind: cars АЛМ-01… alternate day and night shifts,
+    foot patrols АЛМ-П1… walk by day."""
     car = kind == UnitKind.CAR
+    prefix = _callsign_prefix(department)
     return services.unit_create(
         actor=None, department=department, kind=kind, crew="generated", lon=lon, lat=lat,
-        callsign=f"{department.code}-{n + 1:02d}" if car else f"{department.code}-P{n + 1}",
+        callsign=f"{prefix}-{n + 1:02d}" if car else f"{prefix}-П{n + 1}",
         shift="night" if car and n % 2 else "day", state=Unit.State.AVAILABLE,
     )  # fmt: skip
+
+
+def _callsign_prefix(department) -> str:
+    """Three letters of the district's name, as operators say them ("УП Алмалинского
+    района" → "АЛМ"), made unique with the department's id when two districts share them."""
+    words = [w for w in department.name.split() if len(w) > 2 and not w.isupper()]
+    prefix = words[0][:3].upper() if words else department.code.upper()
+    taken = Unit.objects.filter(callsign__startswith=f"{prefix}-").exclude(department=department)
+    return f"{prefix}{department.pk}" if taken.exists() else prefix
 
 
 def _at(epoch: float):

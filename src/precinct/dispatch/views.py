@@ -18,6 +18,7 @@ from precinct.accounts import access
 from precinct.accounts.guards import staff_page
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
+from precinct.dispatch.templatetags.dispatch_format import priority_label
 from precinct.territory import geo, geocoding, mapdata
 
 
@@ -41,7 +42,7 @@ class IntakeForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [
-            (c.code, f"{c.display_name} (P{c.default_priority})") for c in categories
+            (c.code, f"{c.display_name} ({priority_label(c.default_priority)})") for c in categories
         ]
 
 
@@ -203,7 +204,7 @@ def _board_context(user) -> dict:
         "\n".join(
             f'<tr class="incident{" overdue" if r["overdue"] else ""}" data-incident="{r["id"]}">'
             f'<td><a href="{base}{r["id"]}/">{r["id"]}</a></td>'
-            f'<td><span class="prio p{r["priority"]}">P{r["priority"]}</span></td>'
+            f'<td><span class="prio p{r["priority"]}">{priority_label(r["priority"])}</span></td>'
             f"<td>{escape(r['category'])}</td><td>{r['waiting']}{past if r['overdue'] else ''}"
             f'</td><td>{r["target"]}</td><td class="assigned">{escape(r["units"])}</td></tr>'
             for r in data["incidents"]

@@ -7,9 +7,11 @@ from precinct.core.errors import DomainError
 
 DATA_DIR = Path(__file__).parent / "data"
 FIELDS = (
-    "code", "group", "name", "name_kk", "name_en", "definition", "source", "direction",
-    "unit", "normalisation", "weight", "min_data", "min_n", "survey_key",
+    "code", "group", "name", "name_kk", "name_en", "definition", "definition_kk",
+    "definition_en", "source", "direction", "unit", "normalisation", "weight", "min_data",
+    "min_data_kk", "min_data_en", "min_n", "survey_key",
 )  # fmt: skip
+METHODOLOGY_TEXTS = ("title", "title_kk", "title_en", "notes", "notes_kk", "notes_en")
 
 
 class CatalogError(DomainError):
@@ -35,22 +37,41 @@ def read_catalog(path: Path) -> dict:
 
 
 def load_catalog(data: dict, methodology_model, indicator_model):
-    """Create a methodology version and its indicators (models passed by migrations too)."""
+    """Create a methodology version and its indicators (models passed by migrations too:
+    a historical model takes the fields it has, so an early migration loads today's file)."""
     methodology = methodology_model.objects.create(
         version=data["version"],
-        title=data["title"],
-        title_kk=data.get("title_kk", ""),
-        title_en=data.get("title_en", ""),
         published_on=data["published_on"],
-        notes=data.get("notes", ""),
         min_coverage=data.get("min_coverage", 0.6),
+        **_known(methodology_model, {f: data.get(f, "") for f in METHODOLOGY_TEXTS}),
     )
     indicator_model.objects.bulk_create(
         indicator_model(
             methodology=methodology,
             position=position,
-            **{f: i[f] for f in FIELDS if f in i},
+            **_known(indicator_model, {f: i[f] for f in FIELDS if f in i}),
         )
         for position, i in enumerate(data["indicator"], start=1)
     )
     return methodology
+
+
+def update_texts(data: dict, methodology_model, indicator_model) -> None:
+    """Rewrite what residents read of a published version (names, definitions, notes, in
+    every language) from its file; the scoring fields stay as published."""
+    methodology = methodology_model.objects.filter(version=data["version"]).first()
+    if methodology is None:
+        return
+    for field in METHODOLOGY_TEXTS:
+        setattr(methodology, field, data.get(field, ""))
+    methodology.save()
+    texts = [f for f in FIELDS if f.startswith(("name", "definition", "min_data"))]
+    for i in data["indicator"]:
+        indicator_model.objects.filter(methodology=methodology, code=i["code"]).update(
+            **{f: i.get(f, "") for f in texts}
+        )
+
+
+def _known(model, values: dict) -> dict:
+    names = {f.name for f in model._meta.get_fields()}
+    return {k: v for k, v in values.items() if k in names}

@@ -2,6 +2,8 @@
 
 import plotly.graph_objects as go
 
+from precinct.core.numbers import plotly_separators
+
 
 def trend_figure(series: list[dict], *, title: str, key: str = "value") -> str:
     """A line over periods with the interval as a band where there is one."""
@@ -25,6 +27,7 @@ def trend_figure(series: list[dict], *, title: str, key: str = "value") -> str:
         height=220,
         margin={"l": 40, "r": 10, "t": 36, "b": 30},
         xaxis={"type": "category"},
+        separators=plotly_separators(),  # "0,99" on ru and kk pages, "0.99" on en ones
     )
     return fig.to_json()
 

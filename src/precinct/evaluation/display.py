@@ -1,12 +1,71 @@
-"""How scorecard figures are written: units, intervals, trends (pages and PDF)."""
+"""How scorecard figures are written: units, intervals, trends, peer groups (pages and PDF).
 
+Numbers go through ``core.numbers``, so a Russian or Kazakh scorecard writes "40,54" and an
+English one "40.54"; units and peer groups are words of the reader's language, not the
+catalog's codes.
+"""
+
+import re
+
+from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
+from precinct.core import numbers
+from precinct.territory.models import Department
+
+# The catalog's unit codes (evaluation/data/*.toml) as a reader sees them after a value.
+UNITS = {
+    "share": "",
+    "%": "%",
+    "1–5": pgettext_lazy("rating scale", "of 5"),
+    "minutes": pgettext_lazy("unit", "min"),
+    "per 10,000": gettext_lazy("per 10,000 residents"),
+    "per 100 staff": gettext_lazy("per 100 officers"),
+}
+
+
+# Where each group's figures come from, in words a resident knows (the technical source of
+# each indicator is in the methodology page's appendix).
+SOURCES = {
+    "crime": gettext_lazy(
+        "Official crime statistics (the Unified Register of Pre-trial Investigations)"
+    ),
+    "response": gettext_lazy(
+        "Records of 102 calls: when a call came in and when the police arrived"
+    ),
+    "appeals": gettext_lazy("The register of residents' appeals and the ratings given to answers"),
+    "surveys": gettext_lazy(
+        "Surveys of residents with a standard questionnaire on trust in the police"
+    ),
+    "integrity": gettext_lazy(
+        "The registry of confirmed offences of officers and the staff roster"
+    ),
+    "staffing": gettext_lazy("The staff roster and the number of residents"),
+    "coverage": gettext_lazy(
+        "The street map (OpenStreetMap), the open posts and where residents live"
+    ),
+}
+
+
+def source_label(group: str) -> str:
+    return str(SOURCES.get(group, ""))
+
+
+def population_bands() -> str:
+    """The population bands departments are compared within, as the appendix lists them."""
+    return ", ".join(numbers.number(edge) for edge in settings.PRECINCT_EVAL_POPULATION_BANDS)
+
+
+def unit_label(unit: str) -> str:
+    """The unit after a value, in the reader's language (an unknown code as written)."""
+    return str(UNITS.get(unit, unit))
 
 
 def number(x: float, unit: str) -> str:
     if unit == "share":
-        return f"{x * 100:.1f} %"
-    return f"{x:,.2f}".replace(",", "\u202f")
+        return numbers.percent(x)
+    return numbers.number(x, 2)
 
 
 def indicator(row: dict) -> dict:
@@ -14,8 +73,8 @@ def indicator(row: dict) -> dict:
     unit = row["unit"]
     shown = {"value": "", "interval": "", "trend": "", "trend_class": ""}
     if row["value"] is not None:
-        suffix = "" if unit == "share" else f" {unit}"
-        shown["value"] = number(row["value"], unit) + suffix
+        suffix = unit_label(unit)
+        shown["value"] = number(row["value"], unit) + (f"\u00a0{suffix}" if suffix else "")
     if row["lower"] is not None and row["upper"] is not None and row["lower"] != row["value"]:
         shown["interval"] = f"{number(row['lower'], unit)} – {number(row['upper'], unit)}"
     trend = row["trend"]
@@ -24,9 +83,30 @@ def indicator(row: dict) -> dict:
         arrow = "▲" if change > 0 else "▼" if change < 0 else "="
         points = _(" p.p.") if unit == "share" else ""
         verdict = {True: _("better"), False: _("worse"), None: ""}[trend["better"]]
-        shown["trend"] = f"{arrow} {change:+.2f}{points} " + _("since %(p)s") % {
-            "p": trend["since"]
-        }
+        sign = "+" if change > 0 else "−" if change < 0 else "±"
+        shown["trend"] = f"{arrow} {sign}{numbers.number(abs(change), 2)}{points} " + _(
+            "since %(p)s"
+        ) % {"p": trend["since"]}
         shown["trend"] += f" ({verdict})" if verdict else ""
         shown["trend_class"] = {True: "better", False: "worse", None: ""}[trend["better"]]
     return shown
+
+
+def peer_group(code: str) -> str:
+    """A comparison group "district:100k–250k" as words: "District police department,
+    100–250 thousand residents"."""
+    if not code:
+        return ""
+    kind, _sep, band = code.partition(":")
+    kinds = dict(Department.Kind.choices)
+    words = [str(kinds.get(kind, kind))]
+    thousands = [numbers.number(int(k)) for k in re.findall(r"(\d+)k", band)]
+    if band.startswith("<") and thousands:
+        words.append(_("under %(n)s thousand residents") % {"n": thousands[0]})
+    elif band.startswith("≥") and thousands:
+        words.append(_("%(n)s thousand residents or more") % {"n": thousands[0]})
+    elif len(thousands) == 2:
+        words.append(_("%(a)s–%(b)s thousand residents") % {"a": thousands[0], "b": thousands[1]})
+    else:
+        words.append(_("population unknown"))
+    return ", ".join(words)

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from precinct.core import numbers
 from precinct.evaluation import display
 
 CSV_COLUMNS = [
@@ -91,13 +92,16 @@ def scorecard_pdf(card: dict) -> bytes:
         _("Composite index")
         + ": "
         + (
-            f"{index:.1f} [{card['index_lower']:.1f}–{card['index_upper']:.1f}]"
+            f"{numbers.number(index, 1)} [{numbers.number(card['index_lower'], 1)}–"
+            f"{numbers.number(card['index_upper'], 1)}]"
             if index is not None
             else _("too little data")
         )
     )
     if card["peer_rank"]:
-        line += f" · {card['peer_rank']}/{card['peer_size']} ({card['peer_group']})"
+        line += (
+            f" · {card['peer_rank']}/{card['peer_size']} ({display.peer_group(card['peer_group'])})"
+        )
     pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     widths = (74, 30, 36, 36, 14)

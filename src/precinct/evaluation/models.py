@@ -2,8 +2,9 @@
 period, and the composite index with its peer rank."""
 
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from precinct.territory.models import name_in_reader_language
 
 
 class Methodology(models.Model):
@@ -15,6 +16,8 @@ class Methodology(models.Model):
     title_en = models.CharField(max_length=200, blank=True)
     published_on = models.DateField()
     notes = models.TextField(blank=True)
+    notes_kk = models.TextField(blank=True)
+    notes_en = models.TextField(blank=True)
     # The least share of the total weight with data for a composite index to be shown.
     min_coverage = models.FloatField(default=0.6)
 
@@ -27,8 +30,11 @@ class Methodology(models.Model):
 
     @property
     def display_title(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return {"kk": self.title_kk, "en": self.title_en}.get(lang) or self.title
+        return name_in_reader_language(self, "title")
+
+    @property
+    def display_notes(self) -> str:
+        return name_in_reader_language(self, "notes")
 
 
 class Indicator(models.Model):
@@ -56,13 +62,18 @@ class Indicator(models.Model):
     name = models.CharField(max_length=200)
     name_kk = models.CharField(max_length=200, blank=True)
     name_en = models.CharField(max_length=200, blank=True)
+    # What a resident reads (Russian, Kazakh, English); the technical terms are in ``source``.
     definition = models.TextField()
+    definition_kk = models.TextField(blank=True)
+    definition_en = models.TextField(blank=True)
     source = models.CharField(max_length=300)
     direction = models.CharField(max_length=6, choices=Direction)
     unit = models.CharField(max_length=30)
     normalisation = models.CharField(max_length=20, default="minmax")
     weight = models.FloatField()
     min_data = models.CharField(max_length=200)
+    min_data_kk = models.CharField(max_length=200, blank=True)
+    min_data_en = models.CharField(max_length=200, blank=True)
     min_n = models.PositiveIntegerField(default=1)
     survey_key = models.CharField(max_length=60, blank=True)
 
@@ -77,8 +88,15 @@ class Indicator(models.Model):
 
     @property
     def display_name(self) -> str:
-        lang = (get_language() or "ru")[:2]
-        return {"kk": self.name_kk, "en": self.name_en}.get(lang) or self.name
+        return name_in_reader_language(self)
+
+    @property
+    def display_definition(self) -> str:
+        return name_in_reader_language(self, "definition")
+
+    @property
+    def display_min_data(self) -> str:
+        return name_in_reader_language(self, "min_data")
 
 
 class Period(models.Model):

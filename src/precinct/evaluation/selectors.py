@@ -1,5 +1,7 @@
 """Readers of evaluation: the methodology catalog and scorecards (aggregates only)."""
 
+from django.conf import settings
+
 from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
 from precinct.evaluation.services import current_methodology
 from precinct.integrity import metrics as integrity_metrics
@@ -8,31 +10,61 @@ from precinct.territory.models import Department
 
 
 def methodology_catalog(*, methodology: Methodology | None = None) -> dict:
-    """The catalog as plain data: the public page and the API both render this."""
+    """The catalog as plain data in the reader's language: the public page and the API both
+    render this. Definitions name the settings' values ("within 15 minutes"), not the
+    settings; ``source`` keeps the technical reference the appendix shows."""
     m = methodology or current_methodology()
+    values = catalog_settings()
     return {
         "version": m.version,
         "title": m.display_title,
         "published_on": m.published_on,
-        "notes": m.notes,
+        "notes": m.display_notes,
         "min_coverage": m.min_coverage,
+        "settings": values,
         "indicators": [
             {
                 "code": i.code,
                 "group": i.group,
+                "group_label": i.get_group_display(),
                 "name": i.display_name,
-                "definition": i.definition,
+                "definition": _filled(i.display_definition, values),
                 "source": i.source,
                 "direction": i.direction,
                 "unit": i.unit,
                 "normalisation": i.normalisation,
                 "weight": i.weight,
-                "min_data": i.min_data,
+                "min_data": _filled(i.display_min_data, values),
+                "min_n": i.min_n,
+                "survey_key": i.survey_key,
                 "survey_based": bool(i.survey_key),
             }
             for i in m.indicators.order_by("position")
         ],
     }
+
+
+def catalog_settings() -> dict:
+    """The settings the catalog's texts refer to, by the placeholder they fill."""
+    return {
+        "walk_minutes": f"{settings.PRECINCT_EVAL_WALK_MINUTES:g}",
+        "survey_min_n": settings.PRECINCT_SURVEY_MIN_N_EFF,
+        "residents_per_inspector": settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN,
+    }
+
+
+# The setting behind each placeholder, for the technical appendix.
+CATALOG_SETTINGS = {
+    "walk_minutes": "PRECINCT_EVAL_WALK_MINUTES",
+    "survey_min_n": "PRECINCT_SURVEY_MIN_N_EFF",
+    "residents_per_inspector": "PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN",
+}
+
+
+def _filled(text: str, values: dict) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", str(value))
+    return text
 
 
 def periods() -> list[Period]:

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from precinct.crime import metrics as crime
@@ -14,10 +15,22 @@ from precinct.territory.network import network_imported
 @require_GET
 def methodology(request):
     """The methodology page, generated from the catalog itself."""
+    catalog = selectors.methodology_catalog()
+    for indicator in catalog["indicators"]:
+        indicator["source_label"] = display.source_label(indicator["group"])
+    settings_used = [
+        {"name": name, "value": catalog["settings"][key]}
+        for key, name in selectors.CATALOG_SETTINGS.items()
+    ]
     return render(
         request,
         "evaluation/methodology.html",
-        {"catalog": selectors.methodology_catalog(), "road_network": network_imported("walk")},
+        {
+            "catalog": catalog,
+            "road_network": network_imported("walk"),
+            "settings_used": settings_used,
+            "population_bands": display.population_bands(),
+        },
     )
 
 
@@ -26,14 +39,17 @@ def national(request):
     """Every department's composite index, and the official crime rates of all regions."""
     period = _period(request)
     crime_period = crime.latest_period()
+    rows = selectors.national_rollup(period=period)
+    for row in rows:
+        row["peer_group_label"] = display.peer_group(row["peer_group"])
     return render(
         request,
         "evaluation/national.html",
         {
             "period": period or selectors.latest_period(),
             "periods": selectors.periods(),
-            "rows": selectors.national_rollup(period=period),
-            "crime_period": crime_period,
+            "rows": rows,
+            "crime_period": crime.period_display(crime_period) if crime_period else None,
             "crime": crime.regional_rates(period=crime_period) if crime_period else [],
         },
     )
@@ -66,7 +82,10 @@ def scorecard(request, department_id: int):
         for r in card["indicators"]
         if sum(p["value"] is not None for p in r["series"]) >= 1
     ]
-    index_figure = charts.trend_figure(card["index_series"], title="Composite index", key="index")
+    index_figure = charts.trend_figure(
+        card["index_series"], title=gettext("Composite index"), key="index"
+    )
+    card["peer_group_label"] = display.peer_group(card["peer_group"])
     for row in card["indicators"]:
         row["display"] = display.indicator(row)
     return render(

@@ -7,9 +7,14 @@ booked. Residents' names and phones are generated and marked as such.
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from precinct.core.i18n import in_every_language
 from precinct.receptions.models import Booking, ReceptionSlot
 from precinct.territory.models import Officer
+
+# Where a head without an address on record receives, in each language.
+RECEPTION_ROOM = _("Police department building, room %(room)s")
 
 
 def build(ctx) -> list[str]:
@@ -39,12 +44,19 @@ def _slots(ctx, today: dt.date, tz) -> list[ReceptionSlot]:
                     department_id=head.department_id,
                     head=head,
                     starts_at=dt.datetime.combine(day, dt.time(15 + k % 3), tzinfo=tz),
-                    place=head.department.address or "Здание управления полиции, каб. 101",
+                    **_place(head.department),
                     capacity=6,
                     language="kk" if week % 2 else "ru",
                 )
             )
     return slots
+
+
+def _place(department) -> dict[str, str]:
+    """The department's address, or its building and room in every language."""
+    if department.address:
+        return {"place": department.address}
+    return in_every_language(RECEPTION_ROOM, field="place", room=101)
 
 
 def _bookings(rng, slots: list[ReceptionSlot], now: dt.datetime) -> list[Booking]:

@@ -7,6 +7,8 @@ The tables keep the names they had when receptions lived in the appeals app
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from precinct.territory.models import name_in_reader_language
+
 
 class ReceptionSlot(models.Model):
     """One reception hour of a department head: when, where, how many, in which language."""
@@ -17,7 +19,9 @@ class ReceptionSlot(models.Model):
     head = models.ForeignKey("territory.Officer", on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField(db_index=True)
     minutes = models.PositiveSmallIntegerField(default=60)
-    place = models.CharField(max_length=300)
+    place = models.CharField(_("place (Russian)"), max_length=300)
+    place_kk = models.CharField(_("place (Kazakh)"), max_length=300, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=300, blank=True)
     capacity = models.PositiveSmallIntegerField(default=5)
     language = models.CharField(max_length=12, default="ru")
     cancelled = models.BooleanField(default=False)
@@ -28,6 +32,11 @@ class ReceptionSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.place}"
+
+    @property
+    def place_display(self) -> str:
+        """The place in the reader's language, falling back to Russian."""
+        return name_in_reader_language(self, "place")
 
 
 class Booking(models.Model):

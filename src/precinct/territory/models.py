@@ -21,10 +21,14 @@ class Provenance(models.TextChoices):
     ENTERED = "entered", _("Entered by staff")
 
 
-def name_in_reader_language(named) -> str:
-    """``name_kk`` or ``name_en`` in the active language, falling back to ``name`` (Russian)."""
+def name_in_reader_language(named, field: str = "name") -> str:
+    """``name_kk`` or ``name_en`` in the active language, falling back to ``name`` (Russian);
+    ``field`` names another trio of columns (``place``, ``place_kk``, ``place_en``)."""
     lang = (get_language() or "ru")[:2]
-    return {"kk": named.name_kk, "en": named.name_en}.get(lang) or named.name
+    russian = getattr(named, field)
+    if lang not in ("kk", "en"):
+        return russian
+    return getattr(named, f"{field}_{lang}", "") or russian
 
 
 class NamedMixin(models.Model):
@@ -149,7 +153,14 @@ class Post(NamedMixin):
     lon = models.FloatField()
     lat = models.FloatField()
     address = models.CharField(max_length=300, blank=True)
-    opening_hours = models.CharField(max_length=120, blank=True)
+    # OpenStreetMap's syntax ("Mo-Fr 09:00-18:00; Sa 10:00-14:00"): pages write it in the
+    # reader's language (``territory.hours``), so it is never stored as Russian prose.
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=120,
+        blank=True,
+        help_text=_("As in OpenStreetMap: Mo-Fr 09:00-18:00; Sa 10:00-14:00, or 24/7."),
+    )
     phone = models.CharField(max_length=40, blank=True)
     state = models.CharField(max_length=10, choices=State, default=State.PLANNED, db_index=True)
     planned_opening = models.DateField(null=True, blank=True)
@@ -178,6 +189,24 @@ class Post(NamedMixin):
 class Officer(models.Model):
     """A police officer; ``accounts.access`` decides who may see the contacts."""
 
+    class Rank(models.TextChoices):
+        """The special ranks of the police of Kazakhstan, in order."""
+
+        PRIVATE = "private", _("police private")
+        JUNIOR_SERGEANT = "junior_sergeant", _("police junior sergeant")
+        SERGEANT = "sergeant", _("police sergeant")
+        SENIOR_SERGEANT = "senior_sergeant", _("police senior sergeant")
+        SERGEANT_MAJOR = "sergeant_major", _("police sergeant major")
+        LIEUTENANT = "lieutenant", _("police lieutenant")
+        SENIOR_LIEUTENANT = "senior_lieutenant", _("police senior lieutenant")
+        CAPTAIN = "captain", _("police captain")
+        MAJOR = "major", _("police major")
+        LIEUTENANT_COLONEL = "lieutenant_colonel", _("police lieutenant colonel")
+        COLONEL = "colonel", _("police colonel")
+        MAJOR_GENERAL = "major_general", _("police major general")
+        LIEUTENANT_GENERAL = "lieutenant_general", _("police lieutenant general")
+        COLONEL_GENERAL = "colonel_general", _("police colonel general")
+
     class Role(models.TextChoices):
         INSPECTOR = "inspector", _("District inspector")
         ASSISTANT = "assistant", _("Inspector's assistant")
@@ -190,7 +219,9 @@ class Officer(models.Model):
     last_name = models.CharField(max_length=80)
     first_name = models.CharField(max_length=80)
     patronymic = models.CharField(max_length=80, blank=True)
-    rank = models.CharField(max_length=80, blank=True)
+    # A code of ``Rank``, shown in the reader's language (a rank typed before the codes is
+    # shown as typed by ``rank_display``).
+    rank = models.CharField(_("rank"), max_length=80, blank=True, choices=Rank)
     role = models.CharField(max_length=12, choices=Role, db_index=True)
     phone = models.CharField(max_length=40, blank=True)
     email = models.EmailField(blank=True)
@@ -202,6 +233,11 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    @property
+    def rank_display(self) -> str:
+        """The rank in the active language."""
+        return self.get_rank_display() if self.rank else ""
 
     @property
     def full_name(self) -> str:

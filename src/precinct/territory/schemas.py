@@ -7,7 +7,8 @@ class OfficerOut(Schema):
     id: int
     name: str
     role: str
-    rank: str
+    rank: str = Field(description="The rank in the request's language.")
+    rank_code: str = Field(description="The rank's code (Officer.Rank), or the rank as typed.")
     phone: str | None = Field(None, description="Public only for inspectors and heads.")
     email: str | None = None
     generated: bool = Field(description="True when the person was generated for the demo.")
@@ -36,7 +37,8 @@ class PostOut(Schema):
     name: str
     address: str
     state: str
-    opening_hours: str
+    opening_hours: str = Field(description="OpenStreetMap syntax: Mo-Fr 09:00-18:00; Sa off.")
+    opening_hours_text: str = Field(description="The opening hours in the request's language.")
     phone: str
     lon: float
     lat: float
@@ -69,7 +71,8 @@ class RosterOfficerOut(Schema):
     id: int
     name: str
     role: str
-    rank: str
+    rank: str = Field(description="The rank in the request's language.")
+    rank_code: str
     phone: str
     email: str
     precincts: list[int] = Field(description="Precincts the officer serves now.")

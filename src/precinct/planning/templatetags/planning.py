@@ -2,13 +2,15 @@
 
 from django import template
 
+from precinct.core import numbers
+
 register = template.Library()
 
 
 @register.simple_tag
 def share(row, index: int = 0) -> str:
     """A coverage row's share within the index-th walking time, as a percentage."""
-    return f"{row.share(index) * 100:.1f} %"
+    return numbers.percent(row.share(index))
 
 
 @register.filter
@@ -19,5 +21,5 @@ def get(mapping, key):
 
 @register.filter
 def percent(value) -> str:
-    """0.734 -> '73.4 %'; empty for None."""
-    return "" if value is None else f"{value * 100:.1f} %"
+    """0.734 -> '73,4 %' (ru, kk) or '73.4 %' (en); empty for None."""
+    return numbers.percent(value)
