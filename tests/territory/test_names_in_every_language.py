@@ -65,3 +65,13 @@ def test_migration__russian_ranks_and_hours_become_codes_and_osm():
     assert migration.RANKS["старший лейтенант полиции"] == "senior_lieutenant"
     assert migration.osm_hours("Пн–Пт 09:00–18:00, Сб 10:00–14:00") == OSM
     assert migration.osm_hours("по записи") == "по записи"
+
+
+def test_post__opening_hours_display_for_templates(territory):
+    from precinct.territory import services
+
+    post = services.post_create(
+        department=territory.district_a, name="УПП", lon=76.9, lat=43.25, opening_hours=OSM
+    )
+    with translation.override("kk"):
+        assert post.opening_hours_display == "Дс–Жм 09:00–18:00; Сб 10:00–14:00"

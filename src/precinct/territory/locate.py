@@ -19,7 +19,7 @@ from precinct.analytics.network import (
 )
 from precinct.audit.services import audit_read_many
 from precinct.core.errors import DomainError
-from precinct.territory import geo, hours, selectors
+from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
 from precinct.territory.network import network, open_posts_index
 
@@ -156,7 +156,7 @@ def locate_payload(result: LocateResult, *, user) -> dict:
                 "address": r.post.address,
                 "state": r.post.state,
                 "opening_hours": r.post.opening_hours,
-                "opening_hours_text": hours.opening_hours_text(r.post.opening_hours),
+                "opening_hours_text": r.post.opening_hours_display,
                 "phone": r.post.phone,
                 "lon": r.post.lon,
                 "lat": r.post.lat,

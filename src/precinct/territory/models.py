@@ -11,6 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
+from precinct.territory import hours
+
 
 class Provenance(models.TextChoices):
     """Where a record comes from: the interface tells residents which data are real."""
@@ -180,6 +182,11 @@ class Post(NamedMixin):
                 name="post_open_has_date",
             )
         ]
+
+    @property
+    def opening_hours_display(self) -> str:
+        """The opening hours in the reader's language ("Пн–Пт 09:00–18:00; Сб 10:00–14:00")."""
+        return hours.opening_hours_text(self.opening_hours)
 
     def clean(self):
         if self.state == self.State.OPEN and not self.opened_on:
