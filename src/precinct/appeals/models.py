@@ -174,6 +174,19 @@ class Appeal(models.Model):
         return user.get_full_name() or user.get_username()
 
 
+# What each kind of event is called on a resident's page.
+EVENT_LABELS = {
+    "registered": _("Registered"),
+    "assigned": _("Assigned to an officer"),
+    "started": _("Work on the appeal started"),
+    "answered": _("Answered"),
+    "extended": _("The time to answer was extended"),
+    "forwarded": _("Forwarded to the competent body"),
+    "closed": _("Closed"),
+    "rated": _("You rated the answer"),
+}
+
+
 class AppealEvent(models.Model):
     """One change of an appeal: who, when, from which state to which, and why."""
 
@@ -195,6 +208,11 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        """What happened, in the reader's language (the stored kind is a code)."""
+        return str(EVENT_LABELS.get(self.kind, _("Status changed")))
 
 
 class Attachment(models.Model):
