@@ -270,8 +270,9 @@ PRECINCT_COVERAGE_MINUTES = [float(m) for m in env_list("PRECINCT_COVERAGE_MINUT
 # Where the default staffing norms above come from (shown next to every shortfall).
 PRECINCT_STAFFING_NORM_SOURCE = env_str(
     "PRECINCT_STAFFING_NORM_SOURCE",
-    "Derived: ~20 million residents over ~4,500 inspectors (2025) plus ~3,000 missing "
-    "(seed 002); see docs/demo.md",
+    # Shown on the staffing page as typed: in Russian, the language of the norm's documents.
+    "Расчёт: около 20 млн жителей на 4 500 участковых инспекторов (2025) и около 3 000 "
+    "вакантных должностей; подробнее в docs/demo.md",
 )
 # Siting: the solver's time limit per job (the best solution and its gap are kept).
 PRECINCT_SITING_TIME_LIMIT_S = env_float("PRECINCT_SITING_TIME_LIMIT_S", 60.0, positive=True)

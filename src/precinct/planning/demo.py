@@ -109,7 +109,8 @@ def _scenario(ctx, rng) -> str:
     )
     job = services.siting_job_create(
         actor=None, minutes=SCENARIO_MINUTES, k=k, candidates_csv=csv,
-        name=f"{k} new posts, {SCENARIO_MINUTES} min walk (demo)",
+        # A name kept in the database, in Russian like the demo's other records.
+        name=f"Новых пунктов: {k}, до {SCENARIO_MINUTES} мин пешком (демо)",
         time_limit_s=SCENARIO_TIME_LIMIT,
     )  # fmt: skip
     job = services.siting_job_execute(job_id=job.pk)
