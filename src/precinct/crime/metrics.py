@@ -52,10 +52,14 @@ def period_display(period: ReportingPeriod) -> dict:
     """A reporting period's label, source and note in the reader's language (the importer
     stores them as the English msgids of ``crime.services``; a label typed at import time
     is shown as typed)."""
+    # gettext("") would be the catalog's header: an empty text stays empty.
     return {
-        "label": gettext(period.label),
-        "source": gettext(period.source),
-        "note": gettext(period.note) if period.note else "",
+        field: gettext(text) if text else ""
+        for field, text in (
+            ("label", period.label),
+            ("source", period.source),
+            ("note", period.note),
+        )
     }
 
 
