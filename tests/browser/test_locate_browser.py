@@ -92,3 +92,10 @@ def test_locate__phone_sees_named_streets_and_no_selection_tools(
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     expect(page.locator(".map-attribution")).to_contain_text("OpenStreetMap")
     context.close()
+
+
+@pytest.mark.browser
+def test_locate__map_zoom_buttons_speak_the_page_language(live_server, locate_territory, page):
+    page.goto(f"{live_server.url}/territory/locate/")
+    expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "Приблизить")
+    expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Отдалить")

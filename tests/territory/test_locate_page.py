@@ -45,6 +45,8 @@ def test_locate_page__tiles_in_the_page_language(client, db):
     client.cookies["django_language"] = "kk"
     config = client.get(reverse("territory:locate")).context["map_config"]
     assert config["basemapUrl"].startswith("/territory/basemap/kk/")
+    # Leaflet's zoom buttons are titled by the page, not in Leaflet's English.
+    assert (config["zoomInTitle"], config["zoomOutTitle"]) == ("Жақындату", "Алыстату")
 
 
 def test_result__shows_precinct_inspector_and_walk(client, locate_territory):

@@ -18,7 +18,7 @@ import numpy as np
 import shapely
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from precinct.territory.models import Region
 
@@ -178,6 +178,9 @@ def map_config(*, result_url: str, labels: dict, bounds: tuple | None = None) ->
         "tileUrl": settings.PRECINCT_TILE_URL,
         "tileAttribution": settings.PRECINCT_TILE_ATTRIBUTION,
         "labels": labels,
+        # Leaflet titles its zoom buttons in English ("Zoom in"); the page's language instead.
+        "zoomInTitle": gettext("Zoom in"),
+        "zoomOutTitle": gettext("Zoom out"),
     }
 
 

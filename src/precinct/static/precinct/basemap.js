@@ -137,8 +137,16 @@ window.precinctBasemap = (function () {
   function create(el, cfg, options) {
     // The page prints the translated OSM attribution under every map; a configured tile
     // server's own attribution goes in Leaflet's control.
-    const map = L.map(el, Object.assign({ zoomControl: true, attributionControl: !!cfg.tileUrl,
-                                          maxZoom: 19, minZoom: 9 }, options || {}));
+    const opts = Object.assign({ zoomControl: true, attributionControl: !!cfg.tileUrl,
+                                 maxZoom: 19, minZoom: 9 }, options || {});
+    // Leaflet's own zoom buttons are titled in English: ours carry the page's language.
+    const zoomButtons = opts.zoomControl;
+    opts.zoomControl = false;
+    const map = L.map(el, opts);
+    if (zoomButtons) {
+      L.control.zoom({ zoomInTitle: cfg.zoomInTitle || "+", zoomOutTitle: cfg.zoomOutTitle || "−" })
+        .addTo(map);
+    }
     if (cfg.tileUrl) map.attributionControl.setPrefix(false);
     addPanes(map);
     if (cfg.tileUrl) {
