@@ -313,7 +313,12 @@ PRECINCT_APPEALS = {
     "ANSWER_WORKING_DAYS": env_int("PRECINCT_APPEAL_ANSWER_DAYS", 15, minimum=1),
     "FORWARD_WORKING_DAYS": env_int("PRECINCT_APPEAL_FORWARD_DAYS", 3, minimum=1),
     "EXTENSION_NOTICE_WORKING_DAYS": env_int("PRECINCT_APPEAL_EXTENSION_NOTICE_DAYS", 3, minimum=1),
-    "LEGAL_SOURCE": "Administrative Procedural Code of the Republic of Kazakhstan, art. 76",
+    # An extension sets the answer date at most this many months after receipt.
+    "EXTENSION_MAX_MONTHS": env_int("PRECINCT_APPEAL_EXTENSION_MAX_MONTHS", 2, minimum=1),
+    "LEGAL_SOURCE": (
+        "Administrative Procedural and Process-Procedural Code of the Republic of Kazakhstan "
+        "(29 June 2020 No. 350-VI), art. 76"
+    ),
     # ISO dates: weekdays that became days off, and weekend days that became working days.
     "TRANSFERRED_DAYS_OFF": env_list("PRECINCT_TRANSFERRED_DAYS_OFF", []),
     "TRANSFERRED_WORKING_DAYS": env_list("PRECINCT_TRANSFERRED_WORKING_DAYS", []),

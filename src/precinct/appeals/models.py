@@ -122,6 +122,8 @@ class Appeal(models.Model):
     working_days_to_answer = models.PositiveIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # A forward deadline that passed while the appeal was still with the police.
+    forward_escalated_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
@@ -233,6 +235,9 @@ class Notification(models.Model):
     recipient = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # The date by which the law wants the applicant told (an extension, a forwarding);
+    # empty for the messages the law sets no time for.
+    due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=State, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from precinct.accounts import access
+from precinct.appeals import deadlines
 from precinct.appeals.models import (
     OPEN_STATUSES,
     AnswerTemplate,
@@ -159,6 +160,21 @@ def public_proposals(*, limit: int = 50) -> list[dict]:
 def appeal_events(*, appeal: Appeal) -> QuerySet[AppealEvent]:
     """Every event of an appeal, internal notes included, with who acted (for staff)."""
     return appeal.events.select_related("actor")
+
+
+def extension_latest(*, appeal: Appeal) -> dt.date:
+    """The latest answer date an extension may set (shown beside the form; the service
+    enforces it)."""
+    return deadlines.extension_latest(appeal_received_on(appeal=appeal))
+
+
+def appeal_received_on(*, appeal: Appeal) -> dt.date:
+    """The day the appeal's current review began: its registration, or the resident's
+    request for review one level up (which starts the time afresh)."""
+    reopened = (
+        appeal.events.filter(kind="reopened").order_by("-at").values_list("at", flat=True).first()
+    )
+    return timezone.localtime(reopened or appeal.registered_at).date()
 
 
 def appeal_to_act_on(*, user, appeal_id: int) -> Appeal | None:

@@ -13,9 +13,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from precinct.accounts import access
-from precinct.appeals import deadlines
+from precinct.appeals import deadlines, selectors
 from precinct.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -483,26 +484,33 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str, now=None) -> Appeal:
 
 
 @transaction.atomic
-def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) -> Appeal:
-    """Only a head, by a reasoned decision with a new date; the resident is told."""
+def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str, now=None) -> Appeal:
+    """The head or his deputy extends the time to answer by a reasoned decision, to at
+    most two months from receipt (APPC art. 76); the applicant is told, and that message
+    carries its own legal date (3 working days)."""
+    now = now or timezone.now()
     appeal = _locked(appeal)
-    if not access.can_manage_appeal(actor, appeal):
+    if not access.can_extend_appeal(actor, appeal):
         raise PermissionDenied
-    errors = {}
+    errors, code = {}, None
     if not reason.strip():
         errors["reason"] = _("An extension needs the head's reasons.")
+    latest = deadlines.extension_latest(selectors.appeal_received_on(appeal=appeal))
     if new_due_date <= appeal.due_date:
-        errors["new_due_date"] = _("The new date must be after the current due date.")
+        errors["due_date"] = _("The new date must be after the current due date.")
+    elif new_due_date > latest:
+        errors["due_date"] = beyond_extension_cap(latest)
+        code = "extension_beyond_legal_cap"
     if not appeal.is_open:
         errors["status"] = _("The appeal is not open.")
     if errors:
-        raise AppealInputError.of_fields(errors)
+        raise AppealInputError.of_fields(errors, code=code)
     appeal.due_date = new_due_date
     appeal.extended = True
     appeal.save(update_fields=["due_date", "extended"])
     _event(
         appeal,
-        timezone.now(),
+        now,
         actor,
         "extended",
         appeal.status,
@@ -510,28 +518,57 @@ def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) 
         note=reason.strip(),
         new_due_date=new_due_date,
     )
-    notify_resident(appeal=appeal, event="extended")
+    notify_resident(
+        appeal=appeal,
+        event="extended",
+        due_date=deadlines.extension_notice_due(_local_date(now)),
+    )
     return appeal
 
 
+def beyond_extension_cap(latest: dt.date) -> str:
+    """The refusal of a date past the legal cap, naming the rule and its source."""
+    months = deadlines.limits()["EXTENSION_MAX_MONTHS"]
+    return ngettext(
+        "An extension may reach at most %(months)d month from receipt (%(source)s): "
+        "%(date)s at the latest.",
+        "An extension may reach at most %(months)d months from receipt (%(source)s): "
+        "%(date)s at the latest.",
+        months,
+    ) % {"months": months, "source": deadlines.LEGAL_SOURCE, "date": latest.strftime("%d.%m.%Y")}
+
+
 @transaction.atomic
-def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "") -> Appeal:
-    """An appeal outside the police's competence goes to the competent body."""
+def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "", now=None) -> Appeal:
+    """An appeal outside the police's competence goes to the competent body, and the
+    applicant is told at the same time (APPC art. 76); forwarding is due within 3 working
+    days of receipt, which the measures check."""
+    now = now or timezone.now()
     appeal = _locked(appeal)
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
+    errors = {}
     if not to.strip():
-        raise AppealInputError(_("Name the body it is forwarded to."), field="to")
+        errors["to"] = _("Name the body it is forwarded to.")
+    if not appeal.is_open:
+        errors["status"] = _("The appeal is not open.")
+    if errors:
+        raise AppealInputError.of_fields(errors)
     appeal.forwarded_to = to.strip()[:200]
-    appeal.closed_at = timezone.now()
+    appeal.closed_at = now
+    if appeal.forward_due_date is None:
+        # Found outside competence while at work on it: the law's 3 days still ran from receipt.
+        appeal.forward_due_date = deadlines.forward_due(selectors.appeal_received_on(appeal=appeal))
     _transition(
         appeal,
         actor=actor,
         to=Status.FORWARDED,
         kind="forwarded",
         note=note or appeal.forwarded_to,
-        fields=["forwarded_to", "closed_at"],
+        now=now,
+        fields=["forwarded_to", "closed_at", "forward_due_date"],
     )
+    notify_resident(appeal=appeal, event="forwarded", due_date=appeal.forward_due_date)
     return appeal
 
 
@@ -606,32 +643,53 @@ def _reopen(appeal: Appeal, now) -> None:
 
 def appeals_escalate_overdue(*, now: dt.datetime) -> int:
     """Open appeals past their due date are escalated to their department's heads, once."""
-    today = _local_date(now)
-    overdue = list(
-        Appeal.objects.filter(
-            status__in=OPEN_STATUSES, due_date__lt=today, escalated_at__isnull=True
-        ).select_related("department")[:1000]
+    overdue = Appeal.objects.filter(
+        status__in=OPEN_STATUSES, due_date__lt=_local_date(now), escalated_at__isnull=True
     )
-    for appeal in overdue:
+    return _escalate(
+        overdue,
+        now=now,
+        flag="escalated_at",
+        kind="escalated",
+        note=_("Overdue: escalated to the head"),
+        message=_("Appeal %(n)s is overdue (due %(d)s)"),
+        due=lambda appeal: appeal.due_date,
+    )
+
+
+def appeals_escalate_unforwarded(*, now: dt.datetime) -> int:
+    """Appeals outside the police's competence still not forwarded after their forward
+    date are escalated to their department's heads, once."""
+    late = Appeal.objects.filter(
+        status__in=OPEN_STATUSES,
+        forward_due_date__lt=_local_date(now),
+        forward_escalated_at__isnull=True,
+    )
+    return _escalate(
+        late,
+        now=now,
+        flag="forward_escalated_at",
+        kind="forward_overdue",
+        note=_("Not forwarded in time: escalated to the head"),
+        message=_("Appeal %(n)s is not forwarded yet (forward by %(d)s)"),
+        due=lambda appeal: appeal.forward_due_date,
+    )
+
+
+def _escalate(queryset, *, now, flag: str, kind: str, note: str, message: str, due) -> int:
+    """Mark each appeal (at most 1,000 a run), record an internal event and e-mail the
+    department's active heads; the flag keeps it from being escalated twice."""
+    appeals = list(queryset.select_related("department")[:1000])
+    for appeal in appeals:
         with transaction.atomic():
-            appeal.escalated_at = now
-            appeal.save(update_fields=["escalated_at"])
-            _event(
-                appeal,
-                now,
-                None,
-                "escalated",
-                appeal.status,
-                appeal.status,
-                note=_("Overdue: escalated to the head"),
-                public=False,
-            )
+            setattr(appeal, flag, now)
+            appeal.save(update_fields=[flag])
+            _event(appeal, now, None, kind, appeal.status, appeal.status, note=note, public=False)
             heads = appeal.department.officers.filter(role=Officer.Role.HEAD, is_active=True)
             notify_staff(
                 appeal=appeal,
-                event="escalated",
+                event=kind[:20],
                 emails=[h.email for h in heads],
-                text=_("Appeal %(n)s is overdue (due %(d)s)")
-                % {"n": appeal.registration_number, "d": appeal.due_date.isoformat()},
+                text=message % {"n": appeal.registration_number, "d": due(appeal).isoformat()},
             )
-    return len(overdue)
+    return len(appeals)

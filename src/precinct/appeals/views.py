@@ -208,17 +208,23 @@ def staff_appeal(request, pk: int):
     return _staff_appeal_page(request, pk, errors={})
 
 
-def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
+def _staff_appeal_page(request, pk: int, *, errors: dict, values=None, status: int = 200):
+    """The appeal with every action the user may take; after a refused action the same
+    page again (assignees and templates included), the refusal beside the form and the
+    values typed kept."""
     user = request.user
     appeal = selectors.appeal_detail(user=user, appeal_id=pk)
     ctx = {
         "appeal": appeal,
         "events": selectors.appeal_events(appeal=appeal),
         "can_manage": access.can_manage_appeal(user, appeal),
+        "can_extend": access.can_extend_appeal(user, appeal),
         "can_answer": access.can_answer_appeal(user, appeal),
         "assignees": selectors.appeal_assignees(appeal=appeal),
         "templates": selectors.answer_templates_for(department=appeal.department),
+        "extension_latest": selectors.extension_latest(appeal=appeal),
         "errors": errors,
+        "values": values or {},
     }
     return render(request, "appeals/staff_appeal.html", ctx, status=status)
 
@@ -240,9 +246,9 @@ def _answer(user, appeal, post) -> None:
 
 def _extend(user, appeal, post) -> None:
     try:
-        new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
+        new_due = dt.date.fromisoformat(post.get("due_date", ""))
     except ValueError:
-        raise AppealInputError(_("Enter a date."), field="new_due_date") from None
+        raise AppealInputError(_("Enter a date."), field="due_date") from None
     services.appeal_extend(
         actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
     )
@@ -280,7 +286,9 @@ def staff_action(request, pk: int, action: str):
     try:
         STAFF_ACTIONS[action](request.user, appeal, request.POST)
     except AppealInputError as exc:
-        return _staff_appeal_page(request, pk, errors=_fields(exc.errors), status=400)
+        return _staff_appeal_page(
+            request, pk, errors=_fields(exc.errors), values=request.POST, status=400
+        )
     return redirect("appeals:staff-appeal", pk=pk)
 
 
