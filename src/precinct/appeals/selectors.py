@@ -56,9 +56,12 @@ def appeal_queue(
     search: str = "",
     overdue_only: bool = False,
     page: int = 1,
+    offset: int | None = None,
+    limit: int = QUEUE_PAGE,
     today: dt.date | None = None,
 ) -> tuple[list[Appeal], int]:
-    """One page of the queue a staff user may see: overdue first, then by due date.
+    """One page of the queue a staff user may see: overdue first, then by due date
+    (``page`` of ``limit`` rows, or ``limit`` rows from ``offset``), and the total.
 
     Rows carry number, type, category, status and dates only, so listing is not a read of
     personal data; opening an appeal is (``appeal_detail``).
@@ -93,7 +96,7 @@ def appeal_queue(
         qs = qs.order_by("due_date", "id")
     else:
         qs = qs.order_by("overdue", "due_date", "id")
-    page = max(page, 1)
+    start = offset if offset is not None else (max(page, 1) - 1) * limit
     rows = list(
         qs.select_related("department", "category", "assigned_to").only(
             "registration_number",
@@ -113,27 +116,30 @@ def appeal_queue(
             "assigned_to__username",
             "assigned_to__first_name",
             "assigned_to__last_name",
-        )[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+        )[start : start + limit]
     )
     return rows, total
 
 
 def appeal_detail(*, user, appeal_id: int) -> Appeal:
     """An appeal with its personal data, for staff who may see it; the read is audited."""
+    appeal = appeal_read(user=user, appeal_id=appeal_id, context="appeal opened in the workspace")
+    if appeal is None:
+        raise PermissionDenied
+    return appeal
+
+
+def appeal_read(*, user, appeal_id: int, context: str) -> Appeal | None:
+    """The appeal with its personal data if the user may see it (the read is audited with
+    ``context``: where it was read), else None."""
     appeal = (
         Appeal.objects.select_related("department", "category", "assigned_to", "registered_by")
         .filter(pk=appeal_id)
         .first()
     )
     if appeal is None or not access.can_view_appeal(user, appeal):
-        raise PermissionDenied
-    audit_record(
-        actor=user,
-        action="read",
-        subject=appeal,
-        fields=PERSONAL_FIELDS,
-        context="appeal opened in the workspace",
-    )
+        return None
+    audit_record(actor=user, action="read", subject=appeal, fields=PERSONAL_FIELDS, context=context)
     return appeal
 
 
