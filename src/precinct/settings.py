@@ -305,10 +305,11 @@ PRECINCT_EVAL_POPULATION_BANDS = [
 ]
 
 # --- appeals ---------------------------------------------------------------------------
-# Limits of the Administrative Procedural Code of the Republic of Kazakhstan, art. 76 (as
-# quoted in ../shared/design/GLOSSARY.md; verify against the official text): 15 working
-# days to answer, 3 to forward an appeal outside the body's competence or to tell the
-# applicant of an extension. Transfers of days off are decreed yearly: list them here.
+# Limits of the Administrative Procedural and Process-Procedural Code of Kazakhstan, art. 76
+# (as official secondary sources quote it; see docs/appeals.md "The law"): 15 working days
+# to answer, extended by the head or his deputy to at most 2 months from receipt, 3 to
+# forward an appeal outside the body's competence or to tell the applicant of an extension.
+# Transfers of days off are decreed yearly: list them here.
 PRECINCT_APPEALS = {
     "ANSWER_WORKING_DAYS": env_int("PRECINCT_APPEAL_ANSWER_DAYS", 15, minimum=1),
     "FORWARD_WORKING_DAYS": env_int("PRECINCT_APPEAL_FORWARD_DAYS", 3, minimum=1),
