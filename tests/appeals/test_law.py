@@ -287,3 +287,17 @@ def test_page__the_deputy_sees_the_extension_form_but_not_assign_or_forward(clie
         assert client.post(url, data).status_code == 403
     assert Appeal.objects.get().status == Status.REGISTERED
     assert timezone.localdate() <= Appeal.objects.get().due_date
+
+
+def test_page__the_history_speaks_the_pages_language(client, world, extender):
+    appeal = appeal_in_district_a(category_code="utilities", now=at("2025-01-03"))
+    services.appeal_extend(
+        actor=extender, appeal=appeal, new_due_date=day("2025-02-14"), reason="Экспертиза"
+    )
+    services.appeals_escalate_unforwarded(now=at("2025-01-09"))
+    signed_in(client, extender)
+    html = client.get(reverse("appeals:staff-appeal", args=[appeal.pk])).content.decode()
+    history = html[html.index('class="history"') :]
+    assert "срок ответа продлён" in history and "14.02.2025" in history
+    assert "не перенаправлено в срок" in history
+    assert "extended" not in history and "forward_overdue" not in history

@@ -164,6 +164,22 @@ class Appeal(models.Model):
         return user.get_full_name() or user.get_username()
 
 
+# What each kind of event is called on the pages (the kind itself is stored in English).
+EVENT_KINDS = {
+    "registered": _("registered"),
+    "assigned": _("assigned to an officer"),
+    "started": _("work started"),
+    "answered": _("answered"),
+    "extended": _("time to answer extended"),
+    "forwarded": _("forwarded to the competent body"),
+    "closed": _("closed"),
+    "rated": _("answer rated"),
+    "reopened": _("reopened for review"),
+    "escalated": _("overdue: escalated to the head"),
+    "forward_overdue": _("not forwarded in time: escalated to the head"),
+}
+
+
 class AppealEvent(models.Model):
     """One change of an appeal: who, when, from which state to which, and why."""
 
@@ -185,6 +201,16 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language."""
+        return str(EVENT_KINDS.get(self.kind, self.kind))
+
+    @property
+    def to_status_label(self) -> str:
+        """The status it led to, in the reader's language."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
 
 class Attachment(models.Model):
