@@ -60,6 +60,21 @@ def test_queue__paged_with_a_total_overdue_first_and_no_personal_data(world):
     assert not AuditEntry.objects.filter(action="read").exists()  # a list is not a read
 
 
+def test_queue__the_number_of_queries_does_not_grow_with_the_page(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = bearer(world.p.head)
+    appeal_in_district_a("1")
+    with CaptureQueriesContext(connection) as few:
+        assert api.get("/api/v1/appeals").status_code == 200
+    for i in range(20):
+        appeal_in_district_a(f"обращение {i}", contact_phone=f"+7701000{i:04d}")
+    with CaptureQueriesContext(connection) as many:
+        assert len(api.get("/api/v1/appeals").json()["items"]) == 21
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 def test_queue__filters_by_status_and_department_in_scope(world):
     answered = appeal_in_district_a("отвечено")
     appeal_in_district_a("открыто")

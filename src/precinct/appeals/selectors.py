@@ -110,6 +110,7 @@ def appeal_queue(
             "department__name",
             "department__name_kk",
             "department__name_en",
+            "category__code",
             "category__name",
             "category__name_kk",
             "category__name_en",
