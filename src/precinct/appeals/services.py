@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.accounts import access
-from precinct.appeals import deadlines
+from precinct.appeals import deadlines, routing
 from precinct.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -31,13 +31,11 @@ from precinct.appeals.validators import (
     AppealInputError,
     check_attachments,
     check_contact,
-    check_place,
     check_text,
 )
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash
-from precinct.territory import geo, geocoding
 from precinct.territory.models import Department, Officer, Precinct
 
 PUBLIC_CHANNELS = (Channel.WEB, Channel.API, Channel.OPEN311)
@@ -197,24 +195,31 @@ def _checked_and_routed(
     check_contact(anonymous_allowed=type == AppealType.OFFENCE, **contact, errors=errors)
     category = _category(category_code, errors)
     officer = _officer(about_officer_id, errors)
-    if officer is None:
-        lat, lon = _place(
-            lat=lat, lon=lon, department_id=department_id, address=address, errors=errors
-        )
+    destination = None
+    if "about_officer_id" not in errors:
+        try:
+            destination = routing.appeal_destination(
+                lat=lat, lon=lon, address=address, department_id=department_id, officer=officer
+            )
+        except AppealInputError as exc:
+            errors.update(exc.errors)
     files = check_attachments(
         attachments,
         max_bytes=conf["ATTACHMENT_MAX_BYTES"],
         max_count=conf["ATTACHMENTS_MAX"],
         errors=errors,
     )
-    department, precinct = None, None
-    if not errors:
-        department, precinct = _route(
-            lat=lat, lon=lon, department_id=department_id, officer=officer, errors=errors
-        )
     if errors:
         raise AppealInputError.of_fields(errors)
-    return _Intake(category, officer, lat, lon, files, department, precinct)
+    return _Intake(
+        category,
+        officer,
+        destination.lat,
+        destination.lon,
+        files,
+        destination.department,
+        destination.precinct,
+    )
 
 
 def _check_kind(*, type: str, channel: str, errors: dict) -> None:
@@ -242,49 +247,6 @@ def _officer(officer_id: int | None, errors: dict) -> Officer | None:
     if officer is None:
         errors["about_officer_id"] = _("Unknown officer.")
     return officer
-
-
-def _place(*, lat, lon, department_id, address: str, errors: dict):
-    """The point as given, or the one the address names when only an address is given."""
-    if lat is None and department_id is None and address.strip():
-        lat, lon = _geocode(address)
-        if lat is None:
-            errors["address"] = _("We could not find this address; pick the place on the map.")
-            return None, None
-    check_place(lat=lat, lon=lon, department_id=department_id, errors=errors)
-    return lat, lon
-
-
-def _geocode(address: str) -> tuple[float | None, float | None]:
-    """The exact house (or the street) the address names, if the map knows it."""
-    candidates = geocoding.address_search(query=address, limit=1)
-    if not candidates:
-        return None, None
-    return candidates[0].lat, candidates[0].lon
-
-
-def _route(*, lat, lon, department_id, officer, errors: dict):
-    """Place → precinct → department; a complaint about an officer → the level above him."""
-    if officer is not None:
-        unit = officer.department
-        return (unit.parent or unit), None
-    if lat is not None:
-        precinct_id = geo.precinct_id_at(lon, lat)
-        if precinct_id is not None:
-            # The boundaries are large GeoJSON texts: leave them in the database.
-            precinct = (
-                Precinct.objects.select_related("department")
-                .defer("boundary", "department__boundary")
-                .get(pk=precinct_id)
-            )
-            return precinct.department, precinct
-        if department_id is None:
-            errors["lat"] = _("This place lies outside the territory we serve.")
-            return None, None
-    department = Department.objects.filter(pk=department_id).first()
-    if department is None:
-        errors["department_id"] = _("Unknown department.")
-    return department, None
 
 
 def _twin_or_refuse_flood(*, client_hash: str, content_hash: str, now) -> Appeal | None:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
-from precinct.appeals import metrics, selectors, services
+from precinct.appeals import metrics, routing, selectors, services
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
 from precinct.core.http import client_address
@@ -51,14 +52,46 @@ def _form_token() -> str:
     return secrets.token_hex(16)
 
 
-def _form_context(**extra) -> dict:
+def _form_context(*, values, **extra) -> dict:
+    labels = {"pin": _("The place of the appeal"), "found": _("The address found")}
     return {
-        "map_config": mapdata.map_config(result_url="", labels={}),
+        "map_config": mapdata.map_config(result_url=reverse("appeals:destination"), labels=labels),
         "types": AppealType.choices,
         "categories": selectors.active_categories(),
         "departments": selectors.appeal_departments(),
+        "values": values,
+        "preview": _destination_preview(values),
         **extra,
     }
+
+
+def _destination_preview(values) -> dict:
+    """Where the appeal would go with these values: the department and precinct, or why
+    there is none yet (and, for an address that is not one house, the houses to pick)."""
+    lat, lon = _float(values.get("lat")), _float(values.get("lon"))
+    address, department_id = values.get("address", ""), _int(values.get("department_id"))
+    if lat is None and lon is None and not address.strip() and department_id is None:
+        return {"empty": True}
+    if "bad" in (lat, lon):
+        return {"errors": [_("The point must be two numbers: latitude and longitude.")]}
+    try:
+        destination = routing.appeal_destination(
+            lat=lat, lon=lon, address=address, department_id=department_id
+        )
+    except routing.AddressNotExact as exc:
+        return {"errors": [exc.message], "choices": exc.choices}
+    except AppealInputError as exc:
+        return {"errors": [message for _field, message in exc.errors]}
+    point = {"lat": destination.lat, "lon": destination.lon, "by": destination.by}
+    return {"destination": destination, "point": point}
+
+
+@require_GET
+def appeal_destination(request):
+    """htmx fragment of the form: where the appeal will go, for what is typed so far."""
+    preview = _destination_preview(request.GET)
+    status = 400 if preview.get("errors") else 200
+    return render(request, "appeals/_destination.html", {"preview": preview}, status=status)
 
 
 def _register_from_post(request, *, channel: str, registered_by=None):
