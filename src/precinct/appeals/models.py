@@ -154,6 +154,15 @@ class Appeal(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def awaits_rating(self) -> bool:
+        """Answered, and not rated since this answer (a review's new answer is rated anew)."""
+        if self.status not in (Status.ANSWERED, Status.CLOSED) or not self.answer:
+            return False
+        return self.rated_at is None or (
+            self.answered_at is not None and self.rated_at < self.answered_at
+        )
+
+    @property
     def registered_by_label(self) -> str:
         """The official who registered it, or "online"."""
         if self.registered_by_id is None:
@@ -183,6 +192,21 @@ class AppealEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class TrackingMiss(models.Model):
+    """A resident's look-up that found nothing (unknown code, or a number with a contact
+    that is not its own): counted per client so that numbers cannot be guessed. Only a
+    keyed hash of the client's address is kept."""
+
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["client_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"miss {self.at:%Y-%m-%d %H:%M}"
 
 
 class Attachment(models.Model):

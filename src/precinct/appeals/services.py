@@ -2,6 +2,8 @@
 
 import datetime as dt
 import hashlib
+import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from precinct.appeals.models import (
     Category,
     Channel,
     Status,
+    TrackingMiss,
 )
 from precinct.appeals.notifications import notify_resident, notify_staff
 from precinct.appeals.validators import (
@@ -44,6 +47,13 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 class RateLimited(DomainError):
     """Too many public submissions from one client in the last hour."""
+
+    status = 429
+    code = "rate_limited"
+
+
+class TooManyLookups(DomainError):
+    """Too many failed tracking look-ups from one client in the last hour."""
 
     status = 429
     code = "rate_limited"
@@ -521,7 +531,7 @@ def appeal_rate(
     errors = {}
     if appeal.status not in (Status.ANSWERED, Status.CLOSED):
         errors["rating"] = _("Only an answered appeal can be rated.")
-    elif appeal.rating is not None:
+    elif not appeal.awaits_rating:
         errors["rating"] = _("This answer is already rated.")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _("Rate from 1 to 5.")
@@ -549,8 +559,8 @@ def _reopen(appeal: Appeal, now) -> None:
     appeal.answered_on_time = None
     appeal.working_days_to_answer = None
     appeal.closed_at = None
-    appeal.rating = None  # the new answer is rated afresh; the old rating is in the events
-    appeal.rated_at = None
+    # The rating stays: it is what the resident gave the answer under review (and what the
+    # statistics count); the new answer is rated afresh (``awaits_rating``).
     appeal.due_date = deadlines.answer_due(_local_date(now))
     appeal.save()
     _event(
@@ -564,6 +574,59 @@ def _reopen(appeal: Appeal, now) -> None:
         new_due_date=appeal.due_date,
     )
     notify_resident(appeal=appeal, event="registered")
+
+
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _contact_key(value: str) -> str:
+    """A phone as its digits (a Kazakh "8 701…" is "+7 701…"), an e-mail in lower case."""
+    value = (value or "").strip()
+    if "@" in value:
+        return value.lower()
+    digits = _NOT_DIGITS.sub("", value)
+    return "7" + digits[1:] if len(digits) == 11 and digits[0] == "8" else digits
+
+
+def _contact_matches(appeal: Appeal | None, given: str) -> bool:
+    """Whether ``given`` is the appeal's phone or e-mail, compared in constant time against
+    both (and against blanks when there is no appeal), so timing tells nothing."""
+    stored = [appeal.contact_phone, appeal.contact_email] if appeal else ["", ""]
+    given_key = _contact_key(given).encode()
+    matches = [hmac.compare_digest(_contact_key(v).encode(), given_key) for v in stored]
+    return bool(given_key) and any(matches)
+
+
+def _refuse_lookup_flood(client_hash: str, now) -> None:
+    limit = settings.PRECINCT_APPEALS["TRACK_MISSES_PER_HOUR"]
+    since = now - dt.timedelta(hours=1)
+    if TrackingMiss.objects.filter(client_hash=client_hash, at__gte=since).count() >= limit:
+        raise TooManyLookups(_("Too many unsuccessful attempts; try again in an hour."))
+
+
+def appeal_find_for_resident(
+    *, client: str, code: str = "", number: str = "", contact: str = "", now=None
+) -> Appeal | None:
+    """The resident's own appeal, by its tracking code or by its registration number with
+    the phone or e-mail given in it; None when nothing matches.
+
+    Every miss is recorded against a keyed hash of the client, and after
+    ``TRACK_MISSES_PER_HOUR`` misses in an hour every look-up from it is refused
+    (``TooManyLookups``), so neither codes nor number/contact pairs can be guessed. A wrong
+    contact and an unknown number are the same miss: nothing tells them apart.
+    """
+    now = now or timezone.now()
+    client_hash = client_fingerprint(client or "unknown")
+    _refuse_lookup_flood(client_hash, now)
+    found = None
+    if code:
+        found = Appeal.objects.filter(tracking_code=code[:40]).first()
+    elif number.strip():
+        appeal = Appeal.objects.filter(registration_number=number.strip()[:20]).first()
+        found = appeal if _contact_matches(appeal, contact) else None
+    if found is None:
+        TrackingMiss.objects.create(client_hash=client_hash, at=now)
+    return found
 
 
 def appeals_escalate_overdue(*, now: dt.datetime) -> int:

@@ -162,20 +162,32 @@ def _prefill(query) -> dict:
     return {name: query[name] for name in _PREFILL if query.get(name)}
 
 
-@require_GET
-def appeal_receipt(request, code: str):
-    appeal = selectors.appeal_by_tracking_code(code=code)
+def _resident_appeal(request, code: str):
+    """The appeal of this tracking code; a miss counts against the client (404, or 429
+    when there were too many)."""
+    appeal = services.appeal_find_for_resident(client=client_address(request), code=code)
     if appeal is None:
         raise Http404
-    return render(request, "appeals/receipt.html", {"appeal": appeal})
+    return appeal
+
+
+@require_GET
+def appeal_receipt(request, code: str):
+    try:
+        appeal = _resident_appeal(request, code)
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
+    ctx = {"appeal": appeal, "copies": selectors.receipt_copies(appeal=appeal)}
+    return render(request, "appeals/receipt.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])
 def appeal_track(request, code: str):
-    """Status, history and answer; the rating form once answered."""
-    appeal = selectors.appeal_by_tracking_code(code=code)
-    if appeal is None:
-        raise Http404
+    """Status, history and answer; the rating form while the answer awaits one."""
+    try:
+        appeal = _resident_appeal(request, code)
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
     errors, status = {}, 200
     if request.method == "POST":
         try:
@@ -185,19 +197,50 @@ def appeal_track(request, code: str):
                 comment=request.POST.get("comment", ""),
                 request_review=request.POST.get("request_review") == "on",
             )
-            return redirect("appeals:track", code=code)
+            return redirect(reverse("appeals:track", args=[code]) + "?rated=1")
         except AppealInputError as exc:
             errors, status = _fields(exc.errors), 400
-    ctx = {"appeal": appeal, "events": selectors.public_events(appeal=appeal), "errors": errors}
+    ctx = {
+        "appeal": appeal,
+        "history": selectors.public_history(appeal=appeal),
+        "errors": errors,
+        "just_rated": request.GET.get("rated") == "1" and appeal.rated_at is not None,
+        "under_review": appeal.reopened_count > 0 and appeal.is_open,
+    }
     return render(request, "appeals/track.html", ctx, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def track_lookup(request):
+    """Follow an appeal by its tracking code, or by its number with the phone or e-mail."""
     code = request.GET.get("code", "").strip()
     if code:
         return redirect("appeals:track", code=code)
-    return render(request, "appeals/track_lookup.html")
+    if request.method == "GET":
+        return _lookup_page(request, errors={})
+    number, contact = request.POST.get("number", ""), request.POST.get("contact", "")
+    errors = {}
+    if not number.strip():
+        errors["number"] = _("Enter the registration number.")
+    if not contact.strip():
+        errors["contact"] = _("Enter the phone or e-mail given in the appeal.")
+    if errors:
+        return _lookup_page(request, errors=errors, status=400)
+    try:
+        appeal = services.appeal_find_for_resident(
+            client=client_address(request), number=number, contact=contact
+        )
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
+    if appeal is None:
+        message = _("No appeal has this number with this phone or e-mail. Check both.")
+        return _lookup_page(request, errors={"form": message}, status=404)
+    return redirect("appeals:track", code=appeal.tracking_code)
+
+
+def _lookup_page(request, *, errors: dict, status: int = 200):
+    ctx = {"errors": errors, "values": request.POST}
+    return render(request, "appeals/track_lookup.html", ctx, status=status)
 
 
 # --- staff workspace ------------------------------------------------------------------------
