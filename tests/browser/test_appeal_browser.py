@@ -54,15 +54,7 @@ def resident_tab(browser, live_server):
         page = context.new_page()
         problems: list[str] = []
         page.on("pageerror", lambda exc: problems.append(f"{page.url}: {exc}"))
-        page.on(
-            "console",
-            lambda m: (
-                m.type == "error"
-                # The refused address and the unknown pair answer 4xx on purpose.
-                and "status of 400" not in m.text
-                and problems.append(f"{page.url}: {m.text}")
-            ),
-        )
+        page.on("console", lambda m: m.type == "error" and problems.append(f"{m.text}"))
         opened.append((context, problems))
         return page
 

@@ -88,10 +88,13 @@ def _destination_preview(values) -> dict:
 
 @require_GET
 def appeal_destination(request):
-    """htmx fragment of the form: where the appeal will go, for what is typed so far."""
+    """htmx fragment of the form: where the appeal will go, for what is typed so far.
+
+    A place that is not one yet (a street, half a point) is an answer of the preview, not
+    a failed request: 200 with the reason. Sending the form with it is refused (400).
+    """
     preview = _destination_preview(request.GET)
-    status = 400 if preview.get("errors") else 200
-    return render(request, "appeals/_destination.html", {"preview": preview}, status=status)
+    return render(request, "appeals/_destination.html", {"preview": preview})
 
 
 def _register_from_post(request, *, channel: str, registered_by=None):

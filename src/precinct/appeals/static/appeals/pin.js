@@ -45,6 +45,8 @@
   }
 
   function preview() {
+    // Half a point is still being typed: wait for the other half.
+    if ((latField.value.trim() === "") !== (lonField.value.trim() === "")) return;
     const params = new URLSearchParams({
       lat: latField.value, lon: lonField.value,
       address: addressField.value, department_id: departmentField.value,
