@@ -252,9 +252,11 @@ def staff_user(*, user_id: int | None):
     return get_user_model().objects.filter(pk=user_id).first()
 
 
-def answer_templates_for(*, department: Department) -> QuerySet[AnswerTemplate]:
-    """The department's own answer templates and everyone's."""
-    return AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+def answer_templates_for(*, department: Department, language: str = "ru") -> list[dict]:
+    """The department's own answer templates and everyone's: each titled in the page's
+    language, its text in ``language`` (the resident's), so the answer he reads is his."""
+    rows = AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+    return [{"title": str(t), "text": t.text_in(language)} for t in rows]
 
 
 def active_categories() -> QuerySet[Category]:

@@ -296,7 +296,9 @@ def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
         "can_manage": access.can_manage_appeal(user, appeal),
         "can_answer": access.can_answer_appeal(user, appeal),
         "assignees": selectors.appeal_assignees(appeal=appeal),
-        "templates": selectors.answer_templates_for(department=appeal.department),
+        "templates": selectors.answer_templates_for(
+            department=appeal.department, language=appeal.language
+        ),
         "errors": errors,
     }
     return render(request, "appeals/staff_appeal.html", ctx, status=status)
