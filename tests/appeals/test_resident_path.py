@@ -185,3 +185,14 @@ def test_the_new_answer_after_a_review_is_rated_afresh(world):
         "1/5",
         "4/5",
     ]
+
+
+def test_misses_older_than_a_day_are_purged(world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    services.appeal_find_for_resident(client="10.0.0.1", code="x", now=now - dt.timedelta(days=2))
+    services.appeal_find_for_resident(client="10.0.0.2", code="y", now=now)
+    assert list(TrackingMiss.objects.values_list("at", flat=True)) == [now]

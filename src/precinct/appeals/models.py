@@ -201,7 +201,7 @@ class TrackingMiss(models.Model):
     keyed hash of the client's address is kept."""
 
     client_hash = models.CharField(max_length=64)
-    at = models.DateTimeField()
+    at = models.DateTimeField(db_index=True)  # old misses are purged by time
 
     class Meta:
         indexes = [models.Index(fields=["client_hash", "at"])]

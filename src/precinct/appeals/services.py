@@ -625,6 +625,8 @@ def appeal_find_for_resident(
         appeal = Appeal.objects.filter(registration_number=number.strip()[:20]).first()
         found = appeal if _contact_matches(appeal, contact) else None
     if found is None:
+        # Only the last hour counts: older misses go as new ones come (an indexed range).
+        TrackingMiss.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
         TrackingMiss.objects.create(client_hash=client_hash, at=now)
     return found
 

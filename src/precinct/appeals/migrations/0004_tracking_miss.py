@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('client_hash', models.CharField(max_length=64)),
-                ('at', models.DateTimeField()),
+                ('at', models.DateTimeField(db_index=True)),
             ],
             options={
                 'indexes': [models.Index(fields=['client_hash', 'at'], name='appeals_tra_client__9130fd_idx')],
