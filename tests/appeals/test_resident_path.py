@@ -160,7 +160,7 @@ def test_rating_2_with_a_review_is_confirmed_stored_and_says_where_it_went(clien
     assert 'id="rating-confirmation"' in page
     assert "ваша оценка 2 из 5 сохранена" in page
     assert world.t.city.display_name in page and appeal.due_date.strftime("%d.%m.%Y") in page
-    assert "На пересмотре в вышестоящем подразделении" in page
+    assert ">На пересмотре</dd>" in page
     assert 'name="rating"' not in page  # the same form does not come back
 
 

@@ -1,5 +1,8 @@
 """A resident writes to the police in a real browser: pin on the map, receipt, tracking."""
 
+import os
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import expect
 
@@ -64,9 +67,14 @@ def resident_tab(browser, live_server):
         assert not problems, problems
 
 
-def _fits(page) -> None:
+def _fits(page, name: str) -> None:
+    """Nothing wider than the phone; with PRECINCT_SCREENSHOT_DIR set, a picture of it."""
     width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert width <= 0, f"{page.url} is {width} px wider than the phone"
+    if os.environ.get("PRECINCT_SCREENSHOT_DIR"):
+        directory = Path(os.environ["PRECINCT_SCREENSHOT_DIR"])
+        directory.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=directory / f"appeal-{name}.png", full_page=True)
 
 
 @pytest.mark.browser
@@ -110,7 +118,7 @@ def test_resident_path__preview_receipt_track_by_number_rate_with_review(
     expect(page.locator("#lat")).not_to_have_value("")
     expect(page.locator("#pin-map .pin")).to_have_count(1)
     expect(destination.locator(".destination-department")).to_have_text(DEPARTMENT[language])
-    _fits(page)
+    _fits(page, f"{language}-form")
     page.locator("main form button[type=submit]").click()
 
     page.wait_for_url("**/appeals/receipt/*/")
@@ -120,16 +128,16 @@ def test_resident_path__preview_receipt_track_by_number_rate_with_review(
     expect(page.locator(".tracking-code")).to_have_text(appeal.tracking_code)
     expect(page.locator(".receipt-department")).to_contain_text(DEPARTMENT[language])
     expect(page.locator("button[data-print]")).to_be_visible()
-    _fits(page)
+    _fits(page, f"{language}-receipt")
 
     # Tracking by the registration number and the phone given (written another way).
     page.goto(f"{live_server.url}/appeals/track/")
     page.locator("#number").fill(appeal.registration_number)
     page.locator("#contact").fill("87012345678")
-    _fits(page)
+    _fits(page, f"{language}-lookup")
     page.locator("main form[method=post] button[type=submit]").click()
     page.wait_for_url(f"**/appeals/track/{appeal.tracking_code}/")
-    _fits(page)
+    _fits(page, f"{language}-track")
 
     admin = factories.staff("admin-browser", Role.ADMIN, None)
     services.appeal_answer(actor=admin, appeal=appeal, answer="Проверили, нарушений нет")
@@ -143,6 +151,6 @@ def test_resident_path__preview_receipt_track_by_number_rate_with_review(
     expect(confirmation).to_contain_text("2")
     expect(page.locator("input[name=rating]")).to_have_count(0)
     expect(page.locator(".your-rating")).to_have_text("2/5")
-    _fits(page)
+    _fits(page, f"{language}-rated")
     appeal.refresh_from_db()
     assert appeal.rating == 2 and appeal.reopened_count == 1

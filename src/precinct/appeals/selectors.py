@@ -83,7 +83,7 @@ EVENT_LABELS = {
     "forwarded": gettext_lazy("Forwarded to the competent body"),
     "closed": gettext_lazy("Closed"),
     "rated": gettext_lazy("You rated the answer"),
-    "reopened": gettext_lazy("You asked for a review: the appeal went to the department above"),
+    "reopened": gettext_lazy("You asked for a review: the appeal was reopened"),
     "escalated": gettext_lazy("Overdue: passed to the head"),
 }
 # Kinds whose note was written by a person for the resident (a reason, a body's name).
