@@ -4,6 +4,7 @@ that is not one house is refused with choices instead of taking the street's fir
 import pytest
 import shapely
 from django.urls import reverse
+from django.utils import translation
 
 from precinct.appeals import routing
 from precinct.appeals.models import Appeal
@@ -54,7 +55,7 @@ def test_a_house_address_goes_where_find_my_inspector_puts_it(abay):
 
 
 def test_a_street_without_a_house_is_refused_with_choices(abay):
-    with pytest.raises(routing.AddressNotExact) as refused:
+    with translation.override("ru"), pytest.raises(routing.AddressNotExact) as refused:
         routing.appeal_destination(address="пр. Абая")
     assert refused.value.field == "address"
     assert "номер дома" in refused.value.message
