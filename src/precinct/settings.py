@@ -327,6 +327,9 @@ PRECINCT_APPEALS = {
     "SUBMISSIONS_PER_HOUR": env_int("PRECINCT_APPEAL_SUBMISSIONS_PER_HOUR", 20, minimum=1),
     # The same text from the same client within this many seconds is one appeal.
     "DOUBLE_SUBMIT_SECONDS": env_int("PRECINCT_APPEAL_DOUBLE_SUBMIT_SECONDS", 600, minimum=0),
+    # Failed tracking look-ups (unknown code, number with a wrong phone/e-mail) per client
+    # per hour before further look-ups are refused for the rest of the hour.
+    "TRACK_MISSES_PER_HOUR": env_int("PRECINCT_APPEAL_TRACK_MISSES_PER_HOUR", 10, minimum=1),
     "ATTACHMENT_MAX_BYTES": env_int("PRECINCT_APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
     "ATTACHMENTS_MAX": env_int("PRECINCT_APPEAL_ATTACHMENTS_MAX", 5, minimum=0),
     "NOTIFY_MAX_ATTEMPTS": env_int("PRECINCT_NOTIFY_MAX_ATTEMPTS", 6, minimum=1),

@@ -9,6 +9,7 @@ that write the audit log.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from precinct.territory.models import name_in_reader_language
@@ -156,6 +157,15 @@ class Appeal(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def awaits_rating(self) -> bool:
+        """Answered, and not rated since this answer (a review's new answer is rated anew)."""
+        if self.status not in (Status.ANSWERED, Status.CLOSED) or not self.answer:
+            return False
+        return self.rated_at is None or (
+            self.answered_at is not None and self.rated_at < self.answered_at
+        )
+
+    @property
     def registered_by_label(self) -> str:
         """The official who registered it, or "online"."""
         if self.registered_by_id is None:
@@ -213,6 +223,21 @@ class AppealEvent(models.Model):
         return str(Status(self.to_status).label) if self.to_status in Status.values else ""
 
 
+class TrackingMiss(models.Model):
+    """A resident's look-up that found nothing (unknown code, or a number with a contact
+    that is not its own): counted per client so that numbers cannot be guessed. Only a
+    keyed hash of the client's address is kept."""
+
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)  # old misses are purged by time
+
+    class Meta:
+        indexes = [models.Index(fields=["client_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"miss {self.at:%Y-%m-%d %H:%M}"
+
+
 class Attachment(models.Model):
     """An image or PDF sent with an appeal; type checked on its content."""
 
@@ -226,19 +251,32 @@ class Attachment(models.Model):
 
 
 class AnswerTemplate(models.Model):
-    """A reusable answer text of a department (or everyone's when department is empty)."""
+    """A reusable answer text of a department (or everyone's when department is empty), in
+    Russian and, where written, Kazakh and English: the resident reads his own language."""
 
     department = models.ForeignKey(
         "territory.Department", null=True, blank=True, on_delete=models.CASCADE
     )
-    title = models.CharField(max_length=120)
-    text = models.TextField()
+    title = models.CharField(_("title (Russian)"), max_length=120)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=120, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    text = models.TextField(_("text (Russian)"))
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_in(get_language() or "ru")
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, falling back to Russian."""
+        return {"kk": self.title_kk, "en": self.title_en}.get(language[:2]) or self.title
+
+    def text_in(self, language: str) -> str:
+        """The text in ``language`` (the resident's), falling back to Russian."""
+        return {"kk": self.text_kk, "en": self.text_en}.get(language[:2]) or self.text
 
 
 class Notification(models.Model):

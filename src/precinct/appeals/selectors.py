@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from precinct.accounts import access
 from precinct.appeals import deadlines
@@ -17,6 +19,7 @@ from precinct.appeals.models import (
     Appeal,
     AppealEvent,
     Category,
+    Notification,
     Status,
 )
 from precinct.audit.services import audit_record
@@ -42,8 +45,72 @@ def appeal_by_tracking_code(*, code: str) -> Appeal | None:
     )
 
 
+def receipt_copies(*, appeal: Appeal) -> list[dict]:
+    """The copies of the receipt sent to the resident (and those still on their way), each
+    with its medium and a masked recipient: the page says only what really happened."""
+    rows = appeal.notifications.filter(
+        event="registered", state__in=[Notification.State.SENT, Notification.State.PENDING]
+    ).order_by("medium")
+    return [
+        {
+            "medium": row.medium,
+            "to": mask_contact(row.recipient),
+            "sent": row.state == Notification.State.SENT,
+        }
+        for row in rows
+    ]
+
+
+def mask_contact(value: str) -> str:
+    """'+7 701 234 56 78' → '+7 ••• •• 78', 'aigul@example.kz' → 'a•••@example.kz'."""
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}•••@{domain}"
+    digits = re.sub(r"\D", "", value)
+    return f"+{digits[:1]} ••• •• {digits[-2:]}" if len(digits) >= 4 else "•••"
+
+
 def public_events(*, appeal: Appeal) -> list[AppealEvent]:
     return list(appeal.events.filter(public=True).order_by("at", "id"))
+
+
+# What each kind of event is called on the resident's page; the stored kinds are codes.
+EVENT_LABELS = {
+    "registered": gettext_lazy("Registered"),
+    "assigned": gettext_lazy("Assigned to an officer"),
+    "started": gettext_lazy("Work on the appeal started"),
+    "answered": gettext_lazy("Answered"),
+    "extended": gettext_lazy("The time to answer was extended"),
+    "forwarded": gettext_lazy("Forwarded to the competent body"),
+    "closed": gettext_lazy("Closed"),
+    "rated": gettext_lazy("You rated the answer"),
+    "reopened": gettext_lazy("You asked for a review: the appeal was reopened"),
+    "escalated": gettext_lazy("Overdue: passed to the head"),
+}
+# Kinds whose note was written by a person for the resident (a reason, a body's name).
+_NOTE_KINDS = ("extended", "forwarded", "closed")
+_RATING_NOTE = re.compile(r"^([1-5])/5$")
+
+
+def public_history(*, appeal: Appeal) -> list[dict]:
+    """The resident's view of the history: when, what (in the page's language), and the
+    official's note where there is one for the resident."""
+    rows = []
+    for event in public_events(appeal=appeal):
+        label = str(EVENT_LABELS.get(event.kind, _("Status changed")))
+        rating = _RATING_NOTE.match(event.note) if event.kind == "rated" else None
+        if rating:
+            label = _("You rated the answer %(n)s out of 5") % {"n": rating.group(1)}
+        rows.append(
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "label": label,
+                "new_due_date": event.new_due_date,
+                "note": event.note if event.kind in _NOTE_KINDS else "",
+            }
+        )
+    return rows
 
 
 def appeal_queue(
@@ -208,9 +275,11 @@ def staff_user(*, user_id: int | None):
     return get_user_model().objects.filter(pk=user_id).first()
 
 
-def answer_templates_for(*, department: Department) -> QuerySet[AnswerTemplate]:
-    """The department's own answer templates and everyone's."""
-    return AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+def answer_templates_for(*, department: Department, language: str = "ru") -> list[dict]:
+    """The department's own answer templates and everyone's: each titled in the page's
+    language, its text in ``language`` (the resident's), so the answer he reads is his."""
+    rows = AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+    return [{"title": str(t), "text": t.text_in(language)} for t in rows]
 
 
 def active_categories() -> QuerySet[Category]:
