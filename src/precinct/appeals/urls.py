@@ -7,6 +7,7 @@ from precinct.appeals import open311, views
 app_name = "appeals"
 urlpatterns = [
     path("new/", views.appeal_new, name="new"),
+    path("new/destination/", views.appeal_destination, name="destination"),
     path("receipt/<str:code>/", views.appeal_receipt, name="receipt"),
     path("track/", views.track_lookup, name="track-lookup"),
     path("track/<str:code>/", views.appeal_track, name="track"),

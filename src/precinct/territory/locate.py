@@ -68,14 +68,13 @@ def validate_coordinates(lon: float, lat: float) -> None:
 def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateResult:
     """Everything a resident at (lon, lat) needs to reach his police."""
     validate_coordinates(lon, lat)
-    precinct_id = geo.precinct_id_at(lon, lat)
-    if precinct_id is None:
+    precinct = geo.precinct_at(lon, lat)
+    if precinct is None:
         raise LocateError(
             "No precinct covers this point: it is outside the served area.",
             code="outside_precincts",
             status=404,
         )
-    precinct = Precinct.objects.select_related("department").get(pk=precinct_id)
     result = LocateResult(
         lon=lon,
         lat=lat,

@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0003_receptions_moved_out"),
+        ("appeals", "0006_answer_templates_in_three_languages"),
     ]
 
     operations = [
