@@ -250,6 +250,12 @@ def test_service_definition_in_xml_follows_the_spec(client, territory):
 
 
 @pytest.mark.django_db
+def test_a_nul_byte_asked_in_xml_is_refused_in_xml(client, territory):
+    (description,) = _spec_errors(client.get("/open311/v2/requests.xml?status=open%00"), 400)
+    assert description == "status: a NUL character is not allowed"
+
+
+@pytest.mark.django_db
 def test_a_wrong_method_is_a_spec_error(client, territory):
     response = client.put("/open311/v2/services.json")
     assert _spec_errors(response, 405) and response["Allow"] == "GET"
