@@ -395,3 +395,24 @@ def test_the_public_address_is_the_street_without_numbers():
     assert street_only("Алматы, пр. Достык, д. 105, подъезд 2") == "Алматы пр. Достык"
     assert street_only("мкр Самал-2, 58") == "мкр"
     assert street_only("") == ""
+
+
+@pytest.mark.django_db
+def test_staff_read_the_answers_and_the_photo_address_in_their_language(client, world, key):
+    response = _post(
+        client,
+        key,
+        service_code="noise",
+        **{"attribute[time_of_day]": "night", "media_url": "https://city.example.kz/p/7.jpg"},
+    )
+    assert response.status_code == 201, response.content
+    appeal = Appeal.objects.get()
+    client.force_login(world.p.head)
+    page = client.get(f"/appeals/staff/{appeal.pk}/", HTTP_ACCEPT_LANGUAGE="ru")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Когда бывает шум?" in text and "Ночью" in text
+    assert "https://city.example.kz/p/7.jpg" in text
+    assert 'href="https://city.example.kz' not in text  # shown, never linked
+    client.cookies.load({"django_language": "kk"})
+    assert "Түнде" in client.get(f"/appeals/staff/{appeal.pk}/").content.decode()

@@ -29,6 +29,7 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from precinct.appeals import services as appeal_services
@@ -52,7 +53,7 @@ class Attribute:
 
     code: str
     datatype: str  # string, number, datetime, text, singlevaluelist, multivaluelist
-    description: str
+    description: str  # translatable: English in Open311, the reader's language to staff
     required: bool
     values: tuple[tuple[str, str], ...] = ()  # (key, name) of the list types
     datatype_description: str = ""
@@ -66,11 +67,24 @@ class Attribute:
             "required": self.required,
             "datatype_description": self.datatype_description or None,
             "order": order,
-            "description": self.description,
+            "description": str(self.description),
         }
         if self.values:
-            row["values"] = [{"key": k, "name": n} for k, n in self.values]
+            row["values"] = [{"key": k, "name": str(n)} for k, n in self.values]
         return row
+
+
+def service_facts(appeal: Appeal) -> list[tuple[str, str]]:
+    """The answers an Open311 client gave to the service's questions, as (question, answer)
+    in the reader's language, for the staff page."""
+    facts = []
+    for a in ATTRIBUTES.get(appeal.category.code if appeal.category else "", ()):
+        given = appeal.service_attributes.get(a.code)
+        if given:
+            names = dict(a.values)
+            values = given if isinstance(given, list) else [given]
+            facts.append((str(a.description), ", ".join(str(names.get(v, v)) for v in values)))
+    return facts
 
 
 # The facts an officer needs before he can act, per service code.
@@ -79,13 +93,13 @@ ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
         Attribute(
             "time_of_day",
             "singlevaluelist",
-            "When does the noise happen?",
+            _("When does the noise happen?"),
             required=True,
             values=(
-                ("morning", "Morning"),
-                ("day", "Day"),
-                ("evening", "Evening"),
-                ("night", "Night"),
+                ("morning", _("Morning")),
+                ("day", _("Day")),
+                ("evening", _("Evening")),
+                ("night", _("Night")),
             ),
         ),
     ),
@@ -93,7 +107,7 @@ ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
         Attribute(
             "vehicle",
             "string",
-            "The vehicle, if one is involved: registration plate, or make and colour.",
+            _("The vehicle, if one is involved: registration plate, or make and colour."),
             required=False,
             datatype_description="At most 100 characters, e.g. 123ABC02 or white Toyota Camry.",
             max_length=100,
