@@ -87,6 +87,10 @@ class Appeal(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # Open311: a picture of the problem at a public URL the client gave, and the answers
+    # to the service definition's questions (attribute code -> value or list of values).
+    media_url = models.URLField(max_length=500, blank=True)
+    service_attributes = models.JSONField(default=dict, blank=True)
     precinct = models.ForeignKey(
         "territory.Precinct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
