@@ -1,33 +1,20 @@
 """``precinct appeals escalate|requeue|upkeep``: periodic upkeep of appeals.
 
-``escalate`` sends overdue open appeals to their heads (once each), ``requeue`` re-enqueues
-outbox messages whose task was lost, ``upkeep --every SECONDS`` does both in a loop (started
-by ``bin/serve`` beside the worker; use cron instead if you prefer).
+``escalate`` sends overdue open appeals to their heads (once each), ``requeue`` runs the
+outbox sweep once (the worker runs it every ``NOTIFY_SWEEP_SECONDS`` anyway: pending
+messages nobody holds whose task is overdue are enqueued again), ``upkeep --every SECONDS``
+does both in a loop (started by ``bin/serve`` beside the worker; use cron instead if you
+prefer).
 """
 
-import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from precinct.appeals.models import Notification
 from precinct.appeals.services import appeals_escalate_overdue
-from precinct.appeals.tasks import send_notification
-
-
-def requeue_lost(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Pending messages whose attempt is long due: their task was lost, enqueue again."""
-    stale = timezone.now() - older_than
-    ids = list(
-        Notification.objects.filter(
-            state=Notification.State.PENDING, next_attempt_at__lt=stale
-        ).values_list("id", flat=True)[:10000]
-    )
-    for pk in ids:
-        send_notification.enqueue(pk)
-    return len(ids)
+from precinct.appeals.tasks import notifications_sweep
 
 
 class Command(BaseCommand):
@@ -42,11 +29,11 @@ class Command(BaseCommand):
             n = appeals_escalate_overdue(now=timezone.now())
             self.stdout.write(f"{n} overdue appeals escalated")
         elif action == "requeue":
-            self.stdout.write(f"{requeue_lost()} notifications re-enqueued")
+            self.stdout.write(f"{notifications_sweep()} notifications re-enqueued")
         else:
             while True:
                 close_old_connections()
                 escalated = appeals_escalate_overdue(now=timezone.now())
-                self.stdout.write(f"{escalated} escalated, {requeue_lost()} re-enqueued")
+                self.stdout.write(f"{escalated} escalated, {notifications_sweep()} re-enqueued")
                 self.stdout.flush()
                 time.sleep(max(every, 1))
