@@ -127,6 +127,9 @@ def test_requeue_and_escalate_commands(world, capsys):
 
     appeal_in_district_a(now=at("2026-01-05"))
     Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(hours=1))
+    call_command("appeals", "requeue")
+    assert "0 notifications re-enqueued" in capsys.readouterr().out  # their tasks wait
+    DBTaskResult.objects.all().delete()  # lost, as at a kill between commit and a Redis enqueue
     before = DBTaskResult.objects.count()
     call_command("appeals", "requeue")
     assert "2 notifications re-enqueued" in capsys.readouterr().out

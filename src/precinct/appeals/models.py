@@ -254,6 +254,8 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
     leased_until = models.DateTimeField(null=True, blank=True)
+    # The latest task enqueued for it: the sweep leaves a message alone while it waits.
+    task_id = models.CharField(max_length=64, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -60,20 +60,30 @@ def notification_failed(*, note: Notification, error: str, retry_at: dt.datetime
     return state
 
 
-def notifications_stale(*, now: dt.datetime, limit: int = 1000) -> list[int]:
-    """Pending messages nobody holds, due for longer than the grace: their task was lost.
+def notification_task_set(*, notification_id: int, task_id: str) -> None:
+    Notification.objects.filter(pk=notification_id).update(task_id=task_id)
 
-    Marked due now (so the next sweep leaves them alone for another grace period) in the
-    caller's transaction; locked rows (a worker claiming them this instant) are skipped.
+
+def notifications_stale(*, now: dt.datetime, limit: int = 1000) -> list[tuple[int, str]]:
+    """Pending messages nobody holds, due for longer than the grace: (id, latest task id).
+
+    Whether their task still waits in the queue is for the caller to ask the queue.
     """
     grace = dt.timedelta(seconds=settings.PRECINCT_APPEALS["NOTIFY_STALE_SECONDS"])
-    rows = (
-        Notification.objects.select_for_update(skip_locked=True)
-        .filter(_free(now), state=PENDING, next_attempt_at__lte=now - grace)
+    return list(
+        Notification.objects.filter(_free(now), state=PENDING, next_attempt_at__lte=now - grace)
         .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("pk", "task_id")[:limit]
     )
+
+
+def notifications_due_again(*, ids: list[int], now: dt.datetime) -> list[int]:
+    """Mark messages due now (their task is re-enqueued), skipping any claimed meanwhile."""
     with transaction.atomic():
-        ids = list(rows)
-        Notification.objects.filter(pk__in=ids).update(next_attempt_at=now)
-    return ids
+        free = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(_free(now), pk__in=ids, state=PENDING)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=free).update(next_attempt_at=now)
+    return free

@@ -12,6 +12,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from contextlib import contextmanager
 
@@ -19,7 +20,9 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks_db.models import DBTaskResult
 
 from precinct.appeals import outbox
 from precinct.appeals.models import Notification
@@ -127,7 +130,8 @@ def notifications_enqueue(ids: Iterable[int], *, run_after: dt.datetime | None =
 
     def enqueue():
         for pk in ids:
-            sender.enqueue(pk)
+            result = sender.enqueue(pk)
+            outbox.notification_task_set(notification_id=pk, task_id=result.id)
 
     if settings.PRECINCT_QUEUE == "database":
         enqueue()
@@ -136,13 +140,46 @@ def notifications_enqueue(ids: Iterable[int], *, run_after: dt.datetime | None =
 
 
 def notifications_sweep() -> int:
-    """Re-enqueue pending messages nobody holds whose task is overdue (lost at a kill, or
-    a Redis enqueue lost after its commit). Run by ``precinct worker`` every
-    ``NOTIFY_SWEEP_SECONDS``; a message that still had its task is sent once all the same
-    (the claim and the gateway key see to that)."""
+    """Re-enqueue pending messages nobody holds whose task is overdue and no longer in the
+    queue (lost with a killed worker, or a Redis enqueue lost after its commit). Run by
+    ``precinct worker`` every ``NOTIFY_SWEEP_SECONDS``. A message whose task still waits
+    (a long queue) is left alone, so a backlog is not multiplied."""
+    now = timezone.now()
+    stale = outbox.notifications_stale(now=now)
+    waiting = _waiting_tasks([task_id for _, task_id in stale if task_id])
+    lost = [pk for pk, task_id in stale if task_id not in waiting]
     with transaction.atomic():
-        ids = outbox.notifications_stale(now=timezone.now())
+        ids = outbox.notifications_due_again(ids=lost, now=now)
         notifications_enqueue(ids)
     if ids:
         log.info("outbox sweep re-enqueued %s notifications", len(ids))
     return len(ids)
+
+
+def _is_uuid(text: str) -> bool:
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _waiting_tasks(task_ids: list[str]) -> set[str]:
+    """The tasks among these still queued (or scheduled): a worker will run them.
+
+    A task a worker has started is not counted: its message's lease says whether that
+    worker lives, and only messages with a free lease are asked about.
+    """
+    if settings.PRECINCT_QUEUE == "database":
+        ids = [task_id for task_id in task_ids if _is_uuid(task_id)]  # Redis ids are not
+        queued = DBTaskResult.objects.filter(id__in=ids, status=TaskResultStatus.READY)
+        return {str(pk) for pk in queued.values_list("id", flat=True)}
+    waiting = set()
+    for task_id in task_ids:
+        try:
+            status = send_notification.get_result(task_id).status
+        except TaskResultDoesNotExist:
+            continue
+        if status == TaskResultStatus.READY:
+            waiting.add(task_id)
+    return waiting

@@ -27,6 +27,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="notification",
+            name="task_id",
+            field=models.CharField(blank=True, max_length=64),
+        ),
+        migrations.AddField(
+            model_name="notification",
             name="idempotency_key",
             field=models.CharField(max_length=64, null=True),
         ),
