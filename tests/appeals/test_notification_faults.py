@@ -187,7 +187,9 @@ def test_kill_the_worker_mid_notification_under_load(territory, tmp_path, queue)
     sms_keys = _messages(tmp_path / "sms", ".txt")
     mail_keys = _messages(tmp_path / "mail", ".eml")
     assert len(sms_keys) == len(set(sms_keys)) and len(mail_keys) == len(set(mail_keys))
-    assert set(sms_keys) == set(notes.filter(medium="sms").values_list("idempotency_key", flat=True))
+    assert set(sms_keys) == set(
+        notes.filter(medium="sms").values_list("idempotency_key", flat=True)
+    )
     assert set(mail_keys) == set(
         notes.filter(medium="email").values_list("idempotency_key", flat=True)
     )

@@ -5,9 +5,9 @@ import datetime as dt
 import os
 
 import pytest
-from freezegun import freeze_time
 from django.core.management import call_command
 from django.utils import timezone
+from freezegun import freeze_time
 
 from precinct.appeals.models import Appeal, Notification
 from precinct.audit.models import AuditEntry
