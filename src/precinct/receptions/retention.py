@@ -11,7 +11,7 @@ from precinct.receptions.models import Booking
 
 
 def purge(*, now: dt.datetime) -> dict[str, int]:
-    expired = Booking.objects.filter(
-        slot__starts_at__lt=cutoff("reception_bookings", now)
-    ).exclude(name="", phone="", topic="")
+    expired = Booking.objects.filter(slot__starts_at__lt=cutoff("reception_bookings", now)).exclude(
+        name="", phone="", topic=""
+    )
     return {"reception_bookings": expired.update(name="", phone="", topic="")}

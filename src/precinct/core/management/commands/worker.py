@@ -38,6 +38,8 @@ class Command(BaseCommand):
         queues = settings.TASK_QUEUES
         if settings.PRECINCT_QUEUE == "redis":
             extra = ["--max-jobs", str(max_tasks)] if max_tasks else []
+            # Tasks run in this process (SimpleWorker), not in a child forked per task: a
+            # fork while the periodic thread holds a lock can hang the child for good.
             # The scheduler moves tasks enqueued with run_after (a retry's backoff) onto
             # the queue when due; without it they would wait for the outbox sweep.
             call_command(
@@ -45,6 +47,8 @@ class Command(BaseCommand):
                 *queues,
                 "--job-class",
                 "django_tasks_rq.Job",
+                "--worker-class",
+                "rq.SimpleWorker",
                 "--with-scheduler",
                 *extra,
             )
