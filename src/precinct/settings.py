@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "precinct.appeals",
     "precinct.receptions",
     "precinct.dispatch",
+    "precinct.workspace",
 ]
 
 MIDDLEWARE = [
