@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "precinct.appeals",
     "precinct.receptions",
     "precinct.dispatch",
+    "precinct.workspace",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ AXES_CLIENT_IP_CALLABLE = "precinct.accounts.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "precinct.accounts.signin.lockout_response"
 AXES_VERBOSE = False  # its log lines carry usernames and addresses
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # staff land on their start page: accounts.landing
 LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [
