@@ -690,11 +690,11 @@ ENDPOINTS = [
     Endpoint(
         "head's department page",
         lambda w, u: access.can_open_head_workspace(u),
-        frozenset({"head", "outsider"}),
+        frozenset({"head", "deputy", "outsider"}),
         "page",
         "get",
         lambda w: "/workspace/department/",
-        guarded_page({"head", "outsider"}),
+        guarded_page({"head", "deputy", "outsider"}),
         shows=lambda w: 'id="ws-queue"',
     ),
     Endpoint(

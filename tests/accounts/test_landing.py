@@ -18,6 +18,7 @@ def landing(territory) -> dict[str, str]:
         "patrol": "/dispatch/board/",
         "operator": "/dispatch/",
         "head": "/workspace/department/",
+        "deputy": "/workspace/department/",
         "analyst": "/evaluation/",
         "admin": "/admin/",
         "outsider": "/workspace/department/",
@@ -33,11 +34,12 @@ def users(territory, personas) -> dict:
         "district-analyst", Role.ANALYST, territory.district_a
     )
     found["security"] = factories.staff("security", Role.INTERNAL_SECURITY, territory.city)
+    found["deputy"] = factories.staff("deputy", Role.DEPUTY_HEAD, territory.district_a)
     return found
 
 
-PERSONAS = ["inspector", "patrol", "operator", "head", "analyst", "admin", "outsider",
-            "district_analyst", "security"]  # fmt: skip
+PERSONAS = ["inspector", "patrol", "operator", "head", "deputy", "analyst", "admin",
+            "outsider", "district_analyst", "security"]  # fmt: skip
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -397,5 +397,6 @@ def can_view_precinct_workspace(user, precinct: Precinct) -> bool:
 
 
 def can_open_head_workspace(user) -> bool:
-    """A head's start page: his department's queue, receptions, scorecard and precincts."""
-    return user_role_in(user, {Role.HEAD}) and user.department_id is not None
+    """A head's start page: his department's queue, receptions, scorecard and precincts;
+    his deputy, who reads and extends the same appeals, starts there too."""
+    return user_role_in(user, {Role.HEAD, Role.DEPUTY_HEAD}) and user.department_id is not None
