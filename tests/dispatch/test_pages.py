@@ -286,3 +286,42 @@ def test_board__most_urgent_first_then_longest_waiting(client, personas, call):
     body = client.get(reverse("dispatch:board-live")).content.decode()
     order = [body.index(f'data-incident="{i.id}"') for i in (call, older_minor, minor)]
     assert order == sorted(order)
+
+
+def test_incident_page__ten_fastest_first_the_rest_folded(client, personas, fleet, call):
+    for k in range(9):  # 12 units in all: the ten fastest shown, two folded
+        builders.unit(fleet.near.department, f"A-2{k}", builders.grid_point(k % 3, 9 - k % 4))
+    client.force_login(personas.operator)
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    shown, folded = html.split('<details class="more-units">')
+    assert shown.count('class="recommendation') == 10 and folded.count('class="recommendation') == 2
+    assert "A-11" in shown  # the fastest unit is among the first ten, marked best
+    assert shown.index('class="recommendation best"') < shown.index("A-11")
+    # The dispatch controls come before the call's details, the duplicates and the timeline.
+    assert html.index('class="send"') < html.index('id="timeline"')
+    assert html.index('class="send"') < html.index('id="phone"')
+
+
+def test_incident_page__a_dispatch_is_confirmed_and_on_the_timeline(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    url = reverse("dispatch:assign", args=[call.id])
+    sent = client.post(url, {"unit_id": fleet.near.id, f"eta_{fleet.near.id}": "200.0"})
+    assert sent.status_code == 204 and sent["HX-Refresh"] == "true"
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    message = re.search(r'<p class="notice ok" role="status">(.*?)</p>', html).group(1)
+    assert "A-11" in message and "3:20" in message
+    timeline = html.split('id="timeline"')[1].split("</ol>")[0]
+    assert "A-11" in timeline
+    again = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    assert 'class="notice ok"' not in again  # said once
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_incident_page__confirmation_translated(client, personas, fleet, call, language):
+    client.force_login(personas.operator)
+    client.cookies["django_language"] = language
+    client.post(reverse("dispatch:assign", args=[call.id]), {"unit_id": fleet.near.id},
+                HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    message = re.search(r'<p class="notice ok" role="status">(.*?)</p>', html).group(1)
+    assert "Dispatched" not in message and "A-11" in message
