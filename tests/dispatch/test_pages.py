@@ -298,8 +298,8 @@ def test_incident_page__ten_fastest_first_the_rest_folded(client, personas, flee
     assert "A-11" in shown  # the fastest unit is among the first ten, marked best
     assert shown.index('class="recommendation best"') < shown.index("A-11")
     # The dispatch controls come before the call's details, the duplicates and the timeline.
-    assert html.index('class="send"') < html.index('id="timeline"')
-    assert html.index('class="send"') < html.index('id="phone"')
+    assert html.index('class="button send"') < html.index('id="timeline"')
+    assert html.index('class="button send"') < html.index('id="phone"')
 
 
 def test_incident_page__a_dispatch_is_confirmed_and_on_the_timeline(client, personas, fleet, call):
