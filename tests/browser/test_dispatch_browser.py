@@ -131,7 +131,7 @@ def test_analyst__measures_map_colours_precincts_and_table_sorts(live_server, di
     assert red[0] > red[1]
     rows = page.locator("table.areas tbody tr")
     expect(rows.first).to_have_attribute("data-precinct", str(precinct_b.id))  # worst first
-    page.locator("table.areas button[data-sort=name]").click()
+    page.locator("table.areas a[data-sort=name]").click()
     expect(rows.first).to_have_attribute("data-precinct", str(precinct_a.id))
     _screenshot(page, tmp_path, "dispatch-measures.png")
 

@@ -325,3 +325,29 @@ def test_incident_page__confirmation_translated(client, personas, fleet, call, l
     html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
     message = re.search(r'<p class="notice ok" role="status">(.*?)</p>', html).group(1)
     assert "Dispatched" not in message and "A-11" in message
+
+
+def test_measures__precinct_table_sorted_searched_and_paged(client, personas, territory,
+                                                            recent_calls, monkeypatch):  # fmt: skip
+    from precinct.core import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 1)
+    client.force_login(personas.analyst)
+    url = reverse("dispatch:measures")
+    a, b = territory.precinct_a.id, recent_calls.id
+
+    def rows(query):
+        html = client.get(url + query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        body = html.split('<table class="measures areas">')[1].split("</tbody>")[0]
+        return re.findall(r'data-precinct="(\d+)"', body), html
+
+    first, html = rows("")
+    assert first == [str(a)]  # the longest median first, one a page
+    assert "page 1 of 2" in html and _embedded_map(html)["areaStats"].__len__() == 2  # map: all
+    assert rows("?sort=calls&page=2")[0] == [str(b)]  # 6 calls, then 2
+    assert 'href="?sort=calls&amp;page=1#areas"' in rows("?sort=calls&page=2")[1]
+    word = next(w for w in str(recent_calls).split() if w not in str(territory.precinct_a))
+    found, html = rows(f"?q={word.upper()}&sort=name")
+    assert found == [str(b)] and "1 found" in html
+    assert 'aria-sort="ascending"' in html
+    assert "No precinct matches." in rows("?q=zzzz")[1]

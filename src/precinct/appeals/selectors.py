@@ -45,7 +45,14 @@ def public_events(*, appeal: Appeal) -> list[AppealEvent]:
     return list(appeal.events.filter(public=True).order_by("at", "id"))
 
 
-def appeal_queue(
+def appeal_queue(*, page: int = 1, **filters) -> tuple[list[Appeal], int]:
+    """One page of ``appeal_queue_rows`` and the number of rows in all pages."""
+    qs = appeal_queue_rows(**filters)
+    page = max(page, 1)
+    return list(qs[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]), qs.count()
+
+
+def appeal_queue_rows(
     *,
     user,
     department_id: int | None = None,
@@ -54,10 +61,9 @@ def appeal_queue(
     type: str | None = None,
     search: str = "",
     overdue_only: bool = False,
-    page: int = 1,
     today: dt.date | None = None,
-) -> tuple[list[Appeal], int]:
-    """One page of the queue a staff user may see: overdue first, then by due date.
+) -> QuerySet[Appeal]:
+    """The queue a staff user may see, overdue first, then by due date (pages cut it).
 
     Rows carry number, type, category, status and dates only, so listing is not a read of
     personal data; opening an appeal is (``appeal_detail``).
@@ -78,7 +84,6 @@ def appeal_queue(
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today)
     if search:
         qs = qs.filter(Q(registration_number__icontains=search.strip()))
-    total = qs.count()
     overdue = Case(
         When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(0)),
         default=Value(1),
@@ -92,29 +97,25 @@ def appeal_queue(
         qs = qs.order_by("due_date", "id")
     else:
         qs = qs.order_by("overdue", "due_date", "id")
-    page = max(page, 1)
-    rows = list(
-        qs.select_related("department", "category", "assigned_to").only(
-            "registration_number",
-            "type",
-            "status",
-            "due_date",
-            "registered_at",
-            "extended",
-            "reopened_count",
-            "escalated_at",
-            "department__name",
-            "department__name_kk",
-            "department__name_en",
-            "category__name",
-            "category__name_kk",
-            "category__name_en",
-            "assigned_to__username",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
-        )[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+    return qs.select_related("department", "category", "assigned_to").only(
+        "registration_number",
+        "type",
+        "status",
+        "due_date",
+        "registered_at",
+        "extended",
+        "reopened_count",
+        "escalated_at",
+        "department__name",
+        "department__name_kk",
+        "department__name_en",
+        "category__name",
+        "category__name_kk",
+        "category__name_en",
+        "assigned_to__username",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
     )
-    return rows, total
 
 
 def appeal_detail(*, user, appeal_id: int) -> Appeal:

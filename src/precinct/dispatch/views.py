@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core import listing
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
 from precinct.territory import geo, geocoding, mapdata
@@ -279,13 +280,35 @@ def measures(request):
     map_priority = int(map_priority) if map_priority in {"1", "2", "3", "4"} else None
     area = metrics.area_map(department=department, start=start, end=end, priority=map_priority)
     rows = [_area_row(r) for r in area["precincts"]]
+    sort = request.GET.get("sort") if request.GET.get("sort") in AREA_SORTS else "p50"
+    found = listing.matching(rows, listing.search_query(request), lambda r: r["name"])
+    if AREA_SORTS[sort]:
+        found.sort(key=AREA_SORTS[sort])
     context = {
         "days": days, "by_priority": by_priority, "by_hour": by_hour,
-        "targets": selectors.target_table(), "areas": rows, "map_priority": map_priority,
+        "targets": selectors.target_table(), "map_priority": map_priority,
+        "areas": listing.page_of(request, found), "sort": sort,
+        "sort_query": _query_without(request, "sort", "page"),
         "outside": _area_row(area["outside"]), "unlocated": area["unlocated"],
         "min_sample": metrics.MIN_SAMPLE, "map_config": _area_map_config(rows),
     }  # fmt: skip
     return render(request, "dispatch/measures.html", context)
+
+
+# The precinct table's orders: the metrics give the longest median first ("p50").
+AREA_SORTS = {
+    "p50": None,
+    "name": lambda r: r["name"].casefold(),
+    "calls": lambda r: -r["calls"],
+}
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string less ``names``, ending in "&" when not empty."""
+    kept = request.GET.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode() + "&" if kept else ""
 
 
 def _minutes(seconds: float | None) -> float | None:
