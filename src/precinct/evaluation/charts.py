@@ -44,10 +44,12 @@ def trend_figure(
             mode="lines+markers", error_y=error, showlegend=False,
         )
     )  # fmt: skip
+    # The title stays in the page, above the chart, where a long name can wrap on a phone;
+    # the figure keeps it as its name for the JSON's readers.
     fig.update_layout(
-        title={"text": title, "font": {"size": 13}},
-        height=220,
-        margin={"l": 44, "r": 10, "t": 36, "b": 30},
+        meta={"title": title},
+        height=200,
+        margin={"l": 44, "r": 10, "t": 10, "b": 30},
         xaxis={"type": "category"},
         yaxis=_value_axis(unit),
     )
