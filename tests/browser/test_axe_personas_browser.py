@@ -1,7 +1,7 @@
 """axe-core on each persona's main pages on a phone (390x844): no serious or critical
 violation, maps included. Residents: home, the locate result, the appeal form, tracking,
-receptions; a 102 operator: the board and an incident; a head or analyst: a scorecard and
-the coverage page.
+receptions; a 102 operator: the board and an incident; a head or analyst: a scorecard,
+the coverage page and the 102 measures.
 """
 
 import datetime as dt
@@ -141,4 +141,5 @@ def test_axe__head_and_analyst_pages(live_server, transactional_db, settings, tm
     department = Department.objects.get(pk=territory.district_a.pk)
     _check(phone, f"{base}/evaluation/departments/{department.pk}/", problems)
     _check(phone, f"{base}/planning/coverage/", problems)
+    _check(phone, f"{base}/dispatch/measures/", problems)
     assert not problems, problems
