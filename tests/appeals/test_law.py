@@ -253,7 +253,7 @@ def test_page__a_refused_extension_keeps_assignees_templates_and_what_was_typed(
     html = response.content.decode()
     assert "03.03.2025" in html and "ст. 76" in html  # the rule, its source and the latest date
     assert 'value="2025-03-04"' in html and "Нужна экспертиза" in html
-    assert response.context["templates"].count() == 1
+    assert len(response.context["templates"]) == 1
     assert {u.username for u in response.context["assignees"]} == {"inspector", "head"}
     assert response.context["can_extend"] is True
     appeal.refresh_from_db()

@@ -80,7 +80,7 @@ def test_english_words__finds_english_and_leaves_code_out():
     html = (
         '<p title="Open map">Участок <b>№ 5</b> Police post</p><script>var x = "text";</script>'
         '<section translate="no"><p>dispatch.metrics</p><br></section><p>officer@demo.police'
-        '.invalid · precinct · OpenStreetMap · demo00012 · 2025-D000123</p>'
+        ".invalid · precinct · OpenStreetMap · demo00012 · 2025-D000123</p>"
         '<input type="submit" value="Send">'
     )
     assert english_words(html) == {"Open", "map", "Police", "post", "Send"}

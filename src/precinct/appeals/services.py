@@ -93,6 +93,8 @@ def appeal_register(
     idempotency_key: str | None = None,
     client: str = "",
     attachments: list[tuple[str, bytes]] = (),
+    media_url: str = "",
+    service_attributes: dict | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
@@ -150,6 +152,8 @@ def appeal_register(
         registered_by=registered_by,
         now=now,
     )
+    # Open311's extras, checked by its adapter (appeals/open311.py) against the service.
+    appeal.media_url, appeal.service_attributes = media_url, service_attributes or {}
     appeal.idempotency_key = idempotency_key or None
     appeal.client_hash, appeal.content_hash = client_hash, content_hash
     return _store_once(appeal, files=intake.files, now=now)

@@ -1,6 +1,6 @@
 """Appeal pages: public form, receipt, tracking, proposals, statistics; staff."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from precinct.appeals import open311, views
 
@@ -19,9 +19,12 @@ urlpatterns = [
     path("staff/<int:pk>/<str:action>/", views.staff_action, name="staff-action"),
 ]
 
+# Mounted at /open311/: GeoReport v2, and the spec's 404 for every other address there.
 open311_urlpatterns = [
-    path("services.<str:fmt>", open311.services, name="services"),
-    path("requests.<str:fmt>", open311.requests, name="requests"),
-    path("requests/<str:request_id>.<str:fmt>", open311.request_detail, name="request"),
-    path("tokens/<str:token>.<str:fmt>", open311.token, name="token"),
+    path("v2/services.<str:fmt>", open311.services, name="services"),
+    path("v2/services/<str:code>.<str:fmt>", open311.service_definition, name="service"),
+    path("v2/requests.<str:fmt>", open311.requests, name="requests"),
+    path("v2/requests/<str:request_id>.<str:fmt>", open311.request_detail, name="request"),
+    path("v2/tokens/<str:token>.<str:fmt>", open311.token, name="token"),
+    re_path(r"^.*$", open311.not_found, name="not-found"),
 ]

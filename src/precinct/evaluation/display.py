@@ -68,6 +68,22 @@ def number(x: float, unit: str) -> str:
     return numbers.number(x, 2)
 
 
+def interval(lower: float | None, upper: float | None, fmt=lambda x: numbers.number(x, 1)) -> str:
+    """ "lower – upper", or why there is none.
+
+    Registry figures carry no interval (empty). An interval whose bounds print alike is no
+    interval: the composite index's comes from the survey indicators' standard errors, so a
+    department without survey figures (or with too few respondents for an interval) gets
+    a Monte Carlo band of zero width; "70.7–70.7" would claim a precision nobody measured.
+    """
+    if lower is None or upper is None:
+        return ""
+    low, high = fmt(lower), fmt(upper)
+    if low == high:
+        return _("no interval: too few observations")
+    return f"{low} – {high}"
+
+
 def indicator(row: dict) -> dict:
     """Value, interval and trend of one indicator as the scorecard shows them."""
     unit = row["unit"]
@@ -75,8 +91,8 @@ def indicator(row: dict) -> dict:
     if row["value"] is not None:
         suffix = unit_label(unit)
         shown["value"] = number(row["value"], unit) + (f"\u00a0{suffix}" if suffix else "")
-    if row["lower"] is not None and row["upper"] is not None and row["lower"] != row["value"]:
-        shown["interval"] = f"{number(row['lower'], unit)} – {number(row['upper'], unit)}"
+    if row["value"] is not None:
+        shown["interval"] = interval(row["lower"], row["upper"], lambda x: number(x, unit))
     trend = row["trend"]
     if trend:
         change = trend["change"] * (100 if unit == "share" else 1)

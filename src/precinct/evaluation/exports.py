@@ -92,8 +92,8 @@ def scorecard_pdf(card: dict) -> bytes:
         _("Composite index")
         + ": "
         + (
-            f"{numbers.number(index, 1)} [{numbers.number(card['index_lower'], 1)}–"
-            f"{numbers.number(card['index_upper'], 1)}]"
+            numbers.number(index, 1)
+            + _bracketed(display.interval(card["index_lower"], card["index_upper"]))
             if index is not None
             else _("too little data")
         )
@@ -156,3 +156,7 @@ def _status(status: str) -> str:
         "insufficient": _("too little data"),
         "suppressed": _("suppressed"),
     }.get(status, status)
+
+
+def _bracketed(text: str) -> str:
+    return f" [{text}]" if text else ""

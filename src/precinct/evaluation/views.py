@@ -2,7 +2,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from precinct.crime import metrics as crime
@@ -42,6 +42,7 @@ def national(request):
     rows = selectors.national_rollup(period=period)
     for row in rows:
         row["peer_group_label"] = display.peer_group(row["peer_group"])
+        row["interval"] = display.interval(row["lower"], row["upper"])
     return render(
         request,
         "evaluation/national.html",
@@ -77,14 +78,19 @@ def _card(request, department_id: int) -> dict:
 def scorecard(request, department_id: int):
     """A department's scorecard with trend plots."""
     card = _card(request, department_id)
+    # Every indicator with a value in some period: a chart, or "too few points" in words.
     figures = [
-        {"id": f"plot-{r['code']}", "json": charts.trend_figure(r["series"], title=r["name"])}
+        {
+            "id": f"plot-{r['code']}", "title": r["name"], "points": charts.points(r["series"]),
+            "json": charts.trend_figure(r["series"], title=r["name"], unit=r["unit"]),
+        }
         for r in card["indicators"]
-        if sum(p["value"] is not None for p in r["series"]) >= 1
-    ]
+        if charts.points(r["series"]) >= 1
+    ]  # fmt: skip
     index_figure = charts.trend_figure(
-        card["index_series"], title=gettext("Composite index"), key="index"
+        card["index_series"], title=_("Composite index"), key="index", unit="index"
     )
+    card["index_interval"] = display.interval(card["index_lower"], card["index_upper"])
     card["peer_group_label"] = display.peer_group(card["peer_group"])
     for row in card["indicators"]:
         row["display"] = display.indicator(row)
