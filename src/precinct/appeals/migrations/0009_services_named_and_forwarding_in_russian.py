@@ -27,7 +27,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0006_answer_templates_in_three_languages"),
+        ("appeals", "0008_notification_lease_and_key"),
     ]
 
     operations = [
