@@ -78,7 +78,7 @@ def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
         "department": {"id": department.id, "name": department.display_name},
         "region": {"id": department.region_id, "name": department.region.display_name},
         "inspectors": [
-            {"id": o.id, "name": o.full_name, "rank": o.rank, "role": o.role}
+            {"id": o.id, "name": o.full_name, "rank": o.rank_display, "role": o.role}
             for o in selectors.inspectors_of_precinct(precinct=precinct, on=on)
         ],
         "posts": [
@@ -89,6 +89,7 @@ def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
                 "state_label": p.get_state_display(),
                 "address": p.address,
                 "opening_hours": p.opening_hours,
+                "opening_hours_text": p.opening_hours_display,
                 "phone": p.phone,
                 "lon": p.lon,
                 "lat": p.lat,

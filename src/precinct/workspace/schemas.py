@@ -24,6 +24,7 @@ class WorkspacePostOut(Schema):
     state_label: str
     address: str
     opening_hours: str
+    opening_hours_text: str
     phone: str
     lon: float
     lat: float
