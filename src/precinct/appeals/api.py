@@ -1,14 +1,18 @@
 """Appeals API: public submission and tracking, rating from the tracking link."""
 
+from django.http import Http404
 from ninja import Header, Router, Status
+from ninja.errors import HttpError
 
+from precinct.accounts import access
+from precinct.accounts.auth import staff_auth
 from precinct.appeals import selectors, services
 from precinct.appeals.models import Appeal, Channel
 from precinct.appeals.notifications import tracking_url
 from precinct.appeals.schemas import AppealIn, RatingIn, ReceiptOut, TrackOut
 from precinct.appeals.validators import AppealInputError
 from precinct.core.errors import error_responses
-from precinct.core.http import client_address
+from precinct.core.http import client_address, file_download
 
 router = Router(tags=["appeals"])
 
@@ -110,3 +114,37 @@ def appeal_rate(request, code: str, payload: RatingIn):
         request_review=payload.request_review,
     )
     return Status(200, _track(appeal))
+
+
+# The file itself, not JSON: the OpenAPI document says so, for clients and for schemathesis.
+_FILE_RESPONSE = {
+    "responses": {
+        200: {
+            "description": "The file, as a download (Content-Disposition: attachment).",
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}}
+                for media in ("image/jpeg", "image/png", "image/gif", "image/webp",
+                              "application/pdf")
+            },
+        }
+    }
+}  # fmt: skip
+
+
+@router.get(
+    "/appeals/{appeal_id}/attachments/{attachment_id}",
+    response={200: None, **error_responses(401, 403, 404)},
+    auth=staff_auth,
+    openapi_extra=_FILE_RESPONSE,
+)
+def appeal_attachment(request, appeal_id: int, attachment_id: int):
+    """A resident's file sent with the appeal, for staff who may read the appeal; each
+    read is written to the audit log. 404 when the appeal is not theirs to read."""
+    if not access.can_work_on_appeals(request.auth):
+        raise HttpError(403, "Appeals are read by the staff who work on them.")
+    opened = selectors.attachment_for_reader(
+        user=request.auth, appeal_id=appeal_id, attachment_id=attachment_id
+    )
+    if opened is None:
+        raise Http404
+    return file_download(opened.file, filename=opened.name, content_type=opened.content_type)

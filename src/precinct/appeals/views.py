@@ -21,7 +21,7 @@ from precinct.accounts.guards import staff_page
 from precinct.appeals import metrics, selectors, services
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
-from precinct.core.http import client_address
+from precinct.core.http import client_address, file_download
 from precinct.territory import mapdata
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
@@ -218,9 +218,22 @@ def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
         "can_answer": access.can_answer_appeal(user, appeal),
         "assignees": selectors.appeal_assignees(appeal=appeal),
         "templates": selectors.answer_templates_for(department=appeal.department),
+        "attachments": selectors.appeal_attachments(appeal=appeal),
         "errors": errors,
     }
     return render(request, "appeals/staff_appeal.html", ctx, status=status)
+
+
+@staff_page(access.can_work_on_appeals)
+@require_GET
+def staff_attachment(request, pk: int, attachment_id: int):
+    """One of the resident's files, as a download; the read is audited."""
+    opened = selectors.attachment_for_reader(
+        user=request.user, appeal_id=pk, attachment_id=attachment_id
+    )
+    if opened is None:
+        raise Http404
+    return file_download(opened.file, filename=opened.name, content_type=opened.content_type)
 
 
 def _assign(user, appeal, post) -> None:
