@@ -133,7 +133,7 @@ _FILE_RESPONSE = {
 
 @router.get(
     "/appeals/{appeal_id}/attachments/{attachment_id}",
-    response={200: None, **error_responses(401, 403, 404)},
+    response={200: None, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
     openapi_extra=_FILE_RESPONSE,
 )
