@@ -123,11 +123,22 @@ def _request_row(a: Appeal) -> dict:
     }
 
 
+# What a row of the list shows, and nothing more: a department's boundary is a large
+# GeoJSON text and an appeal's text is the resident's (1,000 rows a page).
+_ROW_FIELDS = (
+    "registration_number", "status", "type", "extended", "forwarded_to", "lat", "lon",
+    "registered_at", "answered_at", "closed_at", "due_date",
+    "category__code", "category__name", "category__name_en",
+    "department__name", "department__name_en",
+)  # fmt: skip
+
+
 def _public_requests():
     return (
         Appeal.objects.filter(about_officer__isnull=True)
         .exclude(type="offence")
         .select_related("category", "department")
+        .only(*_ROW_FIELDS)
     )
 
 
