@@ -18,7 +18,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from precinct.appeals import services as appeal_services
-from precinct.appeals.models import OPEN_STATUSES, Appeal, Category, Channel, Open311Key
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealType,
+    Category,
+    Channel,
+    Open311Key,
+)
 from precinct.appeals.validators import AppealInputError
 from precinct.core.hashing import token_hash
 from precinct.core.http import client_address
@@ -88,11 +95,19 @@ def services(request, fmt):
     return _respond(fmt, "services", "service", rows)
 
 
-def _iso(value):
-    return timezone.localtime(value).isoformat() if value else None
+def _iso(value, tz=None):
+    return timezone.localtime(value, tz).isoformat() if value else None
 
 
-def _request_row(a: Appeal) -> dict:
+def _rows(appeals) -> list[dict]:
+    """The rows of a page. The kinds' names and the zone are looked up once per page:
+    ``get_type_display`` and the zone per row were half the time of 1,000 rows."""
+    kinds = {value: str(label) for value, label in AppealType.choices}
+    tz = timezone.get_current_timezone()
+    return [_request_row(a, kinds, tz) for a in appeals]
+
+
+def _request_row(a: Appeal, kinds: dict[str, str], tz) -> dict:
     is_open = a.status in OPEN_STATUSES
     last = a.closed_at or a.answered_at or a.registered_at
     notes = {
@@ -100,20 +115,20 @@ def _request_row(a: Appeal) -> dict:
         "answered": "answered",
         "closed": "answered and closed",
     }.get(a.status, a.status.replace("_", " "))
-    due = dt.datetime.combine(a.due_date, dt.time(18, 0), tzinfo=timezone.get_current_timezone())
+    due = dt.datetime.combine(a.due_date, dt.time(18, 0), tzinfo=tz)
     return {
         "service_request_id": a.registration_number,
         "status": "open" if is_open else "closed",
         "status_notes": notes + (" (deadline extended)" if a.extended else ""),
         "service_name": (a.category.name_en or a.category.name) if a.category else a.type,
         "service_code": a.category.code if a.category else "",
-        "description": f"{a.get_type_display()}"
+        "description": kinds.get(a.type, a.type)
         + (f": {a.category.name_en or a.category.name}" if a.category else ""),
         "agency_responsible": a.department.name_en or a.department.name,
         "service_notice": "",
-        "requested_datetime": _iso(a.registered_at),
-        "updated_datetime": _iso(last),
-        "expected_datetime": _iso(due),
+        "requested_datetime": _iso(a.registered_at, tz),
+        "updated_datetime": _iso(last, tz),
+        "expected_datetime": _iso(due, tz),
         "address": "",
         "address_id": "",
         "zipcode": "",
@@ -163,7 +178,7 @@ def requests(request, fmt):
     qs = _public_requests()
     if params.get("service_request_id"):
         ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
-        rows = [_request_row(a) for a in qs.filter(registration_number__in=ids[:MAX_ROWS])]
+        rows = _rows(qs.filter(registration_number__in=ids[:MAX_ROWS]))
         return _respond(fmt, "service_requests", "request", rows)
     try:
         start, end = (
@@ -186,7 +201,7 @@ def requests(request, fmt):
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif statuses == {"closed"}:
         qs = qs.exclude(status__in=OPEN_STATUSES)
-    rows = [_request_row(a) for a in qs.order_by("-registered_at")[:MAX_ROWS]]
+    rows = _rows(qs.order_by("-registered_at")[:MAX_ROWS])
     return _respond(fmt, "service_requests", "request", rows)
 
 
@@ -250,7 +265,7 @@ def request_detail(request, request_id, fmt):
     appeal = _public_requests().filter(registration_number=request_id).first()
     if appeal is None:
         return _error(fmt, 404, "service_request_id: not found")
-    return _respond(fmt, "service_requests", "request", [_request_row(appeal)])
+    return _respond(fmt, "service_requests", "request", _rows([appeal]))
 
 
 @require_GET
