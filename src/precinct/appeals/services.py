@@ -139,17 +139,7 @@ def appeal_register(
     )
     appeal.idempotency_key = idempotency_key or None
     appeal.client_hash, appeal.content_hash = client_hash, content_hash
-    # The count of the client's last hour and the insert are one transaction, taken by one
-    # submission of that client at a time: otherwise 21 at once all count 19 and pass.
-    with transaction.atomic():
-        if registered_by is None and client_hash:
-            _one_at_a_time_per_client(client_hash)
-            twin = _twin_or_refuse_flood(
-                client_hash=client_hash, content_hash=content_hash, now=now
-            )
-            if twin is not None:
-                return twin, False
-        return _store_once(appeal, files=intake.files, now=now)
+    return _store_once(appeal, files=intake.files, now=now, public=registered_by is None)
 
 
 def _one_at_a_time_per_client(client_hash: str) -> None:
@@ -367,11 +357,27 @@ def _new_appeal(
     )
 
 
-def _store_once(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> tuple[Appeal, bool]:
-    """Store the appeal; when a retry with the same idempotency key raced this one and
-    stored it first, return that one instead."""
+def _store_once(
+    appeal: Appeal, *, files: list[tuple[bytes, str]], now, public: bool
+) -> tuple[Appeal, bool]:
+    """Store the appeal, or return the one it repeats.
+
+    For a public submission the count of the client's last hour and the insert are one
+    transaction, taken by one submission of that client at a time: otherwise 21 sent at
+    once all count 19 and pass. When a retry with the same idempotency key raced this one
+    and stored it first, that one is returned (after the failed transaction, so that no
+    savepoint is paid on every submission).
+    """
     try:
-        _store(appeal, files=files, now=now)
+        with transaction.atomic():
+            if public and appeal.client_hash:
+                _one_at_a_time_per_client(appeal.client_hash)
+                twin = _twin_or_refuse_flood(
+                    client_hash=appeal.client_hash, content_hash=appeal.content_hash, now=now
+                )
+                if twin is not None:
+                    return twin, False
+            _store(appeal, files=files, now=now)
     except IntegrityError:
         earlier = _replay(appeal.idempotency_key, appeal.content_hash)
         if earlier is None:
@@ -380,7 +386,6 @@ def _store_once(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> tuple
     return appeal, True
 
 
-@transaction.atomic
 def _store(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> None:
     """Save, number by the year and the row's id, attach the files, record the first
     event (and the official's entry in the audit log), and queue the resident's receipt."""
