@@ -98,6 +98,7 @@ def test_restore_drill__rows_audit_log_and_media_come_back(personas, media, tmp_
     archive = tmp_path / "precinct.tar.gz"
 
     call_command("backup", str(archive), stdout=io.StringIO())
+    assert archive.stat().st_mode & 0o777 == 0o600  # it holds every resident's data
     manifest = backup.backup_read_manifest(path=archive)
     assert manifest["counts"] == counts  # the snapshot, before the backup's own audit entry
     assert manifest["database"]["vendor"] == connection.vendor

@@ -81,6 +81,9 @@ def backup_create(*, path: Path, log: Callable[[str], None] = lambda line: None)
         media = _media_files(Path(settings.MEDIA_ROOT))
         log(f"Copying {len(media)} media files…")
         partial = path.with_name(path.name + ".partial")
+        # Residents' data: readable by the owner only, from the first byte written.
+        partial.touch(mode=0o600)
+        partial.chmod(0o600)
         with tarfile.open(partial, "w:gz") as tar:
             checksums = {DB_MEMBERS[vendor]: _add(tar, db_file, DB_MEMBERS[vendor])}
             media_bytes = 0
