@@ -5,6 +5,7 @@ below turn domain errors, malformed input, ninja's own HTTP errors (401 without 
 403 on a failed CSRF check) and Django's 404 into it, so endpoints only raise.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -70,6 +71,16 @@ def not_found(request, exc: Http404):
     detail = _("Not found.")
     return api.create_response(
         request, error_body("not_found", detail, [(None, detail)]), status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc: PermissionDenied):
+    """A rule of ``accounts.access`` refused the caller (the services raise Django's own
+    PermissionDenied, as for the pages): 403 in the one error body."""
+    detail = _("You may not do this.")
+    return api.create_response(
+        request, error_body("forbidden", detail, [(None, detail)]), status=403
     )
 
 

@@ -305,15 +305,21 @@ PRECINCT_EVAL_POPULATION_BANDS = [
 ]
 
 # --- appeals ---------------------------------------------------------------------------
-# Limits of the Administrative Procedural Code of the Republic of Kazakhstan, art. 76 (as
-# quoted in ../shared/design/GLOSSARY.md; verify against the official text): 15 working
-# days to answer, 3 to forward an appeal outside the body's competence or to tell the
-# applicant of an extension. Transfers of days off are decreed yearly: list them here.
+# Limits of the Administrative Procedural and Process-Procedural Code of Kazakhstan, art. 76
+# (as official secondary sources quote it; see docs/appeals.md "The law"): 15 working days
+# to answer, extended by the head or his deputy to at most 2 months from receipt, 3 to
+# forward an appeal outside the body's competence or to tell the applicant of an extension.
+# Transfers of days off are decreed yearly: list them here.
 PRECINCT_APPEALS = {
     "ANSWER_WORKING_DAYS": env_int("PRECINCT_APPEAL_ANSWER_DAYS", 15, minimum=1),
     "FORWARD_WORKING_DAYS": env_int("PRECINCT_APPEAL_FORWARD_DAYS", 3, minimum=1),
     "EXTENSION_NOTICE_WORKING_DAYS": env_int("PRECINCT_APPEAL_EXTENSION_NOTICE_DAYS", 3, minimum=1),
-    "LEGAL_SOURCE": "Administrative Procedural Code of the Republic of Kazakhstan, art. 76",
+    # An extension sets the answer date at most this many months after receipt.
+    "EXTENSION_MAX_MONTHS": env_int("PRECINCT_APPEAL_EXTENSION_MAX_MONTHS", 2, minimum=1),
+    "LEGAL_SOURCE": (
+        "Administrative Procedural and Process-Procedural Code of the Republic of Kazakhstan "
+        "(29 June 2020 No. 350-VI), art. 76"
+    ),
     # ISO dates: weekdays that became days off, and weekend days that became working days.
     "TRANSFERRED_DAYS_OFF": env_list("PRECINCT_TRANSFERRED_DAYS_OFF", []),
     "TRANSFERRED_WORKING_DAYS": env_list("PRECINCT_TRANSFERRED_WORKING_DAYS", []),
@@ -321,6 +327,9 @@ PRECINCT_APPEALS = {
     "SUBMISSIONS_PER_HOUR": env_int("PRECINCT_APPEAL_SUBMISSIONS_PER_HOUR", 20, minimum=1),
     # The same text from the same client within this many seconds is one appeal.
     "DOUBLE_SUBMIT_SECONDS": env_int("PRECINCT_APPEAL_DOUBLE_SUBMIT_SECONDS", 600, minimum=0),
+    # Failed tracking look-ups (unknown code, number with a wrong phone/e-mail) per client
+    # per hour before further look-ups are refused for the rest of the hour.
+    "TRACK_MISSES_PER_HOUR": env_int("PRECINCT_APPEAL_TRACK_MISSES_PER_HOUR", 10, minimum=1),
     "ATTACHMENT_MAX_BYTES": env_int("PRECINCT_APPEAL_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024),
     "ATTACHMENTS_MAX": env_int("PRECINCT_APPEAL_ATTACHMENTS_MAX", 5, minimum=0),
     "NOTIFY_MAX_ATTEMPTS": env_int("PRECINCT_NOTIFY_MAX_ATTEMPTS", 6, minimum=1),

@@ -23,7 +23,7 @@ urlpatterns = [
     path("appeals/", include("precinct.appeals.urls")),
     path("receptions/", include("precinct.receptions.urls")),
     *moved_from_appeals,
-    path("open311/v2/", include((open311_urlpatterns, "open311"))),
+    path("open311/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("admin/", admin.site.urls),
 ]

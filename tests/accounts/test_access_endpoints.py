@@ -13,9 +13,10 @@ token from ``/api/v1/auth/token``) that use them. Each row of ``ENDPOINTS`` name
 
 A new rule, or a new endpoint that uses one, adds a row.
 
-The personas are those of tests/factories.py (the resident is anonymous) and two more
-accounts that the admin and the integrity registry need: an administrator of district A
-and internal security at the city department.
+The personas are those of tests/factories.py (the resident is anonymous) and three more
+accounts that the admin, the integrity registry and the appeals' deadlines need: an
+administrator of district A, internal security at the city department and the deputy
+head of district A.
 """
 
 import datetime as dt
@@ -32,6 +33,7 @@ from django.utils import timezone
 
 from precinct.accounts import access
 from precinct.accounts.models import Role, User
+from precinct.appeals.models import Appeal, Status
 from precinct.dispatch import services as dispatch_services
 from precinct.dispatch.models import Incident
 from precinct.planning.models import SitingJob
@@ -47,7 +49,7 @@ pytestmark = pytest.mark.django_db
 
 PERSONAS = (
     "resident", "inspector", "patrol", "operator", "head", "analyst", "admin", "outsider",
-    "district_admin", "security",
+    "district_admin", "security", "deputy",
 )  # fmt: skip
 STAFF = frozenset(PERSONAS) - {"resident"}
 # Staff whose scope covers district A (the outsider heads district B).
@@ -55,6 +57,12 @@ IN_SCOPE_A = STAFF - {"outsider"}
 DISPATCHERS_A = frozenset({"operator", "head", "admin", "district_admin"})
 PLANNERS_A = frozenset({"head", "analyst", "admin", "district_admin"})
 ADMINS = frozenset({"admin", "district_admin"})
+APPEAL_WORKERS = frozenset(
+    {"inspector", "operator", "head", "deputy", "admin", "district_admin", "outsider"}
+)
+# Who sees the appeal of district A (and its personal data): not its inspector until it is
+# assigned to him, nor the outsider.
+APPEAL_READERS_A = frozenset({"operator", "head", "deputy", "admin", "district_admin"})
 ASSISTANT_PHONE = "+7 700 111 22 33"
 INSPECTOR_PHONE = "+7 700 222 33 44"
 CALLER_PHONE = "+7 701 555 12 34"
@@ -106,6 +114,7 @@ def world(territory, personas, settings, tmp_path) -> World:
     users["resident"] = AnonymousUser()
     users["district_admin"] = factories.staff("district-admin", Role.ADMIN, t.district_a)
     users["security"] = factories.staff("security", Role.INTERNAL_SECURITY, t.city)
+    users["deputy"] = factories.staff("deputy", Role.DEPUTY_HEAD, t.district_a)
     for user in users.values():
         if user.is_authenticated:
             user.refresh_from_db()
@@ -195,7 +204,10 @@ class Endpoint:
     url: Callable[[World], str]
     status: dict[str, int]
     shows: Callable[[World], str] | None = None  # in a 2xx answer exactly for the allowed
-    body: dict = field(default_factory=dict)  # of a POST (a GET's query is in the url)
+    # Of a POST (a GET's query is in the url); a function of the world when it names rows.
+    body: dict | Callable[[World], dict] = field(default_factory=dict)
+    # Puts back what an allowed persona's action changed, before the next persona asks.
+    reset: Callable[[World], None] | None = None
 
 
 def _last_day() -> str:
@@ -470,7 +482,7 @@ ENDPOINTS = [
     Endpoint(
         "menu: the appeals workspace",
         lambda w, u: access.can_work_on_appeals(u),
-        frozenset({"inspector", "operator", "head", "admin", "district_admin", "outsider"}),
+        APPEAL_WORKERS,
         "page",
         "get",
         lambda w: "/",
@@ -505,11 +517,11 @@ ENDPOINTS = [
             .filter(pk=w.appeal.pk)
             .exists()
         ),
-        frozenset({"operator", "head", "admin", "district_admin"}),
+        APPEAL_READERS_A,
         "page",
         "get",
         lambda w: "/appeals/staff/",
-        guarded_page({"inspector", "operator", "head", "admin", "district_admin", "outsider"}),
+        guarded_page(APPEAL_WORKERS),
         shows=lambda w: w.appeal.registration_number,
     ),
     Endpoint(
@@ -523,17 +535,17 @@ ENDPOINTS = [
         "page",
         "get",
         lambda w: "/appeals/staff/",
-        guarded_page({"inspector", "operator", "head", "admin", "district_admin", "outsider"}),
+        guarded_page(APPEAL_WORKERS),
         shows=lambda w: w.complaint.registration_number,
     ),
     Endpoint(
         "appeal page",
         lambda w, u: access.can_view_appeal(u, w.appeal),
-        frozenset({"operator", "head", "admin", "district_admin"}),
+        APPEAL_READERS_A,
         "page",
         "get",
         lambda w: f"/appeals/staff/{w.appeal.pk}/",
-        guarded_page({"operator", "head", "admin", "district_admin"}),
+        guarded_page(APPEAL_READERS_A),
         shows=lambda w: w.appeal.contact_phone,
     ),
     Endpoint(
@@ -549,20 +561,120 @@ ENDPOINTS = [
     Endpoint(
         "appeal attachment download: an audited read of the appeal",
         lambda w, u: access.can_view_appeal(u, w.appeal),
-        frozenset({"operator", "head", "admin", "district_admin"}),
+        APPEAL_READERS_A,
         "page",
         "get",
         lambda w: f"/appeals/staff/{w.appeal.pk}/attachments/{w.appeal.attachments.get().pk}/",
-        guarded_page({"operator", "head", "admin", "district_admin"}, refused=404, **NO_APPEALS),
+        guarded_page(APPEAL_READERS_A, refused=404, **NO_APPEALS),
     ),
     Endpoint(
         "appeal attachment api",
         lambda w, u: access.can_view_appeal(u, w.appeal),
-        frozenset({"operator", "head", "admin", "district_admin"}),
+        APPEAL_READERS_A,
         "api",
         "get",
         lambda w: f"/api/v1/appeals/{w.appeal.pk}/attachments/{w.appeal.attachments.get().pk}",
-        guarded_api({"operator", "head", "admin", "district_admin"}, refused=404, **NO_APPEALS),
+        guarded_api(APPEAL_READERS_A, refused=404, **NO_APPEALS),
+    ),
+    # --- the staff appeals API: the same rules as the pages --------------------------------
+    Endpoint(
+        "appeal queue api: an appeal of A is listed",
+        lambda w, u: access.appeals_visible_to(u, Appeal.objects.filter(pk=w.appeal.pk)).exists(),
+        APPEAL_READERS_A,
+        "api",
+        "get",
+        lambda w: "/api/v1/appeals?status=all&limit=200",
+        guarded_api(APPEAL_WORKERS),
+        shows=lambda w: w.appeal.registration_number,
+    ),
+    Endpoint(
+        "appeal queue api: a complaint never listed for the officer or his unit",
+        lambda w, u: access.appeals_visible_to(
+            u, Appeal.objects.filter(pk=w.complaint.pk)
+        ).exists(),
+        frozenset({"operator", "admin"}),
+        "api",
+        "get",
+        lambda w: "/api/v1/appeals?status=all&limit=200",
+        guarded_api(APPEAL_WORKERS),
+        shows=lambda w: w.complaint.registration_number,
+    ),
+    Endpoint(
+        "appeal api: personal data for those who see the appeal",
+        lambda w, u: access.can_view_appeal(u, w.appeal),
+        APPEAL_READERS_A,
+        "api",
+        "get",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}",
+        guarded_api(APPEAL_READERS_A, **out_of_scope(404, "inspector", "outsider")),
+        shows=lambda w: w.appeal.contact_phone,
+    ),
+    Endpoint(
+        "complaint api: closed to the officer's unit",
+        lambda w, u: access.can_view_appeal(u, w.complaint),
+        frozenset({"operator", "admin"}),
+        "api",
+        "get",
+        lambda w: f"/api/v1/appeals/{w.complaint.pk}",
+        guarded_api(
+            {"operator", "admin"},
+            **out_of_scope(404, "inspector", "head", "deputy", "district_admin", "outsider"),
+        ),
+        shows=lambda w: w.complaint.contact_phone,
+    ),
+    Endpoint(
+        "assignment api: the heads over the appeal",
+        lambda w, u: access.can_manage_appeal(u, w.appeal),
+        frozenset({"head", "admin", "district_admin"}),
+        "api",
+        "post",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}/assignment",
+        guarded_api(
+            {"head", "admin", "district_admin"}, **out_of_scope(404, "inspector", "outsider")
+        ),
+        body=lambda w: {"assignee_id": w.users["head"].pk},
+    ),
+    Endpoint(
+        "extension api: the head or his deputy (APPC art. 76), not an administrator",
+        lambda w, u: access.can_extend_appeal(u, w.appeal),
+        frozenset({"head", "deputy"}),
+        "api",
+        "post",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}/extension",
+        guarded_api({"head", "deputy"}, **out_of_scope(404, "inspector", "outsider")),
+        body=lambda w: {
+            "due_date": (w.appeal.due_date + dt.timedelta(days=7)).isoformat(),
+            "reason": "Нужна экспертиза",
+        },
+        reset=lambda w: Appeal.objects.filter(pk=w.appeal.pk).update(
+            due_date=w.appeal.due_date, extended=False
+        ),
+    ),
+    Endpoint(
+        "forward api: the heads over the appeal",
+        lambda w, u: access.can_manage_appeal(u, w.appeal),
+        frozenset({"head", "admin", "district_admin"}),
+        "api",
+        "post",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}/forward",
+        guarded_api(
+            {"head", "admin", "district_admin"}, **out_of_scope(404, "inspector", "outsider")
+        ),
+        body={"to": "Акимат Алмалинского района"},
+        reset=lambda w: _reopened(w.appeal),
+    ),
+    Endpoint(
+        "answer api: the assignee or the heads over the appeal",
+        lambda w, u: access.can_answer_appeal(u, w.appeal),
+        frozenset({"head", "admin", "district_admin"}),
+        "api",
+        "post",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}/answer",
+        guarded_api(
+            {"head", "admin", "district_admin"}, **out_of_scope(404, "inspector", "outsider")
+        ),
+        body={"answer": "Проведена беседа."},
+        reset=lambda w: _reopened(w.appeal),
     ),
     # --- receptions -----------------------------------------------------------------------
     Endpoint(
@@ -577,13 +689,23 @@ ENDPOINTS = [
 ]
 
 
+def _reopened(appeal) -> None:
+    """The appeal open again, as before an answer or a forwarding."""
+    Appeal.objects.filter(pk=appeal.pk).update(
+        status=Status.REGISTERED, answer="", answered_at=None, closed_at=None, forwarded_to=""
+    )
+
+
 def _answer(endpoint: Endpoint, world: World, persona: str):
     make = page_client if endpoint.via == "page" else api_client
     client = make(world, persona)
     url = endpoint.url(world)
+    if endpoint.reset is not None:
+        endpoint.reset(world)
     if endpoint.method == "get":
         return client.get(url)
-    return client.post(url, endpoint.body, content_type="application/json")
+    body = endpoint.body(world) if callable(endpoint.body) else endpoint.body
+    return client.post(url, body, content_type="application/json")
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])

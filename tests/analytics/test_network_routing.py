@@ -196,6 +196,21 @@ def test_k_nearest_targets_equals_brute_force(graph, k):
             assert path[0] == source and path[-1] == targets[i]
 
 
+@pytest.mark.parametrize("k", [1, 3])
+def test_k_nearest_targets_rank_with_the_last_legs(graph, k):
+    """Offsets (a post's walk from its street to its door) count in the ranking."""
+    rng = np.random.default_rng(12)
+    for source in sources(graph, 4):
+        targets = rng.choice(graph.n_nodes, size=60, replace=False)
+        offsets = rng.uniform(0, 300, targets.size)
+        chosen, seconds, _ = k_nearest_targets(graph, source, targets, k, target_offsets=offsets)
+        network = one_to_many(graph, source)[targets]
+        total = network + offsets
+        expected = np.sort(total[np.isfinite(total)])[:k]
+        np.testing.assert_allclose(total[chosen], expected, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(seconds, network[chosen], rtol=0, atol=1e-9)
+
+
 def test_k_nearest_targets_with_nothing_to_find(graph):
     chosen, seconds, _ = k_nearest_targets(graph, 0, [], 3)
     assert chosen.size == 0 and seconds.size == 0

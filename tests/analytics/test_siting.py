@@ -190,11 +190,35 @@ def test_coverage_sets_match_one_search_per_candidate(walk):
         np.testing.assert_array_equal(cover[:, j].toarray().ravel(), within[demand])
 
 
+def test_coverage_sets_walk_the_access_legs_of_residents_and_sites(walk):
+    """A point is covered when its leg, the network and the site's leg fit in the time."""
+    rng = np.random.default_rng(12)
+    demand = rng.choice(walk.n_nodes, 300, replace=True)
+    candidates = rng.choice(walk.n_nodes, 20, replace=False)
+    demand_legs = rng.uniform(0, 120, demand.size)
+    site_legs = rng.uniform(0, 90, candidates.size)
+    reach = 7 * 60
+    cover = coverage_sets(
+        walk, demand, candidates, reach, demand_access_s=demand_legs, candidate_access_s=site_legs
+    )
+    back = walk.reversed()
+    for j, c in enumerate(candidates):
+        walked = one_to_many(back, int(c))[demand] + demand_legs + site_legs[j]
+        np.testing.assert_array_equal(cover[:, j].toarray().ravel(), walked <= reach)
+    on_nodes = coverage_sets(walk, demand, candidates, reach)
+    assert cover.sum() < on_nodes.sum()  # the legs cost coverage, never add it
+    assert (cover.toarray() <= on_nodes.toarray()).all()
+    own = coverage_sets(walk, [5], [5], reach, demand_access_s=[0.0])
+    assert own[0, 0]  # a site on the resident's own node, both legs 0: covered
+
+
 def test_coverage_sets_refuse_bad_input(walk):
     with pytest.raises(ValueError, match="positive number of seconds"):
         coverage_sets(walk, [0, 1], [2], 0)
     with pytest.raises(ValueError, match="no candidate"):
         coverage_sets(walk, [0, 1], [], 600)
+    with pytest.raises(ValueError, match="demand_access_s"):
+        coverage_sets(walk, [0, 1], [2], 600, demand_access_s=[1.0, -1.0])
     with pytest.raises(ValueError, match="outside the network"):
         coverage_sets(walk, [0, 1], [walk.n_nodes + 5], 600)
 

@@ -3,9 +3,11 @@
 import pytest
 
 from precinct.accounts import access
+from precinct.accounts.models import Role
 from precinct.appeals import selectors
 from precinct.appeals.models import Appeal
 from precinct.audit.models import AuditEntry
+from tests import factories
 from tests.appeals.builders import appeal_in_district_a, complaint_about
 
 pytestmark = pytest.mark.django_db
@@ -96,23 +98,40 @@ def test_opening_an_appeal_out_of_reach_is_refused(world):
 def test_every_appeal_rule_from_each_persona(world, resident):
     p, t = world.p, world.t
     appeal = appeal_in_district_a()
-    # persona: (register in district A, manage, answer, receptions of A). The measures of
-    # appeals are public (the statistics page), so no rule decides who reads them.
+    deputy = factories.staff("deputy", Role.DEPUTY_HEAD, t.district_a)
+    deputy_b = factories.staff("deputy-b", Role.DEPUTY_HEAD, t.district_b)
+    # persona: (register in district A, manage, extend, answer, receptions of A). The
+    # measures of appeals are public (the statistics page), so no rule decides who reads
+    # them. The law lets the head or his deputy extend; an administrator does not.
     table = {
-        "resident": (resident, (False, False, False, False)),
-        "inspector": (p.inspector, (True, False, False, False)),
-        "patrol": (p.patrol, (False, False, False, False)),
-        "operator": (p.operator, (True, False, False, False)),
-        "head": (p.head, (True, True, True, True)),
-        "analyst": (p.analyst, (False, False, False, False)),
-        "admin": (p.admin, (True, True, True, True)),
-        "outsider": (p.outsider, (False, False, False, False)),
+        "resident": (resident, (False, False, False, False, False)),
+        "inspector": (p.inspector, (True, False, False, False, False)),
+        "patrol": (p.patrol, (False, False, False, False, False)),
+        "operator": (p.operator, (True, False, False, False, False)),
+        "head": (p.head, (True, True, True, True, True)),
+        "deputy": (deputy, (True, False, True, False, False)),
+        "analyst": (p.analyst, (False, False, False, False, False)),
+        "admin": (p.admin, (True, True, False, True, True)),
+        "outsider": (p.outsider, (False, False, False, False, False)),
+        "deputy of B": (deputy_b, (False, False, False, False, False)),
     }
     for name, (user, expected) in table.items():
         got = (
             access.can_register_appeal(user, t.district_a),
             access.can_manage_appeal(user, appeal),
+            access.can_extend_appeal(user, appeal),
             access.can_answer_appeal(user, appeal),
             access.can_manage_receptions(user, t.district_a),
         )
         assert got == expected, name
+
+
+def test_a_deputy_never_sees_a_complaint_about_his_unit(world):
+    complaint = complaint_about(world.inspector_officer)
+    deputy = factories.staff("deputy", Role.DEPUTY_HEAD, world.t.district_a)
+    city_deputy = factories.staff("city-deputy", Role.DEPUTY_HEAD, world.t.city)
+    assert not access.can_view_appeal(deputy, complaint)
+    assert not access.can_extend_appeal(deputy, complaint)
+    assert access.can_extend_appeal(city_deputy, complaint)
+    visible = access.appeals_visible_to(deputy, Appeal.objects.all())
+    assert not visible.filter(pk=complaint.pk).exists()

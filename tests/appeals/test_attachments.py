@@ -145,3 +145,15 @@ def test_staff_page__the_list_in_the_reader_language(world, appeal, language, he
     client.cookies["django_language"] = language
     html = client.get(f"/appeals/staff/{appeal.pk}/").content.decode()
     assert f"<h2>{heading}</h2>" in html
+
+
+def test_api__the_appeal_lists_its_files_with_their_download_address(world, appeal):
+    body = _api_client(world.p.head).get(f"/api/v1/appeals/{appeal.pk}").json()
+    png, pdf = _files(appeal)
+    assert [(f["id"], f["content_type"], f["size"]) for f in body["attachments"]] == [
+        (png.pk, "image/png", len(PNG)),
+        (pdf.pk, "application/pdf", len(PDF)),
+    ]
+    assert body["attachments"][0]["url"] == _api_url(appeal, png)
+    assert body["attachments"][1]["name"] == f"{appeal.registration_number}-2.pdf"
+    assert _reads(png) == 0  # listing is not reading

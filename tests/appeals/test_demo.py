@@ -30,6 +30,11 @@ def test_a_year_of_appeals(demo_city, db):
     assert by_month[7] > by_month[12]  # summer busier than winter
     rows = metrics.department_measures(start=today - dt.timedelta(days=365), end=today)
     assert sum(r["received"] for r in rows) == n
+    # Forwarded counts the forwarded appeals only, each on time or late.
+    forwarded = sum(r["forwarded"] for r in rows)
+    assert 0 < forwarded < n
+    assert sum(r["forwarded_late"] for r in rows) > 0
+    assert sum(r["forwarded_on_time"] + r["forwarded_late"] for r in rows) == forwarded
 
 
 def test_every_department_receives_appeals_all_year_round(demo_city, db):

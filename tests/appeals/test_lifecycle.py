@@ -76,7 +76,7 @@ def test_only_a_head_extends_with_reasons_and_a_later_date(world):
         services.appeal_extend(
             actor=p.head, appeal=appeal, new_due_date=appeal.due_date, reason=" "
         )
-    assert dict(err.value.errors).keys() == {"reason", "new_due_date"}
+    assert dict(err.value.errors).keys() == {"reason", "due_date"}
     services.appeal_extend(
         actor=p.head, appeal=appeal, new_due_date=later, reason="Нужна экспертиза"
     )

@@ -30,7 +30,7 @@ def test_answer_templates_are_the_departments_own_and_everyones(world):
     AnswerTemplate.objects.create(title="общий", text="…")
     AnswerTemplate.objects.create(title="свой", text="…", department=world.t.district_a)
     AnswerTemplate.objects.create(title="чужой", text="…", department=world.t.district_b)
-    titles = {t.title for t in selectors.answer_templates_for(department=world.t.district_a)}
+    titles = {t["title"] for t in selectors.answer_templates_for(department=world.t.district_a)}
     assert titles == {"общий", "свой"}
 
 
@@ -58,3 +58,22 @@ def test_an_unknown_action_is_not_found(client, world):
     assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
     url = reverse("appeals:staff-action", args=[appeal.pk, "delete"])
     assert client.post(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("kk", "Бұзушылық жойылды."), ("en", "Нарушение устранено."), ("ru", "Нарушение устранено.")],
+)
+def test_a_template_fills_the_answer_in_the_residents_language(client, world, language, text):
+    AnswerTemplate.objects.create(
+        title="Устранено", title_kk="Жойылды", text="Нарушение устранено.",
+        text_kk="Бұзушылық жойылды.",
+    )  # fmt: skip
+    appeal = appeal_in_district_a(language=language)
+    assert client.login(request=factories.sign_in_request(), username="head", password=PASSWORD)
+    page = client.get(
+        reverse("appeals:staff-appeal", args=[appeal.pk]), HTTP_ACCEPT_LANGUAGE="kk"
+    ).content.decode()
+    # Titled for the official in his page's language; the text is the resident's (English
+    # not written yet: the Russian one).
+    assert f'<option value="{text}">Жойылды</option>' in page

@@ -2,27 +2,33 @@
 
 import numpy as np
 import pytest
+from scipy.sparse.csgraph import dijkstra
 
-from precinct.analytics.network import multi_source
+from precinct.analytics.network.graph import haversine_m
 from precinct.core.errors import DomainError
 from precinct.planning import inputs
 from precinct.planning.coverage import coverage_map, coverage_report
-from precinct.territory.models import PopulationPoint
+from precinct.territory.models import PopulationPoint, Post
 from tests.planning.builders import RESIDENTS_PER_NODE
 
 pytestmark = pytest.mark.django_db
 
 
 def _expected_within(city, minutes: float, posts) -> float:
-    """Reference: residents whose node is within the time of a post, by plain Dijkstra."""
+    """Reference: residents within the time of a post door to door, by plain Dijkstra
+    (scipy) from each post's node, plus both straight legs, at least the straight line."""
     walk = inputs.walk_network()
-    post_nodes, _ = walk.snapper.snap_many([p.lon for p in posts], [p.lat for p in posts])
-    times, _ = multi_source(walk.graph, post_nodes)
-    pts = list(PopulationPoint.objects.values_list("lon", "lat", "residents"))
-    nodes, _ = walk.snapper.snap_many([p[0] for p in pts], [p[1] for p in pts])
-    return float(
-        sum(r for (_, _, r), n in zip(pts, nodes, strict=True) if times[n] <= minutes * 60)
-    )
+    pace = 3.6 / 4.5
+    post_nodes, post_legs = walk.snapper.snap_many([p.lon for p in posts], [p.lat for p in posts])
+    from_post = dijkstra(walk.graph.to_csr_matrix(), indices=post_nodes)
+    pts = np.array(list(PopulationPoint.objects.values_list("lon", "lat", "residents")))
+    nodes, legs = walk.snapper.snap_many(pts[:, 0], pts[:, 1])
+    best = np.full(len(pts), np.inf)
+    for k, post in enumerate(posts):
+        straight = haversine_m(pts[:, 0], pts[:, 1], post.lon, post.lat)
+        walked = from_post[k, nodes] + (legs + post_legs[k]) * pace
+        best = np.minimum(best, np.maximum(walked, straight * pace))
+    return float(pts[best <= minutes * 60, 2].sum())
 
 
 def test_coverage__total_follows_the_walking_network(city):
@@ -119,3 +125,37 @@ def test_coverage__point_time_uses_nearest_node(city):
     pop = inputs.population()
     assert (pop.node >= 0).all()
     assert np.isclose(pop.total, 16900)
+
+
+def test_coverage__posts_and_residents_beside_the_street_walk_their_legs(city):
+    """A post 150 m off its street node and residents beside the streets: every figure
+    (report, map, the reference) walks both legs, and they agree."""
+    t = city.territory
+    Post.objects.filter(pk=city.open_post.pk).update(lat=city.open_post.lat - 150 / 111_000)
+    lon, lat = city.open_post.lon, city.open_post.lat
+    beside = [(lon + 0.0004, lat + 0.0002), (lon + 0.011, lat + 0.0041), (lon + 0.0005, lat)]
+    PopulationPoint.objects.bulk_create(
+        PopulationPoint(region=t.region, department=t.district_a, precinct=t.precinct_a,
+                        lon=x, lat=y, residents=7)
+        for x, y in beside
+    )  # fmt: skip
+    without_legs = _reach_on_nodes_only(city, 10)
+    report = coverage_report(minutes_list=[10, 15], levels=["total", "department"])
+    total = report.rows["total"][0]
+    assert total.within[0] == _expected_within(city, 10, [Post.objects.get(pk=city.open_post.pk)])
+    assert total.within[0] < without_legs  # the legs cost someone his coverage
+    data = coverage_map(minutes=10)
+    assert sum(data["points"]["covered"]["residents"]) == round(total.within[0])
+    by_id = {r.id: r for r in report.rows["department"]}
+    assert by_id[t.city.id].within == total.within
+
+
+def _reach_on_nodes_only(city, minutes):
+    """What the old rule counted: a point's node within the time of the post's node."""
+    walk = inputs.walk_network()
+    post = Post.objects.get(pk=city.open_post.pk)
+    (node,), _ = walk.snapper.snap_many([post.lon], [post.lat])
+    times = dijkstra(walk.graph.to_csr_matrix(), indices=node)
+    pts = np.array(list(PopulationPoint.objects.values_list("lon", "lat", "residents")))
+    nodes, _ = walk.snapper.snap_many(pts[:, 0], pts[:, 1])
+    return float(pts[times[nodes] <= minutes * 60, 2].sum())

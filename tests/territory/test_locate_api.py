@@ -5,6 +5,7 @@ import pytest
 import shapely
 from scipy.sparse.csgraph import dijkstra
 
+from precinct.analytics.network.graph import haversine_m
 from precinct.territory.models import Post, Precinct
 from precinct.territory.network import network
 
@@ -44,16 +45,20 @@ def test_locate__posts_are_open_and_nearest_by_walking_time_first(client, centra
     assert {Post.objects.get(pk=p["id"]).state for p in posts} == {"open"}
 
 
-def test_locate__walking_time_matches_scipy_on_the_same_graph(client, central):
+def test_locate__walking_time_is_scipy_on_the_same_graph_plus_both_access_legs(client, central):
     lon, lat = _inside_point(central)
-    post = next(p for p in _locate(client, lon, lat).json()["posts"] if p["walk_meters"] > 0)
+    body = _locate(client, lon, lat).json()
+    post = body["posts"][0]
     walk = network("walk")
-    origin, _ = walk.snapper.snap(lon, lat)
-    target, _ = walk.snapper.snap(post["lon"], post["lat"])
-    expected = dijkstra(walk.graph.to_csr_matrix(), indices=origin)[target]
+    origin, resident_leg = walk.snapper.snap(lon, lat)
+    target, post_leg = walk.snapper.snap(post["lon"], post["lat"])
+    pace = 3.6 / 4.5
+    network_s = dijkstra(walk.graph.to_csr_matrix(), indices=origin)[target]
+    straight = float(haversine_m(lon, lat, post["lon"], post["lat"]))
+    expected = max(network_s + (resident_leg + post_leg) * pace, straight * pace)
+    assert body["snap_meters"] == pytest.approx(resident_leg, abs=0.05)
     assert post["walk_seconds"] == pytest.approx(expected, abs=0.05)
-    speed = post["walk_meters"] / post["walk_seconds"]
-    assert speed == pytest.approx(4.5 / 3.6, rel=1e-3)
+    assert post["walk_meters"] / post["walk_seconds"] == pytest.approx(1 / pace, rel=1e-3)
 
 
 def test_locate__route_runs_from_the_resident_to_the_post(client, central):
@@ -61,8 +66,37 @@ def test_locate__route_runs_from_the_resident_to_the_post(client, central):
     post = _locate(client, lon, lat).json()["posts"][0]
     coords = np.array(post["route"]["coordinates"])
     assert post["route"]["type"] == "LineString"
-    assert np.hypot(*(coords[0] - (lon, lat))) < 0.01
-    assert np.hypot(*(coords[-1] - (post["lon"], post["lat"]))) < 0.01
+    assert tuple(coords[0]) == pytest.approx((lon, lat))  # from the door, not the street
+    assert tuple(coords[-1]) == pytest.approx((post["lon"], post["lat"]))
+
+
+def test_locate__a_resident_beside_a_post_is_never_told_less_than_the_straight_line(
+    client, central
+):
+    """The issue's case: 55 m from a post, both at the same street node, was "0 m, 0 min"."""
+    post = Post.objects.filter(state="open").order_by("id").first()
+    lon, lat = post.lon, post.lat + 55 / 111_000  # 55 m north of the post's door
+    posts = _locate(client, lon, lat).json()["posts"]
+    nearest = next(p for p in posts if p["id"] == post.id)
+    straight = float(haversine_m(lon, lat, post.lon, post.lat))
+    assert 50 < straight < 60
+    assert nearest["walk_meters"] >= straight - 0.1
+    assert nearest["walk_seconds"] >= straight * 3.6 / 4.5 - 0.1
+    assert round(nearest["walk_seconds"] / 60) >= 1  # "1 minute", not "0 minutes"
+
+
+def test_locate__no_post_is_ever_closer_than_the_straight_line(client, central):
+    rng = np.random.default_rng(7)
+    boundary = shapely.from_geojson(central.boundary)
+    x0, y0, x1, y1 = boundary.bounds
+    for lon, lat in zip(rng.uniform(x0, x1, 12), rng.uniform(y0, y1, 12), strict=True):
+        response = _locate(client, lon, lat)
+        if response.status_code != 200:
+            continue  # outside every precinct: another test's case
+        for p in response.json()["posts"]:
+            straight = float(haversine_m(lon, lat, p["lon"], p["lat"]))
+            assert p["walk_meters"] >= straight - 0.1, (lon, lat, p["id"])
+            assert p["walk_seconds"] >= straight * 3.6 / 4.5 - 0.1
 
 
 def test_locate__point_outside_every_precinct_is_404_with_a_reason(client, demo_city):

@@ -192,8 +192,10 @@ def can_manage_surveys(user) -> bool:
 
 
 # --- appeals ---
-APPEAL_READERS = frozenset({Role.INSPECTOR, Role.OPERATOR, Role.HEAD, Role.ADMIN})
-APPEAL_REGISTRARS = frozenset({Role.INSPECTOR, Role.OPERATOR, Role.HEAD, Role.ADMIN})
+APPEAL_READERS = frozenset({Role.INSPECTOR, Role.OPERATOR, Role.HEAD, Role.DEPUTY_HEAD, Role.ADMIN})
+APPEAL_REGISTRARS = APPEAL_READERS
+# APPC art. 76: the time to answer is extended by "the head of the body or his deputy".
+APPEAL_EXTENDERS = frozenset({Role.HEAD, Role.DEPUTY_HEAD})
 
 
 def _excluded_from_appeal(user, appeal) -> bool:
@@ -211,7 +213,8 @@ def can_work_on_appeals(user) -> bool:
 
 
 def can_view_appeal(user, appeal) -> bool:
-    """Heads, operators and admins in scope; inspectors only what is assigned to them.
+    """Heads, deputies, operators and admins in scope; inspectors only what is assigned
+    to them; never the officer a complaint is about, nor anyone of his unit.
 
     Analysts and patrol officers see measures, never an appeal's personal data.
     """
@@ -250,6 +253,12 @@ def can_register_appeal(user, department: Department) -> bool:
 def can_manage_appeal(user, appeal) -> bool:
     """Assign, extend, forward and close: the heads over the appeal's department, admins."""
     return user_role_in(user, {Role.HEAD, Role.ADMIN}) and can_view_appeal(user, appeal)
+
+
+def can_extend_appeal(user, appeal) -> bool:
+    """Extend the time to answer: the head over the appeal's department or his deputy
+    (the law names them; an administrator manages accounts, not appeals' deadlines)."""
+    return user_role_in(user, APPEAL_EXTENDERS) and can_view_appeal(user, appeal)
 
 
 def can_answer_appeal(user, appeal) -> bool:

@@ -20,6 +20,9 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     # Appended for the integrity registry (evaluation): reads and records officers' offences.
     INTERNAL_SECURITY = "internal_security", _("Internal security")
+    # The head's deputy: extends the time to answer appeals within the same scope (APPC
+    # art. 76 names "the head of the body or his deputy").
+    DEPUTY_HEAD = "deputy_head", _("Deputy head")
 
 
 class StaffUserManager(UserManager):

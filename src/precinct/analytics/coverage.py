@@ -1,13 +1,15 @@
 """Who lives within walking reach of a post: reach times, shares per group, isochrone areas.
 
-Residents sit on walking-network nodes (population points snapped to the graph), so
-coverage is a single multi-source Dijkstra from the posts, cut at the largest threshold,
-followed by array arithmetic. Nothing here knows about departments or posts as objects:
+Residents are snapped to walking-network nodes, so coverage is a single multi-source
+Dijkstra from the posts (each starting with its own access leg, door to street), cut at
+the largest threshold, then each resident's own leg from the street to his door, and
+array arithmetic. Nothing here knows about departments or posts as objects:
 callers pass node indices, weights and integer group labels.
 
 Public API
 ----------
-``reach_times(graph, post_nodes, *, limit_s) -> times``
+``reach_times(graph, post_nodes, *, limit_s, offsets=None) -> times``
+``point_times(times, nodes, access_s) -> times`` (residents beside the network)
 ``covered_share(times, weights, reach_s) -> float``
 ``coverage_by_group(times, weights, groups, n_groups, reaches_s) -> (n_groups, n_reaches)``
 ``isochrone_polygons(graph, times, reach_s, *, cell_m=100.0) -> shapely geometry``
@@ -29,7 +31,7 @@ _M_PER_DEG_LAT = 110_540.0
 _M_PER_DEG_LON_EQUATOR = 111_320.0
 
 
-def reach_times(graph: Graph, post_nodes, *, limit_s: float) -> np.ndarray:
+def reach_times(graph: Graph, post_nodes, *, limit_s: float, offsets=None) -> np.ndarray:
     """Walking seconds from the nearest post to every node.
 
     Parameters
@@ -42,6 +44,8 @@ def reach_times(graph: Graph, post_nodes, *, limit_s: float) -> np.ndarray:
     limit_s : float
         Seconds; nodes farther than this from every post get ``inf``. Pass the largest
         threshold you will ask about: the search stops there.
+    offsets : array_like of float, optional
+        Seconds from each post's door to its street node (its access leg), one per post.
 
     Returns
     -------
@@ -56,8 +60,24 @@ def reach_times(graph: Graph, post_nodes, *, limit_s: float) -> np.ndarray:
     post_nodes = np.atleast_1d(np.asarray(post_nodes, dtype=np.int64))
     if post_nodes.size == 0:
         return np.full(graph.n_nodes, np.inf)
-    times, _ = multi_source(graph, post_nodes, limit_s=limit_s)
+    times, _ = multi_source(graph, post_nodes, offsets=offsets, limit_s=limit_s)
     return times
+
+
+def point_times(times: np.ndarray, nodes, access_s) -> np.ndarray:
+    """Seconds to the nearest post from points beside the network: the time at each
+    point's street node plus its own access leg; ``inf`` where ``node`` is -1 (off it).
+
+    Examples
+    --------
+    >>> point_times(np.array([0.0, 60.0]), np.array([1, 0, -1]), np.array([10.0, 5.0, 1.0]))
+    array([70.,  5., inf])
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    on = nodes >= 0
+    out = np.full(nodes.shape, np.inf)
+    out[on] = times[nodes[on]] + np.asarray(access_s, dtype=np.float64)[on]
+    return out
 
 
 def covered_share(times: np.ndarray, weights: np.ndarray, reach_s: float) -> float:

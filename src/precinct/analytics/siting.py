@@ -129,8 +129,16 @@ class SitingResult:
 # --------------------------------------------------------------------------- coverage sets
 
 
-def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, reach_s: float) -> sp.csr_matrix:
-    """Which demand nodes lie within ``reach_s`` seconds of walking of each candidate site.
+def coverage_sets(
+    graph: Graph,
+    demand_nodes,
+    candidate_nodes,
+    reach_s: float,
+    *,
+    demand_access_s=None,
+    candidate_access_s=None,
+) -> sp.csr_matrix:
+    """Which demand points lie within ``reach_s`` seconds of walking of each candidate site.
 
     One Dijkstra per candidate, bounded at ``reach_s``, on the reversed graph (times *to*
     the candidate: the resident walks to the post). All searches run in one compiled loop
@@ -146,6 +154,10 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, reach_s: float) -
         Graph node of each candidate site.
     reach_s : float
         Walking time in seconds; must be positive.
+    demand_access_s, candidate_access_s : array_like of float, optional
+        Access legs in seconds (door to street node), one per demand point and one per
+        candidate: a point is covered when its leg, the network and the site's leg
+        together take at most ``reach_s``. None: the points stand on their nodes.
 
     Returns
     -------
@@ -162,6 +174,7 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, reach_s: float) -
     candidates = _nodes(candidate_nodes, n, "candidate")
     if candidates.size == 0:
         raise ValueError("no candidate sites given")
+    start = _legs(candidate_access_s, candidates.size, "candidate_access_s")
     unique, inverse = np.unique(demand, return_inverse=True)
     slot = np.full(n, -1, dtype=np.int64)
     slot[unique] = np.arange(unique.size)
@@ -169,17 +182,42 @@ def coverage_sets(graph: Graph, demand_nodes, candidate_nodes, reach_s: float) -
     limit = float(reach_s)
     capacity = max(64 * candidates.size, 1024)
     while True:
-        rows, cols, count = _reach_pairs(
-            back.indptr, back.indices, back.seconds, candidates, limit, slot, capacity
+        rows, cols, secs, count = _reach_pairs(
+            back.indptr, back.indices, back.seconds, candidates, start, limit, slot, capacity
         )
         if count <= capacity:
             break
         capacity = count  # the first pass counted them all: the second one fits
-    rows, cols = rows[:count], cols[:count]
-    data = np.ones(count, dtype=bool)
-    per_unique = sp.csr_matrix((data, (rows, cols)), shape=(unique.size, candidates.size))
-    per_unique.sort_indices()
-    return per_unique[inverse] if unique.size != demand.size else per_unique
+    rows, cols, secs = rows[:count], cols[:count], secs[:count]
+    if demand_access_s is None:
+        data = np.ones(count, dtype=bool)
+        per_unique = sp.csr_matrix((data, (rows, cols)), shape=(unique.size, candidates.size))
+        per_unique.sort_indices()
+        return per_unique[inverse] if unique.size != demand.size else per_unique
+    legs = _legs(demand_access_s, demand.size, "demand_access_s")
+    # Stored one second late: a pair at 0 s (a site on the point's own node) must not be
+    # an explicit zero that sparse arithmetic may drop.
+    timed = sp.csr_matrix((secs + 1.0, (rows, cols)), shape=(unique.size, candidates.size))
+    timed.sort_indices()
+    per_point = timed[inverse]
+    owner = np.repeat(np.arange(demand.size), np.diff(per_point.indptr))
+    keep = per_point.data - 1.0 + legs[owner] <= limit
+    cover = sp.csr_matrix(
+        (np.ones(int(keep.sum()), dtype=bool), (owner[keep], per_point.indices[keep])),
+        shape=(demand.size, candidates.size),
+    )
+    cover.sort_indices()
+    return cover
+
+
+def _legs(values, size: int, what: str) -> np.ndarray:
+    """Access legs in seconds, one per point (zeros when not given)."""
+    if values is None:
+        return np.zeros(size)
+    legs = np.asarray(values, dtype=np.float64)
+    if legs.shape != (size,) or (legs < 0).any() or not np.isfinite(legs).all():
+        raise ValueError(f"{what} must hold one finite, non-negative value per point")
+    return legs
 
 
 def coverage_sets_from_matrix(distance_matrix, max_distance: float) -> sp.csr_matrix:
@@ -202,8 +240,9 @@ def coverage_sets_from_matrix(distance_matrix, max_distance: float) -> sp.csr_ma
 
 
 @njit(cache=True)
-def _reach_pairs(indptr, indices, weights, sources, limit, slot, capacity):
-    """(demand slot, source index) of every slotted node within ``limit`` of each source.
+def _reach_pairs(indptr, indices, weights, sources, start, limit, slot, capacity):
+    """(demand slot, source index, seconds) of every slotted node within ``limit`` of each
+    source, each search starting at its source's ``start`` seconds (its access leg).
 
     A lazy binary heap (stale entries skipped when popped): bounded searches are small, so
     the simpler heap wins over decrease-key here. ``dist`` is reset through ``touched``
@@ -218,13 +257,16 @@ def _reach_pairs(indptr, indices, weights, sources, limit, slot, capacity):
     heap_node = np.empty(indices.shape[0] + 1, dtype=np.int64)
     out_row = np.empty(capacity, dtype=np.int64)
     out_col = np.empty(capacity, dtype=np.int64)
+    out_s = np.empty(capacity, dtype=np.float64)
     count = 0
     for c in range(sources.shape[0]):
         s = sources[c]
-        dist[s] = 0.0
+        if start[c] > limit:
+            continue  # its door is already farther than the reach from its street
+        dist[s] = start[c]
         touched[0] = s
         n_touched = 1
-        heap_key[0] = 0.0
+        heap_key[0] = start[c]
         heap_node[0] = s
         size = 1
         while size > 0:
@@ -253,6 +295,7 @@ def _reach_pairs(indptr, indices, weights, sources, limit, slot, capacity):
                 if count < capacity:
                     out_row[count] = r
                     out_col[count] = c
+                    out_s[count] = d
                 count += 1
             for e in range(indptr[u], indptr[u + 1]):
                 v = indices[e]
@@ -275,7 +318,7 @@ def _reach_pairs(indptr, indices, weights, sources, limit, slot, capacity):
                     heap_node[i] = v
         for t in range(n_touched):
             dist[touched[t]] = np.inf
-    return out_row, out_col, count
+    return out_row, out_col, out_s, count
 
 
 # --------------------------------------------------------------------------- the instance

@@ -35,6 +35,19 @@ ANSWERS = [
     "Ваше предложение учтено в плане работы на следующий квартал.",
     "Информация передана в акимат района по компетенции.",
 ]
+# The same answers in Kazakh and English, for the answer templates (residents read their own).
+ANSWERS_KK = [
+    "Алдын алу әңгімесі жүргізілді, бұзушылық жойылды.",
+    "Учаскелік инспектор оқиға орнына барды, хаттама толтырылды.",
+    "Сіздің ұсынысыңыз келесі тоқсанның жұмыс жоспарында ескерілді.",
+    "Ақпарат құзыреті бойынша аудан әкімдігіне жіберілді.",
+]
+ANSWERS_EN = [
+    "A preventive talk was held and the violation has been stopped.",
+    "The district inspector went to the place and drew up a report.",
+    "Your proposal has been included in next quarter's work plan.",
+    "The information was passed to the district akimat, which is competent.",
+]
 
 
 def _times(rng, n: int, start: dt.date, days: int) -> np.ndarray:
@@ -121,7 +134,11 @@ def build(ctx) -> list[str]:
             a.working_days_to_answer = int(delay[i])
             a.status = Status.CLOSED if day < today - dt.timedelta(days=7) else Status.ANSWERED
             if cat.outside_competence:
+                # Forwarded by the forward date, one in ten two days late (the measures
+                # count both).
+                late = dt.timedelta(days=2 if i % 10 == 0 else 0)
                 a.status = Status.FORWARDED
+                a.closed_at = dt.datetime.combine(a.forward_due_date + late, dt.time(12), tzinfo=tz)
             if rated[i]:
                 a.rating = int(ratings[i])
                 a.rated_at = a.answered_at + dt.timedelta(days=2)
@@ -142,7 +159,14 @@ def build(ctx) -> list[str]:
             department_id=demo_inspector.department_id, status=Status.IN_PROGRESS
         ).values_list("id", flat=True)[:40]
         Appeal.objects.filter(id__in=list(mine)).update(assigned_to=demo_inspector)
-    AnswerTemplate.objects.bulk_create([AnswerTemplate(title=t[:40], text=t) for t in ANSWERS])
+    AnswerTemplate.objects.bulk_create(
+        [
+            AnswerTemplate(
+                title=ru[:40], title_kk=kk[:40], title_en=en[:40], text=ru, text_kk=kk, text_en=en
+            )
+            for ru, kk, en in zip(ANSWERS, ANSWERS_KK, ANSWERS_EN, strict=True)
+        ]
+    )
     overdue = int(keep_open.sum())
     return [
         f"{n:,} appeals over a year ({int(answered.sum()):,} answered, {overdue} open overdue, "

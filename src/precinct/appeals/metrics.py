@@ -10,10 +10,10 @@ import datetime as dt
 from collections import defaultdict
 
 from django.db.models import Avg, Count, F, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
-from precinct.appeals.models import OPEN_STATUSES, Appeal
+from precinct.appeals.models import OPEN_STATUSES, Appeal, Notification, Status
 
 MEASURES = (
     "received",
@@ -22,7 +22,11 @@ MEASURES = (
     "median_working_days_to_answer",
     "open_overdue",
     "extensions",
+    "extension_notices",
+    "extension_notices_on_time_share",
     "forwarded",
+    "forwarded_on_time",
+    "forwarded_late",
     "reopened_share",
     "mean_rating",
     "rated_4_5_share",
@@ -49,6 +53,12 @@ def department_measures(
     Received, forwarded, reopened and extended count appeals registered in the period;
     answered, on-time share and the median count appeals answered in the period; ratings
     count those rated in it; open overdue is a snapshot as of ``today``.
+
+    Forwarded counts the appeals actually forwarded (status ``forwarded``), split into
+    forwarded by their forward date (the law's 3 working days from receipt) and late.
+    Extension notices are the messages (e-mail, SMS) telling applicants of extensions
+    decided in the period, counted once sent or once their legal date (3 working days
+    after the extension) has passed; the share is of those sent by that date.
     """
     today = today or timezone.localdate()
     lo, hi = _bounds(start, end)
@@ -62,15 +72,29 @@ def department_measures(
     rated = base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
     rows: dict[tuple, dict] = defaultdict(lambda: {m: 0 for m in MEASURES})
 
+    forwarded = Q(status=Status.FORWARDED)
+    # The day it left, in local time, against the forward date (both dates in the database).
+    forwarded_in_time = forwarded & Q(forward_due_date__gte=_local_day("closed_at"))
     for r in registered.values(*keys).annotate(
         received=Count("id"),
-        forwarded=Count("id", filter=Q(status="forwarded") | Q(forward_due_date__isnull=False)),
+        forwarded=Count("id", filter=forwarded),
+        forwarded_on_time=Count("id", filter=forwarded_in_time),
         reopened=Count("id", filter=Q(reopened_count__gt=0)),
         extensions=Count("id", filter=Q(extended=True)),
     ):
         row = rows[tuple(r[k] for k in keys)]
-        row.update(received=r["received"], forwarded=r["forwarded"], extensions=r["extensions"])
+        row.update(
+            received=r["received"],
+            forwarded=r["forwarded"],
+            forwarded_on_time=r["forwarded_on_time"],
+            forwarded_late=r["forwarded"] - r["forwarded_on_time"],
+            extensions=r["extensions"],
+        )
         row["reopened_share"] = r["reopened"] / r["received"] if r["received"] else None
+
+    for key, (n, on_time) in _extension_notices(lo, hi, keys, department_ids, today).items():
+        rows[key]["extension_notices"] = n
+        rows[key]["extension_notices_on_time_share"] = on_time / n if n else None
 
     for r in answered.values(*keys).annotate(
         n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True))
@@ -99,6 +123,7 @@ def department_measures(
     out = []
     for key, row in sorted(rows.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
         for m in (
+            "extension_notices_on_time_share",
             "answered_on_time_share",
             "median_working_days_to_answer",
             "reopened_share",
@@ -109,6 +134,32 @@ def department_measures(
                 row[m] = None
         out.append({**dict(zip(keys, key, strict=True)), "start": start, "end": end, **row})
     return out
+
+
+def _local_day(field: str) -> TruncDate:
+    """The date of a timestamp in local time (Asia/Almaty), computed by the database."""
+    return TruncDate(field, tzinfo=timezone.get_current_timezone())
+
+
+def _extension_notices(lo, hi, keys, department_ids, today) -> dict[tuple, tuple[int, int]]:
+    """(due or sent, sent by their legal date) extension notices per group, by the
+    appeal's current department (and type or category)."""
+    notices = Notification.objects.filter(
+        event="extended", created_at__gte=lo, created_at__lt=hi, due_date__isnull=False
+    )
+    if department_ids is not None:
+        notices = notices.filter(appeal__department_id__in=department_ids)
+    sent = Q(state=Notification.State.SENT)
+    on_time = sent & Q(due_date__gte=_local_day("sent_at"))
+    counted = [f"appeal__{k}" for k in keys]
+    return {
+        tuple(r[k] for k in counted): (r["n"], r["on_time"])
+        for r in notices.values(*counted).annotate(
+            n=Count("id", filter=sent | Q(due_date__lt=today)),
+            on_time=Count("id", filter=on_time),
+        )
+        if r["n"]
+    }
 
 
 def _medians(answered, keys) -> dict[tuple, float]:

@@ -9,6 +9,7 @@ that write the audit log.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from precinct.territory.models import name_in_reader_language
@@ -86,6 +87,10 @@ class Appeal(models.Model):
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
     address = models.CharField(max_length=300, blank=True)
+    # Open311: a picture of the problem at a public URL the client gave, and the answers
+    # to the service definition's questions (attribute code -> value or list of values).
+    media_url = models.URLField(max_length=500, blank=True)
+    service_attributes = models.JSONField(default=dict, blank=True)
     precinct = models.ForeignKey(
         "territory.Precinct", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -122,6 +127,8 @@ class Appeal(models.Model):
     working_days_to_answer = models.PositiveIntegerField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # A forward deadline that passed while the appeal was still with the police.
+    forward_escalated_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.TextField(blank=True)
@@ -154,12 +161,37 @@ class Appeal(models.Model):
         return self.status in OPEN_STATUSES
 
     @property
+    def awaits_rating(self) -> bool:
+        """Answered, and not rated since this answer (a review's new answer is rated anew)."""
+        if self.status not in (Status.ANSWERED, Status.CLOSED) or not self.answer:
+            return False
+        return self.rated_at is None or (
+            self.answered_at is not None and self.rated_at < self.answered_at
+        )
+
+    @property
     def registered_by_label(self) -> str:
         """The official who registered it, or "online"."""
         if self.registered_by_id is None:
             return str(_("online"))
         user = self.registered_by
         return user.get_full_name() or user.get_username()
+
+
+# What each kind of event is called on the pages (the kind itself is stored in English).
+EVENT_KINDS = {
+    "registered": _("registered"),
+    "assigned": _("assigned to an officer"),
+    "started": _("work started"),
+    "answered": _("answered"),
+    "extended": _("time to answer extended"),
+    "forwarded": _("forwarded to the competent body"),
+    "closed": _("closed"),
+    "rated": _("answer rated"),
+    "reopened": _("reopened for review"),
+    "escalated": _("overdue: escalated to the head"),
+    "forward_overdue": _("not forwarded in time: escalated to the head"),
+}
 
 
 class AppealEvent(models.Model):
@@ -184,6 +216,31 @@ class AppealEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.at:%Y-%m-%d %H:%M}"
 
+    @property
+    def kind_label(self) -> str:
+        """The kind in the reader's language."""
+        return str(EVENT_KINDS.get(self.kind, self.kind))
+
+    @property
+    def to_status_label(self) -> str:
+        """The status it led to, in the reader's language."""
+        return str(Status(self.to_status).label) if self.to_status in Status.values else ""
+
+
+class TrackingMiss(models.Model):
+    """A resident's look-up that found nothing (unknown code, or a number with a contact
+    that is not its own): counted per client so that numbers cannot be guessed. Only a
+    keyed hash of the client's address is kept."""
+
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)  # old misses are purged by time
+
+    class Meta:
+        indexes = [models.Index(fields=["client_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"miss {self.at:%Y-%m-%d %H:%M}"
+
 
 class Attachment(models.Model):
     """An image or PDF sent with an appeal; type checked on its content."""
@@ -198,19 +255,32 @@ class Attachment(models.Model):
 
 
 class AnswerTemplate(models.Model):
-    """A reusable answer text of a department (or everyone's when department is empty)."""
+    """A reusable answer text of a department (or everyone's when department is empty), in
+    Russian and, where written, Kazakh and English: the resident reads his own language."""
 
     department = models.ForeignKey(
         "territory.Department", null=True, blank=True, on_delete=models.CASCADE
     )
-    title = models.CharField(max_length=120)
-    text = models.TextField()
+    title = models.CharField(_("title (Russian)"), max_length=120)
+    title_kk = models.CharField(_("title (Kazakh)"), max_length=120, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=120, blank=True)
+    text = models.TextField(_("text (Russian)"))
+    text_kk = models.TextField(_("text (Kazakh)"), blank=True)
+    text_en = models.TextField(_("text (English)"), blank=True)
 
     class Meta:
         ordering = ["title"]
 
     def __str__(self) -> str:
-        return self.title
+        return self.title_in(get_language() or "ru")
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, falling back to Russian."""
+        return {"kk": self.title_kk, "en": self.title_en}.get(language[:2]) or self.title
+
+    def text_in(self, language: str) -> str:
+        """The text in ``language`` (the resident's), falling back to Russian."""
+        return {"kk": self.text_kk, "en": self.text_en}.get(language[:2]) or self.text
 
 
 class Notification(models.Model):
@@ -233,6 +303,9 @@ class Notification(models.Model):
     recipient = models.CharField(max_length=254)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
+    # The date by which the law wants the applicant told (an extension, a forwarding);
+    # empty for the messages the law sets no time for.
+    due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=State, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

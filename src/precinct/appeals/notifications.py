@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from precinct.appeals.models import Appeal, Notification
 from precinct.appeals.tasks import send_notification
 
-EVENTS = ("registered", "assigned", "extended", "answered", "escalated")
+EVENTS = ("registered", "assigned", "extended", "answered", "forwarded", "escalated")
 
 
 def tracking_url(appeal: Appeal) -> str:
@@ -31,16 +31,20 @@ def _text(appeal: Appeal, event: str) -> tuple[str, str]:
             "assigned": _("Your appeal %(n)s is assigned to an officer"),
             "extended": _("The time to answer your appeal %(n)s is extended"),
             "answered": _("Your appeal %(n)s is answered"),
+            "forwarded": _("Your appeal %(n)s is outside the police's competence"),
         }[event] % {"n": number}
+        follow = _("Follow it at") + " " + tracking_url(appeal)
+        if event == "forwarded":
+            # The law: forwarded "with simultaneous notice to the applicant", naming the body.
+            sent_to = _("It was forwarded to: %(body)s") % {"body": appeal.forwarded_to}
+            return subject, f"{subject}. {sent_to}. {follow}"
         due = appeal.due_date.strftime("%d.%m.%Y")
-        body = "{}. {}: {}. {}".format(
-            subject, _("Answer due by"), due, _("Follow it at") + " " + tracking_url(appeal)
-        )
-        return subject, body
+        return subject, "{}. {}: {}. {}".format(subject, _("Answer due by"), due, follow)
 
 
-def notify_resident(*, appeal: Appeal, event: str) -> list[Notification]:
-    """Queue an e-mail and/or an SMS to the resident (none if anonymous)."""
+def notify_resident(*, appeal: Appeal, event: str, due_date=None) -> list[Notification]:
+    """Queue an e-mail and/or an SMS to the resident (none if anonymous); ``due_date`` is
+    the legal date to tell him by, which the measures check the sending against."""
     subject, body = _text(appeal, event)
     rows = []
     if appeal.contact_email:
@@ -52,12 +56,18 @@ def notify_resident(*, appeal: Appeal, event: str) -> list[Notification]:
                 recipient=appeal.contact_email,
                 subject=subject,
                 body=body,
+                due_date=due_date,
             )
         )
     if appeal.contact_phone:
         rows.append(
             Notification(
-                appeal=appeal, event=event, medium="sms", recipient=appeal.contact_phone, body=body
+                appeal=appeal,
+                event=event,
+                medium="sms",
+                recipient=appeal.contact_phone,
+                body=body,
+                due_date=due_date,
             )
         )
     return _queue(rows)

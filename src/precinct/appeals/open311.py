@@ -1,21 +1,36 @@
-"""Open311 GeoReport v2 over appeals: services, requests (GET and POST), tokens.
+"""Open311 GeoReport v2 over appeals: services, service definitions, requests, tokens.
 
-Service codes are the category codes. Public request listings never carry the
-resident's text or contacts: the description is the category and type, the place is
-rounded to about 100 m ("on or near"), and complaints about officers and reports of
-offences are not listed at all. ``expected_datetime`` is the appeal's due date.
+Service codes are the category codes; a service that needs more facts has attributes
+(``ATTRIBUTES``), announced with ``metadata: true`` and answered on POST as
+``attribute[code]=value``. Every answer, errors included, is in the spec's JSON or XML
+format and in English (the language the services are named in).
+
+What the public may read: public request listings never carry the resident's text or
+contacts: the description is the category and type, the place is rounded to about 100 m
+("on or near") and the address is the street without house or flat numbers. Requests
+about officers are never listed nor shown by id, whoever filed them: complaints naming an
+officer, every request of a service that handles officers' conduct (``PRIVATE_SERVICES``)
+and reports of offences. ``expected_datetime`` is the appeal's due date.
+
+``requests.json`` answers in pages (``page``, ``page_size`` of at most ``PAGE_SIZE_MAX``,
+the spec's own 1,000) newest first, with ``Link: <…>; rel="next"`` while more remain.
 """
 
 import datetime as dt
+import re
 import secrets
+from dataclasses import dataclass
+from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
 
 from precinct.appeals import services as appeal_services
 from precinct.appeals.models import (
@@ -31,7 +46,89 @@ from precinct.core.hashing import token_hash
 from precinct.core.http import client_address
 
 MAX_DAYS = 90
-MAX_ROWS = 1000
+PAGE_SIZE_MAX = 1000
+# The service that handles officers' conduct: residents' complaints about the police are
+# theirs to make public, not ours (the brief: never visible to the officer or his unit,
+# no personal data in public exports; a place and a date can name the resident).
+PRIVATE_SERVICES = ("internal-security",)
+MEDIA_URL_MAX = 500
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """One question of a service definition (the spec's ``attribute``)."""
+
+    code: str
+    datatype: str  # string, number, datetime, text, singlevaluelist, multivaluelist
+    description: str  # translatable: English in Open311, the reader's language to staff
+    required: bool
+    values: tuple[tuple[str, str], ...] = ()  # (key, name) of the list types
+    datatype_description: str = ""
+    max_length: int = 200
+
+    def spec(self, order: int) -> dict:
+        row = {
+            "variable": True,
+            "code": self.code,
+            "datatype": self.datatype,
+            "required": self.required,
+            "datatype_description": self.datatype_description or None,
+            "order": order,
+            "description": str(self.description),
+        }
+        if self.values:
+            row["values"] = [{"key": k, "name": str(n)} for k, n in self.values]
+        return row
+
+
+def service_facts(appeal: Appeal) -> list[tuple[str, str]]:
+    """The answers an Open311 client gave to the service's questions, as (question, answer)
+    in the reader's language, for the staff page."""
+    facts = []
+    for a in ATTRIBUTES.get(appeal.category.code if appeal.category else "", ()):
+        given = appeal.service_attributes.get(a.code)
+        if given:
+            names = dict(a.values)
+            values = given if isinstance(given, list) else [given]
+            facts.append((str(a.description), ", ".join(str(names.get(v, v)) for v in values)))
+    return facts
+
+
+# The facts an officer needs before he can act, per service code.
+ATTRIBUTES: dict[str, tuple[Attribute, ...]] = {
+    "noise": (
+        Attribute(
+            "time_of_day",
+            "singlevaluelist",
+            _("When does the noise happen?"),
+            required=True,
+            values=(
+                ("morning", _("Morning")),
+                ("day", _("Day")),
+                ("evening", _("Evening")),
+                ("night", _("Night")),
+            ),
+        ),
+    ),
+    "traffic": (
+        Attribute(
+            "vehicle",
+            "string",
+            _("The vehicle, if one is involved: registration plate, or make and colour."),
+            required=False,
+            datatype_description="At most 100 characters, e.g. 123ABC02 or white Toyota Camry.",
+            max_length=100,
+        ),
+    ),
+}
+
+
+class Refused(Exception):
+    """A request refused in the spec's terms: a status and one description per field."""
+
+    def __init__(self, status: int, *descriptions: str):
+        super().__init__("; ".join(descriptions))
+        self.status, self.descriptions = status, descriptions
 
 
 def key_create(*, name: str) -> str:
@@ -47,67 +144,154 @@ def key_valid(raw: str) -> bool:
     return Open311Key.objects.filter(key_hash=token_hash(raw), revoked=False).exists()
 
 
-def _xml(root: str, item: str, rows: list[dict]) -> str:
-    def value(v):
-        return "" if v is None else escape(str(v).lower() if isinstance(v, bool) else str(v))
-
-    body = "".join(
-        f"<{item}>" + "".join(f"<{k}>{value(v)}</{k}>" for k, v in row.items()) + f"</{item}>"
-        for row in rows
-    )
-    return f'<?xml version="1.0" encoding="utf-8"?><{root}>{body}</{root}>'
+# --- the two formats ----------------------------------------------------------------------
+# A list's items are written as elements named by the list (the spec's plural → singular).
+_ITEM = {"attributes": "attribute", "values": "value"}
 
 
-def _respond(fmt: str, root: str, item: str, rows: list[dict], status: int = 200):
+def _xml_value(name: str, value) -> str:
+    if isinstance(value, dict):
+        inner = "".join(_xml_value(k, v) for k, v in value.items())
+    elif isinstance(value, list):
+        inner = "".join(_xml_value(_ITEM.get(name, "item"), v) for v in value)
+    elif value is None:
+        inner = ""
+    else:
+        inner = escape(str(value).lower() if isinstance(value, bool) else str(value))
+    return f"<{name}>{inner}</{name}>"
+
+
+def _respond(fmt: str, root: str, item: str | None, body, status: int = 200):
+    """``body``: a list of rows written as ``<root><item>…`` or one dict as ``<root>…``."""
     if fmt == "xml":
-        return HttpResponse(
-            _xml(root, item, rows), status=status, content_type="text/xml; charset=utf-8"
+        inner = (
+            "".join(_xml_value(item, row) for row in body)
+            if item
+            else "".join(_xml_value(k, v) for k, v in body.items())
         )
-    return JsonResponse(rows, safe=False, status=status)
+        xml = f'<?xml version="1.0" encoding="utf-8"?><{root}>{inner}</{root}>'
+        return HttpResponse(xml, status=status, content_type="text/xml; charset=utf-8")
+    return JsonResponse(body, safe=False, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _error(fmt: str, status: int, description: str, code=None):
-    return _respond(
-        fmt, "errors", "error", [{"code": code or status, "description": description}], status
-    )
+def _errors(fmt: str, refused: Refused):
+    rows = [{"code": refused.status, "description": d} for d in refused.descriptions]
+    return _respond(fmt, "errors", "error", rows, refused.status)
 
 
-def _fmt(fmt: str) -> str | None:
-    return fmt if fmt in ("json", "xml") else None
+def _fmt_of_path(path: str) -> str:
+    return "xml" if path.rstrip("/").endswith(".xml") else "json"
 
 
-@require_GET
+def open311_view(*methods: str):
+    """An Open311 view: English, the format checked, refusals and wrong methods in the
+    spec's error format."""
+
+    def wrap(view):
+        @csrf_exempt
+        def run(request, *args, fmt: str, **kwargs):
+            with translation.override("en"):
+                if fmt not in ("json", "xml"):
+                    return _errors("json", Refused(404, f"format {fmt!r}: use json or xml"))
+                if request.method not in methods:
+                    refused = Refused(405, f"method {request.method}: use {' or '.join(methods)}")
+                    response = _errors(fmt, refused)
+                    response["Allow"] = ", ".join(methods)
+                    return response
+                try:
+                    return view(request, *args, fmt=fmt, **kwargs)
+                except Refused as refused:
+                    return _errors(fmt, refused)
+
+        return run
+
+    return wrap
+
+
+@csrf_exempt
+def not_found(request):
+    """Every other address under /open311/: a 404 in the spec's format."""
+    with translation.override("en"):
+        refused = Refused(404, f"{request.path}: no such Open311 resource")
+        return _errors(_fmt_of_path(request.path), refused)
+
+
+# --- services -----------------------------------------------------------------------------
+def _service_row(c: Category) -> dict:
+    private = c.service in PRIVATE_SERVICES
+    return {
+        "service_code": c.code,
+        "service_name": c.name_en or c.name,
+        "description": (c.name_en or c.name)
+        + (
+            " (never listed publicly; follow it by the tracking link sent to you)"
+            if private
+            else ""
+        ),
+        "metadata": c.code in ATTRIBUTES,
+        "type": "realtime",
+        "keywords": c.service,
+        "group": "police" if not c.outside_competence else "other",
+    }
+
+
+def _active_service(code: str, *, status: int = 404) -> Category:
+    """The service named by ``code``: an unknown one is a missing resource (404) to read,
+    a bad field (400) to post."""
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise Refused(status, f"service_code {code!r}: no such service")
+    return category
+
+
+@open311_view("GET")
 def services(request, fmt):
-    if not _fmt(fmt):
-        return _error("json", 404, "format must be json or xml")
-    rows = [
-        {
-            "service_code": c.code,
-            "service_name": c.name_en or c.name,
-            "description": c.name,
-            "metadata": False,
-            "type": "realtime",
-            "keywords": c.service,
-            "group": "police" if not c.outside_competence else "other",
-        }
-        for c in Category.objects.filter(is_active=True).order_by("code")
-    ]
+    rows = [_service_row(c) for c in Category.objects.filter(is_active=True).order_by("code")]
     return _respond(fmt, "services", "service", rows)
 
 
-def _iso(value, tz=None):
-    return timezone.localtime(value, tz).isoformat() if value else None
+@open311_view("GET")
+def service_definition(request, code, fmt):
+    """The spec's service definition: the questions to answer when posting this service."""
+    category = _active_service(code)
+    attributes = [a.spec(order) for order, a in enumerate(ATTRIBUTES.get(category.code, ()), 1)]
+    body = {"service_code": category.code, "attributes": attributes}
+    return _respond(fmt, "service_definition", None, body)
 
 
-def _rows(appeals) -> list[dict]:
-    """The rows of a page. The kinds' names and the zone are looked up once per page:
-    ``get_type_display`` and the zone per row were half the time of 1,000 rows."""
-    kinds = {value: str(label) for value, label in AppealType.choices}
-    tz = timezone.get_current_timezone()
-    return [_request_row(a, kinds, tz) for a in appeals]
+# --- requests: reading ------------------------------------------------------------------
+_KIND_NAMES = dict(AppealType.choices)
 
 
-def _request_row(a: Appeal, kinds: dict[str, str], tz) -> dict:
+def _iso(value):
+    return timezone.localtime(value).isoformat() if value else None
+
+
+# House, flat, block or floor: words that come before a number, dropped with it.
+_NUMBER_WORDS = re.compile(
+    r"^(д|дом|кв|квартира|корп|корпус|под|подъезд|эт|этаж|уй|үй|пәтер|house|apt|flat|no|№)\.?$",
+    re.IGNORECASE,
+)
+
+
+def street_only(address: str) -> str:
+    """The address without house, flat or block numbers: the street, "on or near", like the
+    rounded coordinates (a house number and a date can name the resident)."""
+    kept = []
+    for token in re.split(r"[\s,]+", address.strip()):
+        if not token or any(ch.isdigit() for ch in token) or _NUMBER_WORDS.match(token):
+            continue
+        kept.append(token)
+    return " ".join(kept).strip(" ,.-")
+
+
+def _kind_name(kind: str) -> str:
+    """The kind of appeal in the active language. ``get_type_display`` hashes the lazy
+    choices on every call: a third of the time of a page of 1,000 rows."""
+    return str(_KIND_NAMES.get(kind, kind))
+
+
+def _request_row(a: Appeal) -> dict:
     is_open = a.status in OPEN_STATUSES
     last = a.closed_at or a.answered_at or a.registered_at
     notes = {
@@ -115,113 +299,245 @@ def _request_row(a: Appeal, kinds: dict[str, str], tz) -> dict:
         "answered": "answered",
         "closed": "answered and closed",
     }.get(a.status, a.status.replace("_", " "))
-    due = dt.datetime.combine(a.due_date, dt.time(18, 0), tzinfo=tz)
+    due = dt.datetime.combine(a.due_date, dt.time(18, 0), tzinfo=timezone.get_current_timezone())
     return {
         "service_request_id": a.registration_number,
         "status": "open" if is_open else "closed",
         "status_notes": notes + (" (deadline extended)" if a.extended else ""),
         "service_name": (a.category.name_en or a.category.name) if a.category else a.type,
         "service_code": a.category.code if a.category else "",
-        "description": kinds.get(a.type, a.type)
+        "description": _kind_name(a.type)
         + (f": {a.category.name_en or a.category.name}" if a.category else ""),
         "agency_responsible": a.department.name_en or a.department.name,
         "service_notice": "",
-        "requested_datetime": _iso(a.registered_at, tz),
-        "updated_datetime": _iso(last, tz),
-        "expected_datetime": _iso(due, tz),
-        "address": "",
+        "requested_datetime": _iso(a.registered_at),
+        "updated_datetime": _iso(last),
+        "expected_datetime": _iso(due),
+        "address": street_only(a.address),
         "address_id": "",
         "zipcode": "",
         "lat": round(a.lat, 3) if a.lat is not None else None,
         "long": round(a.lon, 3) if a.lon is not None else None,
-        "media_url": "",
+        "media_url": a.media_url,
     }
 
 
-# What a row of the list shows, and nothing more: a department's boundary is a large
-# GeoJSON text and an appeal's text is the resident's (1,000 rows a page).
-_ROW_FIELDS = (
-    "registration_number", "status", "type", "extended", "forwarded_to", "lat", "lon",
-    "registered_at", "answered_at", "closed_at", "due_date",
-    "category__code", "category__name", "category__name_en",
-    "department__name", "department__name_en",
-)  # fmt: skip
-
-
 def _public_requests():
+    """Requests anyone may read: never about officers, never reports of offences."""
     return (
         Appeal.objects.filter(about_officer__isnull=True)
         .exclude(type="offence")
+        .exclude(category__service__in=PRIVATE_SERVICES)
         .select_related("category", "department")
-        .only(*_ROW_FIELDS)
     )
 
 
-def _parse_when(value: str):
-    moment = parse_datetime(value) if value else None
+def _when(params, name: str):
+    value = params.get(name, "")
+    moment = _datetime_or_none(value) if value else None  # 2025-02-30 is no date
     if value and moment is None:
-        raise ValueError(value)
+        raise Refused(400, f"{name}: use w3 format, e.g. 2010-01-01T00:00:00Z")
     if moment is not None and timezone.is_naive(moment):
         moment = timezone.make_aware(moment, dt.UTC)
     return moment
 
 
-@csrf_exempt
-@require_http_methods(["GET", "POST"])
-def requests(request, fmt):
-    """GET with the spec's filters (90 days by default); POST creates with an API key."""
-    if not _fmt(fmt):
-        return _error("json", 404, "format must be json or xml")
-    if request.method == "POST":
-        return _create(request, fmt)
-    params = request.GET
-    qs = _public_requests()
-    if params.get("service_request_id"):
-        ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
-        rows = _rows(qs.filter(registration_number__in=ids[:MAX_ROWS]))
-        return _respond(fmt, "service_requests", "request", rows)
+def _datetime_or_none(value: str):
     try:
-        start, end = (
-            _parse_when(params.get("start_date", "")),
-            _parse_when(params.get("end_date", "")),
-        )
+        return parse_datetime(value)
     except ValueError:
-        return _error(fmt, 400, "start_date/end_date: use w3 format, e.g. 2010-01-01T00:00:00Z")
+        return None
+
+
+def _whole_number(params, name: str, default: int, most: int | None = None) -> int:
+    value = params.get(name, "") or str(default)
+    if not value.isdigit() or int(value) < 1:
+        raise Refused(400, f"{name}: a whole number from 1")
+    if most is not None and int(value) > most:
+        raise Refused(400, f"{name}: at most {most}")
+    return int(value)
+
+
+def _filtered(params):
+    """The public requests the spec's filters select, newest first (ties by id: stable pages)."""
+    start, end = _when(params, "start_date"), _when(params, "end_date")
     end = end or timezone.now()
     start = start or end - dt.timedelta(days=MAX_DAYS)
     if end - start > dt.timedelta(days=MAX_DAYS):
-        return _error(fmt, 400, "start_date/end_date: the range may not exceed 90 days")
-    qs = qs.filter(registered_at__gte=start, registered_at__lte=end)
+        raise Refused(400, f"start_date/end_date: the range may not exceed {MAX_DAYS} days")
+    qs = _public_requests().filter(registered_at__gte=start, registered_at__lte=end)
     if params.get("service_code"):
         qs = qs.filter(category__code__in=params["service_code"].split(","))
     statuses = {s.strip() for s in params.get("status", "").split(",") if s.strip()}
     if statuses - {"open", "closed"}:
-        return _error(fmt, 400, "status: open or closed")
+        raise Refused(400, "status: open or closed")
     if statuses == {"open"}:
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif statuses == {"closed"}:
         qs = qs.exclude(status__in=OPEN_STATUSES)
-    rows = _rows(qs.order_by("-registered_at")[:MAX_ROWS])
+    return qs.order_by("-registered_at", "-id")
+
+
+def _by_ids(fmt: str, params):
+    ids = [i.strip() for i in params["service_request_id"].split(",") if i.strip()]
+    if len(ids) > PAGE_SIZE_MAX:
+        raise Refused(400, f"service_request_id: at most {PAGE_SIZE_MAX} ids at once")
+    rows = [_request_row(a) for a in _public_requests().filter(registration_number__in=ids)]
     return _respond(fmt, "service_requests", "request", rows)
+
+
+@open311_view("GET", "POST")
+def requests(request, fmt):
+    """GET with the spec's filters (90 days by default) in pages; POST creates with a key."""
+    if request.method == "POST":
+        return _create(request, fmt)
+    params = request.GET
+    if params.get("service_request_id"):
+        return _by_ids(fmt, params)
+    page = _whole_number(params, "page", 1)
+    size = _whole_number(params, "page_size", PAGE_SIZE_MAX, most=PAGE_SIZE_MAX)
+    qs = _filtered(params)
+    first = (page - 1) * size
+    found = list(qs[first : first + size + 1])  # one more tells whether a next page exists
+    response = _respond(fmt, "service_requests", "request", [_request_row(a) for a in found[:size]])
+    if len(found) > size:
+        following = {**params.dict(), "page": page + 1, "page_size": size}
+        url = request.build_absolute_uri(f"{request.path}?{urlencode(following)}")
+        response["Link"] = f'<{url}>; rel="next"'
+    return response
+
+
+@open311_view("GET")
+def request_detail(request, request_id, fmt):
+    appeal = _public_requests().filter(registration_number=request_id).first()
+    if appeal is None:
+        raise Refused(404, f"service_request_id {request_id!r}: not found")
+    return _respond(fmt, "service_requests", "request", [_request_row(appeal)])
+
+
+@open311_view("GET")
+def token(request, token, fmt):
+    """Requests are registered at once, so the token is the request id itself."""
+    appeal = _public_requests().filter(registration_number=token).first()
+    if appeal is None:
+        raise Refused(404, f"token {token!r}: not found")
+    return _respond(
+        fmt,
+        "service_requests",
+        "request",
+        [{"service_request_id": appeal.registration_number, "token": token}],
+    )
+
+
+# --- requests: posting --------------------------------------------------------------------
+def _number(data, name: str) -> float | None:
+    try:
+        return float(data[name]) if data.get(name) else None
+    except ValueError:
+        raise Refused(400, f"{name}: must be a number") from None
+
+
+def _location(data) -> tuple[float | None, float | None, str]:
+    """lat and long, or address_string (the spec's three ways, less our missing ids)."""
+    lat, lon = _number(data, "lat"), _number(data, "long")
+    address = data.get("address_string", "").strip()
+    if (lat is None) != (lon is None):
+        raise Refused(400, "lat/long: give both latitude and longitude")
+    if data.get("address_id"):
+        raise Refused(
+            400, "address_id: this server keeps no address ids; give lat and long or address_string"
+        )
+    if lat is None and not address:
+        raise Refused(
+            400, "lat/long, address_string or address_id: give the location of the request"
+        )
+    return lat, lon, address[:300]
+
+
+def _media_url(data) -> str:
+    url = data.get("media_url", "").strip()
+    if not url:
+        return ""
+    try:
+        if len(url) > MEDIA_URL_MAX:
+            raise ValidationError("too long")
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError:
+        raise Refused(
+            400, f"media_url: an http(s) address of at most {MEDIA_URL_MAX} characters"
+        ) from None
+    return url
+
+
+def _answers(data, code: str) -> dict[str, list[str]]:
+    """``attribute[x]=v`` (and ``attribute[x][]=v`` for lists) as {x: [v, …]}."""
+    answers: dict[str, list[str]] = {}
+    for key in data:
+        match = re.fullmatch(r"attribute\[([^\]]+)\](\[\])?", key)
+        if match:
+            answers.setdefault(match.group(1), []).extend(v for v in data.getlist(key) if v != "")
+    known = {a.code for a in ATTRIBUTES.get(code, ())}
+    unknown = sorted(set(answers) - known)
+    if unknown:
+        raise Refused(
+            400, *(f"attribute[{u}]: service {code!r} has no such attribute" for u in unknown)
+        )
+    return answers
+
+
+def _attribute_error(a: Attribute, given: list[str]) -> str | None:
+    """Why the answer to one question is refused, or None."""
+    keys = [k for k, _ in a.values]
+    if not given:
+        return f"attribute[{a.code}]: required ({a.description})" if a.required else None
+    if a.datatype != "multivaluelist" and len(given) > 1:
+        return f"attribute[{a.code}]: one value only"
+    if a.datatype in ("singlevaluelist", "multivaluelist") and set(given) - set(keys):
+        return f"attribute[{a.code}]: one of {', '.join(keys)}"
+    if a.datatype in ("string", "text") and len(given[0]) > a.max_length:
+        return f"attribute[{a.code}]: at most {a.max_length} characters"
+    if a.datatype == "number" and not re.fullmatch(r"-?\d+(\.\d+)?", given[0]):
+        return f"attribute[{a.code}]: a number"
+    if a.datatype == "datetime" and _datetime_or_none(given[0]) is None:
+        return f"attribute[{a.code}]: a w3 date and time, e.g. 2010-01-01T00:00:00Z"
+    return None
+
+
+def service_attributes(data, code: str) -> dict:
+    """The answers to the service's questions, checked against its definition."""
+    answers = _answers(data, code)
+    errors, kept = [], {}
+    for a in ATTRIBUTES.get(code, ()):
+        given = answers.get(a.code, [])
+        error = _attribute_error(a, given)
+        if error:
+            errors.append(error)
+        elif given:
+            kept[a.code] = given if a.datatype == "multivaluelist" else given[0]
+    if errors:
+        raise Refused(400, *errors)
+    return kept
+
+
+# The service's field names, as the spec calls them.
+_SPEC_FIELD = {
+    "text": "description",
+    "lon": "long",
+    "address": "address_string",
+    "category": "service_code",
+    "department_id": "lat/long, address_string or address_id",
+    "contact.name": "first_name",
+    "contact.phone": "phone",
+    "contact.email": "email",
+}
 
 
 def _create(request, fmt):
     data = request.POST
     if not key_valid(data.get("api_key", "")):
-        return _error(fmt, 403, "api_key: missing or invalid")
-    category = Category.objects.filter(code=data.get("service_code", ""), is_active=True).first()
-    if category is None:
-        return _error(fmt, 400, "service_code: unknown service")
-
-    def number(name):
-        try:
-            return float(data[name]) if data.get(name) else None
-        except ValueError:
-            return "bad"
-
-    lat, lon = number("lat"), number("long")
-    if "bad" in (lat, lon):
-        return _error(fmt, 400, "lat/long: must be numbers")
+        raise Refused(403, "api_key: missing or invalid")
+    category = _active_service(data.get("service_code", ""), status=400)
+    lat, lon, address = _location(data)
     name = " ".join(p for p in (data.get("first_name", ""), data.get("last_name", "")) if p)
     try:
         with transaction.atomic():
@@ -232,53 +548,24 @@ def _create(request, fmt):
                 category_code=category.code,
                 lat=lat,
                 lon=lon,
-                address=data.get("address_string", ""),
+                address=address,
                 contact_name=name,
                 contact_phone=data.get("phone", ""),
                 contact_email=data.get("email", ""),
+                media_url=_media_url(data),
+                service_attributes=service_attributes(data, category.code),
                 client=client_address(request),
             )
     except AppealInputError as exc:
-        field = {
-            "text": "description",
-            "lon": "long",
-            "contact.name": "first_name",
-            "contact.phone": "phone",
-            "contact.email": "email",
-        }
-        desc = "; ".join(f"{field.get(k, k)}: {v}" for k, v in exc.errors)
-        return _error(fmt, 400, desc)
+        raise Refused(400, *(f"{_SPEC_FIELD.get(k, k)}: {v}" for k, v in exc.errors)) from None
     except appeal_services.RateLimited:
-        return _error(fmt, 429, "too many requests")
+        raise Refused(429, "too many requests; try again later") from None
+    notice = f"due {appeal.due_date.isoformat()}"
+    if category.service in PRIVATE_SERVICES:
+        notice += "; not listed publicly: follow it by the tracking link sent to the resident"
     row = {
         "service_request_id": appeal.registration_number,
-        "service_notice": f"due {appeal.due_date.isoformat()}",
+        "service_notice": notice,
         "account_id": "",
     }
     return _respond(fmt, "service_requests", "request", [row], status=201)
-
-
-@require_GET
-def request_detail(request, request_id, fmt):
-    if not _fmt(fmt):
-        return _error("json", 404, "format must be json or xml")
-    appeal = _public_requests().filter(registration_number=request_id).first()
-    if appeal is None:
-        return _error(fmt, 404, "service_request_id: not found")
-    return _respond(fmt, "service_requests", "request", _rows([appeal]))
-
-
-@require_GET
-def token(request, token, fmt):
-    """Requests are registered at once, so the token is the request id itself."""
-    if not _fmt(fmt):
-        return _error("json", 404, "format must be json or xml")
-    appeal = _public_requests().filter(registration_number=token).first()
-    if appeal is None:
-        return _error(fmt, 404, "token: not found")
-    return _respond(
-        fmt,
-        "service_requests",
-        "request",
-        [{"service_request_id": appeal.registration_number, "token": token}],
-    )

@@ -9,8 +9,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from precinct.accounts import access
+from precinct.appeals import deadlines
 from precinct.appeals.models import (
     OPEN_STATUSES,
     AnswerTemplate,
@@ -18,6 +21,7 @@ from precinct.appeals.models import (
     AppealEvent,
     Attachment,
     Category,
+    Notification,
     Status,
 )
 from precinct.audit.services import audit_record
@@ -43,8 +47,72 @@ def appeal_by_tracking_code(*, code: str) -> Appeal | None:
     )
 
 
+def receipt_copies(*, appeal: Appeal) -> list[dict]:
+    """The copies of the receipt sent to the resident (and those still on their way), each
+    with its medium and a masked recipient: the page says only what really happened."""
+    rows = appeal.notifications.filter(
+        event="registered", state__in=[Notification.State.SENT, Notification.State.PENDING]
+    ).order_by("medium")
+    return [
+        {
+            "medium": row.medium,
+            "to": mask_contact(row.recipient),
+            "sent": row.state == Notification.State.SENT,
+        }
+        for row in rows
+    ]
+
+
+def mask_contact(value: str) -> str:
+    """'+7 701 234 56 78' → '+7 ••• •• 78', 'aigul@example.kz' → 'a•••@example.kz'."""
+    if "@" in value:
+        name, _, domain = value.partition("@")
+        return f"{name[:1]}•••@{domain}"
+    digits = re.sub(r"\D", "", value)
+    return f"+{digits[:1]} ••• •• {digits[-2:]}" if len(digits) >= 4 else "•••"
+
+
 def public_events(*, appeal: Appeal) -> list[AppealEvent]:
     return list(appeal.events.filter(public=True).order_by("at", "id"))
+
+
+# What each kind of event is called on the resident's page; the stored kinds are codes.
+EVENT_LABELS = {
+    "registered": gettext_lazy("Registered"),
+    "assigned": gettext_lazy("Assigned to an officer"),
+    "started": gettext_lazy("Work on the appeal started"),
+    "answered": gettext_lazy("Answered"),
+    "extended": gettext_lazy("The time to answer was extended"),
+    "forwarded": gettext_lazy("Forwarded to the competent body"),
+    "closed": gettext_lazy("Closed"),
+    "rated": gettext_lazy("You rated the answer"),
+    "reopened": gettext_lazy("You asked for a review: the appeal was reopened"),
+    "escalated": gettext_lazy("Overdue: passed to the head"),
+}
+# Kinds whose note was written by a person for the resident (a reason, a body's name).
+_NOTE_KINDS = ("extended", "forwarded", "closed")
+_RATING_NOTE = re.compile(r"^([1-5])/5$")
+
+
+def public_history(*, appeal: Appeal) -> list[dict]:
+    """The resident's view of the history: when, what (in the page's language), and the
+    official's note where there is one for the resident."""
+    rows = []
+    for event in public_events(appeal=appeal):
+        label = str(EVENT_LABELS.get(event.kind, _("Status changed")))
+        rating = _RATING_NOTE.match(event.note) if event.kind == "rated" else None
+        if rating:
+            label = _("You rated the answer %(n)s out of 5") % {"n": rating.group(1)}
+        rows.append(
+            {
+                "at": event.at,
+                "kind": event.kind,
+                "label": label,
+                "new_due_date": event.new_due_date,
+                "note": event.note if event.kind in _NOTE_KINDS else "",
+            }
+        )
+    return rows
 
 
 def appeal_queue(
@@ -57,9 +125,12 @@ def appeal_queue(
     search: str = "",
     overdue_only: bool = False,
     page: int = 1,
+    offset: int | None = None,
+    limit: int = QUEUE_PAGE,
     today: dt.date | None = None,
 ) -> tuple[list[Appeal], int]:
-    """One page of the queue a staff user may see: overdue first, then by due date.
+    """One page of the queue a staff user may see: overdue first, then by due date
+    (``page`` of ``limit`` rows, or ``limit`` rows from ``offset``), and the total.
 
     Rows carry number, type, category, status and dates only, so listing is not a read of
     personal data; opening an appeal is (``appeal_detail``).
@@ -94,7 +165,7 @@ def appeal_queue(
         qs = qs.order_by("due_date", "id")
     else:
         qs = qs.order_by("overdue", "due_date", "id")
-    page = max(page, 1)
+    start = offset if offset is not None else (max(page, 1) - 1) * limit
     rows = list(
         qs.select_related("department", "category", "assigned_to").only(
             "registration_number",
@@ -108,33 +179,37 @@ def appeal_queue(
             "department__name",
             "department__name_kk",
             "department__name_en",
+            "category__code",
             "category__name",
             "category__name_kk",
             "category__name_en",
             "assigned_to__username",
             "assigned_to__first_name",
             "assigned_to__last_name",
-        )[(page - 1) * QUEUE_PAGE : page * QUEUE_PAGE]
+        )[start : start + limit]
     )
     return rows, total
 
 
 def appeal_detail(*, user, appeal_id: int) -> Appeal:
     """An appeal with its personal data, for staff who may see it; the read is audited."""
+    appeal = appeal_read(user=user, appeal_id=appeal_id, context="appeal opened in the workspace")
+    if appeal is None:
+        raise PermissionDenied
+    return appeal
+
+
+def appeal_read(*, user, appeal_id: int, context: str) -> Appeal | None:
+    """The appeal with its personal data if the user may see it (the read is audited with
+    ``context``: where it was read), else None."""
     appeal = (
         Appeal.objects.select_related("department", "category", "assigned_to", "registered_by")
         .filter(pk=appeal_id)
         .first()
     )
     if appeal is None or not access.can_view_appeal(user, appeal):
-        raise PermissionDenied
-    audit_record(
-        actor=user,
-        action="read",
-        subject=appeal,
-        fields=PERSONAL_FIELDS,
-        context="appeal opened in the workspace",
-    )
+        return None
+    audit_record(actor=user, action="read", subject=appeal, fields=PERSONAL_FIELDS, context=context)
     return appeal
 
 
@@ -228,6 +303,21 @@ def appeal_events(*, appeal: Appeal) -> QuerySet[AppealEvent]:
     return appeal.events.select_related("actor")
 
 
+def extension_latest(*, appeal: Appeal) -> dt.date:
+    """The latest answer date an extension may set (shown beside the form; the service
+    enforces it)."""
+    return deadlines.extension_latest(appeal_received_on(appeal=appeal))
+
+
+def appeal_received_on(*, appeal: Appeal) -> dt.date:
+    """The day the appeal's current review began: its registration, or the resident's
+    request for review one level up (which starts the time afresh)."""
+    reopened = (
+        appeal.events.filter(kind="reopened").order_by("-at").values_list("at", flat=True).first()
+    )
+    return timezone.localtime(reopened or appeal.registered_at).date()
+
+
 def appeal_to_act_on(*, user, appeal_id: int) -> Appeal | None:
     """The appeal a staff action is about, if the user may see it (not an audited read:
     the action's service records what it changes)."""
@@ -252,9 +342,11 @@ def staff_user(*, user_id: int | None):
     return get_user_model().objects.filter(pk=user_id).first()
 
 
-def answer_templates_for(*, department: Department) -> QuerySet[AnswerTemplate]:
-    """The department's own answer templates and everyone's."""
-    return AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+def answer_templates_for(*, department: Department, language: str = "ru") -> list[dict]:
+    """The department's own answer templates and everyone's: each titled in the page's
+    language, its text in ``language`` (the resident's), so the answer he reads is his."""
+    rows = AnswerTemplate.objects.filter(Q(department__isnull=True) | Q(department=department))
+    return [{"title": str(t), "text": t.text_in(language)} for t in rows]
 
 
 def active_categories() -> QuerySet[Category]:

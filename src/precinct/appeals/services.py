@@ -2,6 +2,8 @@
 
 import datetime as dt
 import hashlib
+import hmac
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -13,9 +15,10 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from precinct.accounts import access
-from precinct.appeals import deadlines
+from precinct.appeals import deadlines, routing, selectors
 from precinct.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -25,19 +28,18 @@ from precinct.appeals.models import (
     Category,
     Channel,
     Status,
+    TrackingMiss,
 )
 from precinct.appeals.notifications import notify_resident, notify_staff
 from precinct.appeals.validators import (
     AppealInputError,
     check_attachments,
     check_contact,
-    check_place,
     check_text,
 )
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash
-from precinct.territory import geo, geocoding
 from precinct.territory.models import Department, Officer, Precinct
 
 PUBLIC_CHANNELS = (Channel.WEB, Channel.API, Channel.OPEN311)
@@ -46,6 +48,13 @@ CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 
 class RateLimited(DomainError):
     """Too many public submissions from one client in the last hour."""
+
+    status = 429
+    code = "rate_limited"
+
+
+class TooManyLookups(DomainError):
+    """Too many failed tracking look-ups from one client in the last hour."""
 
     status = 429
     code = "rate_limited"
@@ -84,6 +93,8 @@ def appeal_register(
     idempotency_key: str | None = None,
     client: str = "",
     attachments: list[tuple[str, bytes]] = (),
+    media_url: str = "",
+    service_attributes: dict | None = None,
     now: dt.datetime | None = None,
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
@@ -137,6 +148,8 @@ def appeal_register(
         registered_by=registered_by,
         now=now,
     )
+    # Open311's extras, checked by its adapter (appeals/open311.py) against the service.
+    appeal.media_url, appeal.service_attributes = media_url, service_attributes or {}
     appeal.idempotency_key = idempotency_key or None
     appeal.client_hash, appeal.content_hash = client_hash, content_hash
     return _store_once(appeal, files=intake.files, now=now, public=registered_by is None)
@@ -208,24 +221,31 @@ def _checked_and_routed(
     check_contact(anonymous_allowed=type == AppealType.OFFENCE, **contact, errors=errors)
     category = _category(category_code, errors)
     officer = _officer(about_officer_id, errors)
-    if officer is None:
-        lat, lon = _place(
-            lat=lat, lon=lon, department_id=department_id, address=address, errors=errors
-        )
+    destination = None
+    if "about_officer_id" not in errors:
+        try:
+            destination = routing.appeal_destination(
+                lat=lat, lon=lon, address=address, department_id=department_id, officer=officer
+            )
+        except AppealInputError as exc:
+            errors.update(exc.errors)
     files = check_attachments(
         attachments,
         max_bytes=conf["ATTACHMENT_MAX_BYTES"],
         max_count=conf["ATTACHMENTS_MAX"],
         errors=errors,
     )
-    department, precinct = None, None
-    if not errors:
-        department, precinct = _route(
-            lat=lat, lon=lon, department_id=department_id, officer=officer, errors=errors
-        )
     if errors:
         raise AppealInputError.of_fields(errors)
-    return _Intake(category, officer, lat, lon, files, department, precinct)
+    return _Intake(
+        category,
+        officer,
+        destination.lat,
+        destination.lon,
+        files,
+        destination.department,
+        destination.precinct,
+    )
 
 
 def _check_kind(*, type: str, channel: str, errors: dict) -> None:
@@ -253,49 +273,6 @@ def _officer(officer_id: int | None, errors: dict) -> Officer | None:
     if officer is None:
         errors["about_officer_id"] = _("Unknown officer.")
     return officer
-
-
-def _place(*, lat, lon, department_id, address: str, errors: dict):
-    """The point as given, or the one the address names when only an address is given."""
-    if lat is None and department_id is None and address.strip():
-        lat, lon = _geocode(address)
-        if lat is None:
-            errors["address"] = _("We could not find this address; pick the place on the map.")
-            return None, None
-    check_place(lat=lat, lon=lon, department_id=department_id, errors=errors)
-    return lat, lon
-
-
-def _geocode(address: str) -> tuple[float | None, float | None]:
-    """The exact house (or the street) the address names, if the map knows it."""
-    candidates = geocoding.address_search(query=address, limit=1)
-    if not candidates:
-        return None, None
-    return candidates[0].lat, candidates[0].lon
-
-
-def _route(*, lat, lon, department_id, officer, errors: dict):
-    """Place → precinct → department; a complaint about an officer → the level above him."""
-    if officer is not None:
-        unit = officer.department
-        return (unit.parent or unit), None
-    if lat is not None:
-        precinct_id = geo.precinct_id_at(lon, lat)
-        if precinct_id is not None:
-            # The boundaries are large GeoJSON texts: leave them in the database.
-            precinct = (
-                Precinct.objects.select_related("department")
-                .defer("boundary", "department__boundary")
-                .get(pk=precinct_id)
-            )
-            return precinct.department, precinct
-        if department_id is None:
-            errors["lat"] = _("This place lies outside the territory we serve.")
-            return None, None
-    department = Department.objects.filter(pk=department_id).first()
-    if department is None:
-        errors["department_id"] = _("Unknown department.")
-    return department, None
 
 
 def _twin_or_refuse_flood(*, client_hash: str, content_hash: str, now) -> Appeal | None:
@@ -509,26 +486,33 @@ def appeal_answer(*, actor, appeal: Appeal, answer: str, now=None) -> Appeal:
 
 
 @transaction.atomic
-def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) -> Appeal:
-    """Only a head, by a reasoned decision with a new date; the resident is told."""
+def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str, now=None) -> Appeal:
+    """The head or his deputy extends the time to answer by a reasoned decision, to at
+    most two months from receipt (APPC art. 76); the applicant is told, and that message
+    carries its own legal date (3 working days)."""
+    now = now or timezone.now()
     appeal = _locked(appeal)
-    if not access.can_manage_appeal(actor, appeal):
+    if not access.can_extend_appeal(actor, appeal):
         raise PermissionDenied
-    errors = {}
+    errors, code = {}, None
     if not reason.strip():
         errors["reason"] = _("An extension needs the head's reasons.")
+    latest = deadlines.extension_latest(selectors.appeal_received_on(appeal=appeal))
     if new_due_date <= appeal.due_date:
-        errors["new_due_date"] = _("The new date must be after the current due date.")
+        errors["due_date"] = _("The new date must be after the current due date.")
+    elif new_due_date > latest:
+        errors["due_date"] = beyond_extension_cap(latest)
+        code = "extension_beyond_legal_cap"
     if not appeal.is_open:
         errors["status"] = _("The appeal is not open.")
     if errors:
-        raise AppealInputError.of_fields(errors)
+        raise AppealInputError.of_fields(errors, code=code)
     appeal.due_date = new_due_date
     appeal.extended = True
     appeal.save(update_fields=["due_date", "extended"])
     _event(
         appeal,
-        timezone.now(),
+        now,
         actor,
         "extended",
         appeal.status,
@@ -536,28 +520,57 @@ def appeal_extend(*, actor, appeal: Appeal, new_due_date: dt.date, reason: str) 
         note=reason.strip(),
         new_due_date=new_due_date,
     )
-    notify_resident(appeal=appeal, event="extended")
+    notify_resident(
+        appeal=appeal,
+        event="extended",
+        due_date=deadlines.extension_notice_due(_local_date(now)),
+    )
     return appeal
 
 
+def beyond_extension_cap(latest: dt.date) -> str:
+    """The refusal of a date past the legal cap, naming the rule and its source."""
+    months = deadlines.limits()["EXTENSION_MAX_MONTHS"]
+    return ngettext(
+        "An extension may reach at most %(months)d month from receipt (%(source)s): "
+        "%(date)s at the latest.",
+        "An extension may reach at most %(months)d months from receipt (%(source)s): "
+        "%(date)s at the latest.",
+        months,
+    ) % {"months": months, "source": deadlines.LEGAL_SOURCE, "date": latest.strftime("%d.%m.%Y")}
+
+
 @transaction.atomic
-def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "") -> Appeal:
-    """An appeal outside the police's competence goes to the competent body."""
+def appeal_forward(*, actor, appeal: Appeal, to: str, note: str = "", now=None) -> Appeal:
+    """An appeal outside the police's competence goes to the competent body, and the
+    applicant is told at the same time (APPC art. 76); forwarding is due within 3 working
+    days of receipt, which the measures check."""
+    now = now or timezone.now()
     appeal = _locked(appeal)
     if not access.can_manage_appeal(actor, appeal):
         raise PermissionDenied
+    errors = {}
     if not to.strip():
-        raise AppealInputError(_("Name the body it is forwarded to."), field="to")
+        errors["to"] = _("Name the body it is forwarded to.")
+    if not appeal.is_open:
+        errors["status"] = _("The appeal is not open.")
+    if errors:
+        raise AppealInputError.of_fields(errors)
     appeal.forwarded_to = to.strip()[:200]
-    appeal.closed_at = timezone.now()
+    appeal.closed_at = now
+    if appeal.forward_due_date is None:
+        # Found outside competence while at work on it: the law's 3 days still ran from receipt.
+        appeal.forward_due_date = deadlines.forward_due(selectors.appeal_received_on(appeal=appeal))
     _transition(
         appeal,
         actor=actor,
         to=Status.FORWARDED,
         kind="forwarded",
         note=note or appeal.forwarded_to,
-        fields=["forwarded_to", "closed_at"],
+        now=now,
+        fields=["forwarded_to", "closed_at", "forward_due_date"],
     )
+    notify_resident(appeal=appeal, event="forwarded", due_date=appeal.forward_due_date)
     return appeal
 
 
@@ -585,7 +598,7 @@ def appeal_rate(
     errors = {}
     if appeal.status not in (Status.ANSWERED, Status.CLOSED):
         errors["rating"] = _("Only an answered appeal can be rated.")
-    elif appeal.rating is not None:
+    elif not appeal.awaits_rating:
         errors["rating"] = _("This answer is already rated.")
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         errors["rating"] = _("Rate from 1 to 5.")
@@ -613,8 +626,8 @@ def _reopen(appeal: Appeal, now) -> None:
     appeal.answered_on_time = None
     appeal.working_days_to_answer = None
     appeal.closed_at = None
-    appeal.rating = None  # the new answer is rated afresh; the old rating is in the events
-    appeal.rated_at = None
+    # The rating stays: it is what the resident gave the answer under review (and what the
+    # statistics count); the new answer is rated afresh (``awaits_rating``).
     appeal.due_date = deadlines.answer_due(_local_date(now))
     appeal.save()
     _event(
@@ -630,34 +643,110 @@ def _reopen(appeal: Appeal, now) -> None:
     notify_resident(appeal=appeal, event="registered")
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def _contact_key(value: str) -> str:
+    """A phone as its digits (a Kazakh "8 701…" is "+7 701…"), an e-mail in lower case."""
+    value = (value or "").strip()
+    if "@" in value:
+        return value.lower()
+    digits = _NOT_DIGITS.sub("", value)
+    return "7" + digits[1:] if len(digits) == 11 and digits[0] == "8" else digits
+
+
+def _contact_matches(appeal: Appeal | None, given: str) -> bool:
+    """Whether ``given`` is the appeal's phone or e-mail, compared in constant time against
+    both (and against blanks when there is no appeal), so timing tells nothing."""
+    stored = [appeal.contact_phone, appeal.contact_email] if appeal else ["", ""]
+    given_key = _contact_key(given).encode()
+    matches = [hmac.compare_digest(_contact_key(v).encode(), given_key) for v in stored]
+    return bool(given_key) and any(matches)
+
+
+def _refuse_lookup_flood(client_hash: str, now) -> None:
+    limit = settings.PRECINCT_APPEALS["TRACK_MISSES_PER_HOUR"]
+    since = now - dt.timedelta(hours=1)
+    if TrackingMiss.objects.filter(client_hash=client_hash, at__gte=since).count() >= limit:
+        raise TooManyLookups(_("Too many unsuccessful attempts; try again in an hour."))
+
+
+def appeal_find_for_resident(
+    *, client: str, code: str = "", number: str = "", contact: str = "", now=None
+) -> Appeal | None:
+    """The resident's own appeal, by its tracking code or by its registration number with
+    the phone or e-mail given in it; None when nothing matches.
+
+    Every miss is recorded against a keyed hash of the client, and after
+    ``TRACK_MISSES_PER_HOUR`` misses in an hour every look-up from it is refused
+    (``TooManyLookups``), so neither codes nor number/contact pairs can be guessed. A wrong
+    contact and an unknown number are the same miss: nothing tells them apart.
+    """
+    now = now or timezone.now()
+    client_hash = client_fingerprint(client or "unknown")
+    _refuse_lookup_flood(client_hash, now)
+    found = None
+    if code:
+        found = Appeal.objects.filter(tracking_code=code[:40]).first()
+    elif number.strip():
+        appeal = Appeal.objects.filter(registration_number=number.strip()[:20]).first()
+        found = appeal if _contact_matches(appeal, contact) else None
+    if found is None:
+        # Only the last hour counts: older misses go as new ones come (an indexed range).
+        TrackingMiss.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+        TrackingMiss.objects.create(client_hash=client_hash, at=now)
+    return found
+
+
 def appeals_escalate_overdue(*, now: dt.datetime) -> int:
     """Open appeals past their due date are escalated to their department's heads, once."""
-    today = _local_date(now)
-    overdue = list(
-        Appeal.objects.filter(
-            status__in=OPEN_STATUSES, due_date__lt=today, escalated_at__isnull=True
-        ).select_related("department")[:1000]
+    overdue = Appeal.objects.filter(
+        status__in=OPEN_STATUSES, due_date__lt=_local_date(now), escalated_at__isnull=True
     )
-    for appeal in overdue:
+    return _escalate(
+        overdue,
+        now=now,
+        flag="escalated_at",
+        kind="escalated",
+        note=_("Overdue: escalated to the head"),
+        message=_("Appeal %(n)s is overdue (due %(d)s)"),
+        due=lambda appeal: appeal.due_date,
+    )
+
+
+def appeals_escalate_unforwarded(*, now: dt.datetime) -> int:
+    """Appeals outside the police's competence still not forwarded after their forward
+    date are escalated to their department's heads, once."""
+    late = Appeal.objects.filter(
+        status__in=OPEN_STATUSES,
+        forward_due_date__lt=_local_date(now),
+        forward_escalated_at__isnull=True,
+    )
+    return _escalate(
+        late,
+        now=now,
+        flag="forward_escalated_at",
+        kind="forward_overdue",
+        note=_("Not forwarded in time: escalated to the head"),
+        message=_("Appeal %(n)s is not forwarded yet (forward by %(d)s)"),
+        due=lambda appeal: appeal.forward_due_date,
+    )
+
+
+def _escalate(queryset, *, now, flag: str, kind: str, note: str, message: str, due) -> int:
+    """Mark each appeal (at most 1,000 a run), record an internal event and e-mail the
+    department's active heads; the flag keeps it from being escalated twice."""
+    appeals = list(queryset.select_related("department")[:1000])
+    for appeal in appeals:
         with transaction.atomic():
-            appeal.escalated_at = now
-            appeal.save(update_fields=["escalated_at"])
-            _event(
-                appeal,
-                now,
-                None,
-                "escalated",
-                appeal.status,
-                appeal.status,
-                note=_("Overdue: escalated to the head"),
-                public=False,
-            )
+            setattr(appeal, flag, now)
+            appeal.save(update_fields=[flag])
+            _event(appeal, now, None, kind, appeal.status, appeal.status, note=note, public=False)
             heads = appeal.department.officers.filter(role=Officer.Role.HEAD, is_active=True)
             notify_staff(
                 appeal=appeal,
-                event="escalated",
+                event=kind[:20],
                 emails=[h.email for h in heads],
-                text=_("Appeal %(n)s is overdue (due %(d)s)")
-                % {"n": appeal.registration_number, "d": appeal.due_date.isoformat()},
+                text=message % {"n": appeal.registration_number, "d": due(appeal).isoformat()},
             )
-    return len(overdue)
+    return len(appeals)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
-from precinct.appeals import metrics, selectors, services
+from precinct.appeals import metrics, routing, selectors, services
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
 from precinct.core.http import client_address, file_download
@@ -51,14 +52,49 @@ def _form_token() -> str:
     return secrets.token_hex(16)
 
 
-def _form_context(**extra) -> dict:
+def _form_context(*, values, **extra) -> dict:
+    labels = {"pin": _("The place of the appeal"), "found": _("The address found")}
     return {
-        "map_config": mapdata.map_config(result_url="", labels={}),
+        "map_config": mapdata.map_config(result_url=reverse("appeals:destination"), labels=labels),
         "types": AppealType.choices,
         "categories": selectors.active_categories(),
         "departments": selectors.appeal_departments(),
+        "values": values,
+        "preview": _destination_preview(values),
         **extra,
     }
+
+
+def _destination_preview(values) -> dict:
+    """Where the appeal would go with these values: the department and precinct, or why
+    there is none yet (and, for an address that is not one house, the houses to pick)."""
+    lat, lon = _float(values.get("lat")), _float(values.get("lon"))
+    address, department_id = values.get("address", ""), _int(values.get("department_id"))
+    if lat is None and lon is None and not address.strip() and department_id is None:
+        return {"empty": True}
+    if "bad" in (lat, lon):
+        return {"errors": [_("The point must be two numbers: latitude and longitude.")]}
+    try:
+        destination = routing.appeal_destination(
+            lat=lat, lon=lon, address=address, department_id=department_id
+        )
+    except routing.AddressNotExact as exc:
+        return {"errors": [exc.message], "choices": exc.choices}
+    except AppealInputError as exc:
+        return {"errors": [message for _field, message in exc.errors]}
+    point = {"lat": destination.lat, "lon": destination.lon, "by": destination.by}
+    return {"destination": destination, "point": point}
+
+
+@require_GET
+def appeal_destination(request):
+    """htmx fragment of the form: where the appeal will go, for what is typed so far.
+
+    A place that is not one yet (a street, half a point) is an answer of the preview, not
+    a failed request: 200 with the reason. Sending the form with it is refused (400).
+    """
+    preview = _destination_preview(request.GET)
+    return render(request, "appeals/_destination.html", {"preview": preview})
 
 
 def _register_from_post(request, *, channel: str, registered_by=None):
@@ -129,20 +165,32 @@ def _prefill(query) -> dict:
     return {name: query[name] for name in _PREFILL if query.get(name)}
 
 
-@require_GET
-def appeal_receipt(request, code: str):
-    appeal = selectors.appeal_by_tracking_code(code=code)
+def _resident_appeal(request, code: str):
+    """The appeal of this tracking code; a miss counts against the client (404, or 429
+    when there were too many)."""
+    appeal = services.appeal_find_for_resident(client=client_address(request), code=code)
     if appeal is None:
         raise Http404
-    return render(request, "appeals/receipt.html", {"appeal": appeal})
+    return appeal
+
+
+@require_GET
+def appeal_receipt(request, code: str):
+    try:
+        appeal = _resident_appeal(request, code)
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
+    ctx = {"appeal": appeal, "copies": selectors.receipt_copies(appeal=appeal)}
+    return render(request, "appeals/receipt.html", ctx)
 
 
 @require_http_methods(["GET", "POST"])
 def appeal_track(request, code: str):
-    """Status, history and answer; the rating form once answered."""
-    appeal = selectors.appeal_by_tracking_code(code=code)
-    if appeal is None:
-        raise Http404
+    """Status, history and answer; the rating form while the answer awaits one."""
+    try:
+        appeal = _resident_appeal(request, code)
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
     errors, status = {}, 200
     if request.method == "POST":
         try:
@@ -152,19 +200,50 @@ def appeal_track(request, code: str):
                 comment=request.POST.get("comment", ""),
                 request_review=request.POST.get("request_review") == "on",
             )
-            return redirect("appeals:track", code=code)
+            return redirect(reverse("appeals:track", args=[code]) + "?rated=1")
         except AppealInputError as exc:
             errors, status = _fields(exc.errors), 400
-    ctx = {"appeal": appeal, "events": selectors.public_events(appeal=appeal), "errors": errors}
+    ctx = {
+        "appeal": appeal,
+        "history": selectors.public_history(appeal=appeal),
+        "errors": errors,
+        "just_rated": request.GET.get("rated") == "1" and appeal.rated_at is not None,
+        "under_review": appeal.reopened_count > 0 and appeal.is_open,
+    }
     return render(request, "appeals/track.html", ctx, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def track_lookup(request):
+    """Follow an appeal by its tracking code, or by its number with the phone or e-mail."""
     code = request.GET.get("code", "").strip()
     if code:
         return redirect("appeals:track", code=code)
-    return render(request, "appeals/track_lookup.html")
+    if request.method == "GET":
+        return _lookup_page(request, errors={})
+    number, contact = request.POST.get("number", ""), request.POST.get("contact", "")
+    errors = {}
+    if not number.strip():
+        errors["number"] = _("Enter the registration number.")
+    if not contact.strip():
+        errors["contact"] = _("Enter the phone or e-mail given in the appeal.")
+    if errors:
+        return _lookup_page(request, errors=errors, status=400)
+    try:
+        appeal = services.appeal_find_for_resident(
+            client=client_address(request), number=number, contact=contact
+        )
+    except services.TooManyLookups as exc:
+        return _lookup_page(request, errors={"form": exc.message}, status=429)
+    if appeal is None:
+        message = _("No appeal has this number with this phone or e-mail. Check both.")
+        return _lookup_page(request, errors={"form": message}, status=404)
+    return redirect("appeals:track", code=appeal.tracking_code)
+
+
+def _lookup_page(request, *, errors: dict, status: int = 200):
+    ctx = {"errors": errors, "values": request.POST}
+    return render(request, "appeals/track_lookup.html", ctx, status=status)
 
 
 # --- staff workspace ------------------------------------------------------------------------
@@ -208,18 +287,26 @@ def staff_appeal(request, pk: int):
     return _staff_appeal_page(request, pk, errors={})
 
 
-def _staff_appeal_page(request, pk: int, *, errors: dict, status: int = 200):
+def _staff_appeal_page(request, pk: int, *, errors: dict, values=None, status: int = 200):
+    """The appeal with every action the user may take; after a refused action the same
+    page again (assignees and templates included), the refusal beside the form and the
+    values typed kept."""
     user = request.user
     appeal = selectors.appeal_detail(user=user, appeal_id=pk)
     ctx = {
         "appeal": appeal,
         "events": selectors.appeal_events(appeal=appeal),
         "can_manage": access.can_manage_appeal(user, appeal),
+        "can_extend": access.can_extend_appeal(user, appeal),
         "can_answer": access.can_answer_appeal(user, appeal),
         "assignees": selectors.appeal_assignees(appeal=appeal),
-        "templates": selectors.answer_templates_for(department=appeal.department),
+        "templates": selectors.answer_templates_for(
+            department=appeal.department, language=appeal.language
+        ),
+        "extension_latest": selectors.extension_latest(appeal=appeal),
         "attachments": selectors.appeal_attachments(appeal=appeal),
         "errors": errors,
+        "values": values or {},
     }
     return render(request, "appeals/staff_appeal.html", ctx, status=status)
 
@@ -253,9 +340,9 @@ def _answer(user, appeal, post) -> None:
 
 def _extend(user, appeal, post) -> None:
     try:
-        new_due = dt.date.fromisoformat(post.get("new_due_date", ""))
+        new_due = dt.date.fromisoformat(post.get("due_date", ""))
     except ValueError:
-        raise AppealInputError(_("Enter a date."), field="new_due_date") from None
+        raise AppealInputError(_("Enter a date."), field="due_date") from None
     services.appeal_extend(
         actor=user, appeal=appeal, new_due_date=new_due, reason=post.get("reason", "")
     )
@@ -293,7 +380,9 @@ def staff_action(request, pk: int, action: str):
     try:
         STAFF_ACTIONS[action](request.user, appeal, request.POST)
     except AppealInputError as exc:
-        return _staff_appeal_page(request, pk, errors=_fields(exc.errors), status=400)
+        return _staff_appeal_page(
+            request, pk, errors=_fields(exc.errors), values=request.POST, status=400
+        )
     return redirect("appeals:staff-appeal", pk=pk)
 
 

@@ -11,9 +11,10 @@
 
 import re
 from urllib.parse import parse_qsl, unquote_to_bytes
+from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.urls import get_resolver
 
 from precinct.core.errors import error_body
@@ -47,12 +48,23 @@ def _nul_field(request) -> str | None:
 def _refusal(request, field: str):
     message = f"{field}: a NUL character is not allowed"
     if request.path_info.startswith("/open311/"):
-        return JsonResponse([{"code": 400, "description": message}], status=400, safe=False)
+        return _open311_error(request, message)
     if request.path_info.startswith("/api/"):
         body = error_body("invalid_input", message, [(field, "a NUL character is not allowed")])
         return JsonResponse(body, status=400)
     view, kwargs = get_resolver().resolve_error_handler(400), {}
     return view(request, ValueError(message), **kwargs)
+
+
+def _open311_error(request, message: str):
+    """Open311's error list, in the format the address asks for (.xml or JSON)."""
+    if request.path_info.rstrip("/").endswith(".xml"):
+        xml = (
+            '<?xml version="1.0" encoding="utf-8"?><errors><error><code>400</code>'
+            f"<description>{escape(message)}</description></error></errors>"
+        )
+        return HttpResponse(xml, status=400, content_type="text/xml; charset=utf-8")
+    return JsonResponse([{"code": 400, "description": message}], status=400, safe=False)
 
 
 def refuse_nul_bytes(get_response):

@@ -30,6 +30,7 @@ def create_demo_accounts(city, departments, password: str) -> list[str]:
         Role.PATROL: (district, first(Officer.Role.PATROL, district)),
         Role.OPERATOR: (city, first(Officer.Role.OPERATOR, city)),
         Role.HEAD: (district, first(Officer.Role.HEAD, district)),
+        Role.DEPUTY_HEAD: (district, None),
         Role.ANALYST: (None, None),
         Role.ADMIN: (None, None),
         Role.INTERNAL_SECURITY: (city, None),  # reads the integrity registry of the city

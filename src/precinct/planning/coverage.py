@@ -3,7 +3,9 @@ region and in total; and the map layers of the coverage page.
 
 Reads only: posts and population from territory, arithmetic from the analytics core.
 People give and read walking times in minutes; the core takes seconds: this adapter
-checks the minutes (``territory.walking``) and converts them at the edge.
+checks the minutes (``territory.walking``) and converts them at the edge. Times run door
+to door: each post's search starts with its own access leg (street to door) and each
+resident's leg (door to street) is added to his node's time.
 """
 
 import json
@@ -58,14 +60,15 @@ def check_minutes(minutes_list) -> list[float]:
 
 
 def reach(*, limit_s: float, what_if: bool = False):
-    """(walk network, population, seconds from the nearest counted post per node, posts).
+    """(walk network, population, seconds from the nearest counted post's door per node,
+    posts).
 
     Nodes farther than ``limit_s`` seconds from every counted post get ``inf``.
     """
     walk = inputs.walk_network()
     pop = inputs.population(walk)
-    _, nodes = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
-    times = core.reach_times(walk.graph, nodes, limit_s=limit_s)
+    _, nodes, legs = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
+    times = core.reach_times(walk.graph, nodes, limit_s=limit_s, offsets=legs)
     return walk, pop, times, len(nodes)
 
 
@@ -76,7 +79,7 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
         if level not in LEVELS:
             raise PlanningError(f"Unknown level {level!r}: use {', '.join(LEVELS)}.", field="level")
     _, pop, times, n_posts = reach(limit_s=walking_seconds(max(minutes)), what_if=what_if)
-    point_times = np.where(pop.node >= 0, times[np.maximum(pop.node, 0)], np.inf)
+    point_times = core.point_times(times, pop.node, pop.access_s)
     report = CoverageReport(
         minutes=minutes,
         what_if=what_if,
@@ -163,15 +166,18 @@ def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
     """
     (minutes,) = check_minutes([minutes])
     walk, pop, times, _ = reach(limit_s=walking_seconds(minutes), what_if=what_if)
-    nodes, weights, _ = inputs.demand(pop)
-    covered = times[nodes] <= walking_seconds(minutes)
+    rows, weights, _, legs = inputs.demand(pop)
+    covered = times[rows] + legs <= walking_seconds(minutes)
     g = walk.graph
     layers = {}
     for key, mask in (("covered", covered), ("uncovered", ~covered)):
+        # One dot per street node: its residents in this layer (legs may split a node).
+        nodes, inverse = np.unique(rows[mask], return_inverse=True)
+        people = np.bincount(inverse.ravel(), weights=weights[mask], minlength=nodes.size)
         layers[key] = {
-            "lon": np.round(g.lon[nodes[mask]], 5).tolist(),
-            "lat": np.round(g.lat[nodes[mask]], 5).tolist(),
-            "residents": np.round(weights[mask]).astype(int).tolist(),
+            "lon": np.round(g.lon[nodes], 5).tolist(),
+            "lat": np.round(g.lat[nodes], 5).tolist(),
+            "residents": np.round(people).astype(int).tolist(),
         }
     posts = [
         {"lon": round(lon, 5), "lat": round(lat, 5), "name": name, "state": state}

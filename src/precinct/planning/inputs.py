@@ -1,8 +1,9 @@
 """The arrays the analytics core needs, prepared once per process from the database.
 
 Residents (territory.PopulationPoint) are snapped to the walking network once and kept
-with their department, precinct and region as integer labels; the cache is rebuilt when
-the network file or the population changes (count and largest id).
+with their department, precinct and region as integer labels and their access leg (the
+straight walk from the point to its street node, ``territory.walking``); the cache is
+rebuilt when the network file or the population changes (count and largest id).
 """
 
 import threading
@@ -13,14 +14,17 @@ from django.db.models import Count, Max
 
 from precinct.territory.models import PopulationPoint, Post
 from precinct.territory.network import LoadedNetwork, network
+from precinct.territory.walking import access_leg_seconds
 
 
 @dataclass(frozen=True)
 class Population:
-    """Population points as arrays; ``node`` is -1 where a point lies off the network."""
+    """Population points as arrays; ``node`` is -1 where a point lies off the network;
+    ``access_s`` the seconds from the point to its node (0 off the network)."""
 
     stamp: tuple
     node: np.ndarray
+    access_s: np.ndarray
     residents: np.ndarray
     lon: np.ndarray
     lat: np.ndarray
@@ -58,10 +62,11 @@ def population(walk: LoadedNetwork | None = None) -> Population:
         )
         arr = np.array(rows, dtype=np.float64).reshape(-1, 6)
         arr[np.isnan(arr)] = 0  # null department or precinct
-        nodes, _ = walk.snapper.snap_many(arr[:, 0], arr[:, 1])
+        nodes, metres = walk.snapper.snap_many(arr[:, 0], arr[:, 1])
         current = Population(
             stamp=stamp,
             node=nodes,
+            access_s=np.where(nodes >= 0, access_leg_seconds(walk.graph, metres), 0.0),
             residents=arr[:, 2],
             lon=arr[:, 0],
             lat=arr[:, 1],
@@ -73,30 +78,37 @@ def population(walk: LoadedNetwork | None = None) -> Population:
     return current
 
 
-def post_nodes(walk: LoadedNetwork, states) -> tuple[np.ndarray, np.ndarray]:
-    """Ids and walking-network nodes of the posts in the given states (off-network left out)."""
+def post_nodes(walk: LoadedNetwork, states) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ids, walking-network nodes and access legs (seconds from the street node to the
+    door) of the posts in the given states (off-network left out)."""
     rows = np.array(
         list(Post.objects.filter(state__in=list(states)).values_list("id", "lon", "lat")),
         dtype=np.float64,
     ).reshape(-1, 3)
-    nodes, _ = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
+    nodes, metres = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
     keep = nodes >= 0
-    return rows[keep, 0].astype(np.int64), nodes[keep]
+    legs = access_leg_seconds(walk.graph, metres[keep])
+    return rows[keep, 0].astype(np.int64), nodes[keep], legs
 
 
 def demand(pop: Population, mask: np.ndarray | None = None):
-    """Residents aggregated per network node: (unique nodes, weights, point -> row index).
+    """Residents aggregated per network node and access leg: (nodes, weights,
+    point -> row index, access seconds per row).
 
-    Points off the network are left out (index -1): nobody can walk to or from them.
+    Points at the same node with the same leg are one row (the demo's points stand on
+    their nodes: one row per node). Points off the network are left out (index -1):
+    nobody can walk to or from them.
     """
     on = pop.node >= 0
     if mask is not None:
         on &= mask
-    nodes, inverse = np.unique(pop.node[on], return_inverse=True)
-    weights = np.bincount(inverse, weights=pop.residents[on], minlength=len(nodes))
+    keys = np.column_stack([pop.node[on].astype(np.float64), pop.access_s[on]])
+    rows, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    weights = np.bincount(inverse, weights=pop.residents[on], minlength=len(rows))
     index = np.full(len(pop.node), -1, dtype=np.int64)
     index[on] = inverse
-    return nodes, weights, index
+    return rows[:, 0].astype(np.int64), weights, index, rows[:, 1].copy()
 
 
 def clear() -> None:

@@ -16,6 +16,7 @@ import numpy as np
 from django.conf import settings
 
 from precinct.analytics import patrol as core
+from precinct.analytics.coverage import point_times
 from precinct.analytics.network import one_to_many
 from precinct.dispatch import metrics as dispatch_metrics
 from precinct.planning import inputs
@@ -105,10 +106,9 @@ def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.nd
     lon, lat = pop.lon[mask], pop.lat[mask]
     if mode == "foot":
         times = _post_walk_times()
-        node = pop.node[mask]
+        node, legs = pop.node[mask], pop.access_s[mask]
         pick = rng.choice(len(node), size=ORIGINS * TARGETS, p=weights)
-        picked = node[pick]
-        samples = np.where(picked >= 0, times[np.maximum(picked, 0)], np.inf)
+        samples = point_times(times, node[pick], legs[pick])  # door to door (walking.py)
         return samples[np.isfinite(samples)]
     net = network("drive")
     pick = rng.choice(len(lon), size=ORIGINS + TARGETS, p=weights)
@@ -123,7 +123,7 @@ def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.nd
 
 
 def _post_walk_times() -> np.ndarray:
-    """Walking seconds from the nearest open post to every walking-network node."""
+    """Walking seconds from the nearest open post's door to every walking-network node."""
     _, _, times, _ = reach(limit_s=FAR_S)
     return times
 

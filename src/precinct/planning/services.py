@@ -249,15 +249,16 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
     from precinct.planning import inputs, siting
 
     pop = inputs.population(walk)
-    demand, weights, _ = inputs.demand(pop, siting.department_mask(pop, department))
+    demand, weights, _, legs = inputs.demand(pop, siting.department_mask(pop, department))
     reach_s = walking_seconds(minutes)
     sources = np.arange(walk.graph.n_nodes) if nodes is None else np.asarray(nodes)
-    _, open_nodes = inputs.post_nodes(walk, [Post.State.OPEN])
-    everyone = np.union1d(sources, open_nodes)
-    reach_all = core_coverage.reach_times(walk.graph, everyone, limit_s=reach_s)
+    _, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
+    everyone = np.concatenate([sources, open_nodes])
+    offsets = np.concatenate([np.zeros(sources.size), open_legs])  # sites stand at nodes
+    reach_all = core_coverage.reach_times(walk.graph, everyone, limit_s=reach_s, offsets=offsets)
     total = float(pop.residents[siting.department_mask(pop, department)].sum()) if department \
         else pop.total  # fmt: skip
-    best = float(weights[reach_all[demand] <= reach_s].sum()) / total if total else 0.0
+    best = float(weights[reach_all[demand] + legs <= reach_s].sum()) / total if total else 0.0
     if best < target_share - 1e-12:
         raise PlanningError(
             f"The target share {target_share:.0%} cannot be reached: with every candidate "

@@ -131,7 +131,7 @@ def run(job: SitingJob) -> SitingJob:
     walk = inputs.walk_network()
     pop = inputs.population(walk)
     graph = walk.graph
-    nodes, weights, index = inputs.demand(pop, department_mask(pop, job.department))
+    nodes, weights, index, legs = inputs.demand(pop, department_mask(pop, job.department))
     if nodes.size == 0:
         raise PlanningError("No residents to cover in this area.", field="department")
     candidates = (
@@ -140,10 +140,12 @@ def run(job: SitingJob) -> SitingJob:
         else np.arange(graph.n_nodes, dtype=np.int64)
     )
     reach_s = walking_seconds(job.minutes)
-    _, open_nodes = inputs.post_nodes(walk, [Post.State.OPEN])
-    fixed = core_coverage.reach_times(graph, open_nodes, limit_s=reach_s)[nodes] <= reach_s
+    _, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
+    today = core_coverage.reach_times(graph, open_nodes, limit_s=reach_s, offsets=open_legs)
+    fixed = today[nodes] + legs <= reach_s
     watcher.progress("coverage sets")
-    cover = core.coverage_sets(graph, nodes, candidates, reach_s)
+    # A candidate site is a street node (the chosen sites are reported there): no last leg.
+    cover = core.coverage_sets(graph, nodes, candidates, reach_s, demand_access_s=legs)
     _set_progress(job, 0.3, "optimising")
     options = {
         "fixed_covered": fixed,

@@ -59,6 +59,15 @@ def precinct_id_at(lon: float, lat: float) -> int | None:
     return None if found == NO_PRECINCT else found
 
 
+def precinct_at(lon: float, lat: float) -> Precinct | None:
+    """The precinct holding the point, with its department: the first step of "find my
+    inspector" (``locate.locate``) and of routing an appeal, so both always agree."""
+    precinct_id = precinct_id_at(lon, lat)
+    if precinct_id is None:
+        return None
+    return Precinct.objects.select_related("department").get(pk=precinct_id)
+
+
 def precinct_ids_at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """The precinct id of each point; NO_PRECINCT outside all of them or without coordinates.
 

@@ -2,7 +2,8 @@
 
 The nearest posts are nearest by walking time along the road network, not by straight
 line: a river or a railway between a resident and a post can make the closest-looking
-post the farther one.
+post the farther one. Times run door to door: the legs between each door and its
+street are walked too (``territory.walking``).
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from precinct.core.errors import DomainError
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
 from precinct.territory.network import network, open_posts_index
+from precinct.territory.walking import access_leg_seconds, walk_door_to_door
 
 # Posts farther than this are not offered as "nearest"; residents would not walk there.
 MAX_WALK_SECONDS = 3 * 3600
@@ -68,14 +70,13 @@ def validate_coordinates(lon: float, lat: float) -> None:
 def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateResult:
     """Everything a resident at (lon, lat) needs to reach his police."""
     validate_coordinates(lon, lat)
-    precinct_id = geo.precinct_id_at(lon, lat)
-    if precinct_id is None:
+    precinct = geo.precinct_at(lon, lat)
+    if precinct is None:
         raise LocateError(
             "No precinct covers this point: it is outside the served area.",
             code="outside_precincts",
             status=404,
         )
-    precinct = Precinct.objects.select_related("department").get(pk=precinct_id)
     result = LocateResult(
         lon=lon,
         lat=lat,
@@ -91,7 +92,12 @@ def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateRes
 
 
 def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute], float]:
-    """Open posts nearest by walking time, with the walked route to each."""
+    """Open posts nearest by walking time door to door, with the walked route to each.
+
+    The ranking and the figures include both access legs (the resident's door to the
+    street, the street to the post's door; ``territory.walking``), so a post across the
+    street is never "0 m": the walk is never shorter than the straight line.
+    """
     walk = network("walk")
     try:
         origin, snap_m = walk.snapper.snap(lon, lat)
@@ -102,25 +108,36 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
             status=404,
         ) from None
     index = open_posts_index(walk)
+    last_legs = access_leg_seconds(walk.graph, index.snap_m)
     chosen, seconds, predecessors = k_nearest_targets(
-        walk.graph, origin, index.nodes, limit, limit_s=MAX_WALK_SECONDS
+        walk.graph, origin, index.nodes, limit, limit_s=MAX_WALK_SECONDS, target_offsets=last_legs
     )
     posts = Post.objects.in_bulk(index.post_ids[chosen].tolist())
+    door = (lon, lat, snap_m)
     routes = [
-        _route_to(walk.graph, posts[int(index.post_ids[i])], int(index.nodes[i]), t, predecessors)
+        _route_to(walk.graph, posts[int(index.post_ids[i])], door, index, i, t, predecessors)
         for i, t in zip(chosen, seconds, strict=True)
     ]
+    routes.sort(key=lambda r: r.walk_seconds)  # the straight-line floor may reorder ties
     return routes, snap_m
 
 
-def _route_to(graph, post: Post, node: int, seconds: float, predecessors) -> PostRoute:
-    path = path_from_predecessors(predecessors, node)
-    coords = list(zip(graph.lon[path].tolist(), graph.lat[path].tolist(), strict=True))
+def _route_to(graph, post: Post, door, index, i: int, seconds: float, predecessors) -> PostRoute:
+    path = path_from_predecessors(predecessors, int(index.nodes[i]))
+    post_door = (float(index.lon[i]), float(index.lat[i]), float(index.snap_m[i]))
+    walk_s, walk_m = walk_door_to_door(
+        graph,
+        origin=door,
+        destination=post_door,
+        network_s=seconds,
+        network_m=path_meters(graph, path),
+    )
+    streets = list(zip(graph.lon[path].tolist(), graph.lat[path].tolist(), strict=True))
     return PostRoute(
         post=post,
-        walk_seconds=float(seconds),
-        walk_meters=path_meters(graph, path),
-        route=coords,
+        walk_seconds=walk_s,
+        walk_meters=walk_m,
+        route=[door[:2], *streets, post_door[:2]],
     )
 
 

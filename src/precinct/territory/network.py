@@ -63,11 +63,15 @@ def network(mode: str) -> LoadedNetwork:
 
 @dataclass(frozen=True)
 class PostIndex:
-    """Open posts as arrays: their ids and the walking-network nodes they stand at."""
+    """Open posts as arrays: their ids, places, the walking-network nodes they stand at
+    and how far from them (metres: the access leg from the street to the post's door)."""
 
     stamp: tuple
     post_ids: np.ndarray
     nodes: np.ndarray
+    snap_m: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
 
 
 def open_posts_index(walk: LoadedNetwork) -> PostIndex:
@@ -82,9 +86,11 @@ def open_posts_index(walk: LoadedNetwork) -> PostIndex:
     if current is None or current.stamp != stamp:
         rows = np.array(list(open_posts.values_list("id", "lon", "lat")), dtype=np.float64)
         rows = rows.reshape(-1, 3)
-        nodes, _ = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
-        on_network = nodes >= 0
-        current = PostIndex(stamp, rows[on_network, 0].astype(np.int64), nodes[on_network])
+        nodes, metres = walk.snapper.snap_many(rows[:, 1], rows[:, 2])
+        on = nodes >= 0
+        current = PostIndex(
+            stamp, rows[on, 0].astype(np.int64), nodes[on], metres[on], rows[on, 1], rows[on, 2]
+        )
         _posts["open"] = current
     return current
 

@@ -1,4 +1,12 @@
-"""Walking times as people give them: minutes, checked once against one limit.
+"""Walking times: minutes as people give them, checked once against one limit; and the
+one rule of how a walk is measured, door to door.
+
+A walk from a resident's door to a post's door is the straight leg from the door to the
+nearest street node (its snap distance), the way along the walking network, and the
+straight leg from the network to the post's door; the legs are walked at the network's
+own pace, and the whole is never shorter than the straight line between the doors. Every
+walking figure (locate, coverage, siting, the planning pages) is measured this way, with
+the analytics core's ``access_seconds`` and ``door_to_door``.
 
 Every entry point that takes a walking time (the planning API and pages, the siting
 service, the measures other apps read, settings such as ``PRECINCT_EVAL_WALK_MINUTES``)
@@ -12,6 +20,8 @@ from django.conf import settings
 from django.core import checks
 from django.utils.translation import gettext as _
 
+from precinct.analytics.network import access_seconds, door_to_door
+from precinct.analytics.network.graph import haversine_m
 from precinct.core.errors import DomainError
 
 # The longest walk anyone may ask about. The reform's "within walking distance" means 10 to
@@ -44,6 +54,26 @@ def walking_minutes(value, *, field: str = "minutes") -> float:
 def walking_seconds(value, *, field: str = "minutes") -> float:
     """A walking time given in minutes, checked, in the analytics core's unit: seconds."""
     return walking_minutes(value, field=field) * 60.0
+
+
+def access_leg_seconds(graph, metres):
+    """Seconds to walk straight between doors and their street nodes (``metres`` each)."""
+    return access_seconds(graph, metres)
+
+
+def walk_door_to_door(graph, *, origin, destination, network_s, network_m):
+    """(seconds, metres) of one walk door to door: ``origin`` and ``destination`` are
+    (lon, lat, snap metres); ``network_s``/``network_m`` the way between their nodes."""
+    straight = haversine_m(origin[0], origin[1], destination[0], destination[1])
+    seconds, metres = door_to_door(
+        graph,
+        network_s=network_s,
+        network_m=network_m,
+        first_m=origin[2],
+        last_m=destination[2],
+        straight_m=straight,
+    )
+    return float(seconds), float(metres)
 
 
 def check_walking_settings(app_configs=None, **kwargs) -> list[checks.Error]:

@@ -13,11 +13,15 @@ Import and storage
 Snapping
     ``Snapper(graph, max_distance_m=1000)``: ``.snap(lon, lat) -> (node, metres)``,
     ``.snap_many(lons, lats) -> (nodes, metres)``; ``OutsideNetworkError``
+Access legs (door to street node and back, at the walking pace)
+    ``walking_pace(graph)``, ``access_seconds(graph, metres)``,
+    ``door_to_door(graph, *, network_s, network_m, first_m, last_m, straight_m)``
 Routing (seconds)
     ``one_to_many(graph, source, targets=None, *, limit_s=inf)``
     ``one_to_many_with_predecessors(graph, source, targets=None, *, limit_s=inf)``
     ``many_to_many(graph, sources, targets)``
     ``multi_source(graph, sources, *, offsets=None, limit_s=inf) -> (times, nearest)``
+    ``k_nearest_targets(graph, source, targets, k, *, limit_s=inf, target_offsets=None)``
     ``shortest_path(graph, source, target) -> (nodes, seconds, meters)``
     ``path_from_predecessors(predecessors, target)``, ``path_coordinates(graph, nodes)``
 Map features
@@ -29,6 +33,7 @@ Map data © OpenStreetMap contributors, ODbL 1.0: show the attribution wherever 
 an export built from these graphs is shown.
 """
 
+from .access import access_seconds, door_to_door, walking_pace
 from .basemap import BASEMAP_FILE, Basemap, TileIndex, load_basemap, read_basemap
 from .features import OsmFeatures, is_police_station, read_features
 from .graph import Graph, NetworkImportError, graph_from_edges, load_graph, save_graph
@@ -67,7 +72,9 @@ __all__ = [
     "OutsideNetworkError",
     "Snapper",
     "TileIndex",
+    "access_seconds",
     "build_networks",
+    "door_to_door",
     "graph_from_edges",
     "import_networks",
     "is_police_station",
@@ -86,4 +93,5 @@ __all__ = [
     "read_features",
     "save_graph",
     "shortest_path",
+    "walking_pace",
 ]

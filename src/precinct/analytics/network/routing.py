@@ -305,36 +305,51 @@ def path_meters(graph: Graph, nodes) -> float:
 
 
 def k_nearest_targets(
-    graph: Graph, source: int, targets, k: int, *, limit_s: float = np.inf
+    graph: Graph,
+    source: int,
+    targets,
+    k: int,
+    *,
+    limit_s: float = np.inf,
+    target_offsets=None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``k`` targets nearest to ``source`` by travel time, exactly, searching little.
 
     Great-circle distance times the fastest pace on the graph is a lower bound of any
     travel time, so once ``k`` targets have real times, a target whose bound exceeds
     the largest of them cannot be among the nearest and is never searched for.
+    ``target_offsets`` (seconds, one per target) are added to each target's time before
+    ranking: the last leg from the street to a post's door.
 
     Returns
     -------
     chosen : ndarray of int64
         Indices into ``targets``, nearest first (fewer than ``k`` if unreachable).
     seconds : ndarray of float64
-        Their travel times.
+        Their travel times along the network (without the offsets).
     predecessors : ndarray of int32
         Predecessor array of the search, for :func:`path_from_predecessors`.
     """
     targets = np.asarray(targets, dtype=np.int64)
     if targets.size == 0 or k < 1:
         return np.zeros(0, np.int64), np.zeros(0), np.full(graph.n_nodes, -1, np.int32)
-    bound = _time_lower_bound(graph, source, targets)
+    offsets = (
+        np.zeros(targets.size)
+        if target_offsets is None
+        else np.asarray(target_offsets, dtype=np.float64)
+    )
+    if offsets.shape != targets.shape:
+        raise ValueError("target_offsets must have one value per target")
+    bound = _time_lower_bound(graph, source, targets) + offsets
     first = np.argsort(bound, kind="stable")[:k]
-    first_times = one_to_many(graph, source, targets[first], limit_s=limit_s)
+    first_times = one_to_many(graph, source, targets[first], limit_s=limit_s) + offsets[first]
     horizon = min(limit_s, float(first_times.max()))
     candidates = np.flatnonzero(bound <= horizon)
     times, predecessors = one_to_many_with_predecessors(
         graph, source, targets[candidates], limit_s=horizon
     )
-    found = times[targets[candidates]]
-    reached = np.isfinite(found)
+    found = times[targets[candidates]] + offsets[candidates]
+    reached = np.isfinite(found) & (found <= limit_s)
     order = np.argsort(found[reached], kind="stable")[:k]
     chosen = candidates[reached][order]
     return chosen, times[targets[chosen]], predecessors

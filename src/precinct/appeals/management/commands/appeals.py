@@ -1,6 +1,7 @@
 """``precinct appeals escalate|requeue|upkeep``: periodic upkeep of appeals.
 
-``escalate`` sends overdue open appeals to their heads (once each), ``requeue`` re-enqueues
+``escalate`` sends overdue open appeals, and appeals outside the police's competence not
+forwarded by their forward date, to their heads (once each), ``requeue`` re-enqueues
 outbox messages whose task was lost, ``upkeep --every SECONDS`` does both in a loop (started
 by ``bin/serve`` beside the worker; use cron instead if you prefer).
 """
@@ -13,7 +14,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 
 from precinct.appeals.models import Notification
-from precinct.appeals.services import appeals_escalate_overdue
+from precinct.appeals.services import appeals_escalate_overdue, appeals_escalate_unforwarded
 from precinct.appeals.tasks import send_notification
 
 
@@ -30,6 +31,14 @@ def requeue_lost(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
     return len(ids)
 
 
+def escalate_all() -> str:
+    """Both escalations, as one line for the log."""
+    now = timezone.now()
+    overdue = appeals_escalate_overdue(now=now)
+    unforwarded = appeals_escalate_unforwarded(now=now)
+    return f"{overdue} overdue appeals escalated, {unforwarded} unforwarded appeals escalated"
+
+
 class Command(BaseCommand):
     help = "escalate overdue appeals; requeue lost notifications; upkeep: both, repeatedly."
 
@@ -39,14 +48,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, every=3600, **options):
         if action == "escalate":
-            n = appeals_escalate_overdue(now=timezone.now())
-            self.stdout.write(f"{n} overdue appeals escalated")
+            self.stdout.write(escalate_all())
         elif action == "requeue":
             self.stdout.write(f"{requeue_lost()} notifications re-enqueued")
         else:
             while True:
                 close_old_connections()
-                escalated = appeals_escalate_overdue(now=timezone.now())
-                self.stdout.write(f"{escalated} escalated, {requeue_lost()} re-enqueued")
+                self.stdout.write(f"{escalate_all()}, {requeue_lost()} re-enqueued")
                 self.stdout.flush()
                 time.sleep(max(every, 1))
