@@ -200,7 +200,7 @@ def staff_queue(
 
 @router.get(
     "/appeals/{appeal_id}",
-    response={200: StaffAppealOut, **error_responses(401, 403, 404)},
+    response={200: StaffAppealOut, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def staff_appeal(request, appeal_id: int):
