@@ -21,6 +21,7 @@ from precinct.planning.api import router as planning_router
 from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
 from precinct.territory.network import NetworkMissing
+from precinct.workspace.api import router as workspace_router
 
 api = NinjaAPI(
     title="precinct API",
@@ -101,3 +102,4 @@ api.add_router("/", integrity_router)
 api.add_router("/", evaluation_router)
 api.add_router("/", appeals_router)
 api.add_router("/", dispatch_router)
+api.add_router("/", workspace_router)

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "precinct.appeals",
     "precinct.receptions",
     "precinct.dispatch",
+    "precinct.workspace",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ AXES_CLIENT_IP_CALLABLE = "precinct.accounts.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "precinct.accounts.signin.lockout_response"
 AXES_VERBOSE = False  # its log lines carry usernames and addresses
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "home"  # staff land on their start page: accounts.landing
 LOGOUT_REDIRECT_URL = "home"
 
 TEMPLATES = [
@@ -304,7 +305,17 @@ PRECINCT_EVAL_POPULATION_BANDS = [
     int(x) for x in env_list("PRECINCT_EVAL_POPULATION_BANDS", ["100000", "250000", "500000"])
 ]
 
+
 # --- appeals ---------------------------------------------------------------------------
+def _seconds_at_most(name: str, default: int, most: int) -> int:
+    """The delivery promises (a lease expires within a minute, a lost task is re-enqueued
+    within two) hold only below these bounds: refuse a configuration that breaks them."""
+    value = env_int(name, default, minimum=1)
+    if value > most:
+        raise ImproperlyConfigured(f"{name}={value}: at most {most} seconds.")
+    return value
+
+
 # Limits of the Administrative Procedural and Process-Procedural Code of Kazakhstan, art. 76
 # (as official secondary sources quote it; see docs/appeals.md "The law"): 15 working days
 # to answer, extended by the head or his deputy to at most 2 months from receipt, 3 to
@@ -334,6 +345,17 @@ PRECINCT_APPEALS = {
     "ATTACHMENTS_MAX": env_int("PRECINCT_APPEAL_ATTACHMENTS_MAX", 5, minimum=0),
     "NOTIFY_MAX_ATTEMPTS": env_int("PRECINCT_NOTIFY_MAX_ATTEMPTS", 6, minimum=1),
     "NOTIFY_BACKOFF_SECONDS": env_int("PRECINCT_NOTIFY_BACKOFF_SECONDS", 30, minimum=1),
+    # Delivery at least once, each message once (docs/operations.md, "Notifications"): a
+    # worker holds a message under a lease renewed while it sends; a killed worker's lease
+    # expires after this long (at most a minute).
+    "NOTIFY_LEASE_SECONDS": _seconds_at_most("PRECINCT_NOTIFY_LEASE_SECONDS", 30, 60),
+    # The worker's outbox sweep runs this often, and re-enqueues a pending message nobody
+    # holds once its task is this overdue: lost tasks are re-enqueued within
+    # STALE + SWEEP seconds (90 by default, at most two minutes).
+    "NOTIFY_SWEEP_SECONDS": _seconds_at_most("PRECINCT_NOTIFY_SWEEP_SECONDS", 30, 60),
+    "NOTIFY_STALE_SECONDS": _seconds_at_most("PRECINCT_NOTIFY_STALE_SECONDS", 60, 60),
+    # Fault drills only: every gateway call takes this long (the kill then lands mid-send).
+    "NOTIFY_SLOW_GATEWAY_SECONDS": env_float("PRECINCT_NOTIFY_SLOW_GATEWAY_SECONDS", 0.0),
     "PUBLIC_URL": env_str("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
 PRECINCT_RECEPTIONS = {
@@ -344,13 +366,55 @@ PRECINCT_RECEPTIONS = {
     ),
 }
 # Files by default, not the console: notifications carry residents' names and contacts,
-# which must never end up in the server's output or logs.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+# which must never end up in the server's output or logs. One file per message, named by
+# its idempotency key (appeals/mail.py): a message re-sent after a kill is not doubled.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "precinct.appeals.mail.FileEmailBackend")
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "appeals@precinct.local")
-# SMS gateway: "console", "file" (one line per message in PRECINCT_SMS_FILE) or a dotted path.
+# SMS gateway (appeals/sms.py): "file" (one file per message in PRECINCT_SMS_DIR, named by
+# its idempotency key), "http" (POST to PRECINCT_SMS_URL with an Idempotency-Key header),
+# "console" (development) or a dotted path to a gateway class.
 PRECINCT_SMS_BACKEND = env_str("PRECINCT_SMS_BACKEND", "file")
-PRECINCT_SMS_FILE = env_str("PRECINCT_SMS_FILE", str(VAR_DIR / "sms.log"))
+PRECINCT_SMS_DIR = env_str("PRECINCT_SMS_DIR", str(VAR_DIR / "sms"))
+PRECINCT_SMS_URL = env_str("PRECINCT_SMS_URL", "")
+PRECINCT_SMS_TOKEN = env_str("PRECINCT_SMS_TOKEN", "")
+PRECINCT_SMS_TIMEOUT_SECONDS = env_float("PRECINCT_SMS_TIMEOUT_SECONDS", 10.0, positive=True)
+# Retention of personal data, in days (docs/operations.md, "Retention", gives each period's
+# source; those marked "assumption" are not set by any law found). The Law of the Republic
+# of Kazakhstan of 21 May 2013 No. 94-V "On personal data and their protection" keeps
+# personal data until the purposes of their collection are achieved, unless another law
+# sets a period: these are precinct's reading of "achieved", to be confirmed by the owner.
+PRECINCT_RETENTION_DAYS = {
+    # Name, phone and e-mail of a finished appeal, counted from its closing (or answer):
+    # assumption, the five years commonly listed for appeals' files in the standard list
+    # of documents with storage periods (verify against the list in force).
+    "appeal_contacts": env_int("PRECINCT_RETAIN_APPEAL_CONTACTS_DAYS", 5 * 365, minimum=1),
+    # Keyed hash of the submitting client's address, used only for the hourly limit and
+    # double submissions: assumption, 30 days.
+    "appeal_client_hashes": env_int("PRECINCT_RETAIN_APPEAL_CLIENT_HASH_DAYS", 30, minimum=1),
+    # Recipient and text of sent or abandoned notifications: assumption, 90 days (time to
+    # answer a resident who says a notice never came).
+    "notification_bodies": env_int("PRECINCT_RETAIN_NOTIFICATION_DAYS", 90, minimum=1),
+    # SMS and e-mail files the file gateways wrote in var/: assumption, 30 days.
+    "gateway_files": env_int("PRECINCT_RETAIN_GATEWAY_FILE_DAYS", 30, minimum=1),
+    # Callers' phone numbers on closed 102 incidents, counted from closing: assumption,
+    # one year.
+    "caller_phones": env_int("PRECINCT_RETAIN_CALLER_PHONE_DAYS", 365, minimum=1),
+    # Name, phone and topic of reception bookings, counted from the reception: assumption,
+    # one year (what was raised is kept in the appeal it was registered as).
+    "reception_bookings": env_int("PRECINCT_RETAIN_BOOKING_DAYS", 365, minimum=1),
+    # The audit log itself: three years, the general limitation period of the Civil Code
+    # of the Republic of Kazakhstan (art. 178), so a resident's claim of misuse can be
+    # checked against it (assumption: no law names a period for this log).
+    "audit_entries": env_int("PRECINCT_RETAIN_AUDIT_DAYS", 3 * 365, minimum=1),
+}
+# The worker runs the purge once this many hours have passed since the last audited run.
+PRECINCT_RETENTION_PURGE_HOURS = env_int("PRECINCT_RETENTION_PURGE_HOURS", 24, minimum=1)
+# What `precinct worker` runs beside the queue: dotted path -> seconds between runs.
+PRECINCT_PERIODIC_JOBS = {
+    "precinct.appeals.tasks.notifications_sweep": PRECINCT_APPEALS["NOTIFY_SWEEP_SECONDS"],
+    "precinct.core.retention.personal_data_purge_if_due": 600,
+}
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()
 # --- dispatch (102) ---------------------------------------------------------------------

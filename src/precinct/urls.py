@@ -25,6 +25,7 @@ urlpatterns = [
     *moved_from_appeals,
     path("open311/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),
+    path("workspace/", include("precinct.workspace.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -392,3 +392,66 @@ def test_deactivated_user__has_no_access(territory, personas, officers, persona)
     # Like a resident, he still sees what is public.
     shown = set(access.officers_visible_to(user, Officer.objects.all()))
     assert shown == {officers["inspector_a"], officers["head_b"]}
+
+
+# --- workspaces (start pages) -------------------------------------------------------------
+
+
+@pytest.fixture
+def inspector_serving_a(territory, personas):
+    """The inspector persona's account behind an officer who serves precinct A."""
+    officer = factories.inspector_of(territory.precinct_a)
+    personas.inspector.officer = officer
+    personas.inspector.save(update_fields=["officer"])
+    return personas.inspector
+
+
+@pytest.mark.parametrize(
+    ("persona", "inspector_page", "precinct_a", "precinct_b", "head_page"),
+    [
+        ("resident", False, False, False, False),
+        ("inspector", True, True, False, False),
+        ("patrol", False, False, False, False),
+        ("operator", False, False, False, False),
+        ("head", False, True, False, True),
+        ("analyst", False, True, True, False),
+        ("admin", False, True, True, False),
+        ("outsider", False, False, True, True),
+    ],
+)
+def test_workspaces(
+    territory, personas, inspector_serving_a, persona, inspector_page, precinct_a, precinct_b,
+    head_page,
+):  # fmt: skip
+    from tests.dispatch.builders import precinct_b as make_precinct_b
+
+    other = make_precinct_b(territory)
+    user = as_user(personas, persona)
+    assert access.can_open_inspector_workspace(user) is inspector_page
+    assert access.can_view_precinct_workspace(user, territory.precinct_a) is precinct_a
+    assert access.can_view_precinct_workspace(user, other) is precinct_b
+    assert access.can_open_head_workspace(user) is head_page
+
+
+def test_inspector__not_another_precinct_of_his_own_department(territory, inspector_serving_a):
+    """Within his department an inspector still sees his own precinct only."""
+    from shapely.geometry import box
+
+    from precinct.territory import services
+    from precinct.territory.models import Provenance
+
+    neighbour = services.precinct_create(
+        department=territory.district_a, number=2, geometry=box(76.88, 43.27, 76.92, 43.30),
+        source=Provenance.DERIVED,
+    )  # fmt: skip
+    assert access.can_view_precinct_workspace(inspector_serving_a, neighbour) is False
+
+
+def test_inspector__an_assignment_that_ended_closes_the_precinct(territory, inspector_serving_a):
+    import datetime as dt
+
+    from precinct.territory.models import PrecinctAssignment
+
+    PrecinctAssignment.objects.update(ends_on=dt.date.today())
+    assert access.serves_precinct(inspector_serving_a, territory.precinct_a) is False
+    assert access.can_view_precinct_workspace(inspector_serving_a, territory.precinct_a) is False

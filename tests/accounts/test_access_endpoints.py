@@ -63,6 +63,8 @@ APPEAL_WORKERS = frozenset(
 # Who sees the appeal of district A (and its personal data): not its inspector until it is
 # assigned to him, nor the outsider.
 APPEAL_READERS_A = frozenset({"operator", "head", "deputy", "admin", "district_admin"})
+# Precinct A's workspace: the inspector who serves it, and heads, analysts, admins over it.
+PRECINCT_VIEWERS_A = frozenset({"inspector", "head", "analyst", "admin", "district_admin"})
 ASSISTANT_PHONE = "+7 700 111 22 33"
 INSPECTOR_PHONE = "+7 700 222 33 44"
 CALLER_PHONE = "+7 701 555 12 34"
@@ -677,6 +679,67 @@ ENDPOINTS = [
         reset=lambda w: _reopened(w.appeal),
     ),
     # --- receptions -----------------------------------------------------------------------
+    # --- workspaces (start pages) ----------------------------------------------------------
+    Endpoint(
+        "inspector's workspace: his own precinct",
+        lambda w, u: access.can_open_inspector_workspace(u),
+        frozenset({"inspector"}),
+        "page",
+        "get",
+        lambda w: "/workspace/",
+        guarded_page({"inspector"}),
+        shows=lambda w: 'id="ws-appeals"',
+    ),
+    Endpoint(
+        "precinct workspace page of A",
+        lambda w, u: access.can_view_precinct_workspace(u, w.territory.precinct_a),
+        PRECINCT_VIEWERS_A,
+        "page",
+        "get",
+        lambda w: f"/workspace/precincts/{w.territory.precinct_a.pk}/",
+        guarded_page(PRECINCT_VIEWERS_A),
+        shows=lambda w: 'id="ws-figures"',
+    ),
+    Endpoint(
+        "workspace api of precinct A",
+        lambda w, u: access.can_view_precinct_workspace(u, w.territory.precinct_a),
+        PRECINCT_VIEWERS_A,
+        "api",
+        "get",
+        lambda w: f"/api/v1/workspace?precinct_id={w.territory.precinct_a.pk}",
+        guarded_api(PRECINCT_VIEWERS_A),
+        shows=lambda w: '"figures"',
+    ),
+    Endpoint(
+        "head's department page",
+        lambda w, u: access.can_open_head_workspace(u),
+        frozenset({"head", "deputy", "outsider"}),
+        "page",
+        "get",
+        lambda w: "/workspace/department/",
+        guarded_page({"head", "deputy", "outsider"}),
+        shows=lambda w: 'id="ws-queue"',
+    ),
+    Endpoint(
+        "menu: the receptions of heads",
+        lambda w, u: access.can_use_receptions_workspace(u),
+        frozenset({"head", "admin", "district_admin", "outsider"}),
+        "page",
+        "get",
+        lambda w: "/",
+        statuses(PERSONAS, resident=200),
+        shows=lambda w: 'href="/receptions/staff/"',
+    ),
+    Endpoint(
+        "menu: every staff member's start page",
+        lambda w, u: access.is_staff_member(u),
+        STAFF,
+        "page",
+        "get",
+        lambda w: "/",
+        statuses(PERSONAS, resident=200),
+        shows=lambda w: 'href="/accounts/start/"',
+    ),
     Endpoint(
         "receptions page of heads",
         lambda w, u: access.can_use_receptions_workspace(u),
@@ -736,7 +799,7 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
     }  # fmt: skip
     # Building blocks of the rules rather than rules of an endpoint of their own.
     helpers = {"is_staff_member", "has_national_scope", "departments_in_scope", "is_in_scope",
-               "user_role_in", "has_public_contact"}  # fmt: skip
+               "user_role_in", "has_public_contact", "serves_precinct"}  # fmt: skip
     # Decided inside the services that write; their refusals are tested with the services.
     writes = {"can_plan", "can_edit_post_project", "can_manage_siting_job",
               "can_record_integrity", "can_register_appeal", "can_manage_appeal",

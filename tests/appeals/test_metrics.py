@@ -58,3 +58,39 @@ def test_even_count_median_and_grouping_by_type(world):
     )
     assert rows[0]["type"] == "request"
     assert rows[0]["median_working_days_to_answer"] == 3
+
+
+def test_open_appeals_assigned__his_own_open_ones_overdue_first(world):
+    from precinct.appeals.models import Appeal
+
+    inspector, head = world.p.inspector, world.p.head
+    first, second, done, _unassigned = (appeal_in_district_a(f"обращение {n}") for n in range(4))
+    for appeal in (first, second, done):
+        services.appeal_assign(actor=head, appeal=appeal, assignee=inspector)
+    services.appeal_answer(actor=inspector, appeal=done, answer="ok")
+    today = dt.date.today()
+    Appeal.objects.filter(pk=second.pk).update(due_date=today - dt.timedelta(days=1))
+    rows = metrics.open_appeals_assigned(user=inspector, today=today)
+    assert [r["id"] for r in rows] == [second.pk, first.pk]
+    assert rows[0]["overdue"] is True and rows[0]["days_left"] == -1
+    assert rows[1]["overdue"] is False
+    assert "contact_phone" not in rows[0] and "text" not in rows[0]
+    # Nothing is assigned to the head himself.
+    assert metrics.open_appeals_assigned(user=head) == []
+
+
+def test_answer_figures__a_precinct_and_its_city(world):
+    head = world.p.head
+    on_time = appeal_in_district_a("в срок", now=at("2026-02-02"))
+    services.appeal_answer(actor=head, appeal=on_time, answer="ok", now=at("2026-02-03"))
+    services.appeal_rate(appeal=on_time, rating=5, request_review=False, now=at("2026-02-04"))
+    late = appeal_in_district_a("поздно", now=at("2026-02-02"))
+    services.appeal_answer(actor=head, appeal=late, answer="ok", now=at("2026-04-20"))
+    feb = {"start": dt.date(2026, 2, 1), "end": dt.date(2026, 2, 28)}
+    here = metrics.answer_figures(**feb, precinct_id=world.t.precinct_a.id)
+    assert here == {"answered": 1, "answered_on_time_share": 1.0, "rated": 1, "mean_rating": 5.0}
+    spring = {"start": dt.date(2026, 2, 1), "end": dt.date(2026, 4, 30)}
+    city = metrics.answer_figures(**spring, region_id=world.t.region.id)
+    assert city["answered"] == 2 and city["answered_on_time_share"] == 0.5
+    none = metrics.answer_figures(start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 31))
+    assert none["answered_on_time_share"] is None and none["mean_rating"] is None

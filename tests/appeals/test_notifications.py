@@ -18,7 +18,7 @@ from tests.processes import child_env
 class FailingSms:
     """A gateway that is down."""
 
-    def send(self, *, to, text):
+    def send(self, *, to, text, key):
         raise ConnectionError("gateway down")
 
 
@@ -28,10 +28,10 @@ def test_a_real_worker_sends_the_registration_mail_and_sms(territory, tmp_path):
     notes = Notification.objects.filter(appeal=appeal)
     assert notes.count() == 2 and DBTaskResult.objects.count() == 2  # enqueued after commit
     env = child_env(
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+        EMAIL_BACKEND="precinct.appeals.mail.FileEmailBackend",
         EMAIL_FILE_PATH=str(tmp_path / "mail"),
         PRECINCT_SMS_BACKEND="file",
-        PRECINCT_SMS_FILE=str(tmp_path / "sms.log"),
+        PRECINCT_SMS_DIR=str(tmp_path / "sms"),
     )
     done = subprocess.run(
         [sys.executable, "-m", "precinct.cli", "worker", "--max-tasks", "2"],
@@ -44,7 +44,16 @@ def test_a_real_worker_sends_the_registration_mail_and_sms(territory, tmp_path):
     assert set(notes.values_list("state", flat=True)) == {"sent"}
     sent_mail = "".join(p.read_text() for p in (tmp_path / "mail").iterdir())
     assert appeal.registration_number in sent_mail and "a@example.kz" in sent_mail
-    assert (tmp_path / "sms.log").read_text().startswith("+7 701 234 56 78\t")
+    sms = notes.get(medium="sms")
+    # one file per message, named by its idempotency key
+    assert (
+        (tmp_path / "sms" / f"{sms.idempotency_key}.txt")
+        .read_text()
+        .startswith("+7 701 234 56 78\n")
+    )
+    assert [p.name for p in (tmp_path / "mail").iterdir()] == [
+        f"{notes.get(medium='email').idempotency_key}.eml"
+    ]
     # the worker's own output names no recipient
     assert "a@example.kz" not in done.stderr and "701 234" not in done.stderr
 
@@ -55,14 +64,18 @@ def test_a_failed_send_is_retried_later_with_backoff(world, settings):
     appeal_in_district_a()
     sms = Notification.objects.get(medium="sms")
     before = timezone.now()
-    with pytest.MonkeyPatch.context() as mp:
-        enqueued = []
-        mp.setattr("django.db.transaction.on_commit", lambda fn, *a, **k: enqueued.append(fn))
-        assert send_notification.call(sms.pk) == "pending"
+    assert send_notification.call(sms.pk) == "pending"
     sms.refresh_from_db()
     assert sms.attempts == 1 and sms.state == "pending" and sms.last_error == "ConnectionError"
     assert sms.next_attempt_at >= before + dt.timedelta(seconds=29)
-    assert len(enqueued) == 1  # the retry is enqueued (after commit) with run_after
+    assert sms.leased_until is None  # the lease is given back with the failure
+    # the retry is enqueued with run_after, and an early run of any task waits for it
+    tasks = DBTaskResult.objects.filter(args_kwargs__args=[sms.pk])
+    assert [t.task.run_after is not None for t in tasks.order_by("enqueued_at")] == [
+        False,  # the first, at registration
+        True,  # the retry
+    ]
+    assert send_notification.call(sms.pk) == "skipped"
 
 
 @pytest.mark.django_db
@@ -87,6 +100,7 @@ def test_gives_up_after_the_configured_attempts(world, settings):
     appeal_in_district_a()
     sms = Notification.objects.get(medium="sms")
     send_notification.call(sms.pk)
+    Notification.objects.update(next_attempt_at=timezone.now())  # the backoff has passed
     send_notification.call(sms.pk)
     sms.refresh_from_db()
     assert (sms.state, sms.attempts) == ("failed", 2)
@@ -113,6 +127,9 @@ def test_requeue_and_escalate_commands(world, capsys):
 
     appeal_in_district_a(now=at("2026-01-05"))
     Notification.objects.update(next_attempt_at=timezone.now() - dt.timedelta(hours=1))
+    call_command("appeals", "requeue")
+    assert "0 notifications re-enqueued" in capsys.readouterr().out  # their tasks wait
+    DBTaskResult.objects.all().delete()  # lost, as at a kill between commit and a Redis enqueue
     before = DBTaskResult.objects.count()
     call_command("appeals", "requeue")
     assert "2 notifications re-enqueued" in capsys.readouterr().out
@@ -135,10 +152,9 @@ def test_the_redis_queue_sends_after_commit(territory, tmp_path):
         env = child_env(
             PRECINCT_QUEUE="redis",
             REDIS_URL="redis://127.0.0.1:6379/14",
-            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
             EMAIL_FILE_PATH=str(tmp_path / "mail"),
             PRECINCT_SMS_BACKEND="file",
-            PRECINCT_SMS_FILE=str(tmp_path / "sms.log"),
+            PRECINCT_SMS_DIR=str(tmp_path / "sms"),
         )
         done = subprocess.run(
             [sys.executable, "-m", "precinct.cli", "worker", "--max-tasks", "2"],
@@ -150,4 +166,5 @@ def test_the_redis_queue_sends_after_commit(territory, tmp_path):
     assert done.returncode == 0, done.stderr
     states = set(Notification.objects.filter(appeal=appeal).values_list("state", flat=True))
     assert states == {"sent"}
-    assert appeal.registration_number in (tmp_path / "sms.log").read_text()
+    (sms_file,) = (tmp_path / "sms").iterdir()
+    assert appeal.registration_number in sms_file.read_text()

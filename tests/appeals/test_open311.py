@@ -15,6 +15,8 @@ from georeport import GeoReport
 
 from precinct.appeals.models import Appeal, Category, Channel, Open311Key
 from precinct.appeals.open311 import PAGE_SIZE_MAX, street_only
+from precinct.territory.geocoding import address_key_fields
+from precinct.territory.models import Address
 from tests.appeals.builders import appeal_in_district_a, complaint_about
 from tests.processes import free_port, start_gunicorn
 
@@ -346,10 +348,11 @@ def test_a_refused_post_names_the_open311_field(client, territory, key, fields, 
 
 
 @pytest.mark.django_db
-def test_a_post_with_only_an_address_is_placed_by_it(client, territory, key, monkeypatch):
-    from precinct.appeals import services
-
-    monkeypatch.setattr(services, "_geocode", lambda address: (43.24, 76.90))
+def test_a_post_with_only_an_address_is_placed_by_it(client, territory, key):
+    Address.objects.create(
+        region=territory.region, street="улица Абая", housenumber="52", lon=76.90, lat=43.24,
+        **address_key_fields("улица Абая", "52"),
+    )  # fmt: skip
     response = _post(client, key, lat=None, long=None, address_string="ул. Абая 52")
     assert response.status_code == 201, response.content
     appeal = Appeal.objects.get()

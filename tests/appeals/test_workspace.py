@@ -150,3 +150,18 @@ def test_track_page__rates_the_answer(client, world):
     assert client.post(url, {"rating": "9"}).status_code == 400
     assert client.post(url, {"rating": "4", "comment": "ок"}).status_code == 302
     assert Appeal.objects.get().rating == 4
+
+
+def test_queue__paged_with_the_shared_pager_keeping_the_filters(client, world, monkeypatch):
+    from precinct.appeals import selectors
+
+    monkeypatch.setattr(selectors, "QUEUE_PAGE", 2)
+    numbers = [appeal_in_district_a(f"обращение {i}").registration_number for i in range(5)]
+    staff = signed_in(client, world.p.head)
+    url = reverse("appeals:staff-queue")
+    html = staff.get(url + "?status=open&page=3", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "5 found" in html and "page 3 of 3" in html
+    assert 'href="?status=open&amp;page=2" rel="prev"' in html
+    assert sum(n in html for n in numbers) == 1
+    one = staff.get(url, {"q": numbers[0]}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 found" in one and numbers[0] in one and numbers[1] not in one

@@ -131,6 +131,63 @@ def test_analyst__measures_map_colours_precincts_and_table_sorts(live_server, di
     assert red[0] > red[1]
     rows = page.locator("table.areas tbody tr")
     expect(rows.first).to_have_attribute("data-precinct", str(precinct_b.id))  # worst first
-    page.locator("table.areas button[data-sort=name]").click()
+    page.locator("table.areas a[data-sort=name]").click()
     expect(rows.first).to_have_attribute("data-precinct", str(precinct_a.id))
     _screenshot(page, tmp_path, "dispatch-measures.png")
+
+
+def _page_width(page) -> int:
+    """How wide the page lays out: wider than the window means it scrolls sideways."""
+    return page.evaluate("document.documentElement.scrollWidth")
+
+
+def _too_wide(page) -> list[str]:
+    """The elements that stick out on the right, to name them when the page is too wide."""
+    return page.evaluate("""() => [...document.querySelectorAll('body *')]
+      .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+      .slice(0, 8).map(e => e.tagName + '.' + e.className + ' '
+                           + e.getBoundingClientRect().right)""")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width, height", [(390, 844), (1366, 900)])
+def test_operator__dispatch_controls_on_the_first_screen_and_confirmed(
+    live_server, dispatch_city, browser, tmp_path, width, height
+):
+    a = Department.objects.get(code="up-almaly")
+    for k in range(12):  # 15 units: ten shown, five folded
+        builders.unit(a, f"A-3{k:02d}", builders.grid_point(k % 4, 8 - k % 3), kind="foot")
+    call = services.incident_create(
+        actor=dispatch_city.operator, lon=builders.CENTRE[0], lat=builders.CENTRE[1],
+        category_code="violence", text="драка во дворе",
+    )  # fmt: skip
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="ru-RU")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    _sign_in(page, live_server.url, "operator")
+    page.goto(f"{live_server.url}/dispatch/incidents/{call.id}/")
+    send = page.locator("tr.recommendation.best button.send")
+    box = send.bounding_box()
+    assert box["y"] + box["height"] <= height, box  # no scrolling to reach it
+    expect(page.locator("#recommendations > .table-scroll tr.recommendation")).to_have_count(10)
+    folded = page.locator("details.more-units tr.recommendation")
+    expect(folded.first).to_be_hidden()
+    page.locator("details.more-units summary").click()
+    expect(folded).to_have_count(5)
+    expect(folded.first).to_be_visible()
+    _screenshot(page, tmp_path, f"dispatch-incident-{width}.png")
+    assert _page_width(page) <= width, _too_wide(page)
+
+    send.click()
+    confirmation = page.locator("#dispatch-message .notice.ok")
+    expect(confirmation).to_contain_text("A-11")
+    expect(confirmation).to_contain_text("Направлено")
+    expect(page.locator("#timeline")).to_contain_text("A-11")
+    box = confirmation.bounding_box()
+    assert box["y"] + box["height"] <= height, box
+    for path in ("/dispatch/board/", "/dispatch/measures/", "/dispatch/"):
+        page.goto(f"{live_server.url}{path}")
+        assert _page_width(page) <= width, (path, _too_wide(page))
+    context.close()
+    assert not errors, errors

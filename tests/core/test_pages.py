@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from precinct.accounts.landing import start_page
 from tests import factories
 
 
@@ -60,7 +61,9 @@ def test_staff_sign_in__with_password__header_shows_username(personas, persona):
         {"username": persona, "password": factories.PASSWORD, "csrfmiddlewaretoken": token},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == "/"
+    # Each role lands on its own start page (tests/accounts/test_landing.py).
+    assert response.redirect_chain[-1][0] == start_page(getattr(personas, persona))
+    assert response.status_code == 200
     html = response.content.decode()
     assert f'<span class="who">{persona} ·' in html
     assert 'href="/accounts/login/"' not in html

@@ -215,3 +215,44 @@ def test_demand__emergencies_per_hour_of_day_over_the_days_observed(territory):
     assert sum(demand[a.pk]) == pytest.approx(2 / 10)
     assert demand[b.pk][3] == pytest.approx(1 / 10) and sum(demand[b.pk]) == pytest.approx(0.1)
     assert metrics.demand_by_zone_hour(now=START - dt.timedelta(days=500)) == {}
+
+
+def test_recent_calls_in_precinct__inside_its_polygon_newest_first(territory):
+    b = builders.precinct_b(territory)
+    now = dt.datetime(2026, 3, 10, 12, tzinfo=ALMATY)
+    inside_old = builders.past_call(territory.district_a, 1, now - dt.timedelta(hours=5), 30, 400)
+    inside_new = builders.past_call(territory.district_a, 3, now - dt.timedelta(hours=1), 30, None)
+    in_b = builders.past_call(territory.district_b, 1, now, 30, 400, lon=76.94)
+    too_old = builders.past_call(territory.district_a, 1, now - dt.timedelta(days=40), 30, 400)
+    for call in (inside_old, inside_new, in_b, too_old):
+        call.place, call.caller_phone = "ул. Абая, 1", "+7 701 000 00 00"
+    Incident.objects.bulk_create([inside_old, inside_new, in_b, too_old])
+    since = now - dt.timedelta(days=30)
+    rows = metrics.recent_calls_in_precinct(precinct_id=territory.precinct_a.id, since=since)
+    assert [r["received_at"] for r in rows] == [inside_new.received_at, inside_old.received_at]
+    assert rows[1]["response_seconds"] == 430 and rows[0]["response_seconds"] is None
+    assert "caller_phone" not in rows[0] and "text" not in rows[0]
+    assert [
+        r["priority"] for r in metrics.recent_calls_in_precinct(precinct_id=b.id, since=since)
+    ] == [1]
+    limited = metrics.recent_calls_in_precinct(
+        precinct_id=territory.precinct_a.id, since=since, limit=1
+    )
+    assert len(limited) == 1
+
+
+def test_response_summary__a_precinct_against_its_city(territory, history):
+    end = START + MONTH
+    city = metrics.response_summary(start=START, end=end, region_id=territory.region.id)
+    arrived = sorted(i.response_seconds for i in history if i.response_seconds is not None)
+    assert city["calls"] == len(history) and city["arrived"] == len(arrived)
+    assert city["response_seconds_p50"] == pytest.approx(np.percentile(arrived, 50))
+    # Every past call stands at one point of precinct A: the precinct is the whole city.
+    here = metrics.response_summary(
+        start=START, end=end, region_id=territory.region.id, precinct_id=territory.precinct_a.id
+    )
+    assert here["response_seconds_p50"] == city["response_seconds_p50"]
+    b = builders.precinct_b(territory)
+    empty = metrics.response_summary(start=START, end=end, region_id=territory.region.id,
+                                     precinct_id=b.id)  # fmt: skip
+    assert empty["calls"] == 0 and empty["too_few"] and empty["response_seconds_p50"] is None

@@ -286,3 +286,68 @@ def test_board__most_urgent_first_then_longest_waiting(client, personas, call):
     body = client.get(reverse("dispatch:board-live")).content.decode()
     order = [body.index(f'data-incident="{i.id}"') for i in (call, older_minor, minor)]
     assert order == sorted(order)
+
+
+def test_incident_page__ten_fastest_first_the_rest_folded(client, personas, fleet, call):
+    for k in range(9):  # 12 units in all: the ten fastest shown, two folded
+        builders.unit(fleet.near.department, f"A-2{k}", builders.grid_point(k % 3, 9 - k % 4))
+    client.force_login(personas.operator)
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    shown, folded = html.split('<details class="more-units">')
+    assert shown.count('class="recommendation') == 10 and folded.count('class="recommendation') == 2
+    assert "A-11" in shown  # the fastest unit is among the first ten, marked best
+    assert shown.index('class="recommendation best"') < shown.index("A-11")
+    # The dispatch controls come before the call's details, the duplicates and the timeline.
+    assert html.index('class="button send"') < html.index('id="timeline"')
+    assert html.index('class="button send"') < html.index('id="phone"')
+
+
+def test_incident_page__a_dispatch_is_confirmed_and_on_the_timeline(client, personas, fleet, call):
+    client.force_login(personas.operator)
+    url = reverse("dispatch:assign", args=[call.id])
+    sent = client.post(url, {"unit_id": fleet.near.id, f"eta_{fleet.near.id}": "200.0"})
+    assert sent.status_code == 204 and sent["HX-Refresh"] == "true"
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    message = re.search(r'<p class="notice ok" role="status">(.*?)</p>', html).group(1)
+    assert "A-11" in message and "3:20" in message
+    timeline = html.split('id="timeline"')[1].split("</ol>")[0]
+    assert "A-11" in timeline
+    again = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    assert 'class="notice ok"' not in again  # said once
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_incident_page__confirmation_translated(client, personas, fleet, call, language):
+    client.force_login(personas.operator)
+    client.cookies["django_language"] = language
+    client.post(reverse("dispatch:assign", args=[call.id]), {"unit_id": fleet.near.id},
+                HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    message = re.search(r'<p class="notice ok" role="status">(.*?)</p>', html).group(1)
+    assert "Dispatched" not in message and "A-11" in message
+
+
+def test_measures__precinct_table_sorted_searched_and_paged(client, personas, territory,
+                                                            recent_calls, monkeypatch):  # fmt: skip
+    from precinct.core import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 1)
+    client.force_login(personas.analyst)
+    url = reverse("dispatch:measures")
+    a, b = territory.precinct_a.id, recent_calls.id
+
+    def rows(query):
+        html = client.get(url + query, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        body = html.split('<table class="measures areas">')[1].split("</tbody>")[0]
+        return re.findall(r'data-precinct="(\d+)"', body), html
+
+    first, html = rows("")
+    assert first == [str(a)]  # the longest median first, one a page
+    assert "page 1 of 2" in html and _embedded_map(html)["areaStats"].__len__() == 2  # map: all
+    assert rows("?sort=calls&page=2")[0] == [str(b)]  # 6 calls, then 2
+    assert 'href="?sort=calls&amp;page=1#areas"' in rows("?sort=calls&page=2")[1]
+    word = next(w for w in str(recent_calls).split() if w not in str(territory.precinct_a))
+    found, html = rows(f"?q={word.upper()}&sort=name")
+    assert found == [str(b)] and "1 found" in html
+    assert 'aria-sort="ascending"' in html
+    assert "No precinct matches." in rows("?q=zzzz")[1]

@@ -60,3 +60,14 @@ def test_staffing_api__query_count_is_fixed(client, city, people, django_assert_
     client.force_login(people.analyst)
     with django_assert_max_num_queries(12):
         assert client.get("/api/v1/planning/staffing").status_code == 200
+
+
+def test_metrics__coverage_of_a_precinct_and_its_city(city):
+    t = city.territory
+    found = metrics.coverage_of_precinct(precinct_id=t.precinct_a.id, region_id=t.region.id)
+    by_department = {r["department_id"]: r for r in metrics.coverage_by_department(minutes=15)}
+    # Every resident of district A lives in precinct A: the same people, the same share.
+    assert found["precinct"]["residents"] == 7800
+    assert found["precinct"]["share"] == pytest.approx(by_department[t.district_a.id]["share"])
+    assert found["region"]["residents"] == 13 * 13 * 100
+    assert 0 < found["region"]["share"] < found["precinct"]["share"]

@@ -106,3 +106,36 @@ def test_scenarios__outsider_cannot_open_others_scenarios(client, city, people):
     client.force_login(people.outsider)
     assert client.get(f"/planning/scenarios/{job.pk}/").status_code == 404
     assert client.get(f"/planning/scenarios/{job.pk}/export.csv").status_code == 404
+
+
+def test_coverage_page__one_level_at_a_time_searched_and_paged(client, city, monkeypatch):
+    from precinct.core import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 1)
+    html = client.get("/planning/coverage/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = html.split('id="coverage-department"')[1].split("</table>")[0]
+    assert table.count("<tr>") == 2  # the header and one department of three
+    assert "page 1 of 3" in html and 'rel="next"' in html
+    assert 'id="coverage-precinct"' not in html  # the other levels are a tab away
+    second = client.get("/planning/coverage/?page=2", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert second.split('id="coverage-department"')[1].split("</table>")[0] != table
+
+    found = client.get("/planning/coverage/?level=department&q=MEDEU",
+                       HTTP_ACCEPT_LANGUAGE="en").content.decode()  # fmt: skip
+    rows = found.split('id="coverage-department"')[1].split("</table>")[0]
+    assert "1 found" in found and "Medeu" in rows and "Almaly" not in rows
+    nothing = client.get("/planning/coverage/?level=precinct&q=zzz", HTTP_ACCEPT_LANGUAGE="en")
+    assert nothing.status_code == 200 and "No area matches." in nothing.content.decode()
+
+
+def test_staffing_page__departments_searched_and_paged(client, city, people, monkeypatch):
+    from precinct.core import listing
+
+    monkeypatch.setattr(listing, "PER_PAGE", 1)
+    client.force_login(people.analyst)
+    html = client.get("/planning/staffing/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = html.split('id="staffing"')[1].split("</tbody>")[0]
+    assert table.count("<tr>") == 2 and "page 1 of 2" in html  # the header and one row
+    found = client.get("/planning/staffing/?q=almaly", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    rows = found.split('id="staffing"')[1].split("</tbody>")[0]
+    assert "1 found" in found and "Almaly" in rows and "Medeu" not in rows

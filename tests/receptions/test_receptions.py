@@ -53,7 +53,7 @@ def test_resident_books_without_an_account_and_cancels(client, world, slot):
         reverse("receptions:book", args=[slot.pk]),
         {"name": "Другой", "phone": "+77015554400", "topic": "Шум"},
     )
-    assert full.status_code == 400  # capacity 1
+    assert full.status_code == 409  # capacity 1
     assert client.post(reverse("receptions:cancel"), {"code": booking.code}).status_code == 200
     booking.refresh_from_db()
     assert booking.state == Booking.State.CANCELLED
@@ -251,3 +251,88 @@ def test_only_an_admin_publishes_hours_for_a_head_he_chooses(client, world, pers
     assert published is for_the_head
     # The outsider head is linked to no officer here: his own hours are refused, not hers.
     assert response.status_code == (302 if for_the_head else 400)
+
+
+def test_a_full_hour_offers_no_booking_and_the_service_refuses_it(client, world, slot):
+    services.booking_create(slot_id=slot.pk, name="Гульнар", phone="+77015554433", topic="Шум")
+    listing = client.get(reverse("receptions:list"), HTTP_ACCEPT_LANGUAGE="ru").content.decode()
+    assert reverse("receptions:book", args=[slot.pk]) not in listing
+    assert "Мест нет" in listing
+    page = client.get(reverse("receptions:book", args=[slot.pk]), HTTP_ACCEPT_LANGUAGE="ru")
+    html = page.content.decode()
+    assert page.status_code == 200 and '<form method="post"' not in html
+    assert "На этот приём мест нет." in html
+    with pytest.raises(services.ReceptionInputError) as refused:
+        services.booking_create(slot_id=slot.pk, name="Другой", phone="+77015554400", topic="x")
+    assert refused.value.code == "fully_booked" and refused.value.status == 409
+    assert Booking.objects.count() == 1
+
+
+def test_the_confirmation_names_department_head_room_address_and_time(client, world, slot):
+    world.t.district_a.__class__.objects.filter(pk=world.t.district_a.pk).update(
+        address="пр. Абылай хана, 93"
+    )
+    local = timezone.localtime(slot.starts_at)
+    html = client.post(
+        reverse("receptions:book", args=[slot.pk]),
+        {"name": "Гульнар", "phone": "+77015554433", "topic": "Шум"},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    ).content.decode()
+    summary = html.split('class="booking-summary"')[1].split("</dl>")[0]
+    department = world.t.district_a
+    for text in (department.display_name, world.head_officer.full_name, "ул. Абая 1, каб. 5",
+                 "пр. Абылай хана, 93", local.strftime("%d.%m.%Y"), local.strftime("%H:%M"),
+                 "Гульнар"):  # fmt: skip
+        assert text in summary, text
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [("ru", "Укажите ваше имя."), ("kk", "Атыңызды көрсетіңіз.")]
+)
+def test_a_missing_name_has_its_own_message(client, world, slot, language, message):
+    page = client.post(
+        reverse("receptions:book", args=[slot.pk]),
+        {"name": " ", "phone": "+77015554433", "topic": "Шум"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    html = page.content.decode()
+    assert page.status_code == 400 and message in html
+    assert "аноним" not in html.lower() and "anonym" not in html.lower()
+    assert 'value="+77015554433"' in html  # what was typed is kept
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_residents_after_the_last_place_one_gets_it():
+    """Real threads with their own connections, released together: one booking, one 409."""
+    import threading
+
+    from django.db import connection
+
+    from precinct.territory.models import Officer
+
+    territory = factories.build_territory()
+    head = factories.officer(territory.district_a, Officer.Role.HEAD, "Бекова")
+    slot = ReceptionSlot.objects.create(
+        department=territory.district_a, head=head, place="каб. 5", capacity=2,
+        starts_at=timezone.now() + dt.timedelta(days=2),
+    )  # fmt: skip
+    services.booking_create(slot_id=slot.pk, name="Первый", phone="+77015550000", topic="x")
+    start, outcomes = threading.Barrier(2), {}
+
+    def book(name):
+        try:
+            start.wait(timeout=10)
+            services.booking_create(slot_id=slot.pk, name=name, phone="+77015551111", topic="y")
+            outcomes[name] = "booked"
+        except services.ReceptionInputError as exc:
+            outcomes[name] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book, args=(n,)) for n in ("Второй", "Третий")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(outcomes.values()) == ["booked", "fully_booked"]
+    assert slot.bookings.filter(state=Booking.State.BOOKED).count() == 2

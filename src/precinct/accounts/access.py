@@ -6,9 +6,10 @@ only what is public.
 """
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from precinct.accounts.models import Role
-from precinct.territory.models import Department, Officer
+from precinct.territory.models import Department, Officer, Precinct, PrecinctAssignment
 
 STAFF_ROLES = frozenset(Role.values)
 NATIONAL_ROLES = frozenset({Role.ADMIN, Role.ANALYST})
@@ -361,3 +362,41 @@ def can_use_receptions_workspace(user) -> bool:
 def can_publish_receptions_for_any_head(user) -> bool:
     """Administrators publish hours for any head in their scope; a head only for himself."""
     return user_role_in(user, {Role.ADMIN})
+
+
+# --- workspaces (start pages) ---
+PRECINCT_OVERSEERS = frozenset({Role.HEAD, Role.ANALYST, Role.ADMIN})
+
+
+def can_open_inspector_workspace(user) -> bool:
+    """The district inspector's own workspace: his precinct, his appeals, its calls."""
+    return user_role_in(user, {Role.INSPECTOR})
+
+
+def serves_precinct(user, precinct: Precinct) -> bool:
+    """The user's officer is assigned to the precinct today."""
+    if not is_staff_member(user) or user.officer_id is None:
+        return False
+    today = timezone.localdate()
+    return (
+        PrecinctAssignment.objects.filter(
+            officer_id=user.officer_id, precinct=precinct, starts_on__lte=today
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .exists()
+    )
+
+
+def can_view_precinct_workspace(user, precinct: Precinct) -> bool:
+    """A precinct's workspace (its residents, posts, calls and figures): the inspectors
+    who serve it, and heads, analysts and admins whose scope covers it. An inspector sees
+    his own precincts only, even within his department."""
+    if can_open_inspector_workspace(user):
+        return serves_precinct(user, precinct)
+    return user_role_in(user, PRECINCT_OVERSEERS) and is_in_scope(user, precinct.department)
+
+
+def can_open_head_workspace(user) -> bool:
+    """A head's start page: his department's queue, receptions, scorecard and precincts;
+    his deputy, who reads and extends the same appeals, starts there too."""
+    return user_role_in(user, {Role.HEAD, Role.DEPUTY_HEAD}) and user.department_id is not None

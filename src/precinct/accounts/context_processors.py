@@ -35,6 +35,14 @@ class PagesAllowed:
     def use_planning_tools(self) -> bool:
         return access.can_use_planning_tools(self._user)
 
+    @cached_property
+    def have_start_page(self) -> bool:
+        return access.is_staff_member(self._user)
+
+    @cached_property
+    def use_receptions_workspace(self) -> bool:
+        return access.can_use_receptions_workspace(self._user)
+
 
 def may(request) -> dict:
     return {"may": PagesAllowed(getattr(request, "user", None))}

@@ -1,9 +1,11 @@
 """Measures of appeals per department and period, computed in the database.
 
 ``department_measures`` returns plain rows (dicts) that evaluation and the public
-dashboard read; nothing here loads appeals into Python loops. The median is taken with
-a window function (row number within each department's ordered answers), so only the
-one or two middle rows per department leave the database.
+dashboard read; ``open_appeals_assigned`` and ``answer_figures`` are the workspace's
+(an inspector's queue, his precinct against the city). Nothing here loads appeals into
+Python loops. The median is taken with a window function (row number within each
+department's ordered answers), so only the one or two middle rows per department leave
+the database.
 """
 
 import datetime as dt
@@ -13,6 +15,7 @@ from django.db.models import Avg, Count, F, Q, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
+from precinct.accounts import access
 from precinct.appeals.models import OPEN_STATUSES, Appeal, Notification, Status
 
 MEASURES = (
@@ -188,3 +191,66 @@ def _medians(answered, keys) -> dict[tuple, float]:
 def public_department_statistics(*, start: dt.date, end: dt.date) -> list[dict]:
     """The rows published on the statistics page (no personal data in any of them)."""
     return department_measures(start=start, end=end)
+
+
+def open_appeals_assigned(*, user, today: dt.date | None = None, limit: int = 50) -> list[dict]:
+    """The open appeals assigned to this staff user that he may see, by due date (the
+    overdue come first), at most ``limit``: number, type, category, status and dates only,
+    as the staff queue lists them, so the list is not a read of personal data."""
+    today = today or timezone.localdate()
+    visible = access.appeals_visible_to(user, Appeal.objects.all())
+    appeals = (
+        visible.filter(assigned_to_id=user.pk, status__in=OPEN_STATUSES)
+        .select_related("category")
+        .order_by("due_date", "registered_at", "id")[:limit]
+    )
+    return [
+        {
+            "id": a.id,
+            "registration_number": a.registration_number,
+            "type": a.type,
+            "type_label": a.get_type_display(),
+            "category": str(a.category) if a.category else "",
+            "status": a.status,
+            "status_label": a.get_status_display(),
+            "registered_at": a.registered_at,
+            "due_date": a.due_date,
+            "days_left": (a.due_date - today).days,
+            "overdue": a.due_date < today,
+        }
+        for a in appeals
+    ]
+
+
+def answer_figures(
+    *,
+    start: dt.date,
+    end: dt.date,
+    precinct_id: int | None = None,
+    region_id: int | None = None,
+    department_ids: list[int] | None = None,
+) -> dict:
+    """Answers in the period of one precinct's appeals, a region's (the city) or some
+    departments' (each filter narrows): how many were answered, the share answered on
+    time, and the mean rating of those rated in it (None where there is nothing to
+    measure). Counted by the database."""
+    lo, hi = _bounds(start, end)
+    base = Appeal.objects.all()
+    if precinct_id is not None:
+        base = base.filter(precinct_id=precinct_id)
+    if region_id is not None:
+        base = base.filter(department__region_id=region_id)
+    if department_ids is not None:
+        base = base.filter(department_id__in=department_ids)
+    answered = base.filter(answered_at__gte=lo, answered_at__lt=hi).aggregate(
+        n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True))
+    )
+    rated = base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False).aggregate(
+        n=Count("id"), mean=Avg("rating")
+    )
+    return {
+        "answered": answered["n"],
+        "answered_on_time_share": answered["on_time"] / answered["n"] if answered["n"] else None,
+        "rated": rated["n"],
+        "mean_rating": float(rated["mean"]) if rated["mean"] is not None else None,
+    }

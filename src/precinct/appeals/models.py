@@ -6,6 +6,8 @@ state as an event. Personal data (contact, text) is read by staff only through s
 that write the audit log.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -283,8 +285,21 @@ class AnswerTemplate(models.Model):
         return {"kk": self.text_kk, "en": self.text_en}.get(language[:2]) or self.text
 
 
+def new_idempotency_key() -> str:
+    """A key no other message of any installation has: the gateways send each key once."""
+    return uuid.uuid4().hex
+
+
 class Notification(models.Model):
-    """The durable outbox: one message to send, retried with backoff until sent or given up."""
+    """The durable outbox: one message to send, retried with backoff until sent or given up.
+
+    The row is the truth, the queue only a wake-up call: a worker sends a message only
+    while it holds its lease (``leased_until``, renewed while the gateway call lasts), a
+    lease left by a killed worker expires within a minute, and the worker's periodic sweep
+    re-enqueues any pending message nobody has taken. The gateways are handed
+    ``idempotency_key`` and send a key once, so a message re-sent after a kill between the
+    hand-over and the commit reaches the resident once.
+    """
 
     class Medium(models.TextChoices):
         EMAIL = "email", _("E-mail")
@@ -308,7 +323,12 @@ class Notification(models.Model):
     due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=State, default=State.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the current task is due (creation, a retry's backoff, or the sweep's re-enqueue).
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
+    leased_until = models.DateTimeField(null=True, blank=True)
+    # The latest task enqueued for it: the sweep leaves a message alone while it waits.
+    task_id = models.CharField(max_length=64, blank=True)
     last_error = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)

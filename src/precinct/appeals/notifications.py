@@ -3,17 +3,17 @@
 Services call ``notify_resident`` inside their transaction. With the database queue the
 sending task is enqueued in the same transaction; with Redis only after the commit, so a
 message is never sent about an appeal that was rolled back. A message whose enqueue was
-lost (a crash between commit and enqueue) is picked up by ``precinct appeals requeue``.
+lost (a crash between commit and enqueue) is re-enqueued by the worker's outbox sweep
+(``appeals.tasks.notifications_sweep``) within two minutes.
 """
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from precinct.appeals.models import Appeal, Notification
-from precinct.appeals.tasks import send_notification
+from precinct.appeals.tasks import notifications_enqueue
 
 EVENTS = ("registered", "assigned", "extended", "answered", "forwarded", "escalated")
 
@@ -92,17 +92,5 @@ def _queue(rows: list[Notification]) -> list[Notification]:
     for row in rows:
         row.next_attempt_at = now
     created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
-
-    def enqueue():
-        for pk in ids:
-            send_notification.enqueue(pk)
-
-    if settings.PRECINCT_QUEUE == "database":
-        # The task rows commit with the appeal and its outbox rows: one commit, and no
-        # window in which a crash leaves a message without its task.
-        enqueue()
-    else:
-        # Redis is outside the transaction: enqueue only once the rows are visible.
-        transaction.on_commit(enqueue)
+    notifications_enqueue(row.pk for row in created)
     return created

@@ -116,6 +116,16 @@ def public_history(*, appeal: Appeal) -> list[dict]:
 
 
 def appeal_queue(
+    *, page: int = 1, offset: int | None = None, limit: int = QUEUE_PAGE, **filters
+) -> tuple[list[Appeal], int]:
+    """One page of ``appeal_queue_rows`` (``page`` of ``limit`` rows, or ``limit`` rows
+    from ``offset``) and the number of rows in all pages."""
+    qs = appeal_queue_rows(**filters)
+    start = offset if offset is not None else (max(page, 1) - 1) * limit
+    return list(qs[start : start + limit]), qs.count()
+
+
+def appeal_queue_rows(
     *,
     user,
     department_id: int | None = None,
@@ -124,13 +134,9 @@ def appeal_queue(
     type: str | None = None,
     search: str = "",
     overdue_only: bool = False,
-    page: int = 1,
-    offset: int | None = None,
-    limit: int = QUEUE_PAGE,
     today: dt.date | None = None,
-) -> tuple[list[Appeal], int]:
-    """One page of the queue a staff user may see: overdue first, then by due date
-    (``page`` of ``limit`` rows, or ``limit`` rows from ``offset``), and the total.
+) -> QuerySet[Appeal]:
+    """The queue a staff user may see, overdue first, then by due date (pages cut it).
 
     Rows carry number, type, category, status and dates only, so listing is not a read of
     personal data; opening an appeal is (``appeal_detail``).
@@ -151,7 +157,6 @@ def appeal_queue(
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today)
     if search:
         qs = qs.filter(Q(registration_number__icontains=search.strip()))
-    total = qs.count()
     overdue = Case(
         When(Q(status__in=OPEN_STATUSES, due_date__lt=today), then=Value(0)),
         default=Value(1),
@@ -165,30 +170,26 @@ def appeal_queue(
         qs = qs.order_by("due_date", "id")
     else:
         qs = qs.order_by("overdue", "due_date", "id")
-    start = offset if offset is not None else (max(page, 1) - 1) * limit
-    rows = list(
-        qs.select_related("department", "category", "assigned_to").only(
-            "registration_number",
-            "type",
-            "status",
-            "due_date",
-            "registered_at",
-            "extended",
-            "reopened_count",
-            "escalated_at",
-            "department__name",
-            "department__name_kk",
-            "department__name_en",
-            "category__code",
-            "category__name",
-            "category__name_kk",
-            "category__name_en",
-            "assigned_to__username",
-            "assigned_to__first_name",
-            "assigned_to__last_name",
-        )[start : start + limit]
+    return qs.select_related("department", "category", "assigned_to").only(
+        "registration_number",
+        "type",
+        "status",
+        "due_date",
+        "registered_at",
+        "extended",
+        "reopened_count",
+        "escalated_at",
+        "department__name",
+        "department__name_kk",
+        "department__name_en",
+        "category__code",
+        "category__name",
+        "category__name_kk",
+        "category__name_en",
+        "assigned_to__username",
+        "assigned_to__first_name",
+        "assigned_to__last_name",
     )
-    return rows, total
 
 
 def appeal_detail(*, user, appeal_id: int) -> Appeal:

@@ -22,6 +22,7 @@ from precinct.accounts.guards import staff_page
 from precinct.appeals import metrics, routing, selectors, services
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
+from precinct.core import listing
 from precinct.core.http import client_address, file_download
 from precinct.territory import mapdata
 
@@ -253,28 +254,24 @@ def _lookup_page(request, *, errors: dict, status: int = 200):
 @require_GET
 def staff_queue(request):
     """Queues per department and per officer, overdue first, filters and search."""
-    user, page = request.user, _int(request.GET.get("page")) or 1
-    rows, total = selectors.appeal_queue(
+    user = request.user
+    rows = selectors.appeal_queue_rows(
         user=user,
         department_id=_int(request.GET.get("department")),
         assigned_to_me=request.GET.get("mine") == "1",
         status=request.GET.get("status"),
         type=request.GET.get("type") or None,
-        search=request.GET.get("q", ""),
+        search=listing.search_query(request),
         overdue_only=request.GET.get("overdue") == "1",
-        page=page,
     )
     ctx = {
-        "rows": rows,
-        "total": total,
+        "page": listing.page_of(request, rows, per_page=selectors.QUEUE_PAGE),
         "today": timezone.localdate(),
         "statuses": Status.choices,
         "types": AppealType.choices,
         "departments": access.departments_in_scope(user),
         "can_hold_receptions": access.can_use_receptions_workspace(user),
         "filters": request.GET,
-        "page": page,
-        "pages": max(1, -(-total // selectors.QUEUE_PAGE)),
     }
     template = "appeals/_queue_rows.html" if request.htmx else "appeals/queue.html"
     return render(request, template, ctx)

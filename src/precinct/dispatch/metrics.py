@@ -22,7 +22,8 @@ The map by precinct is the exception: incidents carry no precinct, and neither d
 can test a point against a polygon without a spatial extension, so ``area_map`` fetches
 the period's points and assigns them in Python with the cached STRtree of precincts
 (``territory.geo``); the within-target flag still comes from the database, by the same
-``CASE`` as here.
+``CASE`` as here. So do ``recent_calls_in_precinct`` (an inspector's workspace: the
+newest calls in his precinct) and ``response_summary`` (one precinct, or a whole city).
 """
 
 import datetime as dt
@@ -263,6 +264,11 @@ def area_map(
 def _located_responses(department, start, end, priority) -> tuple[np.ndarray, ...]:
     """lon, lat, total response (s) and within-target flag (1/0) per call; NaN for NULL."""
     qs = incidents_for_measures(department=department, start=start, end=end, priority=priority)
+    return _responses_of(qs)
+
+
+def _responses_of(qs) -> tuple[np.ndarray, ...]:
+    """lon, lat, total response and within-target flag of the incidents of ``qs``."""
     columns = qs.annotate(within=_within_target_cases()).values_list(
         "lon", "lat", "response_seconds", "within"
     )
@@ -309,3 +315,76 @@ def _group_rows(group, n_groups: int, response, within) -> list[dict]:
 def _worst_first(row: dict) -> tuple:
     p50 = row["response_seconds_p50"]
     return (p50 is None, -(p50 or 0), -row["calls"], row["name"])
+
+
+# The calls fetched (newest first) to find a precinct's recent ones: a bounding box holds
+# a few neighbours' calls too, which the polygon test then drops.
+RECENT_CANDIDATES = 500
+
+
+def recent_calls_in_precinct(
+    *, precinct_id: int, since: dt.datetime, limit: int = 10
+) -> list[dict]:
+    """The newest calls placed inside a precinct since ``since`` (duplicates left out):
+    when, what (category and priority), where (the place as the operator wrote it), state,
+    and the response time once a unit arrived. The caller's phone and words stay out.
+
+    Incidents carry no precinct: the candidates within the precinct's bounding box are
+    tested against its polygon (``territory.geo``), as in ``area_map``.
+    """
+    precinct = Precinct.objects.get(pk=precinct_id)
+    if precinct.min_lon is None:
+        return []
+    candidates = list(
+        Incident.objects.filter(
+            received_at__gte=since, duplicate_of=None,
+            lon__gte=precinct.min_lon, lon__lte=precinct.max_lon,
+            lat__gte=precinct.min_lat, lat__lte=precinct.max_lat,
+        )
+        .select_related("category")
+        .only("id", "received_at", "priority", "state", "place", "response_seconds", "lon",
+              "lat", "category__name", "category__name_kk", "category__name_en")
+        .order_by("-received_at", "-id")[:RECENT_CANDIDATES]
+    )  # fmt: skip
+    lon = np.array([c.lon for c in candidates], dtype=np.float64)
+    lat = np.array([c.lat for c in candidates], dtype=np.float64)
+    inside = geo.precinct_ids_at(lon, lat) == precinct_id
+    calls = [c for c, keep in zip(candidates, inside, strict=True) if keep][:limit]
+    return [
+        {
+            "id": c.id,
+            "received_at": c.received_at,
+            "category": c.category.display_name,
+            "priority": c.priority,
+            "state": c.state,
+            "state_label": c.get_state_display(),
+            "place": c.place,
+            "response_seconds": c.response_seconds,
+        }
+        for c in calls
+    ]
+
+
+def response_summary(
+    *, start: dt.datetime, end: dt.datetime, region_id: int, precinct_id: int | None = None
+) -> dict:
+    """Total response (received → on scene) of the calls received in [start, end) in a
+    region (a city), or of those placed in one precinct: counts, p50/p90 and the share
+    within target, None below MIN_SAMPLE values (``too_few`` says so), as in ``area_map``.
+    """
+    calls = Incident.objects.filter(
+        received_at__gte=start, received_at__lt=end, duplicate_of=None,
+        department__region_id=region_id,
+    )  # fmt: skip
+    if precinct_id is not None:
+        p = Precinct.objects.get(pk=precinct_id)
+        if p.min_lon is None:
+            calls = calls.none()
+        else:
+            calls = calls.filter(lon__gte=p.min_lon, lon__lte=p.max_lon, lat__gte=p.min_lat,
+                                 lat__lte=p.max_lat)  # fmt: skip
+    lon, lat, response, within = _responses_of(calls)
+    if precinct_id is not None:
+        keep = geo.precinct_ids_at(lon, lat) == precinct_id
+        response, within = response[keep], within[keep]
+    return _group_rows(np.zeros(len(response), dtype=np.int64), 1, response, within)[0]

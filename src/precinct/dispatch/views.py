@@ -5,6 +5,7 @@ from html import escape
 
 import shapely
 from django import forms
+from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core import listing
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
 from precinct.territory import geo, geocoding, mapdata
@@ -43,6 +45,11 @@ class IntakeForm(forms.Form):
         self.fields["category"].choices = [
             (c.code, f"{c.display_name} (P{c.default_priority})") for c in categories
         ]
+
+
+# The operator picks among the fastest few; the long tail (foot patrols an hour away)
+# stays folded so the dispatch buttons sit on the first screen.
+UNITS_SHOWN_FIRST = 10
 
 
 def _map_config(**extra) -> dict:
@@ -128,6 +135,7 @@ def incident(request, incident_id: int):
     detail = selectors.incident_detail(user=request.user, incident=item, with_phone=False)
     context = {
         **detail, "can_dispatch": can_dispatch, "ranked": ranked, "duplicates": duplicates,
+        "best": ranked[:UNITS_SHOWN_FIRST], "rest": ranked[UNITS_SHOWN_FIRST:],
         "network_missing": network_missing, "phases": services.phases(item),
         "target": selectors.target_seconds(item.priority, item.area_type),
         "map_config": _map_config(
@@ -150,11 +158,28 @@ def assign(request, incident_id: int):
             etas[int(value)] = eta if eta == eta else None
         if not etas:
             raise ValueError
-        services.assignments_create(actor=request.user, incident=item, etas=etas)
+        sent = services.assignments_create(actor=request.user, incident=item, etas=etas)
     except ValueError as exc:  # DispatchError is a ValueError too
         message = str(exc) if isinstance(exc, services.DispatchError) else _("Choose a unit.")
         return render(request, "dispatch/_message.html", {"message": message}, status=409)
+    messages.success(request, _dispatch_confirmation(sent))
+    # The page reloads: the confirmation, the units sent and the timeline come back updated.
     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+
+
+def _dispatch_confirmation(sent) -> str:
+    """ "Sent: A-11 (ETA 3:20), A-P1 (ETA 6:05) at 14:02:11." for the operator to read back."""
+    parts = []
+    for a in sent:
+        if a.eta_seconds is None:
+            parts.append(a.unit.callsign)
+        else:
+            minutes, seconds = divmod(round(a.eta_seconds), 60)
+            parts.append(_("%(unit)s (ETA %(eta)s)") % {
+                "unit": a.unit.callsign, "eta": f"{minutes}:{seconds:02d}"})  # fmt: skip
+    at = timezone.localtime(sent[0].dispatched_at).strftime("%H:%M:%S")
+    return _("Dispatched: %(units)s at %(time)s. The timeline below shows it.") % {
+        "units": ", ".join(parts), "time": at}  # fmt: skip
 
 
 @staff_page(access.can_take_calls)
@@ -255,13 +280,35 @@ def measures(request):
     map_priority = int(map_priority) if map_priority in {"1", "2", "3", "4"} else None
     area = metrics.area_map(department=department, start=start, end=end, priority=map_priority)
     rows = [_area_row(r) for r in area["precincts"]]
+    sort = request.GET.get("sort") if request.GET.get("sort") in AREA_SORTS else "p50"
+    found = listing.matching(rows, listing.search_query(request), lambda r: r["name"])
+    if AREA_SORTS[sort]:
+        found.sort(key=AREA_SORTS[sort])
     context = {
         "days": days, "by_priority": by_priority, "by_hour": by_hour,
-        "targets": selectors.target_table(), "areas": rows, "map_priority": map_priority,
+        "targets": selectors.target_table(), "map_priority": map_priority,
+        "areas": listing.page_of(request, found), "sort": sort,
+        "sort_query": _query_without(request, "sort", "page"),
         "outside": _area_row(area["outside"]), "unlocated": area["unlocated"],
         "min_sample": metrics.MIN_SAMPLE, "map_config": _area_map_config(rows),
     }  # fmt: skip
     return render(request, "dispatch/measures.html", context)
+
+
+# The precinct table's orders: the metrics give the longest median first ("p50").
+AREA_SORTS = {
+    "p50": None,
+    "name": lambda r: r["name"].casefold(),
+    "calls": lambda r: -r["calls"],
+}
+
+
+def _query_without(request, *names: str) -> str:
+    """The page's query string less ``names``, ending in "&" when not empty."""
+    kept = request.GET.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode() + "&" if kept else ""
 
 
 def _minutes(seconds: float | None) -> float | None:

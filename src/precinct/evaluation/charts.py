@@ -1,32 +1,73 @@
-"""Plotly figures of the scorecards, as JSON for Plotly.newPlot in the page."""
+"""Plotly figures of the scorecards, as JSON for Plotly.newPlot in the page.
+
+A reader judges a line by its height above the axis, so the axis starts where the scale
+does: shares from 0 % to 100 %, percentages from 0 to 100, the 1–5 survey scale over its
+whole range, counts and times from 0. An autoscaled axis cut at 0.993 made a change from
+0.993 to 0.9945 look like a cliff. A trend needs a few points: with fewer the page says so
+in words instead of drawing one or two dots.
+"""
 
 import plotly.graph_objects as go
 
+MIN_POINTS = 3
 
-def trend_figure(series: list[dict], *, title: str, key: str = "value") -> str:
-    """A line over periods with the interval as a band where there is one."""
-    periods = [p["period"] for p in series]
-    values = [p[key] for p in series]
-    fig = go.Figure()
+# The whole scale of a bounded unit; every other unit is a count or a time, drawn from 0.
+FULL_RANGE = {"share": (0, 1), "%": (0, 100), "1–5": (1, 5), "index": (0, 100)}
+
+
+def points(series: list[dict], key: str = "value") -> int:
+    """How many periods of the series have a value."""
+    return sum(p.get(key) is not None for p in series)
+
+
+def trend_figure(
+    series: list[dict], *, title: str, key: str = "value", unit: str = ""
+) -> str | None:
+    """A line over periods with the interval as error bars where there is one; ``None`` when
+    the series has fewer than ``MIN_POINTS`` values (the page says so in words)."""
+    if points(series, key) < MIN_POINTS:
+        return None
+    shown = [p for p in series if p.get(key) is not None]  # no empty periods on the axis
     error = None
-    if any(p.get("lower") is not None and p.get("lower") != p.get(key) for p in series):
-        # Intervals as error bars: periods without a value leave no stray marks.
+    if any(_has_interval(p, key) for p in shown):
+        # Intervals as error bars: periods without one leave no stray marks.
         error = {
             "type": "data",
             "symmetric": False,
-            "array": [_gap(p.get("upper"), p.get(key)) for p in series],
-            "arrayminus": [_gap(p.get(key), p.get("lower")) for p in series],
+            "array": [_gap(p.get("upper"), p.get(key)) for p in shown],
+            "arrayminus": [_gap(p.get(key), p.get("lower")) for p in shown],
         }
+    fig = go.Figure()
     fig.add_trace(
-        go.Scatter(x=periods, y=values, mode="lines+markers", error_y=error, showlegend=False)
-    )
+        go.Scatter(
+            x=[p["period"] for p in shown], y=[p[key] for p in shown],
+            mode="lines+markers", error_y=error, showlegend=False,
+        )
+    )  # fmt: skip
+    # The title stays in the page, above the chart, where a long name can wrap on a phone;
+    # the figure keeps it as its name for the JSON's readers.
     fig.update_layout(
-        title={"text": title, "font": {"size": 13}},
-        height=220,
-        margin={"l": 40, "r": 10, "t": 36, "b": 30},
+        meta={"title": title},
+        height=200,
+        margin={"l": 44, "r": 10, "t": 10, "b": 30},
         xaxis={"type": "category"},
+        yaxis=_value_axis(unit),
     )
     return fig.to_json()
+
+
+def _value_axis(unit: str) -> dict:
+    if unit in FULL_RANGE:
+        axis = {"range": list(FULL_RANGE[unit]), "fixedrange": True}
+        if unit == "share":
+            axis["tickformat"] = ".0%"
+        return axis
+    return {"rangemode": "tozero", "fixedrange": True}
+
+
+def _has_interval(p: dict, key: str) -> bool:
+    lower, upper = p.get("lower"), p.get("upper")
+    return lower is not None and upper is not None and lower != upper
 
 
 def _gap(a, b):

@@ -9,6 +9,22 @@ def number(x: float, unit: str) -> str:
     return f"{x:,.2f}".replace(",", "\u202f")
 
 
+def interval(lower: float | None, upper: float | None, fmt=lambda x: f"{x:.1f}") -> str:
+    """ "lower – upper", or why there is none.
+
+    Registry figures carry no interval (empty). An interval whose bounds print alike is no
+    interval: the composite index's comes from the survey indicators' standard errors, so a
+    department without survey figures (or with too few respondents for an interval) gets
+    a Monte Carlo band of zero width; "70.7–70.7" would claim a precision nobody measured.
+    """
+    if lower is None or upper is None:
+        return ""
+    low, high = fmt(lower), fmt(upper)
+    if low == high:
+        return _("no interval: too few observations")
+    return f"{low} – {high}"
+
+
 def indicator(row: dict) -> dict:
     """Value, interval and trend of one indicator as the scorecard shows them."""
     unit = row["unit"]
@@ -16,8 +32,8 @@ def indicator(row: dict) -> dict:
     if row["value"] is not None:
         suffix = "" if unit == "share" else f" {unit}"
         shown["value"] = number(row["value"], unit) + suffix
-    if row["lower"] is not None and row["upper"] is not None and row["lower"] != row["value"]:
-        shown["interval"] = f"{number(row['lower'], unit)} – {number(row['upper'], unit)}"
+    if row["value"] is not None:
+        shown["interval"] = interval(row["lower"], row["upper"], lambda x: number(x, unit))
     trend = row["trend"]
     if trend:
         change = trend["change"] * (100 if unit == "share" else 1)

@@ -91,7 +91,7 @@ def scorecard_pdf(card: dict) -> bytes:
         _("Composite index")
         + ": "
         + (
-            f"{index:.1f} [{card['index_lower']:.1f}–{card['index_upper']:.1f}]"
+            f"{index:.1f}" + _bracketed(display.interval(card["index_lower"], card["index_upper"]))
             if index is not None
             else _("too little data")
         )
@@ -152,3 +152,7 @@ def _status(status: str) -> str:
         "insufficient": _("too little data"),
         "suppressed": _("suppressed"),
     }.get(status, status)
+
+
+def _bracketed(text: str) -> str:
+    return f" [{text}]" if text else ""

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from precinct.crime import metrics as crime
@@ -32,7 +33,10 @@ def national(request):
         {
             "period": period or selectors.latest_period(),
             "periods": selectors.periods(),
-            "rows": selectors.national_rollup(period=period),
+            "rows": [
+                {**r, "interval": display.interval(r["lower"], r["upper"])}
+                for r in selectors.national_rollup(period=period)
+            ],
             "crime_period": crime_period,
             "crime": crime.regional_rates(period=crime_period) if crime_period else [],
         },
@@ -61,12 +65,19 @@ def _card(request, department_id: int) -> dict:
 def scorecard(request, department_id: int):
     """A department's scorecard with trend plots."""
     card = _card(request, department_id)
+    # Every indicator with a value in some period: a chart, or "too few points" in words.
     figures = [
-        {"id": f"plot-{r['code']}", "json": charts.trend_figure(r["series"], title=r["name"])}
+        {
+            "id": f"plot-{r['code']}", "title": r["name"], "points": charts.points(r["series"]),
+            "json": charts.trend_figure(r["series"], title=r["name"], unit=r["unit"]),
+        }
         for r in card["indicators"]
-        if sum(p["value"] is not None for p in r["series"]) >= 1
-    ]
-    index_figure = charts.trend_figure(card["index_series"], title="Composite index", key="index")
+        if charts.points(r["series"]) >= 1
+    ]  # fmt: skip
+    index_figure = charts.trend_figure(
+        card["index_series"], title=_("Composite index"), key="index", unit="index"
+    )
+    card["index_interval"] = display.interval(card["index_lower"], card["index_upper"])
     for row in card["indicators"]:
         row["display"] = display.indicator(row)
     return render(

@@ -41,3 +41,28 @@ def staffing_by_department() -> list[dict]:
         }
         for r in rows
     ]
+
+
+def coverage_of_precinct(*, precinct_id: int, region_id: int, minutes: float = 15) -> dict | None:
+    """Residents of one precinct and of its region (the city) within ``minutes`` of walking
+    of an open post: ``{"precinct": row, "region": row}``, each row with ``residents``,
+    ``residents_within`` and ``share`` (None when the area has no residents).
+
+    None when no walking network has been imported: coverage cannot be known then.
+    """
+    if not network_imported("walk"):
+        return None
+    report = coverage_report(minutes_list=[minutes], levels=["precinct", "region"])
+
+    def row(level: str, pk: int) -> dict:
+        found = next((r for r in report.rows[level] if r.id == pk), None)
+        residents = found.residents if found else 0.0
+        within = found.within[0] if found else 0.0
+        share = within / residents if residents > 0 else None
+        return {"residents": residents, "residents_within": within, "share": share}
+
+    return {
+        "minutes": minutes,
+        "precinct": row("precinct", precinct_id),
+        "region": row("region", region_id),
+    }

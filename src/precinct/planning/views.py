@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core import listing
 from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.planning import selectors, services, tasks
 from precinct.planning.errors import PlanningError, PlanningForbidden
@@ -64,14 +65,21 @@ def coverage_page(request):
         return render(request, "planning/coverage.html", context, status=503)
     map_minutes = report.minutes[-1]
     url = reverse("planning:coverage-map") + f"?minutes={map_minutes:g}&what_if={int(what_if)}"
-    levels = [
-        ("department", _("By department")),
-        ("region", _("By region")),
-        ("precinct", _("By precinct")),
-    ]
+    levels = {
+        "department": _("By department"),
+        "region": _("By region"),
+        "precinct": _("By precinct"),
+    }
+    # One level's table at a time, searched and paged: 360 precinct rows made a phone's
+    # page 49,000 px tall.
+    level = request.GET.get("level") if request.GET.get("level") in levels else "department"
+    query = listing.search_query(request)
+    rows = [r for r in report.rows.get(level, []) if r.residents]
+    page = listing.page_of(request, listing.matching(rows, query, lambda r: r.name))
     context.update(
-        report=report, map_minutes=map_minutes, map_config=_map_config(url), levels=levels
-    )
+        report=report, map_minutes=map_minutes, map_config=_map_config(url),
+        levels=levels, level=level, level_title=levels[level], page=page, query=query,
+    )  # fmt: skip
     return render(request, "planning/coverage.html", context)
 
 
@@ -139,8 +147,11 @@ def staffing_page(request):
                 return redirect("planning:staffing")
     rows, total, extra = selectors.staffing_report()
     visible = {d.id for d in access.departments_in_scope(request.user)}
+    rows = [r for r in rows if r.department_id in visible]
     context = {
-        "rows": [r for r in rows if r.department_id in visible],
+        "page": listing.page_of(
+            request, listing.matching(rows, listing.search_query(request), lambda r: r.name)
+        ),
         "total": total if access.has_national_scope(request.user) else None,
         "extra": extra,
         "upload": upload,

@@ -15,9 +15,7 @@ def upcoming_receptions(*, department_id: int | None = None, now=None) -> list[R
     qs = ReceptionSlot.objects.filter(cancelled=False, starts_at__gt=now)
     if department_id:
         qs = qs.filter(department_id=department_id)
-    qs = qs.select_related("department", "head").annotate(
-        booked=Count("bookings", filter=Q(bookings__state=Booking.State.BOOKED))
-    )
+    qs = _with_places_left(qs.select_related("department", "head"))
     slots = list(qs.order_by("starts_at")[:200])
     for slot in slots:
         slot.places_left = max(slot.capacity - slot.booked, 0)
@@ -29,13 +27,21 @@ def reception_departments() -> QuerySet[Department]:
     return Department.objects.filter(kind=Department.Kind.DISTRICT).order_by("name")
 
 
+def _with_places_left(qs: QuerySet[ReceptionSlot]) -> QuerySet[ReceptionSlot]:
+    """Each hour with ``booked`` (live bookings) counted in the database."""
+    return qs.annotate(booked=Count("bookings", filter=Q(bookings__state=Booking.State.BOOKED)))
+
+
 def slot_open_for_booking(*, slot_id: int) -> ReceptionSlot | None:
-    """A reception hour that is not cancelled, with its department and head."""
-    return (
-        ReceptionSlot.objects.select_related("department", "head")
+    """A reception hour that is not cancelled, with its department, head and places left."""
+    slot = (
+        _with_places_left(ReceptionSlot.objects.select_related("department", "head"))
         .filter(pk=slot_id, cancelled=False)
         .first()
     )
+    if slot is not None:
+        slot.places_left = max(slot.capacity - slot.booked, 0)
+    return slot
 
 
 def reception_slots_for_staff(*, user, limit: int = 50) -> list[ReceptionSlot]:

@@ -143,9 +143,13 @@ def booking_create(
     if slot is None or slot.starts_at <= now:
         errors["slot_id"] = _("This reception is not open for booking.")
     _check_resident(name=name, phone=phone, topic=topic, errors=errors)
-    if not errors and slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
-        errors["slot_id"] = _("This reception is fully booked.")
     _refuse(errors)
+    # The slot's row is locked (select_for_update; SQLite's IMMEDIATE transactions write
+    # one at a time): two residents after the last place cannot both count it free.
+    if slot.bookings.filter(state=Booking.State.BOOKED).count() >= slot.capacity:
+        raise ReceptionInputError(
+            _("This reception is fully booked."), field="slot_id", code="fully_booked", status=409
+        )
     return Booking.objects.create(
         slot=slot,
         code=new_booking_code(),

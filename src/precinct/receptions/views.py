@@ -47,6 +47,7 @@ def reception_book(request, slot_id: int):
     if slot is None:
         raise Http404
     if request.method == "GET":
+        # A full hour shows that it is full, and no form to fill in for nothing.
         return render(request, "receptions/book.html", {"slot": slot, "errors": {}, "values": {}})
     try:
         booking = services.booking_create(
@@ -56,8 +57,9 @@ def reception_book(request, slot_id: int):
             topic=request.POST.get("topic", ""),
         )
     except DomainError as exc:
+        slot = selectors.slot_open_for_booking(slot_id=slot_id) or slot  # places left now
         ctx = {"slot": slot, "errors": _fields(exc), "values": request.POST}
-        return render(request, "receptions/book.html", ctx, status=400)
+        return render(request, "receptions/book.html", ctx, status=exc.status)
     return render(request, "receptions/booked.html", {"booking": booking, "slot": slot})
 
 

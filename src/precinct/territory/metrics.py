@@ -1,9 +1,16 @@
-"""The read surface of territory: what other apps (the home page) read of it as counts.
+"""The read surface of territory: what other apps read of it as plain rows: counts for
+the home page, and the precincts an officer serves with their cards for the workspace.
 
 Territory's foundations (``geo``, ``network``, ``mapdata``, ``locate``, ``geocoding``,
 ``models``) are open to every app as well.
 """
 
+import datetime as dt
+
+from django.db.models import Q
+from django.utils import timezone
+
+from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, PopulationPoint, Post, Precinct, Region
 
 
@@ -20,4 +27,72 @@ def territory_summary() -> dict:
         "posts_total": posts.count(),
         "inspectors": Officer.objects.filter(role=Officer.Role.INSPECTOR, is_active=True).count(),
         "population_points": PopulationPoint.objects.count(),
+    }
+
+
+def precincts_served(*, officer_id: int | None, on: dt.date | None = None) -> list[int]:
+    """The precincts an officer serves on a date (an assignment ends the day before
+    ``ends_on``, as in ``selectors.inspectors_of_precinct``), by department and number."""
+    if officer_id is None:
+        return []
+    day = on or timezone.localdate()
+    return list(
+        Precinct.objects.filter(assignments__officer_id=officer_id, assignments__starts_on__lte=day)
+        .filter(Q(assignments__ends_on__isnull=True) | Q(assignments__ends_on__gt=day))
+        .order_by("department", "number")
+        .values_list("id", flat=True)
+        .distinct()
+    )
+
+
+def precincts_of_department(*, department_id: int) -> list[dict]:
+    """The precincts of a department and every department below it: id, name, residents."""
+    department = Department.objects.get(pk=department_id)
+    precincts = Precinct.objects.filter(department__path__startswith=department.path)
+    return [
+        {"id": p.id, "number": p.number, "name": str(p), "residents": p.residents}
+        for p in precincts.select_related("department").order_by("department__path", "number")
+    ]
+
+
+def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
+    """One precinct as a card: names in the reader's language, its boundary (GeoJSON) and
+    bounding box, residents, its inspectors (names only) and its posts with their hours.
+
+    Posts are those attached to the precinct, open ones first; a post being built or
+    planned is listed with its state, a closed one is not.
+    """
+    precinct = Precinct.objects.select_related("department", "department__region").get(
+        pk=precinct_id
+    )
+    department = precinct.department
+    posts = precinct.posts.exclude(state=Post.State.CLOSED).order_by("state", "name")
+    bbox = (precinct.min_lon, precinct.min_lat, precinct.max_lon, precinct.max_lat)
+    return {
+        "id": precinct.id,
+        "number": precinct.number,
+        "name": str(precinct),
+        "residents": precinct.residents,
+        "boundary": geo.boundary_geojson(precinct.boundary),
+        "bounds": None if None in bbox else bbox,
+        "department": {"id": department.id, "name": department.display_name},
+        "region": {"id": department.region_id, "name": department.region.display_name},
+        "inspectors": [
+            {"id": o.id, "name": o.full_name, "rank": o.rank, "role": o.role}
+            for o in selectors.inspectors_of_precinct(precinct=precinct, on=on)
+        ],
+        "posts": [
+            {
+                "id": p.id,
+                "name": p.display_name,
+                "state": p.state,
+                "state_label": p.get_state_display(),
+                "address": p.address,
+                "opening_hours": p.opening_hours,
+                "phone": p.phone,
+                "lon": p.lon,
+                "lat": p.lat,
+            }
+            for p in posts
+        ],
     }

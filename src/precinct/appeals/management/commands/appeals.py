@@ -1,34 +1,21 @@
 """``precinct appeals escalate|requeue|upkeep``: periodic upkeep of appeals.
 
 ``escalate`` sends overdue open appeals, and appeals outside the police's competence not
-forwarded by their forward date, to their heads (once each), ``requeue`` re-enqueues
-outbox messages whose task was lost, ``upkeep --every SECONDS`` does both in a loop (started
-by ``bin/serve`` beside the worker; use cron instead if you prefer).
+forwarded by their forward date, to their heads (once each), ``requeue`` runs the
+outbox sweep once (the worker runs it every ``NOTIFY_SWEEP_SECONDS`` anyway: pending
+messages nobody holds whose task is overdue are enqueued again), ``upkeep --every SECONDS``
+does both in a loop (started by ``bin/serve`` beside the worker; use cron instead if you
+prefer).
 """
 
-import datetime as dt
 import time
 
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-from precinct.appeals.models import Notification
 from precinct.appeals.services import appeals_escalate_overdue, appeals_escalate_unforwarded
-from precinct.appeals.tasks import send_notification
-
-
-def requeue_lost(*, older_than: dt.timedelta = dt.timedelta(minutes=10)) -> int:
-    """Pending messages whose attempt is long due: their task was lost, enqueue again."""
-    stale = timezone.now() - older_than
-    ids = list(
-        Notification.objects.filter(
-            state=Notification.State.PENDING, next_attempt_at__lt=stale
-        ).values_list("id", flat=True)[:10000]
-    )
-    for pk in ids:
-        send_notification.enqueue(pk)
-    return len(ids)
+from precinct.appeals.tasks import notifications_sweep
 
 
 def escalate_all() -> str:
@@ -50,10 +37,10 @@ class Command(BaseCommand):
         if action == "escalate":
             self.stdout.write(escalate_all())
         elif action == "requeue":
-            self.stdout.write(f"{requeue_lost()} notifications re-enqueued")
+            self.stdout.write(f"{notifications_sweep()} notifications re-enqueued")
         else:
             while True:
                 close_old_connections()
-                self.stdout.write(f"{escalate_all()}, {requeue_lost()} re-enqueued")
+                self.stdout.write(f"{escalate_all()}, {notifications_sweep()} re-enqueued")
                 self.stdout.flush()
                 time.sleep(max(every, 1))

@@ -144,30 +144,6 @@
     });
     if (lat.value && lon.value) chosen = { lon: Number(lon.value), lat: Number(lat.value) };
   }
-  // The precinct table: the server sends it worst median first; a header button re-sorts
-  // (names A to Z, calls and medians largest first, precincts without a median last).
-  const areaTable = document.querySelector("table.areas");
-  if (areaTable) {
-    areaTable.addEventListener("click", function (e) {
-      const button = e.target.closest("button.sort");
-      if (!button) return;
-      const key = button.dataset.sort;
-      const body = areaTable.tBodies[0];
-      const rows = Array.from(body.querySelectorAll("tr[data-precinct]"));
-      function value(row) {
-        const v = row.dataset[key];
-        return v === "" ? -Infinity : Number(v);
-      }
-      rows.sort(function (a, b) {
-        if (key === "name") return a.dataset.name.localeCompare(b.dataset.name);
-        const x = value(a), y = value(b);
-        return x === y ? 0 : (x < y ? 1 : -1);
-      });
-      rows.forEach(function (row) { body.appendChild(row); });
-      areaTable.querySelectorAll("thead th").forEach(function (th) { th.removeAttribute("aria-sort"); });
-      button.parentElement.setAttribute("aria-sort", key === "name" ? "ascending" : "descending");
-    });
-  }
   if (cfg.areas) drawAreas();
   else draw();
   document.body.dataset.dispatchReady = "1";  // for tests and impatient keyboards alike
