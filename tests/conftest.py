@@ -103,3 +103,15 @@ def _audit_flushable(request):
     PurgeWindow.objects.create(reason="test database flush")
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEntry._meta.db_table}")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever an earlier one activated
+    (a request or ``translation.activate`` leaves its language on the thread)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()

@@ -361,6 +361,13 @@ PRECINCT_APPEALS = {
     "NOTIFY_SLOW_GATEWAY_SECONDS": env_float("PRECINCT_NOTIFY_SLOW_GATEWAY_SECONDS", 0.0),
     "PUBLIC_URL": env_str("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
+PRECINCT_RECEPTIONS = {
+    # Wrong cancel codes a client may try per hour (a code has 50 bits; this keeps a
+    # guesser at 10 tries an hour per address).
+    "CANCEL_ATTEMPTS_PER_HOUR": env_int(
+        "PRECINCT_RECEPTION_CANCEL_ATTEMPTS_PER_HOUR", 10, minimum=1
+    ),
+}
 # Files by default, not the console: notifications carry residents' names and contacts,
 # which must never end up in the server's output or logs. One file per message, named by
 # its idempotency key (appeals/mail.py): a message re-sent after a kill is not doubled.

@@ -68,6 +68,9 @@ PRECINCT_VIEWERS_A = frozenset({"inspector", "head", "analyst", "admin", "distri
 ASSISTANT_PHONE = "+7 700 111 22 33"
 INSPECTOR_PHONE = "+7 700 222 33 44"
 CALLER_PHONE = "+7 701 555 12 34"
+PNG = b"\x89PNG\r\n\x1a\n" + b"resident's photo" * 8
+# Staff without the appeals workspace at all: refused by the page's guard, not the object.
+NO_APPEALS = {"patrol": 403, "analyst": 403, "security": 403}
 
 
 @dataclass
@@ -92,6 +95,7 @@ class World:
 @pytest.fixture
 def world(territory, personas, settings, tmp_path) -> World:
     settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
+    settings.MEDIA_ROOT = tmp_path / "media"
     dispatch_builders.write_grids(settings.PRECINCT_NETWORK_DIR)
     dispatch_services.category_defaults_create()
     t = territory
@@ -130,7 +134,8 @@ def world(territory, personas, settings, tmp_path) -> World:
     return World(
         users=users, territory=t, inspector_a=inspector_a, assistant_a=assistant_a,
         head_a=head_a, patrol_b=patrol_b, head_b=head_b, incident=incident, unit_id=unit.pk,
-        appeal=appeal_in_district_a(), complaint=complaint_about(inspector_a),
+        appeal=appeal_in_district_a(attachments=[("photo.png", PNG)]),
+        complaint=complaint_about(inspector_a),
         job=SitingJob.objects.create(department=t.district_a, minutes=15, k=1),
         survey_id=survey.pk,
     )  # fmt: skip
@@ -554,6 +559,24 @@ ENDPOINTS = [
         lambda w: f"/appeals/staff/{w.complaint.pk}/",
         guarded_page({"operator", "admin"}),
         shows=lambda w: w.complaint.contact_phone,
+    ),
+    Endpoint(
+        "appeal attachment download: an audited read of the appeal",
+        lambda w, u: access.can_view_appeal(u, w.appeal),
+        APPEAL_READERS_A,
+        "page",
+        "get",
+        lambda w: f"/appeals/staff/{w.appeal.pk}/attachments/{w.appeal.attachments.get().pk}/",
+        guarded_page(APPEAL_READERS_A, refused=404, **NO_APPEALS),
+    ),
+    Endpoint(
+        "appeal attachment api",
+        lambda w, u: access.can_view_appeal(u, w.appeal),
+        APPEAL_READERS_A,
+        "api",
+        "get",
+        lambda w: f"/api/v1/appeals/{w.appeal.pk}/attachments/{w.appeal.attachments.get().pk}",
+        guarded_api(APPEAL_READERS_A, refused=404, **NO_APPEALS),
     ),
     # --- the staff appeals API: the same rules as the pages --------------------------------
     Endpoint(

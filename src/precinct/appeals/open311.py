@@ -33,7 +33,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from precinct.appeals import services as appeal_services
-from precinct.appeals.models import OPEN_STATUSES, Appeal, Category, Channel, Open311Key
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    AppealType,
+    Category,
+    Channel,
+    Open311Key,
+)
 from precinct.appeals.validators import AppealInputError
 from precinct.core.hashing import token_hash
 from precinct.core.http import client_address
@@ -253,6 +260,9 @@ def service_definition(request, code, fmt):
 
 
 # --- requests: reading ------------------------------------------------------------------
+_KIND_NAMES = dict(AppealType.choices)
+
+
 def _iso(value):
     return timezone.localtime(value).isoformat() if value else None
 
@@ -275,6 +285,12 @@ def street_only(address: str) -> str:
     return " ".join(kept).strip(" ,.-")
 
 
+def _kind_name(kind: str) -> str:
+    """The kind of appeal in the active language. ``get_type_display`` hashes the lazy
+    choices on every call: a third of the time of a page of 1,000 rows."""
+    return str(_KIND_NAMES.get(kind, kind))
+
+
 def _request_row(a: Appeal) -> dict:
     is_open = a.status in OPEN_STATUSES
     last = a.closed_at or a.answered_at or a.registered_at
@@ -290,7 +306,7 @@ def _request_row(a: Appeal) -> dict:
         "status_notes": notes + (" (deadline extended)" if a.extended else ""),
         "service_name": (a.category.name_en or a.category.name) if a.category else a.type,
         "service_code": a.category.code if a.category else "",
-        "description": f"{a.get_type_display()}"
+        "description": _kind_name(a.type)
         + (f": {a.category.name_en or a.category.name}" if a.category else ""),
         "agency_responsible": a.department.name_en or a.department.name,
         "service_notice": "",

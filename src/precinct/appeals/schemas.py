@@ -110,6 +110,16 @@ class ApplicantOut(Schema):
     email: str
 
 
+class AttachmentOut(Schema):
+    """A resident's file: what it is, and where staff download it (an audited read)."""
+
+    id: int
+    name: str
+    size: int
+    content_type: str
+    url: str
+
+
 class StaffAppealOut(Schema):
     """An appeal with its personal data and history (reading it is audited)."""
 
@@ -137,6 +147,7 @@ class StaffAppealOut(Schema):
     answer: str
     answered_at: dt.datetime | None
     events: list[StaffEventOut]
+    attachments: list[AttachmentOut] = []
 
 
 class AppealStateOut(Schema):

@@ -3,6 +3,7 @@ the choices the forms offer (categories, departments, assignees, answer template
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -18,6 +19,7 @@ from precinct.appeals.models import (
     AnswerTemplate,
     Appeal,
     AppealEvent,
+    Attachment,
     Category,
     Notification,
     Status,
@@ -210,6 +212,71 @@ def appeal_read(*, user, appeal_id: int, context: str) -> Appeal | None:
         return None
     audit_record(actor=user, action="read", subject=appeal, fields=PERSONAL_FIELDS, context=context)
     return appeal
+
+
+@dataclass(frozen=True)
+class AttachmentRow:
+    """What staff see of a resident's file before opening it (no read of its content)."""
+
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+def _attachment_name(appeal: Appeal, position: int, content_type: str) -> str:
+    """The name a file is offered under: the appeal's number and its place, never the name
+    the resident's device gave it (it may hold a name, and it is not checked)."""
+    ext = content_type.split("/")[-1].replace("jpeg", "jpg")
+    return f"{appeal.registration_number}-{position}.{ext}"
+
+
+def appeal_attachments(*, appeal: Appeal) -> list[AttachmentRow]:
+    """The files sent with an appeal, in the order they came; for staff who read the appeal
+    (the read of a file itself is ``attachment_for_reader``)."""
+    files = Attachment.objects.filter(appeal=appeal).order_by("id")
+    return [
+        AttachmentRow(a.pk, _attachment_name(appeal, n, a.content_type), a.size, a.content_type)
+        for n, a in enumerate(files.only("id", "size", "content_type"), start=1)
+    ]
+
+
+@dataclass(frozen=True)
+class OpenedAttachment:
+    """A resident's file opened for one staff reader: its name, type and content."""
+
+    name: str
+    content_type: str
+    size: int
+    file: object  # an open binary file; the response closes it
+
+
+def attachment_for_reader(*, user, appeal_id: int, attachment_id: int) -> OpenedAttachment | None:
+    """Open one file of an appeal for staff who may read the appeal; each read is audited.
+
+    None when the appeal or file does not exist, the user may not read the appeal (its
+    existence is private), or the file is no longer kept on disk.
+    """
+    appeal = Appeal.objects.filter(pk=appeal_id).first()
+    if appeal is None or not access.can_view_appeal(user, appeal):
+        return None
+    rows = {row.id: row for row in appeal_attachments(appeal=appeal)}
+    stored = Attachment.objects.filter(pk=attachment_id, appeal=appeal).first()
+    if stored is None or attachment_id not in rows:
+        return None
+    try:
+        handle = stored.file.open("rb")
+    except FileNotFoundError:
+        return None
+    row = rows[attachment_id]
+    audit_record(
+        actor=user,
+        action="read",
+        subject=stored,
+        fields=["file"],
+        context=f"attachment {row.name} of appeal {appeal.registration_number} downloaded",
+    )
+    return OpenedAttachment(row.name, row.content_type, row.size, handle)
 
 
 def public_proposals(*, limit: int = 50) -> list[dict]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -137,10 +137,6 @@ def appeal_register(
     )
     _check_registrar(registered_by, intake.department)
     client_hash = client_fingerprint(client) if client else ""
-    if registered_by is None and client_hash:
-        twin = _twin_or_refuse_flood(client_hash=client_hash, content_hash=content_hash, now=now)
-        if twin is not None:
-            return twin, False
     appeal = _new_appeal(
         intake,
         type=type,
@@ -156,7 +152,22 @@ def appeal_register(
     appeal.media_url, appeal.service_attributes = media_url, service_attributes or {}
     appeal.idempotency_key = idempotency_key or None
     appeal.client_hash, appeal.content_hash = client_hash, content_hash
-    return _store_once(appeal, files=intake.files, now=now)
+    return _store_once(appeal, files=intake.files, now=now, public=registered_by is None)
+
+
+def _one_at_a_time_per_client(client_hash: str) -> None:
+    """Hold the client's lock until the transaction ends (PostgreSQL: an advisory lock on
+    the hash). SQLite needs none: its transactions begin IMMEDIATE, one writer at a time."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        # Two 32-bit keys: this purpose, and 31 bits of the client's hash.
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [_CLIENT_LOCK_SPACE, int(client_hash[:7], 16)]
+        )
+
+
+_CLIENT_LOCK_SPACE = 0x0A99EA1  # "appeal": the advisory-lock key space of this rule
 
 
 def _replay(idempotency_key: str | None, content_hash: str) -> Appeal | None:
@@ -323,11 +334,27 @@ def _new_appeal(
     )
 
 
-def _store_once(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> tuple[Appeal, bool]:
-    """Store the appeal; when a retry with the same idempotency key raced this one and
-    stored it first, return that one instead."""
+def _store_once(
+    appeal: Appeal, *, files: list[tuple[bytes, str]], now, public: bool
+) -> tuple[Appeal, bool]:
+    """Store the appeal, or return the one it repeats.
+
+    For a public submission the count of the client's last hour and the insert are one
+    transaction, taken by one submission of that client at a time: otherwise 21 sent at
+    once all count 19 and pass. When a retry with the same idempotency key raced this one
+    and stored it first, that one is returned (after the failed transaction, so that no
+    savepoint is paid on every submission).
+    """
     try:
-        _store(appeal, files=files, now=now)
+        with transaction.atomic():
+            if public and appeal.client_hash:
+                _one_at_a_time_per_client(appeal.client_hash)
+                twin = _twin_or_refuse_flood(
+                    client_hash=appeal.client_hash, content_hash=appeal.content_hash, now=now
+                )
+                if twin is not None:
+                    return twin, False
+            _store(appeal, files=files, now=now)
     except IntegrityError:
         earlier = _replay(appeal.idempotency_key, appeal.content_hash)
         if earlier is None:
@@ -336,7 +363,6 @@ def _store_once(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> tuple
     return appeal, True
 
 
-@transaction.atomic
 def _store(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> None:
     """Save, number by the year and the row's id, attach the files, record the first
     event (and the official's entry in the audit log), and queue the resident's receipt."""

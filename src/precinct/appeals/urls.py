@@ -16,6 +16,11 @@ urlpatterns = [
     path("staff/", views.staff_queue, name="staff-queue"),
     path("staff/new/", views.staff_new, name="staff-new"),
     path("staff/<int:pk>/", views.staff_appeal, name="staff-appeal"),
+    path(
+        "staff/<int:pk>/attachments/<int:attachment_id>/",
+        views.staff_attachment,
+        name="staff-attachment",
+    ),
     path("staff/<int:pk>/<str:action>/", views.staff_action, name="staff-action"),
 ]
 

@@ -23,7 +23,7 @@ from precinct.appeals import metrics, routing, selectors, services
 from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
 from precinct.core import listing
-from precinct.core.http import client_address
+from precinct.core.http import client_address, file_download
 from precinct.territory import mapdata
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
@@ -301,10 +301,23 @@ def _staff_appeal_page(request, pk: int, *, errors: dict, values=None, status: i
             department=appeal.department, language=appeal.language
         ),
         "extension_latest": selectors.extension_latest(appeal=appeal),
+        "attachments": selectors.appeal_attachments(appeal=appeal),
         "errors": errors,
         "values": values or {},
     }
     return render(request, "appeals/staff_appeal.html", ctx, status=status)
+
+
+@staff_page(access.can_work_on_appeals)
+@require_GET
+def staff_attachment(request, pk: int, attachment_id: int):
+    """One of the resident's files, as a download; the read is audited."""
+    opened = selectors.attachment_for_reader(
+        user=request.user, appeal_id=pk, attachment_id=attachment_id
+    )
+    if opened is None:
+        raise Http404
+    return file_download(opened.file, filename=opened.name, content_type=opened.content_type)
 
 
 def _assign(user, appeal, post) -> None:

@@ -66,3 +66,17 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class CancelAttempt(models.Model):
+    """A failed try to cancel a booking with a code, by a keyed hash of the client's address:
+    enough to slow down guessing codes, useless to identify anyone."""
+
+    client_hash = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_hash", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}"

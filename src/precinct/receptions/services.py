@@ -7,6 +7,7 @@ appeal through ``appeals.intake``, the appeals app's one entry for other apps.
 import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -17,9 +18,34 @@ from precinct.appeals import intake
 from precinct.appeals.models import AppealType
 from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError
+from precinct.core.hashing import private_hash
 from precinct.core.phones import looks_like_phone
-from precinct.receptions.models import Booking, ReceptionSlot
+from precinct.receptions.models import Booking, CancelAttempt, ReceptionSlot
 from precinct.territory.models import Officer
+
+# Confirmation codes: 10 characters of Crockford's base32 (50 bits; no I, L, O or U to
+# misread). Codes of 8 hex digits given before stay valid: they are still looked up as typed.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_LENGTH = 10
+# What a resident may type for a look-alike character.
+_CODE_READINGS = str.maketrans({"O": "0", "I": "1", "L": "1", "-": None, " ": None})
+
+
+def new_booking_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalized_code(code: str) -> str:
+    """The code as stored, from what a resident typed: case, spaces, dashes and look-alike
+    letters do not matter."""
+    return code.strip().upper().translate(_CODE_READINGS)
+
+
+class CancelLimited(DomainError):
+    """Too many wrong codes from one client: guessing must not pay."""
+
+    status = 429
+    code = "rate_limited"
 
 
 class ReceptionInputError(DomainError):
@@ -126,7 +152,7 @@ def booking_create(
         )
     return Booking.objects.create(
         slot=slot,
-        code=secrets.token_hex(4).upper(),
+        code=new_booking_code(),
         name=name.strip(),
         phone=phone.strip(),
         topic=topic.strip(),
@@ -134,15 +160,46 @@ def booking_create(
     )
 
 
-@transaction.atomic
-def booking_cancel(*, code: str) -> Booking:
-    """The resident cancels with the confirmation code; no account is needed."""
-    booking = Booking.objects.select_for_update().filter(code=code.strip().upper()).first()
-    if booking is None or booking.state != Booking.State.BOOKED:
+def booking_cancel(*, code: str, client: str = "", now: dt.datetime | None = None) -> Booking:
+    """The resident cancels with the confirmation code; no account is needed.
+
+    A client with too many wrong codes in the last hour is refused before the code is
+    even looked at; each wrong code counts (committed, though the refusal is raised).
+    """
+    now = now or timezone.now()
+    client_hash = private_hash(client, purpose="reception-cancel") if client else ""
+    if client_hash:
+        _refuse_a_guesser(client_hash, now)
+    booking = _cancel(code)
+    if booking is None:
+        if client_hash:
+            _count_wrong_code(client_hash, now)
         _refuse({"code": _("No active booking with this code.")})
+    return booking
+
+
+@transaction.atomic
+def _cancel(code: str) -> Booking | None:
+    booking = Booking.objects.select_for_update().filter(code=normalized_code(code)).first()
+    if booking is None or booking.state != Booking.State.BOOKED:
+        return None
     booking.state = Booking.State.CANCELLED
     booking.save(update_fields=["state"])
     return booking
+
+
+def _refuse_a_guesser(client_hash: str, now: dt.datetime) -> None:
+    conf = settings.PRECINCT_RECEPTIONS
+    since = now - dt.timedelta(hours=1)
+    wrong = CancelAttempt.objects.filter(client_hash=client_hash, at__gte=since).count()
+    if wrong >= conf["CANCEL_ATTEMPTS_PER_HOUR"]:
+        raise CancelLimited(_("Too many wrong codes; try again in an hour."), field="code")
+
+
+def _count_wrong_code(client_hash: str, now: dt.datetime) -> None:
+    """Record a wrong code, and forget those older than the hour the limit looks at."""
+    CancelAttempt.objects.create(client_hash=client_hash, at=now)
+    CancelAttempt.objects.filter(at__lt=now - dt.timedelta(hours=1)).delete()
 
 
 @transaction.atomic

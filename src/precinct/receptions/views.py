@@ -12,6 +12,7 @@ from precinct.accounts import access
 from precinct.accounts.guards import staff_page
 from precinct.appeals.models import AppealType
 from precinct.core.errors import DomainError
+from precinct.core.http import client_address
 from precinct.receptions import selectors, services
 
 
@@ -68,9 +69,10 @@ def reception_cancel(request):
     if request.method == "GET":
         return render(request, "receptions/cancel.html", {"errors": {}})
     try:
-        services.booking_cancel(code=request.POST.get("code", ""))
+        services.booking_cancel(code=request.POST.get("code", ""), client=client_address(request))
     except DomainError as exc:
-        return render(request, "receptions/cancel.html", {"errors": _fields(exc)}, status=400)
+        ctx = {"errors": _fields(exc)}
+        return render(request, "receptions/cancel.html", ctx, status=exc.status)
     return render(request, "receptions/cancel.html", {"done": True, "errors": {}})
 
 

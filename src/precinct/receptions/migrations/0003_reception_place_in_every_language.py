@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('receptions', '0001_initial'),
+        ('receptions', '0002_cancel_attempts'),
     ]
 
     operations = [
