@@ -30,6 +30,17 @@ def test_receipt_states_number_code_due_date_department_and_text(client, world):
     assert "data-print" in page and "appeals/appeals.css" in page
 
 
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_receipt_writes_dates_as_the_language_does(client, world, language):
+    appeal = appeal_in_district_a("Во дворе ночью громкая музыка")
+    client.cookies["django_language"] = language
+    page = client.get(reverse("appeals:receipt", args=[appeal.tracking_code])).content.decode()
+    due = appeal.due_date
+    english = f"{due.day} {due.strftime('%b')} {due.year}"  # "2 Dec 2026", never 12/02/2026
+    assert (english if language == "en" else due.strftime("%d.%m.%Y")) in page
+    assert (due.strftime("%d.%m.%Y") in page) is (language != "en")
+
+
 def test_receipt_says_a_copy_was_sent_only_when_it_was(client, world):
     appeal = appeal_in_district_a()
     url = reverse("appeals:receipt", args=[appeal.tracking_code])

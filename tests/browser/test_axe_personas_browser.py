@@ -1,7 +1,11 @@
-"""axe-core on each persona's main pages on a phone (390x844): no serious or critical
-violation, maps included. Residents: home, the locate result, the appeal form, tracking,
-receptions; a 102 operator: the board and an incident; a head or analyst: a scorecard,
-the coverage page and the 102 measures.
+"""axe-core on each persona's main pages: no serious or critical violation, maps
+included, and nothing wider than the screen. Residents: home, the locate result, the
+appeal form, tracking, receptions; a 102 operator: the board and an incident; a head or
+analyst: a scorecard, the coverage page and the 102 measures.
+
+Every page is checked in ru, kk and en, each on a phone (390x844) and a laptop
+(1366x900). The six tabs share one test's data rather than being parametrized: building
+the territory and the scorecards is most of each test's time.
 """
 
 import datetime as dt
@@ -21,7 +25,9 @@ from tests.planning import builders as planning_builders
 from tests.territory.builders import INSPECTOR
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"  # axe-core, MPL-2.0 (see its LICENSE)
-PHONE = {"width": 390, "height": 844}
+VIEWPORTS = {"phone": {"width": 390, "height": 844}, "laptop": {"width": 1366, "height": 900}}
+LANGUAGES = ("ru", "kk", "en")
+TABS = [(language, size) for language in LANGUAGES for size in VIEWPORTS]
 SERIOUS = """async () => {
   const result = await axe.run(document, { resultTypes: ["violations"] });
   return result.violations
@@ -31,14 +37,27 @@ SERIOUS = """async () => {
 
 
 @pytest.fixture
-def phone(browser):
-    """A phone-sized tab (Russian) that collects the page's script errors."""
-    context = browser.new_context(viewport=PHONE, locale="ru-KZ", bypass_csp=True)
-    page = context.new_page()
+def tabs(browser, live_server):
+    """Opens a tab in one language and size; fails the test on any script error it saw."""
+    opened = []
     errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-    yield page
-    context.close()
+
+    def open_tab(language: str, size: str):
+        # The site's Content-Security-Policy refuses inline script, axe-core is injected.
+        context = browser.new_context(
+            viewport=VIEWPORTS[size], locale=f"{language}-KZ", bypass_csp=True
+        )
+        context.add_cookies(
+            [{"name": "django_language", "value": language, "url": live_server.url}]
+        )
+        page = context.new_page()
+        page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
+        opened.append(context)
+        return page
+
+    yield open_tab
+    for context in opened:
+        context.close()
     assert not errors, errors
 
 
@@ -52,16 +71,19 @@ def _check(page, url: str, problems: dict, ready=None) -> None:
     if ready:
         ready(page)
     page.wait_for_load_state("networkidle")
+    language = page.evaluate("document.documentElement.lang")
+    screen = page.viewport_size["width"]
+    key = f"{language} {screen}px {url}"
     found = _violations(page)
     if found:
-        problems[url] = found
+        problems[key] = found
     shots = os.environ.get("PRECINCT_SCREENSHOT_DIR")  # pictures for a human to check
     if shots:
         name = url.split("//", 1)[1].split("/", 1)[1].strip("/").replace("/", "-") or "home"
-        page.screenshot(path=Path(shots) / f"axe-{name}.png", full_page=True)
+        page.screenshot(path=Path(shots) / f"axe-{language}-{screen}-{name}.png", full_page=True)
     width = page.evaluate("document.documentElement.scrollWidth")
-    if width > PHONE["width"]:
-        problems.setdefault(url, []).append(f"page {width}px wide")
+    if width > screen:
+        problems.setdefault(key, []).append(f"page {width}px wide")
 
 
 def _sign_in(page, base: str, username: str) -> None:
@@ -73,7 +95,7 @@ def _sign_in(page, base: str, username: str) -> None:
 
 
 @pytest.mark.browser
-def test_axe__resident_pages(live_server, locate_territory, phone):
+def test_axe__resident_pages(live_server, locate_territory, tabs):
     from django.apps import apps
 
     from precinct.appeals.models import Category
@@ -87,15 +109,17 @@ def test_axe__resident_pages(live_server, locate_territory, phone):
         page.locator("button.candidate", has_text="проспект Абая, 52").first.click()
         expect(page.locator("#result")).to_contain_text(" ".join(INSPECTOR))
 
-    _check(phone, f"{base}/", problems)
-    _check(phone, f"{base}/territory/locate/", problems, ready=located)
-    for path in ("/appeals/new/", "/appeals/track/", "/receptions/"):
-        _check(phone, f"{base}{path}", problems)
+    for language, size in TABS:
+        page = tabs(language, size)
+        _check(page, f"{base}/", problems)
+        _check(page, f"{base}/territory/locate/", problems, ready=located)
+        for path in ("/appeals/new/", "/appeals/track/", "/receptions/"):
+            _check(page, f"{base}{path}", problems)
     assert not problems, problems
 
 
 @pytest.mark.browser
-def test_axe__operator_pages(live_server, transactional_db, settings, tmp_path, phone):
+def test_axe__operator_pages(live_server, transactional_db, settings, tmp_path, tabs):
     settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
     dispatch_builders.write_grids(settings.PRECINCT_NETWORK_DIR)
     dispatch_services.category_defaults_create()
@@ -107,14 +131,16 @@ def test_axe__operator_pages(live_server, transactional_db, settings, tmp_path, 
         lat=dispatch_builders.CENTRE[1], category_code="violence", text="драка",
     )  # fmt: skip
     base, problems = live_server.url, {}
-    _sign_in(phone, base, "operator")
-    _check(phone, f"{base}/dispatch/board/", problems)
-    _check(phone, f"{base}/dispatch/incidents/{call.id}/", problems)
+    for language, size in TABS:
+        page = tabs(language, size)
+        _sign_in(page, base, "operator")
+        _check(page, f"{base}/dispatch/board/", problems)
+        _check(page, f"{base}/dispatch/incidents/{call.id}/", problems)
     assert not problems, problems
 
 
 @pytest.mark.browser
-def test_axe__head_and_analyst_pages(live_server, transactional_db, settings, tmp_path, phone):
+def test_axe__head_and_analyst_pages(live_server, transactional_db, settings, tmp_path, tabs):
     from precinct.crime.models import DepartmentCount
 
     settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
@@ -137,9 +163,11 @@ def test_axe__head_and_analyst_pages(live_server, transactional_db, settings, tm
         evaluation_services.evaluation_compute(period=period)
     factories.staff("analyst", "analyst", None)
     base, problems = live_server.url, {}
-    _sign_in(phone, base, "analyst")
     department = Department.objects.get(pk=territory.district_a.pk)
-    _check(phone, f"{base}/evaluation/departments/{department.pk}/", problems)
-    _check(phone, f"{base}/planning/coverage/", problems)
-    _check(phone, f"{base}/dispatch/measures/", problems)
+    for language, size in TABS:
+        page = tabs(language, size)
+        _sign_in(page, base, "analyst")
+        _check(page, f"{base}/evaluation/departments/{department.pk}/", problems)
+        _check(page, f"{base}/planning/coverage/", problems)
+        _check(page, f"{base}/dispatch/measures/", problems)
     assert not problems, problems

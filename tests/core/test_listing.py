@@ -2,6 +2,7 @@
 
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import translation
 
 from precinct.core import listing
 
@@ -12,7 +13,8 @@ def _render(text: str, url: str, **extra) -> str:
     request = RequestFactory().get(url)
     page = listing.page_of(request, listing.matching(ROWS, listing.search_query(request), str))
     context = Context({"request": request, "page": page, **extra})
-    return Template("{% load listing %}" + text).render(context)
+    with translation.override("en"):  # the assertions read the English texts
+        return Template("{% load listing %}" + text).render(context)
 
 
 def test_page_of__pages_of_25_and_a_bad_page_gives_the_nearest():

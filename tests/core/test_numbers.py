@@ -72,3 +72,18 @@ def test_in_every_language__a_pattern_translated_per_column():
         "name_kk": "№ 12 учаскелік полиция пункті",
         "name_en": "District police post No. 12",
     }
+
+
+@pytest.mark.parametrize(
+    ("language", "short", "short_with_time"),
+    [
+        ("ru", "02.12.2026", "02.12.2026 09:05"),
+        ("kk", "02.12.2026", "02.12.2026 09:05"),
+        ("en", "2 Dec 2026", "2 Dec 2026 09:05"),  # never the American 12/02/2026
+    ],
+)
+def test_short_dates__follow_the_language(language, short, short_with_time):
+    at = dt.datetime(2026, 12, 2, 9, 5)
+    template = Template('{{ at|date:"SHORT_DATE_FORMAT" }}|{{ at|date:"SHORT_DATETIME_FORMAT" }}')
+    with translation.override(language):
+        assert template.render(Context({"at": at})) == f"{short}|{short_with_time}"

@@ -120,6 +120,7 @@ def _pages(staff: bool) -> list[str]:
             reverse("dispatch:console"),
             reverse("dispatch:board"),
             reverse("dispatch:incident", args=[incident.pk]) if incident else None,
+            reverse("dispatch:measures"),
             reverse("planning:coverage"),
             reverse("appeals:staff-queue"),
         ]
