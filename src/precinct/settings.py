@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "precinct.receptions",
     "precinct.dispatch",
     "precinct.workspace",
+    "precinct.priorities",
+    "precinct.opendata",
 ]
 
 MIDDLEWARE = [
