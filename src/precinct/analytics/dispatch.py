@@ -16,7 +16,7 @@ their way home.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
@@ -24,8 +24,10 @@ from numba import njit
 
 from precinct.analytics.network.graph import Graph, haversine_m
 from precinct.analytics.network.routing import (
+    _NOT_IN_HEAP,
     _dijkstra,
-    _run,
+    _sift_down,
+    _sift_up,
     one_to_many,
     one_to_many_with_predecessors,
 )
@@ -36,11 +38,89 @@ ACCESS_SPEED_MPS = {"car": 15 / 3.6, "foot": 4.5 / 3.6}
 
 @dataclass(frozen=True)
 class Ranking:
-    """Units ordered fastest first (indices into the arrays given), with ETA and distance."""
+    """Units ordered fastest first (indices into the arrays given), with ETA and distance.
+
+    A ranking of the ``first`` fastest units only (see :func:`rank_units`) also says what
+    is known of the others: ``unranked`` are the reachable-or-not-yet-known units left
+    out, none faster than the last ranked one, each with a lower bound of its ETA. A full
+    ranking has no unranked units.
+    """
 
     order: np.ndarray  # int64 indices of the reachable units, fastest first
     eta_seconds: np.ndarray  # per unit in ``order``
     distance_m: np.ndarray  # per unit in ``order``, along the roads plus access legs
+    unranked: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    eta_at_least: np.ndarray = field(default_factory=lambda: np.zeros(0))  # per unranked
+    horizon_s: float = np.inf  # road seconds searched: an unreached unit is at least this far
+
+
+@njit(cache=True)
+def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, first, dist, pred):
+    """Dijkstra from ``root`` until the ``first`` fastest units are known; returns
+    ``(found, count, horizon)``.
+
+    ``offsets[j]`` (seconds) is added to unit j's road time ``dist[unit_nodes[j]]``: its
+    ETA. The graph part is the routing kernel's loop, unchanged (same heap, same order of
+    relaxations), so the times and the predecessor tree of every settled node are the ones
+    a full search gives. Each settled node hands its units (a linked list per node: several
+    units may share one) to ``found``. Once ``first`` units are found, the ``first``-th
+    best ETA among them is ``kth``; a unit not yet found has a road time of at least the
+    heap's smallest key, hence an ETA of at least that key, so when that key exceeds
+    ``kth`` (strictly: a tie could go to a unit of lower index) no unfound unit can enter
+    the first ``first`` and the search stops. ``horizon`` is that key (inf when the heap
+    ran dry: every unfound unit is out of reach within ``limit``).
+    """
+    n = dist.shape[0]
+    n_units = unit_nodes.shape[0]
+    head = np.full(n, -1, dtype=np.int32)  # first unit on each node, then next_unit[...]
+    next_unit = np.full(n_units, -1, dtype=np.int32)
+    for j in range(n_units - 1, -1, -1):
+        next_unit[j] = head[unit_nodes[j]]
+        head[unit_nodes[j]] = j
+    found = np.empty(n_units, dtype=np.int64)
+    count = 0
+    best = np.full(max(first, 1), np.inf)  # the ``first`` smallest ETAs, ascending
+    keys = np.empty(n, dtype=np.float64)
+    heap = np.empty(n, dtype=np.int32)
+    pos = np.full(n, _NOT_IN_HEAP, dtype=np.int32)
+    size = 0
+    if limit >= 0.0:
+        dist[root] = 0.0
+        _sift_up(keys, heap, pos, 0, 0.0, root)
+        size = 1
+    while size > 0:
+        du = keys[0]
+        if count == n_units or (count >= first and best[first - 1] < du):
+            return found, count, du
+        u = heap[0]
+        pos[u] = _NOT_IN_HEAP
+        size -= 1
+        if size > 0:
+            _sift_down(keys, heap, pos, size, keys[size], heap[size])
+        j = head[u]
+        while j >= 0:
+            found[count] = j
+            count += 1
+            eta = du + offsets[j]
+            if eta < best[first - 1]:
+                i = first - 1
+                while i > 0 and best[i - 1] > eta:
+                    best[i] = best[i - 1]
+                    i -= 1
+                best[i] = eta
+            j = next_unit[j]
+        for e in range(indptr[u], indptr[u + 1]):
+            v = indices[e]
+            dv = du + weights[e]
+            if dv < dist[v] and dv <= limit:
+                dist[v] = dv
+                pred[v] = u
+                i = pos[v]
+                if i == _NOT_IN_HEAP:
+                    i = size
+                    size += 1
+                _sift_up(keys, heap, pos, i, dv, v)
+    return found, count, np.inf
 
 
 @njit(cache=True)
@@ -82,6 +162,7 @@ def rank_units(
     *,
     access_speed_mps: float,
     limit_s: float = np.inf,
+    first: int | None = None,
 ) -> Ranking:
     """Rank units of one travel mode by their time to the incident over the network.
 
@@ -96,27 +177,62 @@ def rank_units(
     access_speed_mps : float
         Pace of the off-network legs.
     limit_s : float
-        Units farther than this many seconds are left out.
+        Units farther than this many seconds by road are left out.
+    first : int, optional
+        Rank only the ``first`` fastest units and stop the search there: on a region's
+        graph the full search settles nearly every node, this one a share of about
+        ``first / len(unit_nodes)``. Their ETAs, order (ties by index) and distances are
+        those of the full ranking; the others come back as ``unranked`` with a lower
+        bound of their ETAs (``Ranking.eta_at_least``). ``None`` ranks every reachable unit.
     """
     unit_nodes = np.asarray(unit_nodes, dtype=np.int64)
     unit_access_m = np.asarray(unit_access_m, dtype=np.float64)
     on_network = np.flatnonzero(unit_nodes >= 0)
-    empty = Ranking(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
     if on_network.size == 0:
-        return empty
-    targets = unit_nodes[on_network]
-    dist, pred, _ = _run(
-        reversed_graph, [incident_node], targets=targets, limit_s=limit_s, predecessors=True
-    )
-    road_s = dist[targets]
-    reached = np.isfinite(road_s)
-    idx, targets, road_s = on_network[reached], targets[reached], road_s[reached]
+        return Ranking(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+    if first is not None and first < 1:
+        raise ValueError("first must be at least 1")
     g = reversed_graph
-    road_m = _tree_meters(g.indptr, g.indices, g.meters, pred, targets)
-    access_m = unit_access_m[idx] + incident_access_m
-    eta = road_s + access_m / access_speed_mps
-    order = np.argsort(eta, kind="stable")
-    return Ranking(idx[order], eta[order], (road_m + access_m)[order])
+    targets = unit_nodes[on_network]
+    if targets.max() >= g.n_nodes:
+        raise IndexError(f"unit node out of range 0..{g.n_nodes - 1}")
+    # The same float operations as the ETA below, so the kernel ranks by the very ETAs.
+    access_m = unit_access_m[on_network] + incident_access_m
+    offsets = access_m / access_speed_mps
+    dist = np.full(g.n_nodes, np.inf)
+    pred = np.full(g.n_nodes, -1, dtype=np.int32)
+    wanted = on_network.size if first is None else min(first, on_network.size)
+    found, count, horizon = _first_units(
+        g.indptr, g.indices, g.seconds, int(incident_node), float(limit_s), targets,
+        offsets, wanted, dist, pred,
+    )  # fmt: skip
+    found = np.sort(found[:count])  # by unit index: ties keep the given order
+    eta_of = dist[targets] + access_m / access_speed_mps  # final for the found units only
+    ranked = found[np.argsort(eta_of[found], kind="stable")[:wanted]]
+    road_m = _tree_meters(g.indptr, g.indices, g.meters, pred, targets[ranked])
+    return Ranking(
+        on_network[ranked], eta_of[ranked], road_m + access_m[ranked],
+        *_unranked(on_network, found, eta_of, ranked, offsets, horizon),
+    )  # fmt: skip
+
+
+def _unranked(on_network, found, eta_of, ranked, offsets, horizon):
+    """The units a bounded search left out, a lower bound of each one's ETA, the horizon.
+
+    A unit found but not among the first has its exact ETA as its bound; one not reached
+    is at least ``horizon`` seconds away by road, plus its access leg. When the search ran
+    out of nodes (infinite horizon) the unreached ones cannot get there: left out, as in
+    a full ranking.
+    """
+    reached = np.zeros(on_network.size, dtype=bool)
+    reached[found] = True
+    at_least = np.where(reached, eta_of, horizon + offsets)
+    keep = np.ones(on_network.size, dtype=bool)
+    keep[ranked] = False
+    if not np.isfinite(horizon):
+        keep &= reached
+    left = np.flatnonzero(keep)
+    return on_network[left], at_least[left], float(horizon)
 
 
 def straight_line_order(
