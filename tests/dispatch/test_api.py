@@ -92,6 +92,28 @@ def test_recommendations__ranked_by_road_time_with_foot_patrols(client, personas
     assert rows[2]["distance_m"] > rows[2]["straight_line_m"] * 1.3
 
 
+def test_recommendations__limit_gives_the_fastest_as_the_full_ranking(
+    client, personas, fleet, call
+):
+    for k in range(8):
+        builders.unit(fleet.near.department, f"A-3{k}", builders.grid_point(k, 9 - k % 3))
+    client.force_login(personas.operator)
+    url = f"{INCIDENTS}/{call.id}/recommendations"
+    every = client.get(url).json()
+    assert len(every) == 11 and all(r["eta_seconds"] is not None for r in every)
+    for limit in (1, 2, 4, 11, 50):
+        rows = client.get(url, {"limit": limit}).json()
+        assert rows == every[:limit]
+
+
+@pytest.mark.parametrize("limit", ["0", "-1", "1001", "x"])
+def test_recommendations__bad_limit_is_400_naming_it(client, personas, call, limit):
+    client.force_login(personas.operator)
+    response = client.get(f"{INCIDENTS}/{call.id}/recommendations", {"limit": limit})
+    assert response.status_code == 400
+    assert "limit" in {e["field"] for e in response.json()["errors"]}
+
+
 def test_recommendations__categories_decide_which_kinds_suit(client, personas, fleet):
     client.force_login(personas.operator)
     crash = _post(client, INCIDENTS, _call(category="crash_injury")).json()["id"]

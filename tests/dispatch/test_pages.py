@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from precinct.audit.models import AuditEntry
-from precinct.dispatch import services
+from precinct.dispatch import selectors, services
 from precinct.dispatch.models import Incident
 from tests.dispatch import builders
 
@@ -300,6 +300,33 @@ def test_incident_page__ten_fastest_first_the_rest_folded(client, personas, flee
     # The dispatch controls come before the call's details, the duplicates and the timeline.
     assert html.index('class="button send"') < html.index('id="timeline"')
     assert html.index('class="button send"') < html.index('id="phone"')
+
+
+def test_incident_page__the_folded_rest_says_how_slow_it_at_least_is(client, personas, fleet, call):
+    """The page ranks the ten fastest only; each folded unit gets an honest lower bound."""
+    for k in range(14):
+        builders.unit(fleet.near.department, f"A-4{k:02d}", builders.grid_point(k % 11, 10))
+    client.force_login(personas.operator)
+    html = client.get(reverse("dispatch:incident", args=[call.id])).content.decode()
+    shown, folded = html.split('<details class="more-units">')
+    assert shown.count('class="recommendation') == 10 and folded.count('class="recommendation') == 7
+    assert "≥ " not in shown and "≥ " in folded
+    full = {r.unit.callsign: r.eta_seconds for r in selectors.recommendations(incident=call)}
+    best = sorted(full, key=full.get)[:10]
+    assert all(f"<strong>{c}</strong>" in shown for c in best)
+    bounded = 0
+    for row in folded.split('<tr class="recommendation')[1:]:
+        callsign = re.search(r"<strong>([^<]+)</strong>", row).group(1)
+        label = re.search(r"</span>(≥ )?(\d+):(\d\d)</td>", row)
+        seconds = int(label.group(2)) * 60 + int(label.group(3))
+        if label.group(1):  # a bound: never above the unit's real ETA (to the second)
+            bounded += 1
+            assert full[callsign] >= seconds - 0.5
+        else:
+            assert abs(full[callsign] - seconds) <= 0.5
+    assert bounded
+    # A folded unit without an ETA is sent without one (the assignment keeps none).
+    assert 'value=""' in folded
 
 
 def test_incident_page__a_dispatch_is_confirmed_and_on_the_timeline(client, personas, fleet, call):

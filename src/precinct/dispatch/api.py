@@ -25,6 +25,7 @@ from precinct.dispatch.schemas import (
     PositionIn,
     PositionOut,
     RecommendationOut,
+    RecommendationsQuery,
     UnitOut,
     UnitStateIn,
     UnitTokenOut,
@@ -109,13 +110,14 @@ def get_incident(request, incident_id: int, phone: bool = False):
 @router.get("/dispatch/incidents/{incident_id}/recommendations",
             response={200: list[RecommendationOut], **error_responses(400, 401, 403, 404, 503)},
             auth=staff_auth)  # fmt: skip
-def get_recommendations(request, incident_id: int):
+def get_recommendations(request, incident_id: int, q: Query[RecommendationsQuery]):
     """Available units ranked by road travel time to the incident, fastest first."""
     incident = _visible_incident(request, incident_id)
     if not access.can_dispatch_incident(request.auth, incident):
         raise services.DispatchForbidden("Outside your scope.")
-    ranked = selectors.recommendations(incident=incident)
-    return Status(200, [selectors.recommendation_payload(r) for r in ranked])
+    ranked = selectors.recommendations(incident=incident, first=q.limit)
+    exact = [r for r in ranked if r.eta_seconds is not None][: q.limit]
+    return Status(200, [selectors.recommendation_payload(r) for r in exact])
 
 
 def _assignment_out(a) -> dict:

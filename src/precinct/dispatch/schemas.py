@@ -78,6 +78,14 @@ class RecommendationOut(Schema):
     lon: float
 
 
+class RecommendationsQuery(Schema):
+    limit: int | None = Field(
+        None, ge=1, le=1000,
+        description="Only the fastest N units: the search stops once they are known "
+        "(much faster on a region's graph). Without it every available unit is ranked.",
+    )  # fmt: skip
+
+
 class AssignmentIn(Schema):
     unit_id: int
     eta_seconds: float | None = None

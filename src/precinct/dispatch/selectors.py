@@ -23,12 +23,18 @@ MODE_OF_KIND = {UnitKind.CAR: "drive", UnitKind.FOOT: "walk"}
 
 @dataclass
 class Recommendation:
-    """One available unit with its travel time to the incident over the roads."""
+    """One available unit with its travel time to the incident over the roads.
+
+    A unit left out of a bounded ranking (``recommendations(first=…)``) has no ETA or road
+    distance, only ``eta_at_least``: the search stopped before it, so it is at least that
+    slow. A ranked unit's ``eta_at_least`` is its ETA.
+    """
 
     unit: Unit
-    eta_seconds: float
-    distance_m: float
+    eta_seconds: float | None
+    distance_m: float | None
     straight_m: float
+    eta_at_least: float
 
 
 def categories() -> list[Category]:
@@ -49,37 +55,55 @@ def candidate_units(*, incident: Incident) -> list[Unit]:
     return list(units.only("id", "callsign", "kind", "lon", "lat", "department_id"))
 
 
-def recommendations(*, incident: Incident, units: list[Unit] | None = None) -> list[Recommendation]:
-    """Every candidate unit ranked by road travel time (driving for cars, walking on foot).
+def recommendations(
+    *, incident: Incident, units: list[Unit] | None = None, first: int | None = None
+) -> list[Recommendation]:
+    """Candidate units ranked by road travel time (driving for cars, walking on foot).
 
-    One Dijkstra per travel mode on the reversed graph from the incident gives every unit's
-    time to it. Units off the network or beyond the time limit are left out.
+    One Dijkstra per travel mode on the reversed graph from the incident gives the units'
+    times to it. Units off the network or beyond the time limit are left out. With
+    ``first``, each mode's search stops once its ``first`` fastest units are known (on a
+    region's graph a few per cent of the nodes instead of nearly all): the list starts
+    with the ``first`` fastest units of all, exact, and the others follow by their lower
+    bound, those the search did not rank without an ETA.
     """
     units = candidate_units(incident=incident) if units is None else units
     out: list[Recommendation] = []
     for kind, mode in MODE_OF_KIND.items():
         group = [u for u in units if u.kind == kind]
-        if not group:
-            continue
-        net = network(mode)
-        try:
-            node, snap_m = net.snapper.snap(incident.lon, incident.lat)
-        except OutsideNetworkError:
-            continue
-        lons = np.array([u.lon for u in group])
-        lats = np.array([u.lat for u in group])
-        nodes, metres = net.snapper.snap_many(lons, lats)
-        ranking = rank_units(
-            net.graph.reversed(), node, snap_m, nodes, metres,
-            access_speed_mps=ACCESS_SPEED_MPS[kind],
-            limit_s=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS,
-        )  # fmt: skip
-        straight = haversine_m(incident.lon, incident.lat, lons, lats)
+        if group:
+            out += _ranked_group(incident, group, kind, mode, first)
+    # Ranked before unranked at an equal bound: a bound is not an ETA.
+    out.sort(key=lambda r: (r.eta_at_least, r.eta_seconds is None))
+    return out
+
+
+def _ranked_group(incident, group, kind, mode, first) -> list[Recommendation]:
+    """The units of one travel mode, ranked (or bounded) on that mode's graph."""
+    net = network(mode)
+    try:
+        node, snap_m = net.snapper.snap(incident.lon, incident.lat)
+    except OutsideNetworkError:
+        return []
+    lons = np.array([u.lon for u in group])
+    lats = np.array([u.lat for u in group])
+    nodes, metres = net.snapper.snap_many(lons, lats)
+    ranking = rank_units(
+        net.graph.reversed(), node, snap_m, nodes, metres,
+        access_speed_mps=ACCESS_SPEED_MPS[kind],
+        limit_s=settings.PRECINCT_DISPATCH_MAX_ETA_SECONDS, first=first,
+    )  # fmt: skip
+    straight = haversine_m(incident.lon, incident.lat, lons, lats)
+    out = [
+        Recommendation(group[i], float(eta), float(metres_i), float(straight[i]), float(eta))
         for i, eta, metres_i in zip(
             ranking.order, ranking.eta_seconds, ranking.distance_m, strict=True
-        ):
-            out.append(Recommendation(group[i], float(eta), float(metres_i), float(straight[i])))
-    out.sort(key=lambda r: r.eta_seconds)
+        )
+    ]
+    out += [
+        Recommendation(group[i], None, None, float(straight[i]), float(bound))
+        for i, bound in zip(ranking.unranked, ranking.eta_at_least, strict=True)
+    ]
     return out
 
 
@@ -196,8 +220,11 @@ def target_table() -> list[dict]:
 
 def recommendation_payload(r: Recommendation) -> dict:
     """The RecommendationOut dict of a recommendation (the API and the console share it)."""
+    ranked = r.eta_seconds is not None
     return {
         "unit_id": r.unit.id, "callsign": r.unit.callsign, "kind": r.unit.kind,
-        "eta_seconds": round(r.eta_seconds, 1), "distance_m": round(r.distance_m, 1),
+        "eta_seconds": round(r.eta_seconds, 1) if ranked else None,
+        "distance_m": round(r.distance_m, 1) if ranked else None,
+        "eta_at_least_seconds": round(r.eta_at_least, 1),
         "straight_line_m": round(r.straight_m, 1), "lat": r.unit.lat, "lon": r.unit.lon,
     }  # fmt: skip

@@ -121,13 +121,13 @@ def incident(request, incident_id: int):
     ranked, network_missing = [], False
     if can_dispatch and item.state == Incident.State.OPEN:
         try:
+            # The first ten are ranked exactly; the folded rest shows how slow it at least is.
             ranked = [
                 selectors.recommendation_payload(r)
-                for r in selectors.recommendations(incident=item)
+                for r in selectors.recommendations(incident=item, first=UNITS_SHOWN_FIRST)
             ]
             for r in ranked:
-                minutes, seconds = divmod(round(r["eta_seconds"]), 60)
-                r["eta_label"] = f"{minutes}:{seconds:02d}"
+                r["eta_label"] = _eta_label(r["eta_seconds"], r["eta_at_least_seconds"])
         except NetworkMissing:
             network_missing = True
     duplicates = selectors.possible_duplicates(incident=item) if can_dispatch else []
@@ -137,6 +137,7 @@ def incident(request, incident_id: int):
     context = {
         **detail, "can_dispatch": can_dispatch, "ranked": ranked, "duplicates": duplicates,
         "best": ranked[:UNITS_SHOWN_FIRST], "rest": ranked[UNITS_SHOWN_FIRST:],
+        "rest_bounded": any(r["eta_seconds"] is None for r in ranked),
         "network_missing": network_missing, "phases": services.phases(item),
         "target": selectors.target_seconds(item.priority, item.area_type),
         "map_config": _map_config(
@@ -166,6 +167,12 @@ def assign(request, incident_id: int):
     messages.success(request, _dispatch_confirmation(sent))
     # The page reloads: the confirmation, the units sent and the timeline come back updated.
     return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+
+
+def _eta_label(eta: float | None, at_least: float) -> str:
+    """ "3:20", or "≥ 12:05" for a unit the bounded search did not rank."""
+    minutes, seconds = divmod(round(at_least if eta is None else eta), 60)
+    return f"{minutes}:{seconds:02d}" if eta is not None else f"≥ {minutes}:{seconds:02d}"
 
 
 def _dispatch_confirmation(sent) -> str:
