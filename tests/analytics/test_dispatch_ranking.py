@@ -8,6 +8,7 @@ built for ties, shared nodes and units that cannot get there.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -166,3 +167,27 @@ def test_k_larger_than_the_fleet__every_unit_ranked(reverse):
 def test_first_below_one__refused(reverse):
     with pytest.raises(ValueError, match="first"):
         rank_units(reverse, 0, 0.0, np.array([1]), np.zeros(1), access_speed_mps=CAR, first=0)
+
+
+def test_node_out_of_range__refused_before_the_kernel(reverse):
+    with pytest.raises(IndexError, match="out of range"):
+        rank_units(reverse, reverse.n_nodes, 0.0, np.array([1]), np.zeros(1), access_speed_mps=CAR)
+    with pytest.raises(IndexError, match="out of range"):
+        rank_units(reverse, 0, 0.0, np.array([reverse.n_nodes]), np.zeros(1), access_speed_mps=CAR)
+
+
+def test_threads__each_search_gets_a_clean_workspace(reverse):
+    """Searches share the graph's pool of workspaces: at once, each still gets its own."""
+    rng = np.random.default_rng(5)
+    cases = [(int(rng.integers(reverse.n_nodes)), *random_fleet(rng, reverse, 50))
+             for _ in range(40)]  # fmt: skip
+
+    def ranked(case):
+        incident, nodes, access_m = case
+        r = rank_units(reverse, incident, 0.0, nodes, access_m, access_speed_mps=CAR, first=5)
+        return r.order.tolist(), r.eta_seconds.tolist()
+
+    alone = [ranked(c) for c in cases]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(ranked, cases * 3))
+    assert together == alone * 3

@@ -54,10 +54,55 @@ class Ranking:
     horizon_s: float = np.inf  # road seconds searched: an unreached unit is at least this far
 
 
+class _Workspace(NamedTuple):
+    """Node-sized arrays of one graph, clean between searches (times inf, indices -1).
+
+    A bounded search touches a few per cent of a region's nodes; filling fresh arrays of
+    every node for each call would cost about as much as the search itself. A search
+    takes a workspace from its graph's pool and, once done, cleans only what it touched.
+    """
+
+    dist: np.ndarray  # float64, inf
+    pred: np.ndarray  # int32, -1
+    pos: np.ndarray  # int32, _NOT_IN_HEAP
+    head: np.ndarray  # int32, -1: first unit standing on a node
+    memo: np.ndarray  # float64, -1: metres from the root, see _tree_meters
+    keys: np.ndarray  # float64, scratch
+    heap: np.ndarray  # int32, scratch
+    touched: np.ndarray  # int32, scratch: nodes given a time, in order
+
+
+def _workspace(graph: Graph) -> _Workspace:
+    """A clean workspace for ``graph`` from its pool (a new one when all are in use)."""
+    pool = graph.__dict__.setdefault("_rank_workspaces", [])
+    try:
+        return pool.pop()  # atomic: two threads never get the same one
+    except IndexError:
+        n = graph.n_nodes
+        return _Workspace(
+            np.full(n, np.inf), np.full(n, -1, np.int32), np.full(n, _NOT_IN_HEAP, np.int32),
+            np.full(n, -1, np.int32), np.full(n, -1.0), np.empty(n), np.empty(n, np.int32),
+            np.empty(n, np.int32),
+        )  # fmt: skip
+
+
 @njit(cache=True)
-def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, first, dist, pred):
+def _clean(ws, n_touched, unit_nodes):
+    """Reset what a search wrote, so the workspace is clean for the next one."""
+    for i in range(n_touched):
+        v = ws.touched[i]
+        ws.dist[v] = np.inf
+        ws.pred[v] = -1
+        ws.pos[v] = _NOT_IN_HEAP
+        ws.memo[v] = -1.0
+    for j in range(unit_nodes.shape[0]):
+        ws.head[unit_nodes[j]] = -1
+
+
+@njit(cache=True)
+def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, first, ws):
     """Dijkstra from ``root`` until the ``first`` fastest units are known; returns
-    ``(found, count, horizon)``.
+    ``(found, count, horizon, n_touched)``.
 
     ``offsets[j]`` (seconds) is added to unit j's road time ``dist[unit_nodes[j]]``: its
     ETA. The graph part is the routing kernel's loop, unchanged (same heap, same order of
@@ -68,11 +113,12 @@ def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, fir
     heap's smallest key, hence an ETA of at least that key, so when that key exceeds
     ``kth`` (strictly: a tie could go to a unit of lower index) no unfound unit can enter
     the first ``first`` and the search stops. ``horizon`` is that key (inf when the heap
-    ran dry: every unfound unit is out of reach within ``limit``).
+    ran dry: every unfound unit is out of reach within ``limit``). Every node given a time
+    is listed in ``ws.touched`` for :func:`_clean`.
     """
-    n = dist.shape[0]
+    dist, pred, pos, head = ws.dist, ws.pred, ws.pos, ws.head
+    keys, heap, touched = ws.keys, ws.heap, ws.touched
     n_units = unit_nodes.shape[0]
-    head = np.full(n, -1, dtype=np.int32)  # first unit on each node, then next_unit[...]
     next_unit = np.full(n_units, -1, dtype=np.int32)
     for j in range(n_units - 1, -1, -1):
         next_unit[j] = head[unit_nodes[j]]
@@ -80,18 +126,18 @@ def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, fir
     found = np.empty(n_units, dtype=np.int64)
     count = 0
     best = np.full(max(first, 1), np.inf)  # the ``first`` smallest ETAs, ascending
-    keys = np.empty(n, dtype=np.float64)
-    heap = np.empty(n, dtype=np.int32)
-    pos = np.full(n, _NOT_IN_HEAP, dtype=np.int32)
     size = 0
+    n_touched = 0
     if limit >= 0.0:
         dist[root] = 0.0
+        touched[0] = root
+        n_touched = 1
         _sift_up(keys, heap, pos, 0, 0.0, root)
         size = 1
     while size > 0:
         du = keys[0]
         if count == n_units or (count >= first and best[first - 1] < du):
-            return found, count, du
+            return found, count, du, n_touched
         u = heap[0]
         pos[u] = _NOT_IN_HEAP
         size -= 1
@@ -113,6 +159,9 @@ def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, fir
             v = indices[e]
             dv = du + weights[e]
             if dv < dist[v] and dv <= limit:
+                if dist[v] == np.inf:
+                    touched[n_touched] = v
+                    n_touched += 1
                 dist[v] = dv
                 pred[v] = u
                 i = pos[v]
@@ -120,16 +169,14 @@ def _first_units(indptr, indices, weights, root, limit, unit_nodes, offsets, fir
                     i = size
                     size += 1
                 _sift_up(keys, heap, pos, i, dv, v)
-    return found, count, np.inf
+    return found, count, np.inf, n_touched
 
 
 @njit(cache=True)
-def _tree_meters(indptr, indices, meters, pred, targets):
-    """Metres along the predecessor tree from the root to each target (memoised walk)."""
-    n = pred.shape[0]
-    memo = np.full(n, -1.0)
+def _tree_meters(indptr, indices, meters, pred, targets, memo, stack):
+    """Metres along the predecessor tree from the root to each target (memoised walk;
+    ``memo`` comes in at -1 and keeps what it learns, for the caller to reset)."""
     out = np.empty(targets.shape[0])
-    stack = np.empty(n, dtype=np.int64)
     for k in range(targets.shape[0]):
         v = targets[k]
         depth = 0
@@ -194,22 +241,25 @@ def rank_units(
         raise ValueError("first must be at least 1")
     g = reversed_graph
     targets = unit_nodes[on_network]
-    if targets.max() >= g.n_nodes:
-        raise IndexError(f"unit node out of range 0..{g.n_nodes - 1}")
+    # The kernel does not check bounds: a wrong index would read or write another array.
+    if targets.max() >= g.n_nodes or not 0 <= incident_node < g.n_nodes:
+        raise IndexError(f"incident or unit node out of range 0..{g.n_nodes - 1}")
     # The same float operations as the ETA below, so the kernel ranks by the very ETAs.
     access_m = unit_access_m[on_network] + incident_access_m
     offsets = access_m / access_speed_mps
-    dist = np.full(g.n_nodes, np.inf)
-    pred = np.full(g.n_nodes, -1, dtype=np.int32)
     wanted = on_network.size if first is None else min(first, on_network.size)
-    found, count, horizon = _first_units(
+    ws = _workspace(g)
+    found, count, horizon, n_touched = _first_units(
         g.indptr, g.indices, g.seconds, int(incident_node), float(limit_s), targets,
-        offsets, wanted, dist, pred,
+        offsets, wanted, ws,
     )  # fmt: skip
     found = np.sort(found[:count])  # by unit index: ties keep the given order
-    eta_of = dist[targets] + access_m / access_speed_mps  # final for the found units only
+    eta_of = ws.dist[targets] + access_m / access_speed_mps  # final for the found units only
     ranked = found[np.argsort(eta_of[found], kind="stable")[:wanted]]
-    road_m = _tree_meters(g.indptr, g.indices, g.meters, pred, targets[ranked])
+    road_m = _tree_meters(g.indptr, g.indices, g.meters, ws.pred, targets[ranked], ws.memo, ws.heap)
+    _clean(ws, n_touched, targets)
+    # Back to the pool only when clean: an exception above drops the workspace instead.
+    g.__dict__["_rank_workspaces"].append(ws)
     return Ranking(
         on_network[ranked], eta_of[ranked], road_m + access_m[ranked],
         *_unranked(on_network, found, eta_of, ranked, offsets, horizon),
