@@ -30,8 +30,9 @@ from django.utils import timezone
 from precinct.appeals.models import Appeal, Notification
 from tests.appeals.conftest import appeal_payload
 from tests.processes import child_env, free_port, kill_server, start_gunicorn
+from tests.redis_dbs import redis_url
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = redis_url(0)
 WORKER_KILLS = 3
 DELIVERY_LIMIT_S = 120  # every notification sent within two minutes of the restart
 

@@ -13,6 +13,7 @@ from precinct.appeals.models import Notification
 from precinct.appeals.tasks import backoff, send_notification
 from tests.appeals.builders import appeal_in_district_a
 from tests.processes import child_env
+from tests.redis_dbs import redis_url
 
 
 class FailingSms:
@@ -143,7 +144,7 @@ def test_the_redis_queue_sends_after_commit(territory, tmp_path):
     from django.test import override_settings
 
     tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
-    queues = {"default": {"URL": "redis://127.0.0.1:6379/14", "DEFAULT_TIMEOUT": 60}}
+    queues = {"default": {"URL": redis_url(1), "DEFAULT_TIMEOUT": 60}}
     with override_settings(TASKS=tasks, RQ_QUEUES=queues, PRECINCT_QUEUE="redis"):
         import django_rq
 
@@ -151,7 +152,7 @@ def test_the_redis_queue_sends_after_commit(territory, tmp_path):
         appeal = appeal_in_district_a()
         env = child_env(
             PRECINCT_QUEUE="redis",
-            REDIS_URL="redis://127.0.0.1:6379/14",
+            REDIS_URL=redis_url(1),
             EMAIL_FILE_PATH=str(tmp_path / "mail"),
             PRECINCT_SMS_BACKEND="file",
             PRECINCT_SMS_DIR=str(tmp_path / "sms"),
