@@ -254,3 +254,12 @@ def answer_figures(
         "rated": rated["n"],
         "mean_rating": float(rated["mean"]) if rated["mean"] is not None else None,
     }
+
+
+def appeals_received(*, start: dt.date, end: dt.date, precinct_id: int) -> int:
+    """How many appeals of one precinct were registered from ``start`` to ``end`` (both
+    days included, local time): the alerts' monthly figures. Counted by the database."""
+    lo, hi = _bounds(start, end)
+    return Appeal.objects.filter(
+        precinct_id=precinct_id, registered_at__gte=lo, registered_at__lt=hi
+    ).count()
