@@ -68,6 +68,8 @@ def test_subscribe_confirm_and_one_digest_through_the_real_worker(territory, tmp
     assert send_alert_mail.call(digest.pk) == "skipped" and len(list(outbox.iterdir())) == 2
 
     unsubscribe = link_in(mails[digest.idempotency_key].get_content(), "unsubscribe")
-    assert Client().post(unsubscribe, "List-Unsubscribe=One-Click",
-                         content_type="application/x-www-form-urlencoded").status_code == 200  # fmt: skip
+    one_click = Client().post(
+        unsubscribe, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert one_click.status_code == 200
     assert Subscription.objects.get().state == "unsubscribed"
