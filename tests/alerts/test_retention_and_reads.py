@@ -12,6 +12,7 @@ from precinct.alerts import digests, metrics, services
 from precinct.alerts.figures import precinct_month_figures
 from precinct.alerts.models import AlertMail, Subscription
 from precinct.appeals import metrics as appeals_metrics
+from precinct.appeals.models import Appeal
 from precinct.core import retention
 from precinct.priorities import metrics as priorities_metrics
 from precinct.priorities.models import Priority, PriorityAction
@@ -83,12 +84,23 @@ def test_precinct_news_reads_what_was_recorded_in_the_window(territory):
     assert empty == {"priorities": [], "actions": []}
 
 
-def test_appeals_received_counts_one_precincts_appeals_in_the_days(territory):
+def test_public_counts_of_a_precinct_leave_complaints_about_officers_out(territory):
     appeal_in_district_a()
+    complaint = appeal_in_district_a(text="Жалоба на участкового")
+    officer = factories.inspector_of(territory.precinct_a)
+    Appeal.objects.filter(pk=complaint.pk).update(about_officer=officer)
+    Appeal.objects.exclude(pk=complaint.pk).update(
+        answered_at=timezone.now(), answered_on_time=True
+    )
     today = timezone.localdate()
-    count = appeals_metrics.appeals_received
-    assert count(start=today, end=today, precinct_id=territory.precinct_a.pk) == 1
-    assert count(start=today + DAY, end=today + DAY, precinct_id=territory.precinct_a.pk) == 0
+    counts = appeals_metrics.precinct_public_counts
+    assert counts(start=today, end=today, precinct_id=territory.precinct_a.pk) == {
+        "received": 1, "answered": 1, "on_time": 1,
+    }  # fmt: skip
+    later = today + DAY
+    assert counts(start=later, end=later, precinct_id=territory.precinct_a.pk) == {
+        "received": 0, "answered": 0, "on_time": 0,
+    }  # fmt: skip
 
 
 def test_monthly_figures_suppress_small_counts(territory):

@@ -1,7 +1,8 @@
 """A precinct's monthly figures for its subscribers, read from the appeals and 102 surfaces.
 
-Appeals received and answered (with the share answered on time) and the median arrival of
-the 102 calls placed in the precinct, for one calendar month. Everything a mail publishes
+Appeals received and answered (with the share answered on time; complaints about an
+officer never counted) and the median arrival of the 102 calls placed in the precinct, for
+one calendar month. Everything a mail publishes
 passes the one small-count rule (``analytics.disclosure``, threshold
 ``PRECINCT_DISCLOSURE_MIN_COUNT``): a count below it is "fewer than N", a share or a
 median of fewer values is not given.
@@ -35,10 +36,9 @@ def precinct_month_figures(*, precinct: Precinct, month: dt.date) -> dict:
     """The published figures of ``precinct`` for the month starting on ``month``."""
     least = min_count()
     last_day = month_after(month) - dt.timedelta(days=1)
-    received = appeals_metrics.appeals_received(start=month, end=last_day, precinct_id=precinct.pk)
-    answers = appeals_metrics.answer_figures(start=month, end=last_day, precinct_id=precinct.pk)
-    answered, share = answers["answered"], answers["answered_on_time_share"]
-    on_time = round(share * answered) if share is not None else 0
+    counts = appeals_metrics.precinct_public_counts(
+        start=month, end=last_day, precinct_id=precinct.pk
+    )
     tz = timezone.get_current_timezone()
     arrival = dispatch_metrics.response_summary(
         start=dt.datetime.combine(month, dt.time.min, tzinfo=tz),
@@ -50,8 +50,10 @@ def precinct_month_figures(*, precinct: Precinct, month: dt.date) -> dict:
     return {
         "month": month,
         "min_count": least,
-        "received": disclosure.count(received, min_count=least),
-        "answered": disclosure.count(answered, min_count=least),
-        "answered_on_time_share": disclosure.share(on_time, answered, min_count=least),
+        "received": disclosure.count(counts["received"], min_count=least),
+        "answered": disclosure.count(counts["answered"], min_count=least),
+        "answered_on_time_share": disclosure.share(
+            counts["on_time"], counts["answered"], min_count=least
+        ),
         "arrival_seconds_p50": arrival["response_seconds_p50"] if enough_arrivals else None,
     }

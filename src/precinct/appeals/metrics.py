@@ -256,10 +256,18 @@ def answer_figures(
     }
 
 
-def appeals_received(*, start: dt.date, end: dt.date, precinct_id: int) -> int:
-    """How many appeals of one precinct were registered from ``start`` to ``end`` (both
-    days included, local time): the alerts' monthly figures. Counted by the database."""
+
+def precinct_public_counts(*, start: dt.date, end: dt.date, precinct_id: int) -> dict:
+    """One precinct's appeals from ``start`` to ``end`` (both days included, local time)
+    as residents are told them (the alerts' monthly figures): ``received`` (registered),
+    ``answered`` and ``on_time`` (answered in the period, and of those within the legal
+    time). Complaints about an officer are left out: public figures never show them, not
+    even as a count. Counted by the database, one query."""
     lo, hi = _bounds(start, end)
-    return Appeal.objects.filter(
-        precinct_id=precinct_id, registered_at__gte=lo, registered_at__lt=hi
-    ).count()
+    base = Appeal.objects.filter(precinct_id=precinct_id, about_officer__isnull=True)
+    answered = Q(answered_at__gte=lo, answered_at__lt=hi)
+    return base.aggregate(
+        received=Count("id", filter=Q(registered_at__gte=lo, registered_at__lt=hi)),
+        answered=Count("id", filter=answered),
+        on_time=Count("id", filter=answered & Q(answered_on_time=True)),
+    )
