@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone, translation
 
 from precinct.alerts import digests, metrics, services
-from precinct.alerts.figures import precinct_month_figures
+from precinct.alerts.figures import month_figures
 from precinct.alerts.models import AlertMail, Subscription
 from precinct.appeals import metrics as appeals_metrics
 from precinct.appeals.models import Appeal
@@ -93,20 +93,17 @@ def test_public_counts_of_a_precinct_leave_complaints_about_officers_out(territo
         answered_at=timezone.now(), answered_on_time=True
     )
     today = timezone.localdate()
-    counts = appeals_metrics.precinct_public_counts
-    assert counts(start=today, end=today, precinct_id=territory.precinct_a.pk) == {
-        "received": 1, "answered": 1, "on_time": 1,
+    counts = appeals_metrics.public_counts_by_precinct
+    assert counts(start=today, end=today) == {
+        territory.precinct_a.pk: {"received": 1, "answered": 1, "on_time": 1},
     }  # fmt: skip
-    later = today + DAY
-    assert counts(start=later, end=later, precinct_id=territory.precinct_a.pk) == {
-        "received": 0, "answered": 0, "on_time": 0,
-    }  # fmt: skip
+    assert counts(start=today + DAY, end=today + DAY) == {}
 
 
 def test_monthly_figures_suppress_small_counts(territory):
     appeal_in_district_a()
     month = timezone.localdate().replace(day=1)
-    figures = precinct_month_figures(precinct=territory.precinct_a, month=month)
+    figures = month_figures(month=month)[territory.precinct_a.pk]
     assert figures["received"] is None  # one appeal: "fewer than 5", never "1"
     assert figures["answered"] == 0 and figures["answered_on_time_share"] is None
     assert figures["arrival_seconds_p50"] is None

@@ -73,3 +73,37 @@ def test_subscribe_confirm_and_one_digest_through_the_real_worker(territory, tmp
     )
     assert one_click.status_code == 200
     assert Subscription.objects.get().state == "unsubscribed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_building_digests_at_once_queue_one_each(territory):
+    import threading
+
+    from django.db import connection
+
+    client = Client()
+    for n in range(6):
+        subscribe(client, territory.precinct_a, f"r{n}@example.kz", address=f"192.0.2.{n}")
+        client.post(link_in(AlertMail.objects.latest("pk").body, "confirm"))
+    today = timezone.localdate()
+    Priority.objects.create(
+        precinct=territory.precinct_a, since=today, reviewed_on=today, issue="Шум"
+    )
+    built, start = [], threading.Barrier(2)
+
+    def worker():
+        try:
+            start.wait()
+            built.append(digests.digests_build_due())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sum(built) == 6
+    per_subscription = AlertMail.objects.filter(kind="digest").values_list("subscription_id")
+    assert sorted(per_subscription) == sorted(set(per_subscription))
+    assert AlertMail.objects.filter(kind="digest").count() == 6

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from precinct.alerts import mailing, services, texts
-from precinct.alerts.figures import month_before, precinct_month_figures
+from precinct.alerts import figures as monthly
+from precinct.alerts.figures import month_before
 from precinct.alerts.models import AlertMail, Subscription
 from precinct.priorities import metrics as priorities_metrics
 from precinct.receptions import metrics as receptions_metrics
@@ -28,16 +29,29 @@ log = logging.getLogger(__name__)
 ACTIVE = Subscription.State.ACTIVE
 
 
+class MonthFigures:
+    """Every precinct's figures of a month, read once per run when a digest first needs them."""
+
+    def __init__(self):
+        self._months: dict[dt.date, dict[int, dict]] = {}
+
+    def of(self, precinct_id: int, month: dt.date) -> dict:
+        if month not in self._months:
+            self._months[month] = monthly.month_figures(month=month)
+        quiet = monthly.published(month, monthly.NO_APPEALS, monthly.NO_CALLS)
+        return self._months[month].get(precinct_id, quiet)
+
+
 class PrecinctNews:
     """What one precinct has to tell, read once for all its subscribers (per language)."""
 
-    def __init__(self, precinct, subs: list[Subscription], now: dt.datetime):
+    def __init__(self, precinct, subs: list[Subscription], now: dt.datetime, months=None):
         self.precinct, self.now = precinct, now
+        self.months = months or MonthFigures()
         self.since = min(s.news_since or now for s in subs)
         self.horizon = now + dt.timedelta(days=services.conf("RECEPTION_NOTICE_DAYS"))
         self._news: dict[str, dict] = {}
         self._receptions: list[dict] | None = None
-        self._figures: dict[dt.date, dict] = {}
 
     def news(self, language: str) -> dict:
         if language not in self._news:
@@ -56,9 +70,7 @@ class PrecinctNews:
         return self._receptions
 
     def figures(self, month: dt.date) -> dict:
-        if month not in self._figures:
-            self._figures[month] = precinct_month_figures(precinct=self.precinct, month=month)
-        return self._figures[month]
+        return self.months.of(self.precinct.pk, month)
 
 
 def digests_build_due(*, now: dt.datetime | None = None) -> int:
@@ -70,10 +82,10 @@ def digests_build_due(*, now: dt.datetime | None = None) -> int:
         return 0
     today = local.date()
     waiting = Subscription.objects.filter(state=ACTIVE).exclude(mails__digest_day=today)
-    built = 0
+    built, months = 0, MonthFigures()
     for precinct_id in waiting.values_list("precinct_id", flat=True).distinct().order_by():
         subs = list(waiting.filter(precinct_id=precinct_id).select_related("precinct"))
-        source = PrecinctNews(subs[0].precinct, subs, now)
+        source = PrecinctNews(subs[0].precinct, subs, now, months)
         built += sum(_digest_for(sub.pk, source, today) for sub in subs)
     if built:
         log.info("alerts: %s digests queued", built)
@@ -84,13 +96,16 @@ def _digest_for(subscription_id: int, source: PrecinctNews, today: dt.date) -> i
     """One subscriber's digest for today, stored and queued (1), or nothing to say (0)."""
     now = source.now
     with transaction.atomic():
+        # Only the subscription's row is locked (not its precinct's), and one that another
+        # worker holds is skipped: that worker is building its digest.
         sub = (
-            Subscription.objects.select_for_update(skip_locked=True)
+            Subscription.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(pk=subscription_id, state=ACTIVE)
+            .exclude(mails__digest_day=today)
             .select_related("precinct__department")
             .first()
         )
-        if sub is None or AlertMail.objects.filter(subscription=sub, digest_day=today).exists():
+        if sub is None:
             return 0
         parts = _parts(sub, source, today)
         sub.news_since, sub.receptions_until = now, source.horizon

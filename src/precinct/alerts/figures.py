@@ -1,11 +1,13 @@
-"""A precinct's monthly figures for its subscribers, read from the appeals and 102 surfaces.
+"""The precincts' monthly figures for their subscribers, read from the appeals and 102
+surfaces once per month for every precinct.
 
 Appeals received and answered (with the share answered on time; complaints about an
-officer never counted) and the median arrival of the 102 calls placed in the precinct, for
-one calendar month. Everything a mail publishes
-passes the one small-count rule (``analytics.disclosure``, threshold
-``PRECINCT_DISCLOSURE_MIN_COUNT``): a count below it is "fewer than N", a share or a
-median of fewer values is not given.
+officer never counted) and the median arrival of the 102 calls placed in each precinct,
+for one calendar month: one GROUP BY (``appeals.metrics.public_counts_by_precinct``) and
+one pass of the month's calls over the precinct polygons (``dispatch.metrics.area_map``),
+whatever the number of precincts. Everything a mail publishes passes the one small-count
+rule (``analytics.disclosure``, threshold ``PRECINCT_DISCLOSURE_MIN_COUNT``): a count below
+it is "fewer than N", a share or a median of fewer values is not given.
 """
 
 import datetime as dt
@@ -16,7 +18,9 @@ from django.utils import timezone
 from precinct.analytics import disclosure
 from precinct.appeals import metrics as appeals_metrics
 from precinct.dispatch import metrics as dispatch_metrics
-from precinct.territory.models import Precinct
+
+NO_APPEALS = {"received": 0, "answered": 0, "on_time": 0}
+NO_CALLS = {"arrived": 0, "response_seconds_p50": None}
 
 
 def min_count() -> int:
@@ -32,28 +36,36 @@ def month_after(first: dt.date) -> dt.date:
     return (first + dt.timedelta(days=31)).replace(day=1)
 
 
-def precinct_month_figures(*, precinct: Precinct, month: dt.date) -> dict:
-    """The published figures of ``precinct`` for the month starting on ``month``."""
-    least = min_count()
+def month_figures(*, month: dt.date) -> dict[int, dict]:
+    """The published figures of every precinct for the month starting on ``month``, by
+    precinct id; a precinct with no row had no appeal and no call (``published`` gives its
+    figures)."""
     last_day = month_after(month) - dt.timedelta(days=1)
-    counts = appeals_metrics.precinct_public_counts(
-        start=month, end=last_day, precinct_id=precinct.pk
-    )
+    appeals = appeals_metrics.public_counts_by_precinct(start=month, end=last_day)
     tz = timezone.get_current_timezone()
-    arrival = dispatch_metrics.response_summary(
+    calls = dispatch_metrics.area_map(
+        department=None,
         start=dt.datetime.combine(month, dt.time.min, tzinfo=tz),
         end=dt.datetime.combine(month_after(month), dt.time.min, tzinfo=tz),
-        region_id=precinct.department.region_id,
-        precinct_id=precinct.pk,
-    )
-    enough_arrivals = arrival["arrived"] >= least
+    )["precincts"]
+    by_precinct = {row["precinct_id"]: row for row in calls}
+    return {
+        pk: published(month, appeals.get(pk, NO_APPEALS), by_precinct.get(pk, NO_CALLS))
+        for pk in set(appeals) | set(by_precinct)
+    }
+
+
+def published(month: dt.date, appeals: dict, calls: dict) -> dict:
+    """One precinct's figures as a mail may show them (the small-count rule applied)."""
+    least = min_count()
+    enough_arrivals = calls["arrived"] >= least
     return {
         "month": month,
         "min_count": least,
-        "received": disclosure.count(counts["received"], min_count=least),
-        "answered": disclosure.count(counts["answered"], min_count=least),
+        "received": disclosure.count(appeals["received"], min_count=least),
+        "answered": disclosure.count(appeals["answered"], min_count=least),
         "answered_on_time_share": disclosure.share(
-            counts["on_time"], counts["answered"], min_count=least
+            appeals["on_time"], appeals["answered"], min_count=least
         ),
-        "arrival_seconds_p50": arrival["response_seconds_p50"] if enough_arrivals else None,
+        "arrival_seconds_p50": calls["response_seconds_p50"] if enough_arrivals else None,
     }

@@ -256,18 +256,24 @@ def answer_figures(
     }
 
 
-
-def precinct_public_counts(*, start: dt.date, end: dt.date, precinct_id: int) -> dict:
-    """One precinct's appeals from ``start`` to ``end`` (both days included, local time)
+def public_counts_by_precinct(*, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Per precinct, its appeals from ``start`` to ``end`` (both days included, local time)
     as residents are told them (the alerts' monthly figures): ``received`` (registered),
     ``answered`` and ``on_time`` (answered in the period, and of those within the legal
     time). Complaints about an officer are left out: public figures never show them, not
-    even as a count. Counted by the database, one query."""
+    even as a count. One GROUP BY; a precinct with neither has no row."""
     lo, hi = _bounds(start, end)
-    base = Appeal.objects.filter(precinct_id=precinct_id, about_officer__isnull=True)
+    received = Q(registered_at__gte=lo, registered_at__lt=hi)
     answered = Q(answered_at__gte=lo, answered_at__lt=hi)
-    return base.aggregate(
-        received=Count("id", filter=Q(registered_at__gte=lo, registered_at__lt=hi)),
-        answered=Count("id", filter=answered),
-        on_time=Count("id", filter=answered & Q(answered_on_time=True)),
+    rows = (
+        Appeal.objects.filter(received | answered, about_officer__isnull=True)
+        .exclude(precinct_id=None)
+        .values("precinct_id")
+        .annotate(
+            received=Count("id", filter=received),
+            answered=Count("id", filter=answered),
+            on_time=Count("id", filter=answered & Q(answered_on_time=True)),
+        )
+        .order_by()
     )
+    return {r.pop("precinct_id"): r for r in rows}
