@@ -39,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "precinct.settings")
 
-from _machine import machine  # noqa: E402
+from _machine import machine
 
 
 class Rollback(Exception):
