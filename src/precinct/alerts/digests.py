@@ -18,8 +18,8 @@ import logging
 from django.db import transaction
 from django.utils import timezone, translation
 
-from precinct.alerts import mailing, services, texts
 from precinct.alerts import figures as monthly
+from precinct.alerts import mailing, services, texts
 from precinct.alerts.figures import month_before
 from precinct.alerts.models import AlertMail, Subscription
 from precinct.priorities import metrics as priorities_metrics
