@@ -66,11 +66,11 @@ INSTALLED_APPS = [
     "precinct.evaluation",
     "precinct.appeals",
     "precinct.receptions",
+    "precinct.alerts",
     "precinct.dispatch",
     "precinct.workspace",
     "precinct.priorities",
     "precinct.opendata",
-    "precinct.alerts",
 ]
 
 MIDDLEWARE = [
