@@ -364,13 +364,6 @@ PRECINCT_APPEALS = {
     "NOTIFY_SLOW_GATEWAY_SECONDS": env_float("PRECINCT_NOTIFY_SLOW_GATEWAY_SECONDS", 0.0),
     "PUBLIC_URL": env_str("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
-PRECINCT_RECEPTIONS = {
-    # Wrong cancel codes a client may try per hour (a code has 50 bits; this keeps a
-    # guesser at 10 tries an hour per address).
-    "CANCEL_ATTEMPTS_PER_HOUR": env_int(
-        "PRECINCT_RECEPTION_CANCEL_ATTEMPTS_PER_HOUR", 10, minimum=1
-    ),
-}
 # Alerts by area (docs/alerts.md): residents' e-mail subscriptions to a precinct.
 PRECINCT_ALERTS = {
     # A confirmation link works this long; an unconfirmed subscription then expires.
@@ -389,6 +382,13 @@ PRECINCT_ALERTS = {
     "RECEPTION_NOTICE_DAYS": env_int("PRECINCT_ALERT_RECEPTION_NOTICE_DAYS", 7, minimum=1),
     # How often the worker looks for due digests (and expires unconfirmed subscriptions).
     "DIGEST_EVERY_SECONDS": env_int("PRECINCT_ALERT_DIGEST_EVERY_SECONDS", 300, minimum=1),
+}
+PRECINCT_RECEPTIONS = {
+    # Wrong cancel codes a client may try per hour (a code has 50 bits; this keeps a
+    # guesser at 10 tries an hour per address).
+    "CANCEL_ATTEMPTS_PER_HOUR": env_int(
+        "PRECINCT_RECEPTION_CANCEL_ATTEMPTS_PER_HOUR", 10, minimum=1
+    ),
 }
 # Files by default, not the console: notifications carry residents' names and contacts,
 # which must never end up in the server's output or logs. One file per message, named by
