@@ -83,13 +83,19 @@ def precinct_news(*, precinct_id: int, since: dt.datetime, until: dt.datetime) -
     """What a precinct's subscribers are told: the priorities set and the actions ("we did")
     recorded in (``since``, ``until``], oldest first, in the reader's language. Each row has
     ``created_at`` (when it was recorded), so one read serves subscribers of several ages."""
-    today = timezone.localdate()
     window = {"created_at__gt": since, "created_at__lte": until}
     priorities = Priority.objects.filter(precinct_id=precinct_id, **window)
     actions = PriorityAction.objects.filter(priority__precinct_id=precinct_id, **window)
     return {
         "priorities": [
-            {**_row(p, today, with_actions=False), "created_at": p.created_at}
+            {
+                "id": p.id,
+                "issue": p.issue_display,
+                "place": p.place_display,
+                "since": p.since,
+                "state": p.state,
+                "created_at": p.created_at,
+            }
             for p in priorities.order_by("created_at", "id")
         ],
         "actions": [
