@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "precinct.evaluation",
     "precinct.appeals",
     "precinct.receptions",
+    "precinct.alerts",
     "precinct.dispatch",
     "precinct.workspace",
     "precinct.priorities",
@@ -363,6 +364,25 @@ PRECINCT_APPEALS = {
     "NOTIFY_SLOW_GATEWAY_SECONDS": env_float("PRECINCT_NOTIFY_SLOW_GATEWAY_SECONDS", 0.0),
     "PUBLIC_URL": env_str("PRECINCT_PUBLIC_URL", "http://127.0.0.1:8000"),
 }
+# Alerts by area (docs/alerts.md): residents' e-mail subscriptions to a precinct.
+PRECINCT_ALERTS = {
+    # A confirmation link works this long; an unconfirmed subscription then expires.
+    "CONFIRM_HOURS": env_int("PRECINCT_ALERT_CONFIRM_HOURS", 72, minimum=1),
+    # Subscription requests per hour from one client address, and for one e-mail address
+    # (each request sends a confirmation mail: the second limit keeps an address from
+    # being flooded by someone else).
+    "REQUESTS_PER_CLIENT_HOUR": env_int("PRECINCT_ALERT_REQUESTS_PER_CLIENT_HOUR", 10, minimum=1),
+    "REQUESTS_PER_EMAIL_HOUR": env_int("PRECINCT_ALERT_REQUESTS_PER_EMAIL_HOUR", 3, minimum=1),
+    # Wrong confirmation or unsubscribe links per client per hour before every link from
+    # it is refused for the rest of the hour (a token has 256 bits; this keeps guessing slow).
+    "TOKEN_MISSES_PER_HOUR": env_int("PRECINCT_ALERT_TOKEN_MISSES_PER_HOUR", 10, minimum=1),
+    # Digests are built from this local hour on (one a day at most per subscriber).
+    "DIGEST_FROM_HOUR": env_int("PRECINCT_ALERT_DIGEST_FROM_HOUR", 8, minimum=0),
+    # Receptions are announced once, in the first digest within this many days of them.
+    "RECEPTION_NOTICE_DAYS": env_int("PRECINCT_ALERT_RECEPTION_NOTICE_DAYS", 7, minimum=1),
+    # How often the worker looks for due digests (and expires unconfirmed subscriptions).
+    "DIGEST_EVERY_SECONDS": env_int("PRECINCT_ALERT_DIGEST_EVERY_SECONDS", 300, minimum=1),
+}
 PRECINCT_RECEPTIONS = {
     # Wrong cancel codes a client may try per hour (a code has 50 bits; this keeps a
     # guesser at 10 tries an hour per address).
@@ -408,6 +428,10 @@ PRECINCT_RETENTION_DAYS = {
     # Name, phone and topic of reception bookings, counted from the reception: assumption,
     # one year (what was raised is kept in the appeal it was registered as).
     "reception_bookings": env_int("PRECINCT_RETAIN_BOOKING_DAYS", 365, minimum=1),
+    # E-mail addresses of alert subscriptions, counted from the unsubscription or the
+    # expiry of an unconfirmed one: assumption, 30 days (time to answer "I never asked
+    # for these mails" with the confirmation record).
+    "alert_addresses": env_int("PRECINCT_RETAIN_ALERT_ADDRESS_DAYS", 30, minimum=1),
     # The audit log itself: three years, the general limitation period of the Civil Code
     # of the Republic of Kazakhstan (art. 178), so a resident's claim of misuse can be
     # checked against it (assumption: no law names a period for this log).
@@ -419,6 +443,8 @@ PRECINCT_RETENTION_PURGE_HOURS = env_int("PRECINCT_RETENTION_PURGE_HOURS", 24, m
 PRECINCT_PERIODIC_JOBS = {
     "precinct.appeals.tasks.notifications_sweep": PRECINCT_APPEALS["NOTIFY_SWEEP_SECONDS"],
     "precinct.core.retention.personal_data_purge_if_due": 600,
+    "precinct.alerts.tasks.alert_mails_sweep": PRECINCT_APPEALS["NOTIFY_SWEEP_SECONDS"],
+    "precinct.alerts.digests.digests_build_due": PRECINCT_ALERTS["DIGEST_EVERY_SECONDS"],
 }
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()

@@ -22,6 +22,7 @@ urlpatterns = [
     path("evaluation/", include("precinct.evaluation.urls")),
     path("appeals/", include("precinct.appeals.urls")),
     path("receptions/", include("precinct.receptions.urls")),
+    path("alerts/", include("precinct.alerts.urls")),
     *moved_from_appeals,
     path("open311/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),

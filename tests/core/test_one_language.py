@@ -107,6 +107,7 @@ def _pages(staff: bool) -> list[str]:
             reverse("appeals:track-lookup"),
             reverse("appeals:track", args=[appeal.tracking_code]),
             reverse("receptions:list"),
+            reverse("alerts:subscribe") + f"?precinct={post.precinct_id}",
             reverse("appeals:proposals"),
             reverse("appeals:statistics"),
             reverse("surveys:index"),

@@ -33,6 +33,7 @@ def days(settings):
         "gateway_files": 20,
         "caller_phones": 200,
         "reception_bookings": 150,
+        "alert_addresses": 30,
         "audit_entries": 1000,
     }
     return settings.PRECINCT_RETENTION_DAYS

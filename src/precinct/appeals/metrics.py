@@ -193,6 +193,29 @@ def public_department_statistics(*, start: dt.date, end: dt.date) -> list[dict]:
     return department_measures(start=start, end=end)
 
 
+def public_counts_by_precinct(*, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Per precinct, its appeals from ``start`` to ``end`` (both days included, local time)
+    as residents are told them (the alerts' monthly figures): ``received`` (registered),
+    ``answered`` and ``on_time`` (answered in the period, and of those within the legal
+    time). Complaints about an officer are left out: public figures never show them, not
+    even as a count. One GROUP BY; a precinct with neither has no row."""
+    lo, hi = _bounds(start, end)
+    received = Q(registered_at__gte=lo, registered_at__lt=hi)
+    answered = Q(answered_at__gte=lo, answered_at__lt=hi)
+    rows = (
+        Appeal.objects.filter(received | answered, about_officer__isnull=True)
+        .exclude(precinct_id=None)
+        .values("precinct_id")
+        .annotate(
+            received=Count("id", filter=received),
+            answered=Count("id", filter=answered),
+            on_time=Count("id", filter=answered & Q(answered_on_time=True)),
+        )
+        .order_by()
+    )
+    return {r.pop("precinct_id"): r for r in rows}
+
+
 def open_appeals_assigned(*, user, today: dt.date | None = None, limit: int = 50) -> list[dict]:
     """The open appeals assigned to this staff user that he may see, by due date (the
     overdue come first), at most ``limit``: number, type, category, status and dates only,

@@ -10,8 +10,9 @@ import re
 
 from gunicorn.glogging import Logger as GunicornLogger
 
-# The segment after these path parts is a secret (see appeals, surveys and Open311 URLs).
-_SECRET_SEGMENT = re.compile(r"(/(?:track|receipt|tokens|i)/)[^/?#\s.]+")
+# The segment after these path parts is a secret (see appeals, surveys, Open311 and alerts
+# URLs).
+_SECRET_SEGMENT = re.compile(r"(/(?:track|receipt|tokens|i|confirm|unsubscribe)/)[^/?#\s.]+")
 
 
 def redact(text: str) -> str:

@@ -23,6 +23,7 @@ RETENTION_STEPS: list[str] = [
     "precinct.appeals.retention.purge",
     "precinct.dispatch.retention.purge",
     "precinct.receptions.retention.purge",
+    "precinct.alerts.retention.purge",
 ]
 AUDIT_SUBJECT = "retention"
 

@@ -77,3 +77,36 @@ def _row(p: Priority, today: dt.date, *, with_actions: bool = True) -> dict:
             {"id": a.id, "done_on": a.done_on, "text": a.text_display} for a in p.actions.all()
         ]
     return row
+
+
+def precinct_news(*, precinct_id: int, since: dt.datetime, until: dt.datetime) -> dict:
+    """What a precinct's subscribers are told: the priorities set and the actions ("we did")
+    recorded in (``since``, ``until``], oldest first, in the reader's language. Each row has
+    ``created_at`` (when it was recorded), so one read serves subscribers of several ages."""
+    window = {"created_at__gt": since, "created_at__lte": until}
+    priorities = Priority.objects.filter(precinct_id=precinct_id, **window)
+    actions = PriorityAction.objects.filter(priority__precinct_id=precinct_id, **window)
+    return {
+        "priorities": [
+            {
+                "id": p.id,
+                "issue": p.issue_display,
+                "place": p.place_display,
+                "since": p.since,
+                "state": p.state,
+                "created_at": p.created_at,
+            }
+            for p in priorities.order_by("created_at", "id")
+        ],
+        "actions": [
+            {
+                "id": a.id,
+                "priority_id": a.priority_id,
+                "issue": a.priority.issue_display,
+                "done_on": a.done_on,
+                "text": a.text_display,
+                "created_at": a.created_at,
+            }
+            for a in actions.select_related("priority").order_by("created_at", "id")
+        ],
+    }
