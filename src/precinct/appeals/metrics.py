@@ -16,7 +16,15 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from precinct.accounts import access
-from precinct.appeals.models import OPEN_STATUSES, Appeal, Notification, Status
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    Category,
+    Channel,
+    Notification,
+    Service,
+    Status,
+)
 
 MEASURES = (
     "received",
@@ -254,3 +262,45 @@ def answer_figures(
         "rated": rated["n"],
         "mean_rating": float(rated["mean"]) if rated["mean"] is not None else None,
     }
+
+
+def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> list[dict]:
+    """What a precinct's residents raised from ``start`` to ``end``: appeals registered in
+    the period by category, the ones registered at a head's reception counted apart
+    (``receptions``; the others in ``appeals``). Complaints about officers are left out (an
+    appeal naming an officer, or a category handled by internal security): they are never
+    a neighbourhood's theme, and never shown to the officer's unit. Appeals without a
+    category are left out too. Counted by the database; no personal data."""
+    lo, hi = _bounds(start, end)
+    rows = (
+        Appeal.objects.filter(
+            precinct_id=precinct_id,
+            registered_at__gte=lo,
+            registered_at__lt=hi,
+            about_officer__isnull=True,
+            category__isnull=False,
+        )
+        .exclude(category__service=Service.INTERNAL_SECURITY)
+        .values("category__code")
+        .annotate(
+            appeals=Count("id", filter=~Q(channel=Channel.RECEPTION)),
+            receptions=Count("id", filter=Q(channel=Channel.RECEPTION)),
+        )
+        .order_by("category__code")
+    )
+    return [
+        {"category": r["category__code"], "appeals": r["appeals"], "receptions": r["receptions"]}
+        for r in rows
+    ]
+
+
+def category_labels() -> dict[str, str]:
+    """Every category's name in the reader's language, by code."""
+    return {c.code: str(c) for c in Category.objects.all()}
+
+
+def officer_conduct_categories() -> list[str]:
+    """Codes of the categories of complaints about officers (handled by internal security)."""
+    return list(
+        Category.objects.filter(service=Service.INTERNAL_SECURITY).values_list("code", flat=True)
+    )
