@@ -264,34 +264,38 @@ def answer_figures(
     }
 
 
-def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> list[dict]:
-    """What a precinct's residents raised from ``start`` to ``end``: appeals registered in
-    the period by category, the ones registered at a head's reception counted apart
-    (``receptions``; the others in ``appeals``). Complaints about officers are left out (an
-    appeal naming an officer, or a category handled by internal security): they are never
-    a neighbourhood's theme, and never shown to the officer's unit. Appeals without a
+def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """What a precinct's residents raised in appeals registered from ``start`` to ``end``:
+    appeals by category code (those registered at a head's reception are counted by
+    ``reception_category_counts``). Complaints about officers are left out (an appeal
+    naming an officer, or a category handled by internal security): never a
+    neighbourhood's theme, and never shown to the officer's unit. Appeals without a
     category are left out too. Counted by the database; no personal data."""
+    appeals = _themes(start, end).filter(precinct_id=precinct_id).exclude(channel=Channel.RECEPTION)
+    return _by_category(appeals)
+
+
+def reception_category_counts(
+    *, department_id: int, start: dt.date, end: dt.date
+) -> dict[str, int]:
+    """What residents raised at the receptions of a department's head from ``start`` to
+    ``end`` and the head registered as appeals, by category code (a reception serves the
+    whole department, so it has no precinct); complaints about officers left out."""
+    appeals = _themes(start, end).filter(department_id=department_id, channel=Channel.RECEPTION)
+    return _by_category(appeals)
+
+
+def _themes(start: dt.date, end: dt.date):
     lo, hi = _bounds(start, end)
-    rows = (
-        Appeal.objects.filter(
-            precinct_id=precinct_id,
-            registered_at__gte=lo,
-            registered_at__lt=hi,
-            about_officer__isnull=True,
-            category__isnull=False,
-        )
-        .exclude(category__service=Service.INTERNAL_SECURITY)
-        .values("category__code")
-        .annotate(
-            appeals=Count("id", filter=~Q(channel=Channel.RECEPTION)),
-            receptions=Count("id", filter=Q(channel=Channel.RECEPTION)),
-        )
-        .order_by("category__code")
-    )
-    return [
-        {"category": r["category__code"], "appeals": r["appeals"], "receptions": r["receptions"]}
-        for r in rows
-    ]
+    return Appeal.objects.filter(
+        registered_at__gte=lo, registered_at__lt=hi, about_officer__isnull=True,
+        category__isnull=False,
+    ).exclude(category__service=Service.INTERNAL_SECURITY)  # fmt: skip
+
+
+def _by_category(appeals) -> dict[str, int]:
+    rows = appeals.values("category__code").annotate(n=Count("id")).order_by("category__code")
+    return {r["category__code"]: r["n"] for r in rows}
 
 
 def category_labels() -> dict[str, str]:

@@ -123,10 +123,11 @@ def themes_raised(
     """How many residents raised each theme in a precinct from ``start`` to ``end`` (by
     default the last three months), most raised first. One row per theme: ``theme`` (an
     appeal category code, or a survey choice no category answers), ``label`` in the
-    reader's language, and ``appeals`` (appeals registered, complaints about officers
-    left out), ``receptions`` (raised at a head's reception and registered as an appeal),
-    ``survey`` (respondents of the precinct's district naming it among the problems that
-    worry them most; surveys are drawn per district, not per precinct) and ``total``.
+    reader's language, and ``appeals`` (the precinct's appeals, complaints about officers
+    left out), ``receptions`` (raised at the district head's receptions and registered
+    as appeals: a reception serves the whole district), ``survey`` (respondents of the
+    precinct's district naming it among the problems that worry them most: surveys are
+    drawn per district, not per precinct) and ``total``.
 
     With ``suppress`` (the default, for public pages) every count goes through
     ``analytics.disclosure``: a count below PRECINCT_DISCLOSURE_MIN_COUNT is ``None``
@@ -138,6 +139,9 @@ def themes_raised(
     appeals = appeals_metrics.precinct_category_counts(
         precinct_id=precinct_id, start=start, end=end
     )
+    receptions = appeals_metrics.reception_category_counts(
+        department_id=department_id, start=start, end=end
+    )
     survey = surveys_metrics.choices_named(
         question_key=SURVEY_QUESTION,
         department_id=department_id,
@@ -146,8 +150,9 @@ def themes_raised(
         groups=SURVEY_THEMES,
     )
     raw: dict[str, dict[str, int]] = {}
-    for row in appeals:
-        raw[row["category"]] = {"appeals": row["appeals"], "receptions": row["receptions"]}
+    for column, counts in (("appeals", appeals), ("receptions", receptions)):
+        for theme, n in counts.items():
+            raw.setdefault(theme, {})[column] = n
     for theme, n in survey["counts"].items():
         raw.setdefault(theme, {})["survey"] = n
     labels = {**survey["labels"], **appeals_metrics.category_labels()}
