@@ -77,3 +77,20 @@ def test_themes_raised_for_staff(place):
         .json()
     )
     assert body["themes"][0]["theme"] == "noise" and body["themes"][0]["appeals"] == 1
+
+
+def test_the_workspace_api_carries_the_priorities_with_the_overdue_flagged(place):
+    import datetime as dt
+
+    from precinct.priorities import services
+
+    stale = services.priority_set(
+        actor=place.personas.head, precinct=place.territory.precinct_a, issue="Граффити",
+        since=timezone.localdate(),
+    )  # fmt: skip
+    Priority.objects.filter(pk=stale.pk).update(
+        reviewed_on=timezone.localdate() - dt.timedelta(days=120)
+    )
+    body = _api(place.personas.inspector).get("/api/v1/workspace").json()["priorities"]
+    assert body["overdue"] == 1 and body["settable"] is True
+    assert body["current"][0]["id"] == stale.pk and body["current"][0]["review_due"] is True

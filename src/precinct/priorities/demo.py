@@ -1,10 +1,10 @@
 """Demo step: every demo precinct has one to three priorities residents set, with what was
 done, in Russian, Kazakh and English.
 
-Priorities were set over the last fourteen months and reviewed every two or three months;
-about one in four was not reviewed for over three months (flagged on the heads' pages),
-and about one in ten is closed. The texts are written for the demo, not taken from
-residents.
+Priorities were set over the last twenty months and reviewed every two or three months,
+now and then late; about one in four is now not reviewed for over three months (flagged on
+the heads' pages), and about one in ten is closed. The texts are written for the demo, not
+taken from residents.
 """
 
 import datetime as dt
@@ -121,14 +121,16 @@ def build(ctx) -> list[str]:
 
 
 def _history(rng, today: dt.date) -> dict:
-    """When a priority was set, reviewed and perhaps closed: reviewed every 60–85 days,
-    a quarter of them left unreviewed for 100–200 days, a tenth closed."""
-    set_on = today - dt.timedelta(days=int(rng.integers(20, 420)))
+    """When a priority was set, reviewed and perhaps closed: reviewed every 60–85 days, one
+    review in six late (100–160 days), a quarter of them now unreviewed for 100–200 days,
+    a tenth closed."""
+    set_on = today - dt.timedelta(days=int(rng.integers(20, 600)))
     stale = rng.random() < 0.25
     last_allowed = today - dt.timedelta(days=int(rng.integers(100, 200)) if stale else 0)
     reviews, day = [set_on], set_on
     while True:
-        day = day + dt.timedelta(days=int(rng.integers(60, 86)))
+        late = rng.random() < 1 / 6
+        day = day + dt.timedelta(days=int(rng.integers(100, 161) if late else rng.integers(60, 86)))
         if day > last_allowed:
             break
         reviews.append(day)
