@@ -127,3 +127,20 @@ def test_workspaces__flag_a_priority_not_reviewed_for_three_months(place):
     # The other district's head does not see district A's overdue priorities.
     outsider = _client(place.personas.outsider).get("/workspace/department/").content.decode()
     assert f'data-priority="{stale.pk}"' not in outsider
+
+
+def test_admin__administrators_read_priorities_of_their_scope_and_change_none(place):
+    from precinct.accounts.models import Role
+    from tests import factories
+
+    priority = _priority(place)
+    admin = _client(place.personas.admin)
+    assert admin.get("/admin/priorities/priority/").status_code == 200
+    page = admin.get(f"/admin/priorities/priority/{priority.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert admin.post(f"/admin/priorities/priority/{priority.pk}/delete/").status_code == 403
+    assert admin.get("/admin/priorities/priority/add/").status_code == 403
+    district_b = factories.staff("admin-b", Role.ADMIN, place.territory.district_b)
+    listed = _client(district_b).get("/admin/priorities/priority/").content.decode()
+    assert f"/admin/priorities/priority/{priority.pk}/change/" not in listed
+    assert Priority.objects.filter(pk=priority.pk).exists()

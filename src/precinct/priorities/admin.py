@@ -52,5 +52,8 @@ class PriorityAdmin(AccessAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
     def may_change(self, request, obj) -> bool:
         return access.can_set_priorities(request.user, obj.precinct)
