@@ -173,3 +173,23 @@ def test_main_pages__have_no_english_word(demo_city, db, pages, language, who):
         if words:
             found[page] = sorted(words)
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_priorities_pages__have_no_english_word(demo_city, db, language):
+    """The head's priorities of his precincts and one precinct's page (its priorities, what
+    residents raised, the forms) from the demo's data."""
+    from precinct.accounts import access
+    from precinct.accounts.models import User
+    from precinct.territory.models import Precinct
+
+    head = User.objects.get(username="demo-head")
+    precinct = access.priority_precincts_visible_to(head, Precinct.objects.order_by("id"))[0]
+    browser = Client(headers={"Accept-Language": language})
+    browser.force_login(head)
+    found = {}
+    for page in (reverse("priorities:index"), reverse("priorities:precinct", args=[precinct.pk])):
+        response = browser.get(page)
+        assert response.status_code == 200, page
+        found[page] = sorted(english_words(response.content.decode()))
+    assert all(not words for words in found.values()), found

@@ -99,6 +99,21 @@ class FiguresOut(Schema):
     answered: int
 
 
+class PriorityBriefOut(Schema):
+    id: int
+    issue: str
+    place: str
+    since: dt.date
+    reviewed_on: dt.date
+    review_due: bool = Field(description="Not reviewed for over three months.")
+
+
+class WorkspacePrioritiesOut(Schema):
+    current: list[PriorityBriefOut]
+    overdue: int
+    settable: bool = Field(description="The user sets this precinct's priorities.")
+
+
 class WorkspaceOut(Schema):
     precinct: WorkspacePrecinctOut
     appeals: list[AssignedAppealOut] | None = Field(
@@ -107,3 +122,4 @@ class WorkspaceOut(Schema):
     receptions: list[ReceptionOut]
     calls: list[CallOut]
     figures: FiguresOut
+    priorities: WorkspacePrioritiesOut
