@@ -452,3 +452,7 @@ PRECINCT_DEMO_RESIDENTS_PER_CAR = env_int("PRECINCT_DEMO_RESIDENTS_PER_CAR", 400
 PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL = env_int(
     "PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL", 60000, minimum=1
 )
+# Open data: a street-level record is shown at an anonymous map point only when the point
+# stands for at least this many residential places (data.police.uk: 8 postal addresses);
+# else it is published without location (docs/open-data.md, "Map points").
+PRECINCT_MAP_POINT_MIN_PLACES = env_int("PRECINCT_MAP_POINT_MIN_PLACES", 8, minimum=2)
