@@ -97,3 +97,70 @@ def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
             for p in posts
         ],
     }
+
+
+# Open data (opendata app): the departments residents deal with and their precincts, as
+# public rows. Nothing here carries an officer's phone or e-mail.
+
+
+def public_forces() -> list[dict]:
+    """The departments that serve residents directly, those holding precincts of their own
+    (district and city departments; a regional one only where it holds precincts itself):
+    code, name in the reader's language, kind, by their place in the hierarchy."""
+    departments = Department.objects.filter(precincts__isnull=False).distinct()
+    return [_force_row(d) for d in departments.select_related("region").order_by("path")]
+
+
+def public_force(*, code: str) -> dict | None:
+    """One such department by its code (None when no department with precincts has it):
+    the row of ``public_forces`` with its public phone and address and its counts of
+    precincts and open posts."""
+    department = (
+        Department.objects.filter(code=code, precincts__isnull=False)
+        .select_related("region")
+        .first()
+    )
+    if department is None:
+        return None
+    return {
+        **_force_row(department),
+        "phone": department.phone,
+        "address": department.address,
+        "precincts": department.precincts.count(),
+        "posts_open": department.posts.filter(state=Post.State.OPEN).count(),
+    }
+
+
+def _force_row(department: Department) -> dict:
+    return {
+        "id": department.id,
+        "code": department.code,
+        "name": department.display_name,
+        "kind": department.kind,
+        "kind_label": department.get_kind_display(),
+        "region": department.region.display_name,
+    }
+
+
+def public_heads(*, department_id: int) -> list[dict]:
+    """The active heads of a department: name and rank in the reader's language only."""
+    heads = Officer.objects.filter(
+        department_id=department_id, role=Officer.Role.HEAD, is_active=True
+    ).order_by("last_name", "first_name", "id")
+    return [{"id": o.id, "name": o.full_name, "rank": o.rank_display} for o in heads]
+
+
+def own_precincts(*, department_id: int) -> list[dict]:
+    """The precincts attached to the department itself (not to those below it), by number:
+    id, number and name in the reader's language."""
+    precincts = Precinct.objects.filter(department_id=department_id).select_related("department")
+    return [{"id": p.id, "number": p.number, "name": str(p)} for p in precincts.order_by("number")]
+
+
+def precinct_id_by_number(*, department_code: str, number: int) -> int | None:
+    """The id of the precinct with this number in the department with this code, or None."""
+    return (
+        Precinct.objects.filter(department__code=department_code, number=number)
+        .values_list("id", flat=True)
+        .first()
+    )
