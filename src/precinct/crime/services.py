@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from precinct.analytics import form1m
@@ -244,13 +245,14 @@ def offence_records_write(
         )
     )
     new, changed = [], []
+    now = timezone.now()  # bulk_update skips auto_now
     for r in rows:
         record = OffenceRecord(
             id=existing.get(r.ref), source=source, source_ref=r.ref,
             persistent_id=persistent_id(source, r.ref), month=r.month, category=r.category,
             outcome=r.outcome, outcome_month=r.outcome_month, lon=r.lon, lat=r.lat,
             location_id=points.get(r.ref), department_id=r.department_id,
-            precinct_id=r.precinct_id, provenance=provenance, batch=batch,
+            precinct_id=r.precinct_id, provenance=provenance, batch=batch, updated_at=now,
         )  # fmt: skip
         (changed if record.id else new).append(record)
     OffenceRecord.objects.bulk_create(new, batch_size=2000)

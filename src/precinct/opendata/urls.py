@@ -9,7 +9,7 @@ API's JSON 404.
 
 from django.urls import path, re_path
 
-from precinct.opendata import frame, views
+from precinct.opendata import crime_views, downloads, feed, frame, views
 
 app_name = "opendata"
 
@@ -19,6 +19,32 @@ force_patterns = [
     path("api/forces/<str:force>", views.force, name="force"),
     path("api/forces/<str:force>/people", views.senior_officers, name="senior-officers"),
     path("api/locate-neighbourhood", views.locate_neighbourhood, name="locate-neighbourhood"),
+]
+
+# Street-level crimes and outcomes: fixed first segments (crime_views.py).
+crime_patterns = [
+    path("api/crime-categories", crime_views.crime_categories, name="crime-categories"),
+    path("api/crime-last-updated", crime_views.crime_last_updated, name="crime-last-updated"),
+    path("api/crimes-street-dates", crime_views.crimes_street_dates, name="crimes-street-dates"),
+    path("api/crimes-street/<str:category>", crime_views.crimes_street, name="crimes-street"),
+    path("api/crimes-at-location", crime_views.crimes_at_location, name="crimes-at-location"),
+    path("api/crimes-no-location", crime_views.crimes_no_location, name="crimes-no-location"),
+    path(
+        "api/outcomes-for-crime/<str:persistent_id>",
+        crime_views.outcomes_for_crime,
+        name="outcomes-for-crime",
+    ),
+    path("api/outcomes-at-location", crime_views.outcomes_at_location, name="outcomes-at-location"),
+]
+
+# Bulk downloads, their data dictionary and licence, the feed of releases (downloads.py,
+# feed.py): pages and files, outside api/.
+download_patterns = [
+    path("downloads/", downloads.index, name="downloads"),
+    path("downloads/dictionary/", downloads.dictionary, name="data-dictionary"),
+    path("downloads/<str:month>.<str:fmt>", downloads.month_file, name="download"),
+    path("releases.atom", feed.atom, name="feed-atom"),
+    path("releases.json", feed.json_feed, name="feed-json"),
 ]
 
 # Neighbourhoods: the first segment is any force's code, so these come last (views.py).
@@ -33,6 +59,8 @@ neighbourhood_patterns = [
 
 urlpatterns = [
     *force_patterns,
+    *crime_patterns,
+    *download_patterns,
     *neighbourhood_patterns,
     re_path(r"^api/(?P<path>.*)$", frame.unknown, name="api-unknown"),
 ]
