@@ -118,8 +118,8 @@ EARTH_RADIUS_M = 6_371_008.8
 
 def record_months() -> list[dt.date]:
     """The months with published records, newest first (first days of the months)."""
-    months = OffenceRecord.objects.values_list("month", flat=True).distinct()
-    return sorted(months, reverse=True)
+    months = OffenceRecord.objects.order_by("-month").values_list("month", flat=True)
+    return list(months.distinct())
 
 
 def last_record_month() -> dt.date | None:
