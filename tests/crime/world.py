@@ -100,9 +100,10 @@ def record_rows() -> list[dict]:
     rows = []
     for i, (lon, lat) in enumerate(ABAY_HOUSES[:12]):
         month = ["01.2026", "02.2026", "03.2026"][i % 3]
+        to_court = i % 4 == 0
         rows.append(
             {"id": f"A-{i}", "month": month, "kind": ["Кража", "Грабёж"][i % 2],
-             "outcome": "В суд" if i % 4 == 0 else "", "outcome_date": "04.2026" if i % 4 == 0 else "",
+             "outcome": "В суд" if to_court else "", "outcome_date": "04.2026" if to_court else "",
              "lat": f"{lat:.6f}", "lon": f"{lon:.6f}", "department": "up-almaly"}
         )  # fmt: skip
     rows.append(

@@ -5,7 +5,7 @@ import datetime as dt
 import math
 
 import shapely
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from precinct.analytics import form1m
@@ -110,7 +110,7 @@ def region_population(*, region_key: str) -> dict | None:
 RECORD_FIELDS = (
     "persistent_id", "month", "category", "outcome", "outcome_month", "provenance",
     "department__code", "department__name", "department__name_kk", "department__name_en",
-    "location_id", "location__lat", "location__lon", "location__street",
+    "location_id", "location__published", "location__lat", "location__lon", "location__street",
     "location__street_kk", "location__street_en",
 )  # fmt: skip
 EARTH_RADIUS_M = 6_371_008.8
@@ -138,7 +138,9 @@ def _records(qs) -> list[dict]:
 
 def _row(r: dict) -> dict:
     location = None
-    if r["location_id"] is not None:
+    # Only a published point is ever shown (a record is moved to one at import and on
+    # every rebuild; this holds even if a rebuild were interrupted).
+    if r["location_id"] is not None and r["location__published"]:
         location = {
             "id": r["location_id"],
             "lat": r["location__lat"],
@@ -181,6 +183,7 @@ def records_near(
     dlat = math.degrees(radius_m / EARTH_RADIUS_M)
     dlon = dlat / max(math.cos(math.radians(lat)), 1e-6)
     qs = _published(month, category).filter(
+        location__published=True,
         location__lat__range=(lat - dlat, lat + dlat),
         location__lon__range=(lon - dlon, lon + dlon),
     )
@@ -199,6 +202,7 @@ def records_in_area(
     lats = [p[0] for p in polygon]
     lons = [p[1] for p in polygon]
     qs = _published(month, category).filter(
+        location__published=True,
         location__lat__range=(min(lats), max(lats)),
         location__lon__range=(min(lons), max(lons)),
     )
@@ -214,14 +218,15 @@ def records_in_area(
 
 def records_at_location(*, location_id: int, month: dt.date | None) -> list[dict]:
     """Records of a month at one published map point."""
-    return _records(_published(month, None).filter(location_id=location_id))
+    qs = _published(month, None).filter(location_id=location_id, location__published=True)
+    return _records(qs)
 
 
 def records_without_location(
     *, department_code: str, month: dt.date, category: str | None = None
 ) -> list[dict]:
     """Records of a month of a department (and the departments under it) with no location."""
-    qs = _published(month, category).filter(location=None)
+    qs = _published(month, category).filter(Q(location=None) | Q(location__published=False))
     return _records(_in_department(qs, department_code))
 
 
@@ -233,7 +238,8 @@ def record(*, persistent_id: str) -> dict | None:
 
 def outcomes_at_location(*, location_id: int, month: dt.date | None) -> list[dict]:
     """Records at a published map point whose outcome is dated in ``month``."""
-    qs = OffenceRecord.objects.filter(location_id=location_id).exclude(outcome="")
+    qs = OffenceRecord.objects.filter(location_id=location_id, location__published=True)
+    qs = qs.exclude(outcome="")
     if month is not None:
         qs = qs.filter(outcome_month=month)
     return _records(qs)
