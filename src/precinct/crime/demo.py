@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 from django.conf import settings
@@ -16,8 +17,13 @@ from django.conf import settings
 from precinct.analytics import form1m
 from precinct.crime import services
 from precinct.crime.importer import Row
-from precinct.crime.models import RegionalCategoryCount, RegionPopulation
-from precinct.territory.models import PopulationPoint, Provenance
+from precinct.crime.models import (
+    OffenceRecord,
+    RecordBatch,
+    RegionalCategoryCount,
+    RegionPopulation,
+)
+from precinct.territory.models import PopulationPoint, Provenance, Region
 
 STEP = "precinct.crime.demo"
 
@@ -125,6 +131,22 @@ def build_records(ctx) -> list[str]:
         f" {points['published']:,} published",
         f"Street-level offence records (generated): {len(rows):,} over {RECORD_MONTHS} months",
     ]
+
+
+def demo_records(*, seed: int = 1, years: tuple[int, ...] = (2025, 2026)) -> list[str]:
+    """``build_records`` on a demo built before the step existed (the same generator as
+    ``demo.builder.DemoContext.rng``, so the records are those a fresh build makes)."""
+    region = PopulationPoint.objects.values_list("region", flat=True).first()
+    if region is None:
+        raise services.CrimeImportError("No residents: build the demo first.")
+    ctx = SimpleNamespace(
+        region=Region.objects.get(pk=region),
+        years=years,
+        rng=lambda step: np.random.default_rng([seed, *step.encode()]),
+    )
+    OffenceRecord.objects.filter(source=RECORDS_SOURCE).delete()
+    RecordBatch.objects.filter(source=RECORDS_SOURCE).delete()
+    return build_records(ctx)
 
 
 def record_months(ctx, today: dt.date | None = None) -> list[dt.date]:

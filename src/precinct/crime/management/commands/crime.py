@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from precinct.core.importing import refusals_as_command_errors
 from precinct.crime import importer, services
+from precinct.crime.demo import demo_records
 from precinct.territory.models import Region
 
 
@@ -27,10 +28,18 @@ class Command(BaseCommand):
         rec.add_argument("file", type=Path)
         rec.add_argument("--mapping", type=Path, required=True, help="Column mapping (TOML).")
         sub.add_parser("map-points", help="Rebuild the anonymous map points, move the records.")
+        demo = sub.add_parser(
+            "demo-records", help="Add the demo's generated records to a demo built without them."
+        )
+        demo.add_argument("--seed", type=int, default=1)
 
     def handle(self, *args, action, **options):
         if action == "import-records":
             return self._import_records(options["file"], options["mapping"])
+        if action == "demo-records":
+            for line in demo_records(seed=options["seed"]):
+                self.stdout.write(line)
+            return
         if action == "map-points":
             for region in Region.objects.all():
                 r = services.map_points_rebuild(region=region)
