@@ -1,5 +1,7 @@
 """The read surface of crime statistics: regional rates per 10,000, department counts and
-regional population, as plain rows. Other apps (evaluation) read crime only through here."""
+regional population, and the street-level offence records the open data publishes (at
+their anonymous map points: never a record's own position or source id), as plain rows.
+Other apps (evaluation, opendata) read crime only through here."""
 
 import datetime as dt
 import math
@@ -9,6 +11,9 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext
 
 from precinct.analytics import form1m
+
+# The code lists of street-level records, read by the open data through this surface.
+from precinct.crime.categories import ALL_CRIME, CATEGORIES, OUTCOMES, category_names  # noqa: F401
 from precinct.crime.models import (
     DepartmentCount,
     MapPoint,

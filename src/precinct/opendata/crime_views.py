@@ -12,7 +12,7 @@ import re
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import DomainError
-from precinct.crime import categories, metrics
+from precinct.crime import metrics
 from precinct.opendata.frame import bad_parameter, not_found, resource
 from precinct.territory.models import name_in_reader_language
 
@@ -42,7 +42,7 @@ def month_param(request, *, default_latest: bool = True) -> dt.date | None:
 
 
 def category_param(category: str) -> str:
-    if category != categories.ALL_CRIME.code and category not in categories.CATEGORIES:
+    if category != metrics.ALL_CRIME.code and category not in metrics.CATEGORIES:
         raise not_found()
     return category
 
@@ -98,7 +98,7 @@ def outcome_status(record: dict) -> dict | None:
     if not record["outcome"]:
         return None
     return {
-        "category": str(categories.OUTCOMES[record["outcome"]]),
+        "category": str(metrics.OUTCOMES[record["outcome"]]),
         "date": month_text(record["outcome_month"]),
     }
 
@@ -121,7 +121,7 @@ def crime_json(record: dict) -> dict:
 def outcome_json(record: dict) -> dict:
     code = record["outcome"]
     return {
-        "category": {"code": code, "name": str(categories.OUTCOMES[code])},
+        "category": {"code": code, "name": str(metrics.OUTCOMES[code])},
         "date": month_text(record["outcome_month"]),
         "person_id": None,
     }
@@ -138,7 +138,7 @@ def _limited(rows: list[dict]) -> list[dict]:
 @resource()
 def crime_categories(request):
     month_param(request, default_latest=False)  # checked, as police.uk does; same list
-    return categories.category_names()
+    return metrics.category_names()
 
 
 @resource()
@@ -189,7 +189,7 @@ def crimes_at_location(request):
 
 @resource()
 def crimes_no_location(request):
-    category = category_param(request.GET.get("category") or categories.ALL_CRIME.code)
+    category = category_param(request.GET.get("category") or metrics.ALL_CRIME.code)
     force = request.GET.get("force", "")
     if not force:
         raise bad_parameter("force", _("required"))

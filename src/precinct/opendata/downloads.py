@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from precinct.crime import categories, metrics
+from precinct.crime import metrics
 from precinct.opendata.frame import published_count
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -139,8 +139,8 @@ def dictionary(request):
     """The data dictionary of the bulk files and the API, and the licence notes."""
     context = {
         "columns": [(name, meaning) for name, _kind, meaning in COLUMNS],
-        "categories": list(categories.CATEGORIES.values()),
-        "outcomes": list(categories.OUTCOMES.values()),
+        "categories": list(metrics.CATEGORIES.values()),
+        "outcomes": list(metrics.OUTCOMES.values()),
         "min_places": settings.PRECINCT_MAP_POINT_MIN_PLACES,
         "min_count": settings.PRECINCT_DISCLOSURE_MIN_COUNT,
     }
