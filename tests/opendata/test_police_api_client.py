@@ -6,16 +6,15 @@ import datetime as dt
 import pytest
 import requests
 from django.utils import timezone
-from police_api import PoliceAPI
 from police_api.exceptions import APIError
 
 from tests.opendata.conftest import DEPARTMENT_PHONE, POST_PHONE, SECRETS, build_opendata_world
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
+def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata, police_api):
     world = build_opendata_world()
-    api = PoliceAPI(base_url=live_opendata, timeout=30)
+    api = police_api
 
     forces = {f.id: f for f in api.get_forces()}
     assert set(forces) == {"up-almaly", "up-medeu"}  # the city department holds no precinct
@@ -89,9 +88,8 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
     assert unknown.value.status_code == 404
 
     # Nothing that is not public appears in any answer the client read.
-    for path in _every_path(
-        ["up-almaly", "up-medeu"], {"up-almaly": ["1", "2"], "up-medeu": ["7"]}
-    ):
+    published = {"up-almaly": ["1", "2"], "up-medeu": ["7"]}
+    for path in _every_path(published):
         body = requests.get(live_opendata + path, timeout=30).text
         assert not [s for s in SECRETS if s in body], path
 

@@ -36,6 +36,8 @@ LOCATION_TYPE = "station"
 # police.uk's type of a public meeting with the neighbourhood's police.
 EVENT_TYPE = "meeting"
 EVENTS_MAX = 20
+# The largest precinct number the database holds (a positive integer column).
+NUMBER_MAX = 2**31 - 1
 
 
 def forces() -> list[dict]:
@@ -186,8 +188,11 @@ def _force(code: str) -> dict:
 
 
 def _precinct_id(code: str, neighbourhood_id: str) -> int:
-    # Only the canonical spelling of a number is an id: "07" and "+7" are unknown ids.
-    if not neighbourhood_id.isdecimal() or str(int(neighbourhood_id)) != neighbourhood_id:
+    # Only the canonical spelling of a number is an id: "07", "+7" and a number no
+    # precinct can have (beyond the column's range) are unknown ids, never a 500.
+    if not neighbourhood_id.isascii() or not neighbourhood_id.isdecimal():
+        raise not_found()
+    if str(int(neighbourhood_id)) != neighbourhood_id or int(neighbourhood_id) > NUMBER_MAX:
         raise not_found()
     precinct_id = territory.precinct_id_by_number(
         department_code=code, number=int(neighbourhood_id)
