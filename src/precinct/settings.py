@@ -371,9 +371,8 @@ PRECINCT_RECEPTIONS = {
     ),
 }
 # Open data (/opendata/api/, docs/open-data.md): how long shared caches and browsers may
-# keep an answer, and the smallest count published (analytics.disclosure).
+# keep an answer.
 PRECINCT_OPENDATA_MAX_AGE_SECONDS = env_int("PRECINCT_OPENDATA_MAX_AGE_SECONDS", 900, minimum=0)
-PRECINCT_DISCLOSURE_MIN_COUNT = env_int("PRECINCT_DISCLOSURE_MIN_COUNT", 5, minimum=1)
 # Files by default, not the console: notifications carry residents' names and contacts,
 # which must never end up in the server's output or logs. One file per message, named by
 # its idempotency key (appeals/mail.py): a message re-sent after a kill is not doubled.
