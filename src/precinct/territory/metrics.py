@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from precinct.accounts import access
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, PopulationPoint, Post, Precinct, Region
 
@@ -97,6 +98,27 @@ def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
             for p in posts
         ],
     }
+
+
+def precinct_team(*, precinct_id: int, on: dt.date | None = None) -> list[dict]:
+    """The inspectors (and assistants) serving a precinct on a date, for a public page:
+    name, role, rank in the reader's language and the work contacts the access rules make
+    public (an inspector's work phone and e-mail; an assistant's stay empty). Names only
+    are shown; a private phone is never stored on an officer."""
+    precinct = Precinct.objects.get(pk=precinct_id)
+    return [
+        {
+            "id": o.id,
+            "name": o.full_name,
+            "role": o.role,
+            "role_label": o.get_role_display(),
+            "rank": o.rank_display,
+            "phone": o.phone if access.has_public_contact(o) else "",
+            "email": o.email if access.has_public_contact(o) else "",
+            "generated": o.source == "generated",
+        }
+        for o in selectors.inspectors_of_precinct(precinct=precinct, on=on)
+    ]
 
 
 # Open data (opendata app): the departments residents deal with and their precincts, as
