@@ -24,10 +24,13 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata, pol
     assert force.name == "УП Алмалинского района"
     assert force.telephone == DEPARTMENT_PHONE
     assert force.description.startswith("<p>") and "Алматы" in force.description
-    assert force.url.endswith(f"/receptions/?department={world.territory.district_a.id}")
+    assert force.url == live_opendata.replace("/opendata/api/", "/neighbourhoods/up-almaly/")
+    assert requests.get(force.url, timeout=30).status_code == 200
     methods = {m["type"]: m for m in force.engagement_methods}
     assert set(methods) == {"locate", "appeal", "reception"}
     assert methods["appeal"]["url"].endswith("/appeals/new/")
+    reception = f"/receptions/?department={world.territory.district_a.id}"
+    assert methods["reception"]["url"].endswith(reception)
 
     (head,) = force.senior_officers
     assert (head.name, head.rank, head.bio) == ("Нурланов Серик", "полковник полиции", None)
@@ -36,7 +39,8 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata, pol
     assert [n.id for n in force.neighbourhoods] == ["1", "2"]
     one = force.get_neighbourhood("1")
     assert one.name == "УП Алмалинского района · участок № 1"
-    assert one.url_force.endswith("/neighbourhoods/up-almaly/1/")
+    assert one.url_force == force.url + "1/"
+    assert requests.get(one.url_force, timeout=30).status_code == 200  # the page itself
     assert one.contact_details == {"telephone": POST_PHONE, "web": one.url_force}
     assert one.population == 5000
     assert one.centre == {"latitude": "43.245000", "longitude": "76.900000"}

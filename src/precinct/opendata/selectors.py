@@ -46,14 +46,15 @@ def forces() -> list[dict]:
 
 
 def force(code: str, *, absolute) -> dict:
-    """``GET forces/<force>``: name, site, telephone, description, ways to reach it.
+    """``GET forces/<force>``: name, its page on this site, telephone, description and
+    the ways to reach it.
     ``absolute`` turns a path of this site into a full URL."""
     found = _force(code)
     receptions_page = absolute(reverse("receptions:list") + f"?department={found['id']}")
     return {
         "id": found["code"],
         "name": found["name"],
-        "url": receptions_page,
+        "url": absolute(reverse("neighbourhoods:department", args=[code])),
         "telephone": found["phone"] or None,
         "description": _paragraphs(f"{found['kind_label']}, {found['region']}."),
         "engagement_methods": [
@@ -177,7 +178,7 @@ def locate_neighbourhood(q: str | None) -> dict:
 
 def neighbourhood_path(code: str, number: int) -> str:
     """The address of a precinct's public page (the neighbourhoods app's)."""
-    return f"/neighbourhoods/{code}/{number}/"
+    return reverse("neighbourhoods:precinct", args=[code, number])
 
 
 def _force(code: str) -> dict:
