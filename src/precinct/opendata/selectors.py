@@ -127,10 +127,11 @@ def people(code: str, neighbourhood_id: str) -> list[dict]:
 def events(code: str, neighbourhood_id: str, *, absolute, now=None) -> list[dict]:
     """``GET <force>/<neighbourhood>/events``: the coming reception hours of the heads of
     the precinct's department, where residents meet them."""
-    found, card = _force(code), _precinct_card(code, neighbourhood_id)
+    found = _force(code)
+    _precinct_id(code, neighbourhood_id)  # a neighbourhood of this force, or 404
     languages = dict(settings.LANGUAGES)
     rows = receptions.public_receptions_of_department(
-        department_id=card["department"]["id"], now=now, limit=EVENTS_MAX
+        department_id=found["id"], now=now, limit=EVENTS_MAX
     )
     return [
         {

@@ -129,28 +129,30 @@ def public_forces() -> list[dict]:
     """The departments that serve residents directly, those holding precincts of their own
     (district and city departments; a regional one only where it holds precincts itself):
     code, name in the reader's language, kind, by their place in the hierarchy."""
-    departments = Department.objects.filter(precincts__isnull=False).distinct()
-    return [_force_row(d) for d in departments.select_related("region").order_by("path")]
+    return [_force_row(d) for d in _forces().order_by("path")]
 
 
 def public_force(*, code: str) -> dict | None:
     """One such department by its code (None when no department with precincts has it):
-    the row of ``public_forces`` with its public phone and address and its counts of
-    precincts and open posts."""
-    department = (
-        Department.objects.filter(code=code, precincts__isnull=False)
-        .select_related("region")
-        .first()
-    )
+    the row of ``public_forces`` with its public phone and address."""
+    department = _forces().filter(code=code).first()
     if department is None:
         return None
     return {
         **_force_row(department),
         "phone": department.phone,
         "address": department.address,
-        "precincts": department.precincts.count(),
-        "posts_open": department.posts.filter(state=Post.State.OPEN).count(),
     }
+
+
+def _forces():
+    # A subquery, not a join with DISTINCT: DISTINCT would compare the boundaries' text.
+    holding = Precinct.objects.values("department_id")
+    return (
+        Department.objects.filter(id__in=holding)
+        .select_related("region")
+        .defer("boundary", "region__boundary")
+    )
 
 
 def _force_row(department: Department) -> dict:
@@ -175,7 +177,11 @@ def public_heads(*, department_id: int) -> list[dict]:
 def own_precincts(*, department_id: int) -> list[dict]:
     """The precincts attached to the department itself (not to those below it), by number:
     id, number and name in the reader's language."""
-    precincts = Precinct.objects.filter(department_id=department_id).select_related("department")
+    precincts = (
+        Precinct.objects.filter(department_id=department_id)
+        .select_related("department")
+        .defer("boundary", "department__boundary")
+    )
     return [{"id": p.id, "number": p.number, "name": str(p)} for p in precincts.order_by("number")]
 
 
