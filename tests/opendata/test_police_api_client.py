@@ -91,6 +91,16 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata, pol
         _ = api.get_neighbourhood("up-almaly", "99").name
     assert unknown.value.status_code == 404
 
+    # Through the real server too: open to any origin, and a 304 while unchanged.
+    first = requests.get(live_opendata + "up-almaly/1/priorities", timeout=30)
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    again = requests.get(
+        live_opendata + "up-almaly/1/priorities",
+        headers={"If-None-Match": first.headers["ETag"]},
+        timeout=30,
+    )
+    assert again.status_code == 304
+
     # Nothing that is not public appears in any answer the client read.
     published = {"up-almaly": ["1", "2"], "up-medeu": ["7"]}
     for path in _every_path(published):
