@@ -12,7 +12,7 @@ from shapely.geometry import MultiPolygon, box
 from precinct.opendata.frame import accepted_languages
 from precinct.priorities.models import Priority, PriorityAction
 from precinct.territory import services
-from precinct.territory.models import Provenance
+from precinct.territory.models import Precinct, Provenance
 
 API = "/opendata/api/"
 
@@ -218,3 +218,11 @@ def test_the_names_follow_the_language(client, world):
     (event_kk,) = _get(client, "up-almaly/1/events?lang=kk").json()
     assert event_kk["title"] != event["title"]
     assert _get(client, "forces/up-almaly/people?lang=en").json()[0]["rank"] == "police colonel"
+
+
+def test_a_precinct_without_a_boundary_has_no_centre_and_no_outline(client, world):
+    Precinct.objects.create(department=world.territory.district_b, number=9, residents=700)
+    one = _get(client, "up-medeu/9").json()
+    assert (one["centre"], one["population"]) == (None, "700")
+    assert _get(client, "up-medeu/9/boundary").json() == []
+    assert [n["id"] for n in _get(client, "up-medeu/neighbourhoods").json()] == ["7", "9"]
