@@ -226,3 +226,11 @@ def test_a_precinct_without_a_boundary_has_no_centre_and_no_outline(client, worl
     assert (one["centre"], one["population"]) == (None, "700")
     assert _get(client, "up-medeu/9/boundary").json() == []
     assert [n["id"] for n in _get(client, "up-medeu/neighbourhoods").json()] == ["7", "9"]
+
+
+def test_a_name_ending_in_a_point_ends_the_description_once(client, world):
+    world.territory.region.name_kk = "Алматы қ."
+    world.territory.region.save(update_fields=["name_kk"])
+    force = _get(client, "forces/up-almaly?lang=kk").json()
+    assert force["description"].endswith("Алматы қ.</p>")
+    assert _get(client, "up-almaly/1?lang=kk").json()["description"].endswith("Алматы қ.</p>")

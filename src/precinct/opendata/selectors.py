@@ -56,7 +56,7 @@ def force(code: str, *, absolute) -> dict:
         "name": found["name"],
         "url": absolute(reverse("neighbourhoods:department", args=[code])),
         "telephone": found["phone"] or None,
-        "description": _paragraphs(f"{found['kind_label']}, {found['region']}."),
+        "description": _paragraphs(_sentence(found["kind_label"], found["region"])),
         "engagement_methods": [
             _method(absolute(reverse("territory:locate")), "locate", _("Find my inspector")),
             _method(absolute(reverse("appeals:new")), "appeal", _("Write an appeal")),
@@ -100,7 +100,7 @@ def neighbourhood(code: str, neighbourhood_id: str, *, absolute) -> dict:
         "links": [{"url": page, "title": card["name"], "description": None}],
         "centre": _centre(card),
         "locations": [_location(p) for p in posts],
-        "description": _paragraphs(f"{found['name']}, {found['region']}."),
+        "description": _paragraphs(_sentence(found["name"], found["region"])),
         "population": _population(card["residents"]),
     }
 
@@ -278,6 +278,11 @@ def _priority(row: dict) -> dict:
 def _paragraphs(*texts: str) -> str:
     """Texts as police.uk writes them: escaped HTML, a ``<p>`` each (``<br>`` inside)."""
     return "\n".join(linebreaks(t, autoescape=True) for t in texts if t)
+
+
+def _sentence(*parts: str) -> str:
+    # A name may end in an abbreviation's point ("Алматы қ."): one point ends the sentence.
+    return ", ".join(parts).rstrip(".") + "."
 
 
 def _day(day: dt.date) -> str:
