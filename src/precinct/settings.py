@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "precinct.workspace",
     "precinct.priorities",
     "precinct.opendata",
+    "precinct.neighbourhoods",
 ]
 
 MIDDLEWARE = [
@@ -371,9 +372,8 @@ PRECINCT_RECEPTIONS = {
     ),
 }
 # Open data (/opendata/api/, docs/open-data.md): how long shared caches and browsers may
-# keep an answer, and the smallest count published (analytics.disclosure).
+# keep an answer.
 PRECINCT_OPENDATA_MAX_AGE_SECONDS = env_int("PRECINCT_OPENDATA_MAX_AGE_SECONDS", 900, minimum=0)
-PRECINCT_DISCLOSURE_MIN_COUNT = env_int("PRECINCT_DISCLOSURE_MIN_COUNT", 5, minimum=1)
 # Files by default, not the console: notifications carry residents' names and contacts,
 # which must never end up in the server's output or logs. One file per message, named by
 # its idempotency key (appeals/mail.py): a message re-sent after a kill is not doubled.
@@ -455,6 +455,16 @@ PRECINCT_DEMO_CALLS_PER_1000 = env_float("PRECINCT_DEMO_CALLS_PER_1000", 20.0, p
 PRECINCT_DEMO_RESIDENTS_PER_CAR = env_int("PRECINCT_DEMO_RESIDENTS_PER_CAR", 40000, minimum=1)
 PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL = env_int(
     "PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL", 60000, minimum=1
+)
+
+# --- public figures (issue 14) ----------------------------------------------------------
+# The one small-count rule of every public page, API and download (analytics.disclosure):
+# a count below this is shown as "fewer than N", a share over fewer is not published.
+PRECINCT_DISCLOSURE_MIN_COUNT = env_int("PRECINCT_DISCLOSURE_MIN_COUNT", 5, minimum=1)
+# How long the neighbourhood pages' figures (12 months to the end of last month) are kept
+# before they are computed again, per server process.
+PRECINCT_NEIGHBOURHOOD_FIGURES_SECONDS = env_int(
+    "PRECINCT_NEIGHBOURHOOD_FIGURES_SECONDS", 3600, minimum=0
 )
 # Open data: a street-level record is shown at an anonymous map point only when the point
 # stands for at least this many residential places (data.police.uk: 8 postal addresses);

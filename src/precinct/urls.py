@@ -27,6 +27,7 @@ urlpatterns = [
     path("dispatch/", include("precinct.dispatch.urls")),
     path("workspace/", include("precinct.workspace.urls")),
     path("opendata/", include("precinct.opendata.urls")),
+    path("neighbourhoods/", include("precinct.neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.utils import timezone
+from police_api import PoliceAPI
 from shapely.geometry import box
 
 from precinct.priorities.models import Priority, PriorityAction
@@ -157,3 +158,9 @@ def live_opendata(transactional_db):
         yield f"http://127.0.0.1:{port}/opendata/api/"
     finally:
         kill_server(server)
+
+
+@pytest.fixture
+def police_api(live_opendata) -> PoliceAPI:
+    """data.police.uk's own client, unmodified, pointed at the live server."""
+    return PoliceAPI(base_url=live_opendata, timeout=30)

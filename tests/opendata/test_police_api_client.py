@@ -6,16 +6,15 @@ import datetime as dt
 import pytest
 import requests
 from django.utils import timezone
-from police_api import PoliceAPI
 from police_api.exceptions import APIError
 
 from tests.opendata.conftest import DEPARTMENT_PHONE, POST_PHONE, SECRETS, build_opendata_world
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
+def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata, police_api):
     world = build_opendata_world()
-    api = PoliceAPI(base_url=live_opendata, timeout=30)
+    api = police_api
 
     forces = {f.id: f for f in api.get_forces()}
     assert set(forces) == {"up-almaly", "up-medeu"}  # the city department holds no precinct
@@ -25,10 +24,13 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
     assert force.name == "УП Алмалинского района"
     assert force.telephone == DEPARTMENT_PHONE
     assert force.description.startswith("<p>") and "Алматы" in force.description
-    assert force.url.endswith(f"/receptions/?department={world.territory.district_a.id}")
+    assert force.url == live_opendata.replace("/opendata/api/", "/neighbourhoods/up-almaly/")
+    assert requests.get(force.url, timeout=30).status_code == 200
     methods = {m["type"]: m for m in force.engagement_methods}
     assert set(methods) == {"locate", "appeal", "reception"}
     assert methods["appeal"]["url"].endswith("/appeals/new/")
+    reception = f"/receptions/?department={world.territory.district_a.id}"
+    assert methods["reception"]["url"].endswith(reception)
 
     (head,) = force.senior_officers
     assert (head.name, head.rank, head.bio) == ("Нурланов Серик", "полковник полиции", None)
@@ -37,7 +39,8 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
     assert [n.id for n in force.neighbourhoods] == ["1", "2"]
     one = force.get_neighbourhood("1")
     assert one.name == "УП Алмалинского района · участок № 1"
-    assert one.url_force.endswith("/neighbourhoods/up-almaly/1/")
+    assert one.url_force == force.url + "1/"
+    assert requests.get(one.url_force, timeout=30).status_code == 200  # the page itself
     assert one.contact_details == {"telephone": POST_PHONE, "web": one.url_force}
     assert one.population == 5000
     assert one.centre == {"latitude": "43.245000", "longitude": "76.900000"}
@@ -88,10 +91,19 @@ def test_the_police_uk_client_reads_forces_and_neighbourhoods(live_opendata):
         _ = api.get_neighbourhood("up-almaly", "99").name
     assert unknown.value.status_code == 404
 
+    # Through the real server too: open to any origin, and a 304 while unchanged.
+    first = requests.get(live_opendata + "up-almaly/1/priorities", timeout=30)
+    assert first.headers["Access-Control-Allow-Origin"] == "*"
+    again = requests.get(
+        live_opendata + "up-almaly/1/priorities",
+        headers={"If-None-Match": first.headers["ETag"]},
+        timeout=30,
+    )
+    assert again.status_code == 304
+
     # Nothing that is not public appears in any answer the client read.
-    for path in _every_path(
-        ["up-almaly", "up-medeu"], {"up-almaly": ["1", "2"], "up-medeu": ["7"]}
-    ):
+    published = {"up-almaly": ["1", "2"], "up-medeu": ["7"]}
+    for path in _every_path(published):
         body = requests.get(live_opendata + path, timeout=30).text
         assert not [s for s in SECRETS if s in body], path
 

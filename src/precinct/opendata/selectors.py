@@ -36,6 +36,8 @@ LOCATION_TYPE = "station"
 # police.uk's type of a public meeting with the neighbourhood's police.
 EVENT_TYPE = "meeting"
 EVENTS_MAX = 20
+# The largest precinct number the database holds (a positive integer column).
+NUMBER_MAX = 2**31 - 1
 
 
 def forces() -> list[dict]:
@@ -44,16 +46,17 @@ def forces() -> list[dict]:
 
 
 def force(code: str, *, absolute) -> dict:
-    """``GET forces/<force>``: name, site, telephone, description, ways to reach it.
+    """``GET forces/<force>``: name, its page on this site, telephone, description and
+    the ways to reach it.
     ``absolute`` turns a path of this site into a full URL."""
     found = _force(code)
     receptions_page = absolute(reverse("receptions:list") + f"?department={found['id']}")
     return {
         "id": found["code"],
         "name": found["name"],
-        "url": receptions_page,
+        "url": absolute(reverse("neighbourhoods:department", args=[code])),
         "telephone": found["phone"] or None,
-        "description": _paragraphs(f"{found['kind_label']}, {found['region']}."),
+        "description": _paragraphs(_sentence(found["kind_label"], found["region"])),
         "engagement_methods": [
             _method(absolute(reverse("territory:locate")), "locate", _("Find my inspector")),
             _method(absolute(reverse("appeals:new")), "appeal", _("Write an appeal")),
@@ -97,7 +100,7 @@ def neighbourhood(code: str, neighbourhood_id: str, *, absolute) -> dict:
         "links": [{"url": page, "title": card["name"], "description": None}],
         "centre": _centre(card),
         "locations": [_location(p) for p in posts],
-        "description": _paragraphs(f"{found['name']}, {found['region']}."),
+        "description": _paragraphs(_sentence(found["name"], found["region"])),
         "population": _population(card["residents"]),
     }
 
@@ -124,10 +127,11 @@ def people(code: str, neighbourhood_id: str) -> list[dict]:
 def events(code: str, neighbourhood_id: str, *, absolute, now=None) -> list[dict]:
     """``GET <force>/<neighbourhood>/events``: the coming reception hours of the heads of
     the precinct's department, where residents meet them."""
-    found, card = _force(code), _precinct_card(code, neighbourhood_id)
+    found = _force(code)
+    _precinct_id(code, neighbourhood_id)  # a neighbourhood of this force, or 404
     languages = dict(settings.LANGUAGES)
     rows = receptions.public_receptions_of_department(
-        department_id=card["department"]["id"], now=now, limit=EVENTS_MAX
+        department_id=found["id"], now=now, limit=EVENTS_MAX
     )
     return [
         {
@@ -175,7 +179,7 @@ def locate_neighbourhood(q: str | None) -> dict:
 
 def neighbourhood_path(code: str, number: int) -> str:
     """The address of a precinct's public page (the neighbourhoods app's)."""
-    return f"/neighbourhoods/{code}/{number}/"
+    return reverse("neighbourhoods:precinct", args=[code, number])
 
 
 def _force(code: str) -> dict:
@@ -186,8 +190,11 @@ def _force(code: str) -> dict:
 
 
 def _precinct_id(code: str, neighbourhood_id: str) -> int:
-    # Only the canonical spelling of a number is an id: "07" and "+7" are unknown ids.
-    if not neighbourhood_id.isdecimal() or str(int(neighbourhood_id)) != neighbourhood_id:
+    # Only the canonical spelling of a number is an id: "07", "+7" and a number no
+    # precinct can have (beyond the column's range) are unknown ids, never a 500.
+    if not neighbourhood_id.isascii() or not neighbourhood_id.isdecimal():
+        raise not_found()
+    if str(int(neighbourhood_id)) != neighbourhood_id or int(neighbourhood_id) > NUMBER_MAX:
         raise not_found()
     precinct_id = territory.precinct_id_by_number(
         department_code=code, number=int(neighbourhood_id)
@@ -271,6 +278,11 @@ def _priority(row: dict) -> dict:
 def _paragraphs(*texts: str) -> str:
     """Texts as police.uk writes them: escaped HTML, a ``<p>`` each (``<br>`` inside)."""
     return "\n".join(linebreaks(t, autoescape=True) for t in texts if t)
+
+
+def _sentence(*parts: str) -> str:
+    # A name may end in an abbreviation's point ("Алматы қ."): one point ends the sentence.
+    return ", ".join(parts).rstrip(".") + "."
 
 
 def _day(day: dt.date) -> str:

@@ -31,6 +31,7 @@ def upcoming_receptions_of_department(
             "starts_at": s.starts_at,
             "minutes": s.minutes,
             "place": s.place,
+            "place_display": s.place_display,
             "head": s.head.full_name,
             "language": s.language,
             "capacity": s.capacity,
