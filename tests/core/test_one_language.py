@@ -118,6 +118,8 @@ def _pages(staff: bool) -> list[str]:
             reverse("evaluation:national"),
             reverse("evaluation:methodology"),
             reverse("evaluation:scorecard", args=[department.pk]),
+            _url("opendata:downloads"),
+            _url("opendata:data-dictionary"),
         ]
     else:
         incident = Incident.objects.filter(department=department).order_by("-id").first()

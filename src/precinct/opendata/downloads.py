@@ -17,6 +17,7 @@ import pyarrow.parquet as pq
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from precinct.crime import metrics
@@ -24,6 +25,18 @@ from precinct.opendata.frame import published_count
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+
+# Names that stay as they are in every language (not translated, marked so).
+NAMES = {
+    "police_uk": mark_safe('<span translate="no">data.police.uk</span>'),
+    "odbl": mark_safe('<span translate="no">Open Database License (ODbL 1.0)</span>'),
+    "cc_by": mark_safe('<span translate="no">Creative Commons Attribution 4.0 (CC BY 4.0)</span>'),
+    "ogl": mark_safe('<span translate="no">Open Government Licence</span>'),
+}
+PROVENANCE = [
+    ("real", _("Imported from a source (a statistics office's or a force's file)")),
+    ("generated", _("Generated for the demo")),
+]
 
 # The columns of every bulk file, in order, with their meaning (the data dictionary).
 COLUMNS: list[tuple[str, pa.DataType, object]] = [
@@ -37,7 +50,7 @@ COLUMNS: list[tuple[str, pa.DataType, object]] = [
     ("category", pa.string(), _("The offence category code (see the table below)")),
     ("last_outcome", pa.string(), _("The last outcome's code (see the table below); empty: none")),
     ("last_outcome_month", pa.string(), _("The month of the last outcome, YYYY-MM")),
-    ("provenance", pa.string(), _("real: imported from a source; generated: made for the demo")),
+    ("provenance", pa.string(), _("Where the record comes from (see the table below)")),
 ]
 SCHEMA = pa.schema([(name, kind) for name, kind, _meaning in COLUMNS])
 
@@ -131,7 +144,11 @@ def releases() -> list[dict]:
 
 def index(request):
     """The page of available months with their downloads."""
-    context = {"releases": releases(), "min_count": settings.PRECINCT_DISCLOSURE_MIN_COUNT}
+    context = {
+        "releases": releases(),
+        "min_count": settings.PRECINCT_DISCLOSURE_MIN_COUNT,
+        "names": NAMES,
+    }
     return render(request, "opendata/downloads.html", context)
 
 
@@ -141,6 +158,8 @@ def dictionary(request):
         "columns": [(name, meaning) for name, _kind, meaning in COLUMNS],
         "categories": list(metrics.CATEGORIES.values()),
         "outcomes": list(metrics.OUTCOMES.values()),
+        "provenance": PROVENANCE,
+        "names": NAMES,
         "min_places": settings.PRECINCT_MAP_POINT_MIN_PLACES,
         "min_count": settings.PRECINCT_DISCLOSURE_MIN_COUNT,
     }
