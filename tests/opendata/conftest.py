@@ -21,6 +21,7 @@ from precinct.receptions.models import Booking, ReceptionSlot
 from precinct.territory import services
 from precinct.territory.models import Officer, Post, Precinct, Provenance
 from tests import factories
+from tests.crime import world
 from tests.processes import free_port, kill_server, start_gunicorn
 
 # Things that exist in the database and must never appear in any public answer.
@@ -164,3 +165,14 @@ def live_opendata(transactional_db):
 def police_api(live_opendata) -> PoliceAPI:
     """data.police.uk's own client, unmodified, pointed at the live server."""
     return PoliceAPI(base_url=live_opendata, timeout=30)
+
+
+@pytest.fixture
+def opendata_records(tmp_path, settings):
+    """The published world plus street-level records (``tests/crime/world.py``): streets,
+    houses (one of them alone on its lane), the map points built from them and a CSV of
+    records imported through the real importer, with a name, a phone, a description and
+    an address in columns the mapping ignores."""
+    settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
+    opendata = build_opendata_world()
+    return world.build_records_world(tmp_path, territory=opendata.territory)

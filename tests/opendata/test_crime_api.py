@@ -14,22 +14,14 @@ from police_api.exceptions import APIError
 from precinct.crime.models import OffenceRecord
 from precinct.opendata.crime_views import crime_id
 from tests.crime import world
-from tests.opendata.conftest import build_opendata_world
 
 ABAY_POINT = (43.2403, 76.9)
 CITY_AREA = [(43.23, 76.88), (43.23, 76.95), (43.26, 76.95), (43.26, 76.88)]
 HOUSE_LATS = {f"{lat:.6f}" for _lon, lat in [*world.ABAY_HOUSES, world.LONE_HOUSE]}
 
 
-@pytest.fixture
-def records_world(tmp_path, settings):
-    settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
-    opendata = build_opendata_world()
-    return world.build_records_world(tmp_path, territory=opendata.territory)
-
-
 @pytest.mark.django_db(transaction=True)
-def test_the_police_uk_client_reads_every_crime_resource(records_world, live_opendata):
+def test_the_police_uk_client_reads_every_crime_resource(opendata_records, live_opendata):
     api = PoliceAPI(base_url=live_opendata, timeout=30)
     ids = dict(OffenceRecord.objects.values_list("source_ref", "persistent_id"))
 

@@ -18,12 +18,6 @@ pytestmark = pytest.mark.django_db
 API = "/opendata/api/"
 
 
-@pytest.fixture
-def records_world(tmp_path, settings):
-    settings.PRECINCT_NETWORK_DIR = tmp_path / "network"
-    return world.build_records_world(tmp_path)
-
-
 def _get(client, url, language="en", **params):
     response = client.get(url, params, headers={"accept-language": language})
     assert response.status_code == 200, (url, response.content[:300])
@@ -36,7 +30,7 @@ def _distance_m(lon1, lat1, lon2, lat2):
     )
 
 
-def test_a_lone_house_is_never_a_published_location(records_world, client, settings):
+def test_a_lone_house_is_never_a_published_location(opendata_records, client, settings):
     lone_point = MapPoint.objects.get(street="Тупик")
     assert lone_point.places == 1 and not lone_point.published
     lone = OffenceRecord.objects.get(source_ref="LONE")
@@ -57,7 +51,7 @@ def test_a_lone_house_is_never_a_published_location(records_world, client, setti
 
 
 def test_a_record_at_a_house_is_published_at_a_street_point_of_n_buildings(
-    records_world, client, settings
+    opendata_records, client, settings
 ):
     lon, lat = world.ABAY_HOUSES[0]  # record A-0 was imported at this house's exact position
     record = OffenceRecord.objects.get(source_ref="A-0")
@@ -72,10 +66,12 @@ def test_a_record_at_a_house_is_published_at_a_street_point_of_n_buildings(
         assert _distance_m(house_lon, house_lat, shown_lon, shown_lat) > 10
 
 
-def test_a_one_record_month_in_a_small_area_shows_no_small_count(records_world, client):
+def test_a_one_record_month_in_a_small_area_shows_no_small_count(opendata_records, client):
     rows = [{**world.record_rows()[-1], "id": "ONLY", "month": "06.2025"}]  # Zhibek, district B
-    path = world.write_csv(records_world.csv.parent / "one.csv", rows)
-    importer.offence_records_import(path=path, mapping=importer.read_mapping(records_world.mapping))
+    path = world.write_csv(opendata_records.csv.parent / "one.csv", rows)
+    importer.offence_records_import(
+        path=path, mapping=importer.read_mapping(opendata_records.mapping)
+    )
     page = _get(client, "/opendata/downloads/").content.decode()
     row = page[page.index(">2025-06<") :].split("</tr>")[0]
     assert "fewer than 5" in row and ">1<" not in row
@@ -91,7 +87,7 @@ def test_a_one_record_month_in_a_small_area_shows_no_small_count(records_world, 
     assert MapPoint.objects.get(pk=crime["location"]["street"]["id"]).places >= 8
 
 
-def test_a_point_that_stops_qualifying_is_not_shown_even_before_a_rebuild(records_world, client):
+def test_a_point_that_stops_qualifying_is_not_shown_even_before_a_rebuild(opendata_records, client):
     record = OffenceRecord.objects.get(source_ref="B-1")
     MapPoint.objects.filter(pk=record.location_id).update(published=False)
     answer = _get(client, API + f"outcomes-for-crime/{record.persistent_id}").json()
@@ -103,7 +99,7 @@ def test_a_point_that_stops_qualifying_is_not_shown_even_before_a_rebuild(record
     assert [c["persistent_id"] for c in no_location] == [record.persistent_id]
 
 
-def test_no_person_phone_text_or_address_anywhere_published(records_world, client):
+def test_no_person_phone_text_or_address_anywhere_published(opendata_records, client):
     bodies = [
         _get(client, f"/opendata/downloads/{m:%Y-%m}.{fmt}").content
         for m in world.MONTHS
@@ -131,7 +127,7 @@ def test_complaints_about_officers_are_no_category():
     assert "жалоб" not in names.lower() and "шағым" not in names.lower()
 
 
-def test_the_monthly_files_hold_only_the_dictionary_columns(records_world, client):
+def test_the_monthly_files_hold_only_the_dictionary_columns(opendata_records, client):
     header = _get(client, "/opendata/downloads/2026-01.csv").content.decode().splitlines()[0]
     assert header.split(",") == [name for name, _kind, _meaning in COLUMNS]
     assert dt.date(2026, 1, 1) in world.MONTHS
