@@ -131,3 +131,20 @@ def test_the_monthly_files_hold_only_the_dictionary_columns(opendata_records, cl
     header = _get(client, "/opendata/downloads/2026-01.csv").content.decode().splitlines()[0]
     assert header.split(",") == [name for name, _kind, _meaning in COLUMNS]
     assert dt.date(2026, 1, 1) in world.MONTHS
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        API + "crimes-street/all-crime?lat=43.24&lng=76.9&date=0000-01",
+        API + "crimes-street/all-crime?lat=nan&lng=76.9",
+        API + "crimes-street/all-crime?lat=43.24&lng=inf",
+        API + "crimes-street/all-crime?poly=43,76:44,nan:45,77",
+        API + "crimes-at-location?location_id=99999999999999999999999",
+        API + "crimes-at-location?location_id=%D9%A3",
+        API + "crime-categories?date=2026-00",
+        "/opendata/downloads/0000-01.csv",
+    ],
+)
+def test_malformed_input_is_a_4xx_never_a_500(opendata_records, client, url):
+    assert 400 <= client.get(url).status_code < 500

@@ -36,7 +36,7 @@ def month_param(request, *, default_latest: bool = True) -> dt.date | None:
     if not raw:
         return metrics.last_record_month() if default_latest else None
     match = _MONTH.match(raw)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         raise bad_parameter("date", _("a month written YYYY-MM, e.g. 2026-01"))
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
@@ -172,7 +172,7 @@ def crimes_street(request, category: str):
 
 def _location_id(request) -> int:
     raw = request.GET.get("location_id", "")
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         raise bad_parameter("location_id", _("the number of a location"))
     location_id = int(raw)
     if metrics.map_point(location_id=location_id) is None:

@@ -98,7 +98,7 @@ def parquet_bytes(rows: list[dict]) -> bytes:
 
 def parse_month(text: str) -> dt.date | None:
     match = _MONTH.match(text)
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1:
         return None
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
