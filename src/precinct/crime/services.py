@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
@@ -245,21 +245,54 @@ def offence_records_write(
         )
     )
     new, changed = [], []
-    now = timezone.now()  # bulk_update skips auto_now
+    now = timezone.now()  # neither bulk_update nor a plain insert sets auto_now
     for r in rows:
-        record = OffenceRecord(
-            id=existing.get(r.ref), source=source, source_ref=r.ref,
-            persistent_id=persistent_id(source, r.ref), month=r.month, category=r.category,
-            outcome=r.outcome, outcome_month=r.outcome_month, lon=r.lon, lat=r.lat,
-            location_id=points.get(r.ref), department_id=r.department_id,
-            precinct_id=r.precinct_id, provenance=provenance, batch=batch, updated_at=now,
-        )  # fmt: skip
-        (changed if record.id else new).append(record)
-    OffenceRecord.objects.bulk_create(new, batch_size=2000)
+        values = {
+            "source": source, "source_ref": r.ref, "persistent_id": persistent_id(source, r.ref),
+            "month": r.month, "category": r.category, "outcome": r.outcome,
+            "outcome_month": r.outcome_month, "lon": r.lon, "lat": r.lat,
+            "location_id": points.get(r.ref), "department_id": r.department_id,
+            "precinct_id": r.precinct_id, "provenance": provenance, "batch_id": batch.pk,
+            "updated_at": now,
+        }  # fmt: skip
+        if r.ref in existing:
+            changed.append(OffenceRecord(id=existing[r.ref], **values))
+        else:
+            new.append(values)
+    insert_rows(OffenceRecord, new)
     OffenceRecord.objects.bulk_update(changed, RECORD_FIELDS, batch_size=500)
     batch.created, batch.updated = len(new), len(changed)
     batch.save(update_fields=["created", "updated"])
     return batch
+
+
+def insert_rows(model, rows: list[dict]) -> None:
+    """Insert rows (``attname -> value``, every concrete field but the key) with one
+    prepared statement (``executemany``): ``bulk_create`` spends nine tenths of its time
+    building and preparing a model per row, and a city's records or places are tens of
+    thousands. Values are plain (text, numbers, None) but for dates and times, adapted
+    once per distinct value by the field for the database in use."""
+    if not rows:
+        return
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    adapted: dict = {}
+
+    def value(field, raw):
+        if isinstance(raw, dt.date):  # dates and times
+            key = (field.attname, raw)
+            if key not in adapted:
+                adapted[key] = field.get_db_prep_save(raw, connection)
+            return adapted[key]
+        return raw
+
+    values = [tuple(value(f, row[f.attname]) for f in fields) for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(values), 5000):
+            cursor.executemany(sql, values[start : start + 5000])
 
 
 RECORD_FIELDS = [
@@ -291,15 +324,14 @@ def map_points_rebuild(*, region: Region) -> dict:
     ]
     created = MapPoint.objects.bulk_create(rows, batch_size=2000)
     ids = [p.pk for p in created]
-    MapPointPlace.objects.bulk_create(
-        (
-            MapPointPlace(
-                region=region, lon=float(x), lat=float(y), point_id=ids[p] if p >= 0 else None
-            )
+    insert_rows(
+        MapPointPlace,
+        [
+            {"region_id": region.pk, "lon": float(x), "lat": float(y),
+             "point_id": ids[p] if p >= 0 else None}
             for x, y, p in zip(lon, lat, points.place_point, strict=True)
-        ),
-        batch_size=5000,
-    )
+        ],
+    )  # fmt: skip
     moved = offence_records_resnap()
     return {"points": len(rows), "published": int(points.eligible.sum()), "records": moved}
 
