@@ -127,12 +127,17 @@ def outcome_json(record: dict) -> dict:
     }
 
 
-def _limited(rows: list[dict]) -> list[dict]:
+def _within_limit(rows: list[dict]) -> list[dict]:
+    """The rows, or 503 above data.police.uk's limit of one answer."""
     if len(rows) > MAX_CRIMES:
         raise DomainError(
             _("More than 10,000 crimes: ask for a smaller area."), code="too_many", status=503
         )
-    return [crime_json(r) for r in rows]
+    return rows
+
+
+def _crimes(rows: list[dict]) -> list[dict]:
+    return [crime_json(r) for r in _within_limit(rows)]
 
 
 @resource()
@@ -167,7 +172,7 @@ def crimes_street(request, category: str):
         rows = metrics.records_near(
             lat=lat, lon=lng, radius_m=ONE_MILE_M, month=month, category=category
         )
-    return _limited(rows)
+    return _crimes(rows)
 
 
 def _location_id(request) -> int:
@@ -184,7 +189,7 @@ def _location_id(request) -> int:
 def crimes_at_location(request):
     location_id = _location_id(request)
     month = month_param(request)
-    return _limited(metrics.records_at_location(location_id=location_id, month=month))
+    return _crimes(metrics.records_at_location(location_id=location_id, month=month))
 
 
 @resource()
@@ -197,7 +202,7 @@ def crimes_no_location(request):
         raise not_found()
     month = month_param(request)
     rows = metrics.records_without_location(department_code=force, month=month, category=category)
-    return _limited(rows)
+    return _crimes(rows)
 
 
 @resource()
@@ -216,6 +221,4 @@ def outcomes_at_location(request):
     location_id = _location_id(request)
     month = month_param(request)
     rows = metrics.outcomes_at_location(location_id=location_id, month=month)
-    if len(rows) > MAX_CRIMES:
-        _limited(rows)
-    return [{**outcome_json(r), "crime": crime_json(r)} for r in rows]
+    return [{**outcome_json(r), "crime": crime_json(r)} for r in _within_limit(rows)]
