@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "precinct.workspace",
     "precinct.priorities",
     "precinct.opendata",
+    "precinct.neighbourhoods",
 ]
 
 MIDDLEWARE = [
@@ -390,6 +391,9 @@ PRECINCT_RECEPTIONS = {
         "PRECINCT_RECEPTION_CANCEL_ATTEMPTS_PER_HOUR", 10, minimum=1
     ),
 }
+# Open data (/opendata/api/, docs/open-data.md): how long shared caches and browsers may
+# keep an answer.
+PRECINCT_OPENDATA_MAX_AGE_SECONDS = env_int("PRECINCT_OPENDATA_MAX_AGE_SECONDS", 900, minimum=0)
 # Files by default, not the console: notifications carry residents' names and contacts,
 # which must never end up in the server's output or logs. One file per message, named by
 # its idempotency key (appeals/mail.py): a message re-sent after a kill is not doubled.
@@ -478,3 +482,17 @@ PRECINCT_DEMO_RESIDENTS_PER_CAR = env_int("PRECINCT_DEMO_RESIDENTS_PER_CAR", 400
 PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL = env_int(
     "PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL", 60000, minimum=1
 )
+
+# --- public figures (issue 14) ----------------------------------------------------------
+# The one small-count rule of every public page, API and download (analytics.disclosure):
+# a count below this is shown as "fewer than N", a share over fewer is not published.
+PRECINCT_DISCLOSURE_MIN_COUNT = env_int("PRECINCT_DISCLOSURE_MIN_COUNT", 5, minimum=1)
+# How long the neighbourhood pages' figures (12 months to the end of last month) are kept
+# before they are computed again, per server process.
+PRECINCT_NEIGHBOURHOOD_FIGURES_SECONDS = env_int(
+    "PRECINCT_NEIGHBOURHOOD_FIGURES_SECONDS", 3600, minimum=0
+)
+# Open data: a street-level record is shown at an anonymous map point only when the point
+# stands for at least this many residential places (data.police.uk: 8 postal addresses);
+# else it is published without location (docs/open-data.md, "Map points").
+PRECINCT_MAP_POINT_MIN_PLACES = env_int("PRECINCT_MAP_POINT_MIN_PLACES", 8, minimum=2)

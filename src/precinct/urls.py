@@ -29,6 +29,7 @@ urlpatterns = [
     path("workspace/", include("precinct.workspace.urls")),
     path("priorities/", include("precinct.priorities.urls")),
     path("opendata/", include("precinct.opendata.urls")),
+    path("neighbourhoods/", include("precinct.neighbourhoods.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,6 +21,7 @@ LANGUAGES = ["ru", "kk", "en"]
 # The header's resident path, in its order, and where each link leads.
 RESIDENT_PATH = [
     "/territory/locate/",
+    "/neighbourhoods/",
     "/appeals/new/",
     "/appeals/track/",
     "/receptions/",

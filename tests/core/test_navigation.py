@@ -9,6 +9,7 @@ from django.urls import reverse
 # The resident's path, in the order of the header.
 RESIDENT_PATH = [
     "territory:locate",
+    "neighbourhoods:national",
     "appeals:new",
     "appeals:track-lookup",
     "receptions:list",

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from precinct.appeals.models import Appeal
 from precinct.dispatch.models import Incident
-from precinct.territory.models import Department, Post
+from precinct.territory.models import Department, Post, Precinct
 
 # Words that are the same in every language: names, formats, attributions.
 ALLOWED = {
@@ -98,9 +98,14 @@ def _pages(staff: bool) -> list[str]:
     post = Post.objects.filter(state=Post.State.OPEN, department=department).order_by("id")[0]
     appeal = Appeal.objects.order_by("id")[0]
     if not staff:
+        precinct = Precinct.objects.filter(department=department).order_by("number")[0]
         pages = [
             reverse("home"),
             reverse("territory:locate"),
+            reverse("neighbourhoods:national"),
+            reverse("neighbourhoods:region", args=[department.region.code]),
+            reverse("neighbourhoods:department", args=[department.code]),
+            reverse("neighbourhoods:precinct", args=[department.code, precinct.number]),
             reverse("territory:locate-result") + f"?lat={post.lat}&lon={post.lon}",
             reverse("appeals:new"),
             reverse("appeals:receipt", args=[appeal.tracking_code]),
@@ -114,6 +119,8 @@ def _pages(staff: bool) -> list[str]:
             reverse("evaluation:national"),
             reverse("evaluation:methodology"),
             reverse("evaluation:scorecard", args=[department.pk]),
+            _url("opendata:downloads"),
+            _url("opendata:data-dictionary"),
         ]
     else:
         incident = Incident.objects.filter(department=department).order_by("-id").first()

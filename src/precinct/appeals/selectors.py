@@ -363,3 +363,8 @@ def appeal_departments() -> QuerySet[Department]:
 def department_names() -> dict[int, str]:
     """Every department's name in the current language, by id (for the statistics page)."""
     return {d.pk: d.display_name for d in Department.objects.all()}
+
+
+def department_codes() -> dict[int, str]:
+    """Every department's code, by id (the statistics page links each to its public page)."""
+    return dict(Department.objects.values_list("id", "code"))

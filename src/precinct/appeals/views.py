@@ -425,7 +425,8 @@ def statistics(request):
     end = timezone.localdate()
     start = end - dt.timedelta(days=365)
     rows = metrics.public_department_statistics(start=start, end=end)
-    names = selectors.department_names()
+    names, codes = selectors.department_names(), selectors.department_codes()
     for row in rows:
         row["department"] = names.get(row["department_id"], "")
+        row["department_code"] = codes.get(row["department_id"], "")
     return render(request, "appeals/statistics.html", {"rows": rows, "start": start, "end": end})

@@ -49,7 +49,7 @@ def _refusal(request, field: str):
     message = f"{field}: a NUL character is not allowed"
     if request.path_info.startswith("/open311/"):
         return _open311_error(request, message)
-    if request.path_info.startswith("/api/"):
+    if request.path_info.startswith(("/api/", "/opendata/api/")):
         body = error_body("invalid_input", message, [(field, "a NUL character is not allowed")])
         return JsonResponse(body, status=400)
     view, kwargs = get_resolver().resolve_error_handler(400), {}

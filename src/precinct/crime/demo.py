@@ -6,14 +6,24 @@ labelled so): department counts, the real Almaty rate spread over districts by r
 """
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 from django.conf import settings
 
 from precinct.analytics import form1m
 from precinct.crime import services
-from precinct.crime.models import RegionalCategoryCount, RegionPopulation
+from precinct.crime.importer import Row
+from precinct.crime.models import (
+    OffenceRecord,
+    RecordBatch,
+    RegionalCategoryCount,
+    RegionPopulation,
+)
+from precinct.territory.models import PopulationPoint, Provenance, Region
 
 STEP = "precinct.crime.demo"
 
@@ -73,3 +83,153 @@ def _department_counts(ctx, rng) -> str:
             level *= float(rng.uniform(0.85, 1.05))  # crime fell since 2019 (seed 003)
     services.department_counts_set(counts=counts)
     return f"Department crime counts (generated from the real city rate): {len(counts)}"
+
+
+# --- street-level records (a step of its own: precinct.crime.demo.build_records) ------------
+
+RECORDS_SOURCE = "demo"
+RECORD_MONTHS = 13
+# The street-level categories of each Form 1-M group, with their shares inside the group
+# (assumptions for a plausible mix; the group totals are the city's real ones).
+GROUP_MIX = {
+    "person": {"violent-crime": 1.0},
+    "theft": {
+        "other-theft": 0.35, "burglary": 0.2, "shoplifting": 0.15, "vehicle-crime": 0.15,
+        "theft-from-the-person": 0.1, "bicycle-theft": 0.05,
+    },
+    "fraud": {"other-crime": 1.0},
+    "robbery": {"robbery": 1.0},
+    "property_other": {"criminal-damage-arson": 1.0},
+    "hooliganism": {"public-order": 1.0},
+    "drugs": {"drugs": 1.0},
+    "corruption": {"other-crime": 1.0},
+    "traffic": {"other-crime": 1.0},
+    "other": {"other-crime": 1.0, "possession-of-weapons": 0.0},
+}  # fmt: skip
+ANTI_SOCIAL_SHARE = 0.15  # administrative offences added on top of the crimes
+# How a record ends, by how many months ago it was registered (older: more resolved).
+OUTCOME_MIX = {
+    "under-investigation": 0.3, "investigation-complete-no-suspect-identified": 0.25,
+    "awaiting-court-outcome": 0.12, "unable-to-prosecute": 0.08, "local-resolution": 0.07,
+    "offender-fined": 0.07, "offender-given-community-sentence": 0.04,
+    "offender-sent-to-prison": 0.05, "defendant-found-not-guilty": 0.01,
+    "court-case-unable-to-proceed": 0.01,
+}  # fmt: skip
+
+
+def build_records(ctx) -> list[str]:
+    """The city's anonymous map points, then generated street-level records (labelled
+    generated) for the last RECORD_MONTHS months of the demo's years."""
+    rng = ctx.rng(f"{STEP}.records")
+    points = services.map_points_rebuild(region=ctx.region)
+    rows = _generated_records(ctx, rng)
+    services.offence_records_write(
+        rows=rows, source=RECORDS_SOURCE, provenance=Provenance.GENERATED, file_name=""
+    )
+    return [
+        f"Anonymous map points (from OSM streets and residents): {points['points']:,},"
+        f" {points['published']:,} published",
+        f"Street-level offence records (generated): {len(rows):,} over {RECORD_MONTHS} months",
+    ]
+
+
+def demo_records(*, seed: int = 1, years: tuple[int, ...] = (2025, 2026)) -> list[str]:
+    """``build_records`` on a demo built before the step existed (the same generator as
+    ``demo.builder.DemoContext.rng``, so the records are those a fresh build makes)."""
+    region = PopulationPoint.objects.values_list("region", flat=True).first()
+    if region is None:
+        raise services.CrimeImportError("No residents: build the demo first.")
+    ctx = SimpleNamespace(
+        region=Region.objects.get(pk=region),
+        years=years,
+        rng=lambda step: np.random.default_rng([seed, *step.encode()]),
+    )
+    OffenceRecord.objects.filter(source=RECORDS_SOURCE).delete()
+    RecordBatch.objects.filter(source=RECORDS_SOURCE).delete()
+    return build_records(ctx)
+
+
+def record_months(ctx, today: dt.date | None = None) -> list[dt.date]:
+    """The RECORD_MONTHS months ending with the last full month of the demo's years."""
+    today = today or dt.date.today()
+    last = min(dt.date(ctx.years[-1], 12, 1), (today.replace(day=1) - dt.timedelta(days=1)))
+    last = last.replace(day=1)
+    months = [last]
+    while len(months) < RECORD_MONTHS:
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    return months[::-1]
+
+
+def _category_shares() -> tuple[list[str], np.ndarray]:
+    groups = dict(
+        RegionalCategoryCount.objects.filter(region_key="almaty-city").values_list(
+            "category", "registered"
+        )
+    )
+    shares: dict[str, float] = {}
+    for group, mix in GROUP_MIX.items():
+        for code, share in mix.items():
+            shares[code] = shares.get(code, 0.0) + groups.get(group, 0) * share
+    shares["anti-social-behaviour"] = sum(groups.values()) * ANTI_SOCIAL_SHARE
+    codes = sorted(shares)
+    weights = np.array([shares[c] for c in codes], dtype=float)
+    return codes, weights / weights.sum()
+
+
+def _generated_records(ctx, rng) -> list[Row]:
+    """Records where people live: each at a resident drawn from the population points,
+    moved up to ~40 m, at the real city rate of registered offences per resident."""
+    places = np.array(
+        list(
+            PopulationPoint.objects.filter(region=ctx.region)
+            .exclude(department=None)
+            .order_by("id")
+            .values_list("lon", "lat", "residents", "department_id", "precinct_id")
+        ),
+        dtype=np.float64,
+    ).reshape(-1, 5)
+    if len(places) == 0:
+        return []
+    total = sum(
+        RegionalCategoryCount.objects.filter(region_key="almaty-city").values_list(
+            "registered", flat=True
+        )
+    )
+    population = RegionPopulation.objects.get(region_key="almaty-city").population
+    per_month = total / population / 12 * places[:, 2].sum() * (1 + ANTI_SOCIAL_SHARE)
+    codes, shares = _category_shares()
+    outcomes, outcome_p = list(OUTCOME_MIX), np.array(list(OUTCOME_MIX.values()))
+    weights = places[:, 2] / places[:, 2].sum()
+    metres = 1 / 111_320
+    rows: list[Row] = []
+    months = record_months(ctx)
+    for age, month in enumerate(reversed(months)):
+        n = int(rng.poisson(per_month * rng.uniform(0.9, 1.1)))
+        at = rng.choice(len(places), size=n, p=weights)
+        jitter = rng.normal(0, 20 * metres, size=(n, 2))
+        category = rng.choice(codes, size=n, p=shares)
+        resolved = rng.random(n) < min(0.25 + 0.1 * age, 0.95)
+        outcome = rng.choice(outcomes, size=n, p=outcome_p / outcome_p.sum())
+        delay = np.minimum(rng.geometric(0.5, size=n) - 1, age)
+        for k in range(n):
+            p = places[at[k]]
+            done = bool(resolved[k])
+            rows.append(
+                Row(
+                    ref=f"{month:%Y%m}-{k:05d}",
+                    month=month,
+                    category=str(category[k]),
+                    outcome=str(outcome[k]) if done else "under-investigation",
+                    outcome_month=_add_months(month, int(delay[k])) if done else month,
+                    lon=float(p[0] + jitter[k, 0] / np.cos(np.radians(p[1]))),
+                    lat=float(p[1] + jitter[k, 1]),
+                    department_id=int(p[3]),
+                    precinct_id=int(p[4]) if p[4] == p[4] else None,
+                )
+            )
+    return rows
+
+
+def _add_months(month: dt.date, n: int) -> dt.date:
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)

@@ -7,6 +7,8 @@ official files spell names differently; a territory ``Region`` matches by the sa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from precinct.territory.models import Provenance
+
 
 class ReportingPeriod(models.Model):
     """A reporting period of the statistics (Form 1-M does not print its own)."""
@@ -104,3 +106,101 @@ class DepartmentCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.period} {self.category}: {self.registered}"
+
+
+class MapPoint(models.Model):
+    """An anonymous map point (data.police.uk's "location"): the middle of a stretch of a
+    named street that stands for ``places`` residential places (analytics.mappoints)."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.CASCADE, related_name="+")
+    lon = models.FloatField()
+    lat = models.FloatField()
+    street = models.CharField(max_length=200)  # the street's name in Russian (or as tagged)
+    street_kk = models.CharField(max_length=200, blank=True)
+    street_en = models.CharField(max_length=200, blank=True)
+    places = models.PositiveIntegerField()
+    # places >= PRECINCT_MAP_POINT_MIN_PLACES when built: only these are ever published.
+    published = models.BooleanField()
+    built_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["lat", "lon"], name="mappoint_lat_lon")]
+
+    def __str__(self) -> str:
+        return f"{self.street} ({self.places})"
+
+
+class MapPointPlace(models.Model):
+    """A residential place a map point stands for (a copy of the place's position, kept
+    internally so that a record is moved to the point of its nearest place)."""
+
+    region = models.ForeignKey("territory.Region", on_delete=models.CASCADE, related_name="+")
+    point = models.ForeignKey(
+        MapPoint, null=True, blank=True, on_delete=models.CASCADE, related_name="place_set"
+    )  # None: too far from any named street to stand behind a point
+    lon = models.FloatField()
+    lat = models.FloatField()
+
+    def __str__(self) -> str:
+        return f"place of point {self.point_id}"
+
+
+class RecordBatch(models.Model):
+    """One import of offence records (a file, or the demo's generated records)."""
+
+    source = models.CharField(max_length=60)
+    file_name = models.CharField(max_length=300, blank=True)
+    provenance = models.CharField(max_length=12, choices=Provenance)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.imported_at:%Y-%m-%d}"
+
+
+class OffenceRecord(models.Model):
+    """One street-level offence record: month, category, outcome, where (a map point).
+
+    Holds no person, phone, free text or address by construction; the exact coordinates
+    are kept only to move the record to another map point when the points are rebuilt,
+    and no read surface, API or download ever returns them."""
+
+    source = models.CharField(max_length=60)
+    source_ref = models.CharField(max_length=100)  # the source's own id: never published
+    persistent_id = models.CharField(max_length=64, unique=True)  # sha256(source:ref)
+    month = models.DateField()  # the first day of the month
+    category = models.CharField(max_length=40)  # crime.categories.CATEGORIES
+    outcome = models.CharField(max_length=60, blank=True)  # crime.categories.OUTCOMES
+    outcome_month = models.DateField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    location = models.ForeignKey(
+        MapPoint, null=True, blank=True, on_delete=models.SET_NULL, related_name="records"
+    )
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    precinct = models.ForeignKey(
+        "territory.Precinct", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provenance = models.CharField(max_length=12, choices=Provenance)
+    batch = models.ForeignKey(RecordBatch, on_delete=models.PROTECT, related_name="records")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["month", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_ref"], name="offence_source_ref")
+        ]
+        indexes = [
+            models.Index(fields=["month", "location"], name="offence_month_location"),
+            models.Index(fields=["month", "department"], name="offence_month_department"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.category}"

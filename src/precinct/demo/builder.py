@@ -37,6 +37,8 @@ DEMO_STEPS: list[str] = [
     "precinct.dispatch.demo.build",
     # Real crime statistics first: the survey margins use the city's real sex split.
     "precinct.crime.demo.build",
+    # Street-level records: anonymous map points from the streets and residents, then records.
+    "precinct.crime.demo.build_records",
     "precinct.surveys.demo.build",
     "precinct.integrity.demo.build",
     # Priorities residents set: before evaluation, which counts their reviews.

@@ -388,3 +388,54 @@ def response_summary(
         keep = geo.precinct_ids_at(lon, lat) == precinct_id
         response, within = response[keep], within[keep]
     return _group_rows(np.zeros(len(response), dtype=np.int64), 1, response, within)[0]
+
+
+def arrival_by_area(*, start: dt.datetime, end: dt.datetime) -> dict:
+    """Total response (received → on scene) of the calls received in [start, end) for
+    every area at once: ``{"precinct": {id: row}, "department": {id: row}, "region":
+    {id: row}, "total": row}``; a department's row counts its whole subtree. Rows are
+    those of ``area_map`` (counts, p50/p90, share within target, None below MIN_SAMPLE).
+
+    One query fetches the period's calls (place, response, within-target flag from the
+    database's ``CASE``, department); precincts are found with the cached STRtree, as in
+    ``area_map``, and every area's percentiles come from the same arrays. An area without
+    calls has no row."""
+    qs = Incident.objects.filter(received_at__gte=start, received_at__lt=end, duplicate_of=None)
+    columns = qs.annotate(within=_within_target_cases()).values_list(
+        "lon", "lat", "response_seconds", "within", "department_id", "department__region_id"
+    )
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        table = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 6)
+    lon, lat, response, within = table[:, 0], table[:, 1], table[:, 2], table[:, 3]
+    department, region = table[:, 4].astype(np.int64), table[:, 5].astype(np.int64)
+    precinct = geo.precinct_ids_at(lon, lat)
+    return {
+        "precinct": _rows_by(precinct, response, within, skip=(geo.NO_PRECINCT,)),
+        "department": _subtree_rows(department, response, within),
+        "region": _rows_by(region, response, within),
+        "total": _group_rows(np.zeros(len(lon), dtype=np.int64), 1, response, within)[0],
+    }
+
+
+def _rows_by(ids: np.ndarray, response, within, skip: tuple = ()) -> dict[int, dict]:
+    """``_group_rows`` per distinct id (ids in ``skip`` mean "none" and are left out)."""
+    labels, group = np.unique(ids, return_inverse=True)
+    rows = _group_rows(group.astype(np.int64), len(labels), response, within)
+    return {int(k): row for k, row in zip(labels, rows, strict=True) if int(k) not in skip}
+
+
+def _subtree_rows(department: np.ndarray, response, within) -> dict[int, dict]:
+    """One row per department over its calls and those of every department below it."""
+    paths = dict(Department.objects.values_list("id", "path"))
+    present = {int(d) for d in np.unique(department)}
+    out = {}
+    for d, path in paths.items():
+        below = [k for k in present if paths.get(k, "").startswith(path)]
+        if not below:
+            continue
+        mask = np.isin(department, below)
+        zeros = np.zeros(int(mask.sum()), dtype=np.int64)
+        out[d] = _group_rows(zeros, 1, response[mask], within[mask])[0]
+    return out

@@ -66,3 +66,30 @@ def coverage_of_precinct(*, precinct_id: int, region_id: int, minutes: float = 1
         "precinct": row("precinct", precinct_id),
         "region": row("region", region_id),
     }
+
+
+def coverage_by_area(*, minutes: float = 15) -> dict | None:
+    """Residents within ``minutes`` of walking of an open post for every area at once:
+    ``{"minutes", "precinct": {id: row}, "department": {id: row}, "region": {id: row},
+    "total": row}``, each row with ``residents``, ``residents_within`` and ``share`` (None
+    when the area has no residents); a department's row counts its subtree.
+
+    None when no walking network has been imported: coverage cannot be known then.
+    """
+    if not network_imported("walk"):
+        return None
+    report = coverage_report(minutes_list=[minutes], levels=["precinct", "department", "region"])
+
+    def row(r) -> dict:
+        share = r.within[0] / r.residents if r.residents > 0 else None
+        return {"residents": r.residents, "residents_within": r.within[0], "share": share}
+
+    out = {level: {r.id: row(r) for r in report.rows[level]} for level in report.rows}
+    residents = sum(r["residents"] for r in out["region"].values())
+    within = sum(r["residents_within"] for r in out["region"].values())
+    out["total"] = {
+        "residents": residents,
+        "residents_within": within,
+        "share": within / residents if residents > 0 else None,
+    }
+    return {"minutes": minutes, **out}

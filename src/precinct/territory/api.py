@@ -28,8 +28,9 @@ class LocateQuery(Schema):
 def locate_point(request, q: Query[LocateQuery]):
     """The precinct, inspectors, department and nearest open posts for a point (public;
     staff signed in or with a token also see the contacts their scope allows)."""
-    result = locate(lon=q.lon, lat=q.lat)
-    return Status(200, locate_payload(result, user=request.auth))
+    payload = locate_payload(locate(lon=q.lon, lat=q.lat), user=request.auth)
+    payload["neighbourhood_url"] = request.build_absolute_uri(payload["neighbourhood_url"])
+    return Status(200, payload)
 
 
 @router.get("/departments", response={200: list[DepartmentListOut]}, auth=None)

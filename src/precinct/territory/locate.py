@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.urls import reverse
 
 from precinct.accounts import access
 from precinct.analytics.network import (
@@ -185,6 +186,10 @@ def locate_payload(result: LocateResult, *, user) -> dict:
             for r in result.posts
         ],
         "snap_meters": round(result.snap_meters, 1),
+        # The precinct's public page (the neighbourhoods app), by its stable address.
+        "neighbourhood_url": reverse(
+            "neighbourhoods:precinct", args=[department.code, precinct.number]
+        ),
     }
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 
+from precinct.accounts import access
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, PopulationPoint, Post, Precinct, Region
 
@@ -97,3 +98,97 @@ def precinct_card(*, precinct_id: int, on: dt.date | None = None) -> dict:
             for p in posts
         ],
     }
+
+
+def precinct_team(*, precinct_id: int, on: dt.date | None = None) -> list[dict]:
+    """The inspectors (and assistants) serving a precinct on a date, for a public page:
+    name, role, rank in the reader's language and the work contacts the access rules make
+    public (an inspector's work phone and e-mail; an assistant's stay empty). Names only
+    are shown; a private phone is never stored on an officer."""
+    precinct = Precinct.objects.get(pk=precinct_id)
+    return [
+        {
+            "id": o.id,
+            "name": o.full_name,
+            "role": o.role,
+            "role_label": o.get_role_display(),
+            "rank": o.rank_display,
+            "phone": o.phone if access.has_public_contact(o) else "",
+            "email": o.email if access.has_public_contact(o) else "",
+            "generated": o.source == "generated",
+        }
+        for o in selectors.inspectors_of_precinct(precinct=precinct, on=on)
+    ]
+
+
+# Open data (opendata app): the departments residents deal with and their precincts, as
+# public rows. Nothing here carries an officer's phone or e-mail.
+
+
+def public_forces() -> list[dict]:
+    """The departments that serve residents directly, those holding precincts of their own
+    (district and city departments; a regional one only where it holds precincts itself):
+    code, name in the reader's language, kind, by their place in the hierarchy."""
+    return [_force_row(d) for d in _forces().order_by("path")]
+
+
+def public_force(*, code: str) -> dict | None:
+    """One such department by its code (None when no department with precincts has it):
+    the row of ``public_forces`` with its public phone and address."""
+    department = _forces().filter(code=code).first()
+    if department is None:
+        return None
+    return {
+        **_force_row(department),
+        "phone": department.phone,
+        "address": department.address,
+    }
+
+
+def _forces():
+    # A subquery, not a join with DISTINCT: DISTINCT would compare the boundaries' text.
+    holding = Precinct.objects.values("department_id")
+    return (
+        Department.objects.filter(id__in=holding)
+        .select_related("region")
+        .defer("boundary", "region__boundary")
+    )
+
+
+def _force_row(department: Department) -> dict:
+    return {
+        "id": department.id,
+        "code": department.code,
+        "name": department.display_name,
+        "kind": department.kind,
+        "kind_label": department.get_kind_display(),
+        "region": department.region.display_name,
+    }
+
+
+def public_heads(*, department_id: int) -> list[dict]:
+    """The active heads of a department: name and rank in the reader's language only."""
+    heads = Officer.objects.filter(
+        department_id=department_id, role=Officer.Role.HEAD, is_active=True
+    ).order_by("last_name", "first_name", "id")
+    return [{"id": o.id, "name": o.full_name, "rank": o.rank_display} for o in heads]
+
+
+def own_precincts(*, department_id: int) -> list[dict]:
+    """The precincts attached to the department itself (not to those below it), by number:
+    id, number and name in the reader's language."""
+    precincts = (
+        Precinct.objects.filter(department_id=department_id)
+        .select_related("department")
+        .defer("boundary", "department__boundary")
+    )
+    return [{"id": p.id, "number": p.number, "name": str(p)} for p in precincts.order_by("number")]
+
+
+def precinct_id_by_number(*, department_code: str, number: int) -> int | None:
+    """The id of the precinct with this number in the department with this code, or None."""
+    return (
+        Precinct.objects.filter(department__code=department_code, number=number)
+        .values_list("id", flat=True)
+        .first()
+    )

@@ -57,6 +57,11 @@ class LocateOut(Schema):
     heads: list[OfficerOut]
     posts: list[PostOut] = Field(description="Open posts, nearest by walking time first.")
     snap_meters: float = Field(description="Distance from the point to the walking network.")
+    neighbourhood_url: str = Field(
+        description="The precinct's public neighbourhood page (absolute URL): its team, "
+        "posts, receptions, priorities and figures; /neighbourhoods/<department code>/"
+        "<precinct number>/."
+    )
 
 
 class DepartmentListOut(Schema):

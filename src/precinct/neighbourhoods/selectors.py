@@ -1,0 +1,186 @@
+"""What the neighbourhood pages show: a precinct, a department, a region, the country.
+
+Pages are public (no account): officers appear with the work contacts the access rules
+make public, posts with their hours, the head's next receptions, the precinct's
+priorities with what was done, and the figures of ``figures`` beside those of the area
+above (a precinct's and a department's city or region; a region's country).
+Addresses are stable and readable: ``/neighbourhoods/<department code>/<precinct
+number>/``, ``/neighbourhoods/<department code>/``, ``/neighbourhoods/regions/<region
+code>/`` and ``/neighbourhoods/``.
+"""
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone
+
+from precinct.neighbourhoods import figures
+from precinct.priorities import metrics as priorities_metrics
+from precinct.receptions import metrics as receptions_metrics
+from precinct.territory import metrics as territory_metrics
+from precinct.territory.models import Department, Precinct, Region
+
+RECEPTIONS_SHOWN = 3
+
+
+def precinct_url(*, department_code: str, number: int) -> str:
+    return reverse("neighbourhoods:precinct", args=[department_code, number])
+
+
+def department_url(department: Department) -> str:
+    return reverse("neighbourhoods:department", args=[department.code])
+
+
+def region_url(region: Region) -> str:
+    return reverse("neighbourhoods:region", args=[region.code])
+
+
+def find_precinct(*, department_code: str, number: int) -> Precinct | None:
+    return (
+        Precinct.objects.select_related("department", "department__region")
+        .filter(department__code=department_code, number=number)
+        .first()
+    )
+
+
+def find_department(*, code: str) -> Department | None:
+    return Department.objects.select_related("region", "parent").filter(code=code).first()
+
+
+def find_region(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def _figure_rows(here: dict, there: dict | None) -> list[dict]:
+    """One row per figure: its kind, value here, value in the area above, trend."""
+    return [
+        {
+            "key": key,
+            "kind": kind,
+            "now": here[key]["now"],
+            "compare": there[key]["now"] if there else None,
+            "trend": here[key]["trend"],
+        }
+        for key, kind in figures.KINDS.items()
+    ]
+
+
+def _period(raw: dict) -> dict:
+    return {
+        "start": raw["year"][0],
+        "end": raw["year"][1],
+        "survey_periods": raw["surveys"]["periods"],
+        "coverage_minutes": raw["coverage_minutes"],
+        "min_count": figures.min_count(),
+    }
+
+
+def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict:
+    """Everything a precinct's page shows (its team, posts, receptions, priorities and
+    figures against its city's)."""
+    now = now or timezone.now()
+    department = precinct.department
+    region = department.region
+    raw = figures.area_figures(today=timezone.localtime(now).date())
+    here = figures.published(raw, level="precinct", pk=precinct.pk, department_id=department.pk)
+    city = figures.published(raw, level="region", pk=region.pk)
+    return {
+        "precinct": territory_metrics.precinct_card(precinct_id=precinct.pk),
+        "team": territory_metrics.precinct_team(precinct_id=precinct.pk),
+        "department": department,
+        "department_url": department_url(department),
+        "region": region,
+        "region_url": region_url(region),
+        "receptions": receptions_metrics.upcoming_receptions_of_department(
+            department_id=department.pk, now=now, limit=RECEPTIONS_SHOWN
+        ),
+        "priorities": priorities_metrics.precinct_priorities(
+            precinct_id=precinct.pk, today=timezone.localtime(now).date()
+        ),
+        "figures": _figure_rows(here, city),
+        "period": _period(raw),
+    }
+
+
+def department_page(*, department: Department, query: str = "") -> dict:
+    """A department's page: its contacts, receptions, figures against its region's, the
+    departments below it and its precincts (with their main figures), searched by number."""
+    region = department.region
+    raw = figures.area_figures()
+    here = figures.published(raw, level="department", pk=department.pk)
+    city = figures.published(raw, level="region", pk=region.pk)
+    precincts = Precinct.objects.filter(department__path__startswith=department.path)
+    if query.isdigit():
+        precincts = precincts.filter(number=int(query))
+    elif query:
+        precincts = precincts.none()
+    rows = []
+    for p in precincts.select_related("department").order_by("department__path", "number"):
+        shown = figures.published(raw, level="precinct", pk=p.pk, department_id=p.department_id)
+        rows.append({
+            "number": p.number,
+            "name": str(p),
+            "residents": p.residents,
+            "url": precinct_url(department_code=p.department.code, number=p.number),
+            "on_time": shown["on_time"]["now"],
+            "arrival_p50": shown["arrival_p50"]["now"],
+            "coverage": shown["coverage"]["now"],
+        })  # fmt: skip
+    below = department.children.order_by("path")
+    return {
+        "department": department,
+        "parent_url": department_url(department.parent) if department.parent_id else None,
+        "region": region,
+        "region_url": region_url(region),
+        "children": [{"name": d.display_name, "url": department_url(d)} for d in below],
+        "receptions": receptions_metrics.upcoming_receptions_of_department(
+            department_id=department.pk, limit=RECEPTIONS_SHOWN
+        ),
+        "figures": _figure_rows(here, city),
+        "period": _period(raw),
+        "precincts": rows,
+    }
+
+
+def _side_by_side(raw: dict, level: str, areas, url) -> list[dict]:
+    """Areas in rows, their main figures in columns."""
+    out = []
+    for area in areas:
+        shown = figures.published(raw, level=level, pk=area.pk)
+        out.append({
+            "name": area.display_name,
+            "url": url(area),
+            "values": [(key, figures.KINDS[key], shown[key]["now"]) for key in SIDE_BY_SIDE],
+        })  # fmt: skip
+    return out
+
+
+# The figures of the side-by-side tables (a phone scrolls the table in its own box).
+SIDE_BY_SIDE = ("on_time", "rating", "arrival_p50", "arrival_within", "coverage", "trust")
+
+
+def region_page(*, region: Region) -> dict:
+    """A region's figures against the country's, and its departments side by side."""
+    raw = figures.area_figures()
+    here = figures.published(raw, level="region", pk=region.pk)
+    country = figures.published(raw, level="total", pk=0)
+    departments = Department.objects.filter(region=region).order_by("path")
+    return {
+        "region": region,
+        "figures": _figure_rows(here, country),
+        "period": _period(raw),
+        "departments": _side_by_side(raw, "department", departments, department_url),
+        "columns": SIDE_BY_SIDE,
+    }
+
+
+def national_page() -> dict:
+    """Every region side by side, and the country's figures."""
+    raw = figures.area_figures()
+    country = figures.published(raw, level="total", pk=0)
+    return {
+        "figures": _figure_rows(country, None),
+        "period": _period(raw),
+        "regions": _side_by_side(raw, "region", Region.objects.order_by("name"), region_url),
+        "columns": SIDE_BY_SIDE,
+    }
