@@ -18,6 +18,7 @@ from precinct.dispatch.api import router as dispatch_router
 from precinct.evaluation.api import router as evaluation_router
 from precinct.integrity.api import router as integrity_router
 from precinct.planning.api import router as planning_router
+from precinct.priorities.api import router as priorities_router
 from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
 from precinct.territory.network import NetworkMissing
@@ -103,3 +104,4 @@ api.add_router("/", evaluation_router)
 api.add_router("/", appeals_router)
 api.add_router("/", dispatch_router)
 api.add_router("/", workspace_router)
+api.add_router("/", priorities_router)

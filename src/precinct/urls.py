@@ -26,6 +26,7 @@ urlpatterns = [
     path("open311/", include((open311_urlpatterns, "open311"))),
     path("dispatch/", include("precinct.dispatch.urls")),
     path("workspace/", include("precinct.workspace.urls")),
+    path("priorities/", include("precinct.priorities.urls")),
     path("opendata/", include("precinct.opendata.urls")),
     path("neighbourhoods/", include("precinct.neighbourhoods.urls")),
     path("admin/", admin.site.urls),

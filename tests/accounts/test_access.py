@@ -455,3 +455,75 @@ def test_inspector__an_assignment_that_ended_closes_the_precinct(territory, insp
     PrecinctAssignment.objects.update(ends_on=dt.date.today())
     assert access.serves_precinct(inspector_serving_a, territory.precinct_a) is False
     assert access.can_view_precinct_workspace(inspector_serving_a, territory.precinct_a) is False
+
+
+# --- priorities residents set --------------------------------------------------------------
+
+
+@pytest.fixture
+def priority_precincts(territory):
+    """Precinct A (the inspector persona serves it), a second one of district A he does not
+    serve, and one of district B."""
+    from shapely.geometry import box
+
+    from precinct.territory import services
+    from precinct.territory.models import Provenance
+
+    def make(department, number, south):
+        return services.precinct_create(
+            department=department, number=number, source=Provenance.DERIVED,
+            geometry=box(76.88, south, 76.92, south + 0.03),
+        )  # fmt: skip
+
+    return {
+        "a": territory.precinct_a,
+        "a2": make(territory.district_a, 2, 43.27),
+        "b": make(territory.district_b, 1, 43.30),
+    }
+
+
+@pytest.mark.parametrize(
+    ("persona", "pages", "may_set"),
+    [
+        ("resident", False, set()),
+        ("inspector", True, {"a"}),  # his own precinct only, even within his department
+        ("patrol", False, set()),
+        ("operator", False, set()),
+        ("head", True, {"a", "a2"}),
+        ("deputy", True, {"a", "a2"}),
+        ("analyst", False, set()),
+        ("admin", False, set()),
+        ("outsider", True, {"b"}),  # the head of district B: not district A's precincts
+        ("city_head", True, {"a", "a2", "b"}),  # a head above both districts
+    ],
+)
+def test_priorities__who_sets_which_precincts(
+    territory, personas, inspector_serving_a, priority_precincts, persona, pages, may_set
+):
+    from precinct.territory.models import Precinct
+
+    extra = {
+        "deputy": (Role.DEPUTY_HEAD, territory.district_a),
+        "city_head": (Role.HEAD, territory.city),
+    }
+    user = (
+        factories.staff(persona, *extra[persona])
+        if persona in extra
+        else as_user(personas, persona)
+    )
+    assert access.can_work_on_priorities(user) is pages
+    allowed = {k for k, p in priority_precincts.items() if access.can_set_priorities(user, p)}
+    assert allowed == may_set
+    # The list query agrees with the object rule.
+    listed = access.priority_precincts_visible_to(user, Precinct.objects.all())
+    assert {k for k, p in priority_precincts.items() if listed.filter(pk=p.pk).exists()} == may_set
+
+
+def test_priorities__an_inspector_whose_assignment_ended_sets_none(territory, inspector_serving_a):
+    import datetime as dt
+
+    from precinct.territory.models import Precinct, PrecinctAssignment
+
+    PrecinctAssignment.objects.update(ends_on=dt.date.today())
+    assert access.can_set_priorities(inspector_serving_a, territory.precinct_a) is False
+    assert not access.priority_precincts_visible_to(inspector_serving_a, Precinct.objects.all())

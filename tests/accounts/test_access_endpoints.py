@@ -40,7 +40,7 @@ from precinct.planning.models import SitingJob
 from precinct.surveys import selectors as survey_selectors
 from precinct.surveys import services as survey_services
 from precinct.territory import services as territory_services
-from precinct.territory.models import Officer
+from precinct.territory.models import Officer, Precinct
 from tests import factories
 from tests.appeals.builders import appeal_in_district_a, complaint_about
 from tests.dispatch import builders as dispatch_builders
@@ -69,6 +69,10 @@ ASSISTANT_PHONE = "+7 700 111 22 33"
 INSPECTOR_PHONE = "+7 700 222 33 44"
 CALLER_PHONE = "+7 701 555 12 34"
 PNG = b"\x89PNG\r\n\x1a\n" + b"resident's photo" * 8
+# Precinct A's priorities: its inspector and the heads over it; the pages' door lets in
+# every head, deputy and inspector (the head of district B sets district B's).
+PRIORITY_SETTERS_A = frozenset({"inspector", "head", "deputy"})
+PRIORITY_DOORS = PRIORITY_SETTERS_A | {"outsider"}
 # Staff without the appeals workspace at all: refused by the page's guard, not the object.
 NO_APPEALS = {"patrol": 403, "analyst": 403, "security": 403}
 
@@ -719,6 +723,48 @@ ENDPOINTS = [
         lambda w: "/workspace/department/",
         guarded_page({"head", "deputy", "outsider"}),
         shows=lambda w: 'id="ws-queue"',
+    ),
+    # --- priorities residents set ----------------------------------------------------------
+    Endpoint(
+        "priorities index: the precincts a user sets",
+        lambda w, u: access.priority_precincts_visible_to(
+            u, Precinct.objects.filter(pk=w.territory.precinct_a.pk)
+        ).exists(),
+        PRIORITY_SETTERS_A,
+        "page",
+        "get",
+        lambda w: "/priorities/",
+        guarded_page(PRIORITY_DOORS),
+        shows=lambda w: f'data-precinct="{w.territory.precinct_a.pk}"',
+    ),
+    Endpoint(
+        "priorities page of precinct A",
+        lambda w, u: access.can_set_priorities(u, w.territory.precinct_a),
+        PRIORITY_SETTERS_A,
+        "page",
+        "get",
+        lambda w: f"/priorities/precincts/{w.territory.precinct_a.pk}/",
+        guarded_page(PRIORITY_SETTERS_A),
+        shows=lambda w: 'id="set"',
+    ),
+    Endpoint(
+        "priorities api of precinct A",
+        lambda w, u: access.can_set_priorities(u, w.territory.precinct_a),
+        PRIORITY_SETTERS_A,
+        "api",
+        "get",
+        lambda w: f"/api/v1/priorities/themes?precinct_id={w.territory.precinct_a.pk}",
+        guarded_api(PRIORITY_SETTERS_A),
+        shows=lambda w: '"themes"',
+    ),
+    Endpoint(
+        "priorities pages' door",
+        lambda w, u: access.can_work_on_priorities(u),
+        PRIORITY_DOORS,
+        "page",
+        "get",
+        lambda w: "/priorities/",
+        guarded_page(PRIORITY_DOORS),
     ),
     Endpoint(
         "menu: the receptions of heads",

@@ -46,8 +46,9 @@ def test_methodology__definitions_carry_the_settings_values(client, settings):
     assert "{walk_minutes}" not in html
 
 
-def test_methodology__every_text_in_three_languages():
-    m = Methodology.objects.get(version=1)
+@pytest.mark.parametrize("version", [1, 2])
+def test_methodology__every_text_in_three_languages(version):
+    m = Methodology.objects.get(version=version)
     assert m.title.startswith("Критерии") and m.notes_kk and m.notes_en
     for i in m.indicators.all():
         assert i.definition and i.definition_kk and i.definition_en, i.code

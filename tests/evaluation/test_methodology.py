@@ -18,11 +18,22 @@ def test_catalog__shipped_by_migration_with_every_group_and_weights_summing_to_o
     assert all(i.definition and i.source and i.unit and i.min_data for i in indicators)
 
 
+def test_catalog__version_2_adds_the_review_of_priorities_and_keeps_version_1():
+    v1, v2 = Methodology.objects.get(version=1), Methodology.objects.get(version=2)
+    assert not v1.indicators.filter(code="priorities_reviewed").exists()
+    indicators = list(v2.indicators.all())
+    assert {i.group for i in indicators} == GROUPS | {"priorities"}
+    assert sum(i.weight for i in indicators) == pytest.approx(1.0)
+    reviewed = v2.indicators.get(code="priorities_reviewed")
+    assert reviewed.direction == "higher" and reviewed.unit == "share" and reviewed.min_n == 5
+    assert reviewed.definition_kk and reviewed.definition_en and reviewed.min_data_kk
+
+
 def test_api__methodology_is_public(client):
     response = client.get("/api/v1/evaluation/methodology")
     assert response.status_code == 200
     body = response.json()
-    assert body["version"] == 1
+    assert body["version"] == 2
     codes = {i["code"] for i in body["indicators"]}
     assert {"crime_rate", "clearance", "response_p90", "appeals_on_time", "trust"} <= codes
     trust = next(i for i in body["indicators"] if i["code"] == "trust")
@@ -72,4 +83,4 @@ def test_page__translated_from_the_apps_catalogs(client, lang, heading):
 
 def test_catalog__restored_from_the_shipped_data_after_a_flush(client):
     Methodology.objects.all().delete()
-    assert client.get("/api/v1/evaluation/methodology").json()["version"] == 1
+    assert client.get("/api/v1/evaluation/methodology").json()["version"] == 2

@@ -400,3 +400,34 @@ def can_open_head_workspace(user) -> bool:
     """A head's start page: his department's queue, receptions, scorecard and precincts;
     his deputy, who reads and extends the same appeals, starts there too."""
     return user_role_in(user, {Role.HEAD, Role.DEPUTY_HEAD}) and user.department_id is not None
+
+
+# --- priorities residents set -----------------------------------------------------------
+PRIORITY_HEADS = frozenset({Role.HEAD, Role.DEPUTY_HEAD})
+
+
+def can_work_on_priorities(user) -> bool:
+    """May open the priorities pages at all (which precincts: ``can_set_priorities``)."""
+    return user_role_in(user, PRIORITY_HEADS | {Role.INSPECTOR})
+
+
+def can_set_priorities(user, precinct: Precinct) -> bool:
+    """Set, review, report on and close a precinct's priorities: the head of its department
+    (or one above it) and his deputy, and the inspector who serves the precinct today;
+    nobody else (analysts and administrators read them on the public page)."""
+    if user_role_in(user, {Role.INSPECTOR}):
+        return serves_precinct(user, precinct)
+    return user_role_in(user, PRIORITY_HEADS) and is_in_scope(user, precinct.department)
+
+
+def priority_precincts_visible_to(user, queryset: QuerySet[Precinct]) -> QuerySet[Precinct]:
+    """Restrict precincts to those whose priorities ``can_set_priorities`` lets the user set."""
+    if user_role_in(user, {Role.INSPECTOR}):
+        today = timezone.localdate()
+        served = PrecinctAssignment.objects.filter(
+            officer_id=user.officer_id, starts_on__lte=today
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        return queryset.filter(pk__in=served.values("precinct_id"))
+    if not user_role_in(user, PRIORITY_HEADS) or user.department_id is None:
+        return queryset.none()
+    return queryset.filter(department__in=departments_in_scope(user).values("id"))

@@ -10,17 +10,27 @@ from precinct.appeals.models import Appeal, Channel
 
 
 def appeal_register_from_reception(
-    *, actor, department_id: int, type: str, text: str, contact_name: str, contact_phone: str
+    *,
+    actor,
+    department_id: int,
+    type: str,
+    text: str,
+    contact_name: str,
+    contact_phone: str,
+    category_code: str | None = None,
 ) -> Appeal:
     """Register, on behalf of ``actor``, what a resident raised at a head's reception.
 
     The appeal is routed to the reception's department and counts its deadline from now,
     like any staff entry; the same checks and access rule as ``appeal_register`` apply.
+    The category the head chose (if any) lets the theme be counted among what residents
+    raised (``priorities``).
     """
     appeal, _created = services.appeal_register(
         type=type,
         text=text,
         channel=Channel.RECEPTION,
+        category_code=category_code,
         department_id=department_id,
         contact_name=contact_name,
         contact_phone=contact_phone,

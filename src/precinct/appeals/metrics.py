@@ -16,7 +16,15 @@ from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from precinct.accounts import access
-from precinct.appeals.models import OPEN_STATUSES, Appeal, Notification, Status
+from precinct.appeals.models import (
+    OPEN_STATUSES,
+    Appeal,
+    Category,
+    Channel,
+    Notification,
+    Service,
+    Status,
+)
 
 MEASURES = (
     "received",
@@ -288,3 +296,49 @@ def answer_counts_by_place(*, start: dt.date, end: dt.date) -> list[dict]:
         {"department_id": d, "precinct_id": p, **row}
         for (d, p), row in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
     ]
+
+
+def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+    """What a precinct's residents raised in appeals registered from ``start`` to ``end``:
+    appeals by category code (those registered at a head's reception are counted by
+    ``reception_category_counts``). Complaints about officers are left out (an appeal
+    naming an officer, or a category handled by internal security): never a
+    neighbourhood's theme, and never shown to the officer's unit. Appeals without a
+    category are left out too. Counted by the database; no personal data."""
+    appeals = _themes(start, end).filter(precinct_id=precinct_id).exclude(channel=Channel.RECEPTION)
+    return _by_category(appeals)
+
+
+def reception_category_counts(
+    *, department_id: int, start: dt.date, end: dt.date
+) -> dict[str, int]:
+    """What residents raised at the receptions of a department's head from ``start`` to
+    ``end`` and the head registered as appeals, by category code (a reception serves the
+    whole department, so it has no precinct); complaints about officers left out."""
+    appeals = _themes(start, end).filter(department_id=department_id, channel=Channel.RECEPTION)
+    return _by_category(appeals)
+
+
+def _themes(start: dt.date, end: dt.date):
+    lo, hi = _bounds(start, end)
+    return Appeal.objects.filter(
+        registered_at__gte=lo, registered_at__lt=hi, about_officer__isnull=True,
+        category__isnull=False,
+    ).exclude(category__service=Service.INTERNAL_SECURITY)  # fmt: skip
+
+
+def _by_category(appeals) -> dict[str, int]:
+    rows = appeals.values("category__code").annotate(n=Count("id")).order_by("category__code")
+    return {r["category__code"]: r["n"] for r in rows}
+
+
+def category_labels() -> dict[str, str]:
+    """Every category's name in the reader's language, by code."""
+    return {c.code: str(c) for c in Category.objects.all()}
+
+
+def officer_conduct_categories() -> list[str]:
+    """Codes of the categories of complaints about officers (handled by internal security)."""
+    return list(
+        Category.objects.filter(service=Service.INTERNAL_SECURITY).values_list("code", flat=True)
+    )

@@ -39,6 +39,8 @@ DEMO_STEPS: list[str] = [
     "precinct.crime.demo.build",
     "precinct.surveys.demo.build",
     "precinct.integrity.demo.build",
+    # Priorities residents set: before evaluation, which counts their reviews.
+    "precinct.priorities.demo.build",
     # Evaluation reads every other app's measures: keep it last.
     "precinct.evaluation.demo.build",
 ]

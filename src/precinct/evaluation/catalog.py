@@ -18,6 +18,11 @@ class CatalogError(DomainError):
     """A methodology file that breaks a rule."""
 
 
+def latest_file() -> Path:
+    """The newest methodology shipped (``methodology_v<N>.toml`` with the highest N)."""
+    return max(DATA_DIR.glob("methodology_v*.toml"), key=lambda p: int(p.stem.rsplit("v", 1)[1]))
+
+
 def read_catalog(path: Path) -> dict:
     """Parse and check a methodology file: weights sum to 1, codes unique, directions known."""
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))

@@ -45,6 +45,9 @@ SOURCES = {
     "coverage": gettext_lazy(
         "The street map (OpenStreetMap), the open posts and where residents live"
     ),
+    "priorities": gettext_lazy(
+        "The precincts' priorities set with residents, and the dates they were reviewed"
+    ),
 }
 
 

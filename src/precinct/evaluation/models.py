@@ -52,6 +52,7 @@ class Indicator(models.Model):
         INTEGRITY = "integrity", _("Integrity")
         STAFFING = "staffing", _("Staffing")
         COVERAGE = "coverage", _("Walking reach")
+        PRIORITIES = "priorities", _("Priorities residents set")
 
     methodology = models.ForeignKey(
         Methodology, on_delete=models.CASCADE, related_name="indicators"

@@ -6,6 +6,7 @@ from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, P
 from precinct.evaluation.services import current_methodology
 from precinct.integrity import metrics as integrity_metrics
 from precinct.integrity.models import Offence
+from precinct.priorities import metrics as priorities_metrics
 from precinct.territory.models import Department
 
 
@@ -50,6 +51,7 @@ def catalog_settings() -> dict:
         "walk_minutes": f"{settings.PRECINCT_EVAL_WALK_MINUTES:g}",
         "survey_min_n": settings.PRECINCT_SURVEY_MIN_N_EFF,
         "residents_per_inspector": settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN,
+        "review_days": priorities_metrics.REVIEW_DAYS,
     }
 
 

@@ -25,13 +25,13 @@ def period_create(*, label: str, starts_on: dt.date, ends_on: dt.date) -> Period
 
 
 def current_methodology() -> Methodology:
-    """The latest methodology version; version 1 is loaded from the shipped catalog if the
-    database lacks it (a database flushed after its migrations ran)."""
+    """The latest methodology version; the newest shipped catalog is loaded if the database
+    lacks every version (a database flushed after its migrations ran)."""
     latest = Methodology.objects.order_by("-version").first()
     if latest is None:
-        from precinct.evaluation.catalog import DATA_DIR, load_catalog, read_catalog
+        from precinct.evaluation.catalog import latest_file, load_catalog, read_catalog
 
-        data = read_catalog(DATA_DIR / "methodology_v1.toml")
+        data = read_catalog(latest_file())
         with transaction.atomic():
             latest = load_catalog(data, Methodology, Indicator)
     return latest
@@ -52,6 +52,9 @@ def _raw_values(t, period, indicators: list[Indicator]) -> dict[str, dict]:
     raw["integrity"] = sources.integrity(t, period, min_n.get("integrity", 10))
     raw["staffing"] = sources.staffing(t, people)
     raw["coverage"] = sources.coverage(t)
+    raw["priorities_reviewed"] = sources.priorities_reviewed(
+        t, period, min_n.get("priorities_reviewed", 1)
+    )
     return raw, people
 
 

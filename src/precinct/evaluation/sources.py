@@ -19,6 +19,7 @@ from precinct.crime import metrics as crime_metrics
 from precinct.dispatch import metrics as dispatch_metrics
 from precinct.integrity import metrics as integrity_metrics
 from precinct.planning import metrics as planning_metrics
+from precinct.priorities import metrics as priorities_metrics
 from precinct.surveys import metrics as surveys_metrics
 from precinct.territory.models import Department, Officer, Precinct
 
@@ -245,3 +246,16 @@ def coverage(t: Tree) -> dict[int, Raw]:
     within = t.sum({r["department_id"]: r["residents_within"] for r in rows})
     residents = t.sum({r["department_id"]: r["residents"] for r in rows})
     return {d: _ratio(within[d], residents[d]) for d in t.by_id}
+
+
+# --- priorities residents set ---------------------------------------------------------
+
+
+def priorities_reviewed(t: Tree, period, min_n: int) -> dict[int, Raw]:
+    """The share of priorities current at the period's end (or today, for a period still
+    running) reviewed in the three months before it, from the history of reviews."""
+    day = min(period.ends_on, timezone.localdate())
+    counts = priorities_metrics.review_counts(department_ids=list(t.by_id), today=day)
+    current = t.sum({k: v["current"] for k, v in counts.items() if v["current"]})
+    in_time = t.sum({k: v["current"] - v["overdue"] for k, v in counts.items() if v["current"]})
+    return {d: _ratio(in_time[d], current[d], min_n=min_n) for d in t.by_id}

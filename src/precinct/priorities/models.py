@@ -3,7 +3,9 @@
 A priority is written by staff (a head or the precinct's inspector) in Russian, with
 optional Kazakh and English texts, shown in the reader's language like every stored name.
 The UK Neighbourhood Policing Guarantee asks that priorities be reviewed at least every
-three months: ``reviewed_on`` is the date of the last review (or of the setting).
+three months: ``reviewed_on`` is the date of the last review (or of the setting), and
+each review, the setting included, is kept as a ``PriorityReview`` so that the share of
+priorities reviewed in time can be computed as of any past day (the evaluation's periods).
 """
 
 from django.db import models
@@ -75,3 +77,21 @@ class PriorityAction(models.Model):
     @property
     def text_display(self) -> str:
         return name_in_reader_language(self, "text")
+
+
+class PriorityReview(models.Model):
+    """One review of a priority (its setting is the first): the history behind ``reviewed_on``."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="reviews")
+    reviewed_on = models.DateField(_("reviewed on"))
+    reviewed_by = models.ForeignKey(
+        "territory.Officer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["priority", "-reviewed_on", "-id"]
+        indexes = [models.Index(fields=["priority", "reviewed_on"], name="priority_review_on_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.priority_id} reviewed {self.reviewed_on}"

@@ -210,8 +210,10 @@ def booking_record_outcome(
     attended: bool,
     outcome: str = "",
     register_appeal_type: str | None = None,
+    register_category: str | None = None,
 ) -> Booking:
-    """The head records what happened; optionally the topic becomes a registered appeal."""
+    """The head records what happened; optionally the topic becomes a registered appeal
+    (of the category he chooses, so the theme counts among what residents raised)."""
     booking = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
     if not access.can_manage_receptions(actor, booking.slot.department):
         raise PermissionDenied
@@ -227,6 +229,7 @@ def booking_record_outcome(
             text=booking.topic,
             contact_name=booking.name,
             contact_phone=booking.phone,
+            category_code=register_category or None,
         )
     booking.save(update_fields=["state", "outcome", "appeal"])
     audit_record(

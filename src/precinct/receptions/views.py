@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.appeals import metrics as appeals_metrics
 from precinct.appeals.models import AppealType
 from precinct.core.errors import DomainError
 from precinct.core.http import client_address
@@ -92,6 +93,7 @@ def _staff_page(request, *, errors: dict, status: int = 200):
         "slots": selectors.reception_slots_for_staff(user=request.user),
         "errors": errors,
         "types": AppealType.choices,
+        "categories": sorted(appeals_metrics.category_labels().items(), key=lambda c: c[1]),
     }
     return render(request, "receptions/staff_receptions.html", ctx, status=status)
 
@@ -108,6 +110,7 @@ def _record_outcome(request):
             attended=request.POST.get("attended") == "1",
             outcome=request.POST.get("outcome", ""),
             register_appeal_type=request.POST.get("register_as") or None,
+            register_category=request.POST.get("register_category") or None,
         )
     except DomainError as exc:
         return _staff_page(request, errors=_fields(exc), status=400)

@@ -5,12 +5,15 @@ weighted to its margins gives no rows, and says so in ``unweighted``: its indica
 have no data for that period.
 """
 
+import datetime as dt
 import logging
+from collections import Counter
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from precinct.surveys.estimates import WeightingError, survey_estimates
-from precinct.surveys.models import Survey
+from precinct.surveys.models import Question, Response, Survey
 
 log = logging.getLogger(__name__)
 
@@ -56,3 +59,55 @@ def recent_estimates(*, keys: list[str], waves: int = 2, today=None) -> dict:
         if row["key"] in keys
     ]
     return {"periods": periods, "rows": rows}
+
+
+def choices_named(
+    *,
+    question_key: str,
+    department_id: int,
+    start: dt.date,
+    end: dt.date,
+    groups: dict[str, str] | None = None,
+) -> dict:
+    """How many respondents living in a department, answering from ``start`` to ``end``
+    (local days), named each choice of a choice question (e.g. ``concerns``: the problems
+    that worry them most). Unweighted counts of respondents, not estimates.
+
+    ``groups`` maps choices to groups (``{"theft": "theft-fraud", "fraud": "theft-fraud"}``):
+    a respondent naming two choices of one group counts once in it; a choice not in
+    ``groups`` is its own group. Returns ``{"respondents": n answering the question,
+    "counts": {group: n}, "labels": {choice: its text in the reader's language}}``; a
+    period without answers gives zero respondents and no counts.
+    """
+    tz = timezone.get_current_timezone()
+    lo = dt.datetime.combine(start, dt.time.min, tzinfo=tz)
+    hi = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    groups = groups or {}
+    # Only the one answer leaves the database (a JSON key), not the respondent's others.
+    named = Response.objects.filter(
+        department_id=department_id, submitted_at__gte=lo, submitted_at__lt=hi
+    ).values_list(f"answers__{question_key}", flat=True)
+    respondents, counts = 0, Counter()
+    for answer in named:
+        if answer in (None, "", []):
+            continue
+        choices = answer if isinstance(answer, list) else [answer]
+        respondents += 1
+        counts.update({groups.get(str(c), str(c)) for c in choices})
+    return {
+        "respondents": respondents,
+        "counts": dict(counts),
+        "labels": _choice_labels(question_key),
+    }
+
+
+def _choice_labels(question_key: str) -> dict[str, str]:
+    """The choices' texts of the newest questionnaire asking ``question_key``."""
+    question = Question.objects.filter(key=question_key).order_by("-questionnaire_id").first()
+    if question is None:
+        return {}
+    lang = (get_language() or "ru")[:2]
+    return {
+        str(o["value"]): o.get(f"text_{lang}") or o.get("text", str(o["value"]))
+        for o in question.options
+    }

@@ -20,6 +20,7 @@ from precinct.audit.services import audit_record
 from precinct.core.errors import DomainError
 from precinct.dispatch import metrics as dispatch_metrics
 from precinct.planning import metrics as planning_metrics
+from precinct.priorities import metrics as priorities_metrics
 from precinct.receptions import metrics as receptions_metrics
 from precinct.territory import metrics as territory_metrics
 from precinct.territory.models import Precinct
@@ -80,6 +81,20 @@ def precinct_workspace(*, user, precinct: Precinct, now: dt.datetime | None = No
         ),
         "calls": _recent_calls(user=user, precinct=precinct, now=now),
         "figures": precinct_figures(precinct=card, now=now),
+        "priorities": _priorities(user=user, precinct=precinct, now=now),
+    }
+
+
+def _priorities(*, user, precinct: Precinct, now: dt.datetime) -> dict:
+    """The precinct's current priorities, those overdue for review flagged, and whether
+    the user sets them (its inspector, its heads)."""
+    rows = priorities_metrics.precinct_priorities(
+        precinct_id=precinct.pk, today=timezone.localtime(now).date()
+    )
+    return {
+        "current": rows,
+        "overdue": sum(r["review_due"] for r in rows),
+        "settable": access.can_set_priorities(user, precinct),
     }
 
 
@@ -170,4 +185,6 @@ def head_workspace(*, user, now: dt.datetime | None = None) -> dict:
             department_id=department.pk, now=now
         ),
         "precincts": territory_metrics.precincts_of_department(department_id=department.pk),
+        # Current priorities of the department's precincts not reviewed for three months.
+        "priorities_overdue": priorities_metrics.overdue_reviews(department_ids=scope, today=end),
     }
