@@ -84,6 +84,7 @@ def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict
     raw = figures.area_figures(today=timezone.localtime(now).date())
     here = figures.published(raw, level="precinct", pk=precinct.pk, department_id=department.pk)
     city = figures.published(raw, level="region", pk=region.pk)
+    themes = priorities_metrics.themes_raised(precinct_id=precinct.pk)
     return {
         "precinct": territory_metrics.precinct_card(precinct_id=precinct.pk),
         "team": territory_metrics.precinct_team(precinct_id=precinct.pk),
@@ -94,12 +95,29 @@ def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict
         "receptions": receptions_metrics.upcoming_receptions_of_department(
             department_id=department.pk, now=now, limit=RECEPTIONS_SHOWN
         ),
-        "priorities": priorities_metrics.precinct_priorities(
-            precinct_id=precinct.pk, today=timezone.localtime(now).date()
-        ),
+        "priorities": _priorities(precinct.pk, timezone.localtime(now).date(), themes),
+        "themes": themes,
+        "themes_period": priorities_metrics.raised_period(timezone.localtime(now).date()),
         "figures": _figure_rows(here, city),
         "period": _period(raw),
     }
+
+
+def _priorities(precinct_id: int, today: dt.date, themes: list[dict]) -> list[dict]:
+    """The current priorities, each with how many residents raised its theme lately
+    (a Figure: the count, "fewer than N" or none)."""
+    raised = {t["theme"]: t["total"] for t in themes}
+    rows = priorities_metrics.precinct_priorities(precinct_id=precinct_id, today=today)
+    for row in rows:
+        if not row["theme"]:
+            row["raised"] = None
+        elif row["theme"] not in raised:
+            row["raised"] = figures.Figure(0)
+        elif raised[row["theme"]] is None:
+            row["raised"] = figures.Figure.few()
+        else:
+            row["raised"] = figures.Figure(raised[row["theme"]])
+    return rows
 
 
 def department_page(*, department: Department, query: str = "") -> dict:
