@@ -77,7 +77,7 @@ def build_neighbourhood(network_dir: Path) -> Neighbourhood:
     _call(*BESIDE, when, 30)
     priority = Priority.objects.create(
         precinct=precinct, issue=PRIORITY_ISSUE, issue_kk="Аулалардағы тұрақ",
-        issue_en="Parking in the yards", place="ул. Толе би", theme="parking",
+        issue_en="Parking in the yards", place="ул. Толе би", theme="noise",
         since=when.date(), reviewed_on=when.date(),
     )  # fmt: skip
     PriorityAction.objects.create(

@@ -94,3 +94,15 @@ def test_figures__kept_until_forgotten(hood):
     assert figures.area_figures() is first
     figures.forget()
     assert figures.area_figures() is not first
+
+
+def test_read_surface__the_pages_figures_as_plain_rows(hood):
+    from precinct.neighbourhoods import metrics
+
+    assert (
+        metrics.precinct_page_url(precinct_id=hood.precinct.pk) == "/neighbourhoods/almalinsky/7/"
+    )
+    rows = metrics.precinct_figures(precinct_id=hood.far_precinct.pk)
+    assert rows["figures"]["answered"] == {
+        "kind": "count", "value": None, "why": "few", "city_value": 8, "city_why": "",
+    }  # fmt: skip

@@ -31,6 +31,8 @@ def test_precinct__team_posts_receptions_priorities_and_figures_for_anyone(hood)
     assert "УПП «Самал»" in html and "Пн–Пт 09:00–18:00" in html
     assert RECEPTION_PLACE in html and "/receptions/" in html
     assert PRIORITY_ISSUE in html and ACTION_TEXT in html
+    # What residents raised lately: the precinct's noise appeals (the complaint left out).
+    assert '<tr data-theme="noise">' in html
     assert 'id="nb-map-data"' in html and '"Polygon"' in html
     # Figures: the precinct's six answers beside the city's; the median arrival in minutes.
     assert '<tr data-figure="answered">' in html

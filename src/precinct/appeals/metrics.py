@@ -287,6 +287,40 @@ def answer_figures(
     }
 
 
+def answer_counts_by_place(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Answers in the period per department and precinct (``precinct_id`` None where an
+    appeal has no precinct), as counts that add up over any roll-up: ``answered``,
+    ``on_time``, ``rated`` and ``rating_sum``. Complaints about an officer are left out:
+    the public pages that read this never show them, not even as a count. Two GROUP BY
+    queries (answers, ratings); a place without any has no row."""
+    lo, hi = _bounds(start, end)
+    base = Appeal.objects.filter(about_officer__isnull=True)
+    rows: dict[tuple, dict] = defaultdict(
+        lambda: {"answered": 0, "on_time": 0, "rated": 0, "rating_sum": 0}
+    )
+    keys = ("department_id", "precinct_id")
+    for r in (
+        base.filter(answered_at__gte=lo, answered_at__lt=hi)
+        .values(*keys)
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True)))
+        .order_by()
+    ):
+        row = rows[(r["department_id"], r["precinct_id"])]
+        row.update(answered=r["n"], on_time=r["on_time"])
+    for r in (
+        base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
+        .values(*keys)
+        .annotate(n=Count("id"), total=Sum("rating"))
+        .order_by()
+    ):
+        row = rows[(r["department_id"], r["precinct_id"])]
+        row.update(rated=r["n"], rating_sum=int(r["total"]))
+    return [
+        {"department_id": d, "precinct_id": p, **row}
+        for (d, p), row in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+    ]
+
+
 def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
     """What a precinct's residents raised in appeals registered from ``start`` to ``end``:
     appeals by category code (those registered at a head's reception are counted by
@@ -331,37 +365,3 @@ def officer_conduct_categories() -> list[str]:
     return list(
         Category.objects.filter(service=Service.INTERNAL_SECURITY).values_list("code", flat=True)
     )
-
-
-def answer_counts_by_place(*, start: dt.date, end: dt.date) -> list[dict]:
-    """Answers in the period per department and precinct (``precinct_id`` None where an
-    appeal has no precinct), as counts that add up over any roll-up: ``answered``,
-    ``on_time``, ``rated`` and ``rating_sum``. Complaints about an officer are left out:
-    the public pages that read this never show them, not even as a count. Two GROUP BY
-    queries (answers, ratings); a place without any has no row."""
-    lo, hi = _bounds(start, end)
-    base = Appeal.objects.filter(about_officer__isnull=True)
-    rows: dict[tuple, dict] = defaultdict(
-        lambda: {"answered": 0, "on_time": 0, "rated": 0, "rating_sum": 0}
-    )
-    keys = ("department_id", "precinct_id")
-    for r in (
-        base.filter(answered_at__gte=lo, answered_at__lt=hi)
-        .values(*keys)
-        .annotate(n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True)))
-        .order_by()
-    ):
-        row = rows[(r["department_id"], r["precinct_id"])]
-        row.update(answered=r["n"], on_time=r["on_time"])
-    for r in (
-        base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
-        .values(*keys)
-        .annotate(n=Count("id"), total=Sum("rating"))
-        .order_by()
-    ):
-        row = rows[(r["department_id"], r["precinct_id"])]
-        row.update(rated=r["n"], rating_sum=int(r["total"]))
-    return [
-        {"department_id": d, "precinct_id": p, **row}
-        for (d, p), row in sorted(rows.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
-    ]

@@ -21,6 +21,11 @@ from precinct.territory import metrics as territory_metrics
 from precinct.territory.models import Department, Precinct, Region
 
 RECEPTIONS_SHOWN = 3
+# What a department's list of precincts reads: no boundaries (a city's would be megabytes).
+LIST_FIELDS = (
+    "id", "number", "residents", "department_id", "department__code", "department__name",
+    "department__name_kk", "department__name_en",
+)  # fmt: skip
 
 
 def precinct_url(*, department_code: str, number: int) -> str:
@@ -38,17 +43,23 @@ def region_url(region: Region) -> str:
 def find_precinct(*, department_code: str, number: int) -> Precinct | None:
     return (
         Precinct.objects.select_related("department", "department__region")
+        .defer("boundary", "department__boundary", "department__region__boundary")
         .filter(department__code=department_code, number=number)
         .first()
     )
 
 
 def find_department(*, code: str) -> Department | None:
-    return Department.objects.select_related("region", "parent").filter(code=code).first()
+    return (
+        Department.objects.select_related("region", "parent")
+        .defer("boundary", "region__boundary", "parent__boundary")
+        .filter(code=code)
+        .first()
+    )
 
 
 def find_region(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    return Region.objects.defer("boundary").filter(code=code).first()
 
 
 def _figure_rows(here: dict, there: dict | None) -> list[dict]:
@@ -84,6 +95,7 @@ def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict
     raw = figures.area_figures(today=timezone.localtime(now).date())
     here = figures.published(raw, level="precinct", pk=precinct.pk, department_id=department.pk)
     city = figures.published(raw, level="region", pk=region.pk)
+    themes = priorities_metrics.themes_raised(precinct_id=precinct.pk)
     return {
         "precinct": territory_metrics.precinct_card(precinct_id=precinct.pk),
         "team": territory_metrics.precinct_team(precinct_id=precinct.pk),
@@ -94,17 +106,35 @@ def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict
         "receptions": receptions_metrics.upcoming_receptions_of_department(
             department_id=department.pk, now=now, limit=RECEPTIONS_SHOWN
         ),
-        "priorities": priorities_metrics.precinct_priorities(
-            precinct_id=precinct.pk, today=timezone.localtime(now).date()
-        ),
+        "priorities": _priorities(precinct.pk, timezone.localtime(now).date(), themes),
+        "themes": themes,
+        "themes_period": priorities_metrics.raised_period(timezone.localtime(now).date()),
         "figures": _figure_rows(here, city),
         "period": _period(raw),
     }
 
 
+def _priorities(precinct_id: int, today: dt.date, themes: list[dict]) -> list[dict]:
+    """The current priorities, each with how many residents raised its theme lately
+    (a Figure: the count, "fewer than N" or none)."""
+    raised = {t["theme"]: t["total"] for t in themes}
+    rows = priorities_metrics.precinct_priorities(precinct_id=precinct_id, today=today)
+    for row in rows:
+        if not row["theme"]:
+            row["raised"] = None
+        elif row["theme"] not in raised:
+            row["raised"] = figures.Figure(0)
+        elif raised[row["theme"]] is None:
+            row["raised"] = figures.Figure.few()
+        else:
+            row["raised"] = figures.Figure(raised[row["theme"]])
+    return rows
+
+
 def department_page(*, department: Department, query: str = "") -> dict:
     """A department's page: its contacts, receptions, figures against its region's, the
-    departments below it and its precincts (with their main figures), searched by number."""
+    departments below it and its precincts, searched by number (``with_figures`` adds
+    the figures of the rows a page shows)."""
     region = department.region
     raw = figures.area_figures()
     here = figures.published(raw, level="department", pk=department.pk)
@@ -114,19 +144,14 @@ def department_page(*, department: Department, query: str = "") -> dict:
         precincts = precincts.filter(number=int(query))
     elif query:
         precincts = precincts.none()
-    rows = []
-    for p in precincts.select_related("department").order_by("department__path", "number"):
-        shown = figures.published(raw, level="precinct", pk=p.pk, department_id=p.department_id)
-        rows.append({
-            "number": p.number,
-            "name": str(p),
-            "residents": p.residents,
-            "url": precinct_url(department_code=p.department.code, number=p.number),
-            "on_time": shown["on_time"]["now"],
-            "arrival_p50": shown["arrival_p50"]["now"],
-            "coverage": shown["coverage"]["now"],
-        })  # fmt: skip
-    below = department.children.order_by("path")
+    rows = [
+        {"pk": p.pk, "number": p.number, "name": str(p), "residents": p.residents,
+         "department_id": p.department_id, "department_code": p.department.code}
+        for p in precincts.select_related("department")
+        .only(*LIST_FIELDS)
+        .order_by("department__path", "number")
+    ]  # fmt: skip
+    below = department.children.defer("boundary").order_by("path")
     return {
         "department": department,
         "parent_url": department_url(department.parent) if department.parent_id else None,
@@ -140,6 +165,20 @@ def department_page(*, department: Department, query: str = "") -> dict:
         "period": _period(raw),
         "precincts": rows,
     }
+
+
+def with_figures(rows: list[dict]) -> list[dict]:
+    """Precinct rows of a department's list (one page of it) with their address and main
+    figures: published per row, so only the page shown is computed."""
+    raw = figures.area_figures()
+    for row in rows:
+        shown = figures.published(
+            raw, level="precinct", pk=row["pk"], department_id=row["department_id"]
+        )
+        row["url"] = precinct_url(department_code=row["department_code"], number=row["number"])
+        for key in ("on_time", "arrival_p50", "coverage"):
+            row[key] = shown[key]["now"]
+    return rows
 
 
 def _side_by_side(raw: dict, level: str, areas, url) -> list[dict]:
@@ -164,7 +203,7 @@ def region_page(*, region: Region) -> dict:
     raw = figures.area_figures()
     here = figures.published(raw, level="region", pk=region.pk)
     country = figures.published(raw, level="total", pk=0)
-    departments = Department.objects.filter(region=region).order_by("path")
+    departments = Department.objects.filter(region=region).defer("boundary").order_by("path")
     return {
         "region": region,
         "figures": _figure_rows(here, country),
@@ -178,9 +217,10 @@ def national_page() -> dict:
     """Every region side by side, and the country's figures."""
     raw = figures.area_figures()
     country = figures.published(raw, level="total", pk=0)
+    regions = Region.objects.defer("boundary").order_by("name")
     return {
         "figures": _figure_rows(country, None),
         "period": _period(raw),
-        "regions": _side_by_side(raw, "region", Region.objects.order_by("name"), region_url),
+        "regions": _side_by_side(raw, "region", regions, region_url),
         "columns": SIDE_BY_SIDE,
     }

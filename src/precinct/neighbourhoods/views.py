@@ -35,7 +35,9 @@ def department(request, department_code: str):
         raise Http404(_("There is no such department."))
     query = search_query(request)
     page = selectors.department_page(department=found, query=query)
-    context = {"page": page, "precincts": page_of(request, page["precincts"]), "query": query}
+    precincts = page_of(request, page["precincts"])
+    selectors.with_figures(precincts.object_list)
+    context = {"page": page, "precincts": precincts, "query": query}
     return render(request, "neighbourhoods/department.html", context)
 
 

@@ -39,6 +39,28 @@ def period_estimates(*, period: str) -> dict:
     return {"rows": rows, "unweighted": unweighted}
 
 
+def recent_estimates(*, keys: list[str], waves: int = 2, today=None) -> dict:
+    """The estimates of some questions in the last ``waves`` periods whose fieldwork has
+    closed, for the trend a public page shows: ``{"periods": [newest first], "rows":
+    [...]}``, each row one of ``period_estimates`` with its ``period``. No closed wave:
+    no periods and no rows (the page says there is no survey yet)."""
+    today = today or timezone.localdate()
+    periods: list[str] = []
+    closed = Survey.objects.filter(closes_on__lt=today).order_by("-closes_on", "-id")
+    for period in closed.values_list("period", flat=True):
+        if period not in periods:
+            periods.append(period)
+        if len(periods) == waves:
+            break
+    rows = [
+        {"period": period, **row}
+        for period in periods
+        for row in period_estimates(period=period)["rows"]
+        if row["key"] in keys
+    ]
+    return {"periods": periods, "rows": rows}
+
+
 def choices_named(
     *,
     question_key: str,
@@ -89,25 +111,3 @@ def _choice_labels(question_key: str) -> dict[str, str]:
         str(o["value"]): o.get(f"text_{lang}") or o.get("text", str(o["value"]))
         for o in question.options
     }
-
-
-def recent_estimates(*, keys: list[str], waves: int = 2, today=None) -> dict:
-    """The estimates of some questions in the last ``waves`` periods whose fieldwork has
-    closed, for the trend a public page shows: ``{"periods": [newest first], "rows":
-    [...]}``, each row one of ``period_estimates`` with its ``period``. No closed wave:
-    no periods and no rows (the page says there is no survey yet)."""
-    today = today or timezone.localdate()
-    periods: list[str] = []
-    closed = Survey.objects.filter(closes_on__lt=today).order_by("-closes_on", "-id")
-    for period in closed.values_list("period", flat=True):
-        if period not in periods:
-            periods.append(period)
-        if len(periods) == waves:
-            break
-    rows = [
-        {"period": period, **row}
-        for period in periods
-        for row in period_estimates(period=period)["rows"]
-        if row["key"] in keys
-    ]
-    return {"periods": periods, "rows": rows}

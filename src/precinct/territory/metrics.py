@@ -105,7 +105,8 @@ def precinct_team(*, precinct_id: int, on: dt.date | None = None) -> list[dict]:
     name, role, rank in the reader's language and the work contacts the access rules make
     public (an inspector's work phone and e-mail; an assistant's stay empty). Names only
     are shown; a private phone is never stored on an officer."""
-    precinct = Precinct.objects.get(pk=precinct_id)
+    # The assignments are read by the precinct's key: no need to load the precinct itself.
+    precinct = Precinct(pk=precinct_id)
     return [
         {
             "id": o.id,

@@ -33,6 +33,12 @@ def figure(value: Figure | None, kind: str) -> str:
 
 
 @register.filter
+def count_or_few(value: int | None) -> str:
+    """A count already through the small-count rule: None reads "fewer than N"."""
+    return figure(Figure.few() if value is None else Figure(value), "count")
+
+
+@register.filter
 def span(pair) -> str:
     """A period of whole months: "Dec 2025 – Feb 2026"."""
     start, end = pair
