@@ -2,6 +2,7 @@
 where they are linked from; ``neighbourhood_url`` in the locate API."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -34,6 +35,8 @@ def test_precinct__team_posts_receptions_priorities_and_figures_for_anyone(hood)
     # What residents raised lately: the precinct's noise appeals (the complaint left out).
     assert '<tr data-theme="noise">' in html
     assert 'id="nb-map-data"' in html and '"Polygon"' in html
+    # News of the precinct by e-mail (the alerts app's subscription, for this precinct).
+    assert re.search(r'href="/alerts/subscribe/\?precinct=\d+"', html)
     # Figures: the precinct's six answers beside the city's; the median arrival in minutes.
     assert '<tr data-figure="answered">' in html
     assert "8,5\xa0мин" in html
