@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from precinct.crime import metrics
 from precinct.opendata.frame import published_count
+from precinct.territory import metrics as territory_metrics
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
@@ -124,13 +125,18 @@ def releases() -> list[dict]:
     """Each released month, newest first: its departments and counts as published
     (small counts suppressed), and when it last changed."""
     months: dict[dt.date, dict] = {}
+    names = {f["code"]: f["name"] for f in territory_metrics.public_forces()}
     for row in metrics.monthly_counts():
         entry = months.setdefault(
             row["month"], {"month": row["month"], "raw": 0, "departments": [], "updated": None}
         )
         entry["raw"] += row["records"]
         entry["departments"].append(
-            {"code": row["department"], "records": published_count(row["records"])}
+            {
+                "code": row["department"],
+                "name": names.get(row["department"], row["department"]),
+                "records": published_count(row["records"]),
+            }
         )
         entry["updated"] = max(filter(None, [entry["updated"], row["updated"]]))
     out = []

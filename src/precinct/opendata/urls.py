@@ -8,6 +8,7 @@ API's JSON 404.
 """
 
 from django.urls import path, re_path
+from django.views.generic import RedirectView
 
 from precinct.opendata import crime_views, downloads, feed, frame, views
 
@@ -40,6 +41,8 @@ crime_patterns = [
 # Bulk downloads, their data dictionary and licence, the feed of releases (downloads.py,
 # feed.py): pages and files, outside api/.
 download_patterns = [
+    # /opendata/ itself: a person who shortens the address lands on the releases.
+    path("", RedirectView.as_view(pattern_name="opendata:downloads"), name="index"),
     path("downloads/", downloads.index, name="downloads"),
     path("downloads/dictionary/", downloads.dictionary, name="data-dictionary"),
     path("downloads/<str:month>.<str:fmt>", downloads.month_file, name="download"),
