@@ -194,7 +194,12 @@ def main() -> None:
             for clients in counts:
                 for name in order:
                     result = run(
-                        ports[name], points, clients, args.seconds, f"{tag}{name}{clients}-", first
+                        ports[name],
+                        points,
+                        clients,
+                        args.seconds,
+                        f"{tag}r{round_no}{name}{clients}-",
+                        first,
                     )
                     first += clients
                     runs[name, clients].append(result)
