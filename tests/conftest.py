@@ -115,3 +115,14 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _no_developer_network(tmp_path_factory):
+    """Road networks come only from the tests' own fixtures: a network the developer imported
+    into var/network (by `bin/serve` or a demo build) must not change what a test sees, as it
+    would not exist on a clean clone."""
+    from django.test import override_settings
+
+    with override_settings(PRECINCT_NETWORK_DIR=tmp_path_factory.mktemp("no-network")):
+        yield
