@@ -58,10 +58,12 @@ def test_map_config__opens_on_the_bounds_given_else_on_the_region(two_precincts)
     assert config["zoom"] == 13  # a city
 
 
-def test_one_point__an_edit_is_seen_on_the_next_lookup(two_precincts):
+def test_one_point__an_edit_is_seen_on_the_next_lookup(two_precincts, django_assert_num_queries):
     """The stamp is read with the precinct found, not on its own: still no stale answer."""
     _, b = two_precincts
     assert geo.precinct_at(76.94, 43.25) == b  # the index is built and cached
+    with django_assert_num_queries(1):  # the precinct with the stamp; no rebuild
+        assert geo.precinct_at(76.94, 43.26) == b
     b.boundary = shapely.to_geojson(box(76.96, 43.22, 77.0, 43.27))  # B moves east
     b.save()
     assert geo.precinct_at(76.94, 43.25) is None  # the cache still says B: rebuilt
