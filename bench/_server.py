@@ -8,18 +8,40 @@ import os
 import socket
 import subprocess
 import sys
+import tarfile
+import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PRECINCT = [sys.executable, "-m", "precinct.cli"]
 
 
-def bench_env(**extra: str) -> dict:
-    """This checkout's code with production settings, plus ``extra`` variables."""
+def bench_env(src: Path = ROOT / "src", **extra: str) -> dict:
+    """The code under ``src`` (this checkout's by default) with production settings, plus
+    ``extra`` variables."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "precinct.settings", **extra}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(src), env.get("PYTHONPATH", "")])
+    # Another revision's code is unpacked elsewhere: it reads the same open data.
+    env.setdefault("PRECINCT_SHARED_DATA", str(ROOT.parent / "shared" / "data"))
     return env
+
+
+@contextmanager
+def revision_src(rev: str):
+    """The ``src`` folder of revision ``rev`` unpacked in a temporary folder (``git
+    archive``: the repository and its worktrees are left alone)."""
+    with tempfile.TemporaryDirectory(prefix="precinct-rev-") as folder:
+        archive = Path(folder) / "src.tar"
+        subprocess.run(
+            ["git", "archive", "--format=tar", "-o", str(archive), rev, "src"],
+            cwd=ROOT,
+            check=True,
+        )
+        with tarfile.open(archive) as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder) / "src"
 
 
 def free_port() -> int:

@@ -1,8 +1,19 @@
-"""Benchmark: one page of Open311 ``requests.json`` / ``requests.xml`` (1,000 rows) in-process,
-this tree's code side by side with another revision's ``appeals/open311.py`` (goal p99 < 200 ms
-per page over HTTP; this isolates the view's own cost from the server's).
+"""Benchmark: one page of Open311 ``requests.json`` / ``requests.xml`` (1,000 rows), this tree's
+code side by side with another revision's (goal p99 < 200 ms per page over HTTP).
+
+In-process (the view's own cost, apart from the server's), against that revision's
+``appeals/open311.py`` on a throw-away database::
 
     PYTHONPATH=src .venv/bin/python bench/open311_page.py [--against main] [--reads 12] [--profile]
+
+Over HTTP (``--http``): gunicorn with the production settings for this checkout and for
+the revision's whole ``src`` (unpacked with ``git archive``), on the database of
+``DATABASE_URL`` (the demo on the central-Almaty cut is built if absent; run
+``bench/appeals_http.py`` first for a page of recent appeals), ``--reads`` sequential GETs
+of ``requests.json`` each, p50 and p99 per version::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/precinct_bench \\
+        .venv/bin/python bench/open311_page.py --http [--against 0fc9f7c] [--reads 200]
 
 Both versions answer the same requests on the same database in alternation (so the
 machine's load hits both alike), and their bodies are checked identical. The last line is
@@ -13,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import http.client
 import importlib.util
 import json
 import os
@@ -21,8 +33,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
+
+import numpy as np
 
 from _django import ROOT, test_database
+from _server import bench_env, ensure_demo, free_port, revision_src, start_server
 
 sys.path.insert(0, str(ROOT))
 
@@ -84,13 +100,80 @@ def seed(n: int) -> None:
     Appeal.objects.bulk_create(rows)
 
 
+def over_http(against: str, reads: int, workers: int) -> dict:
+    """``reads`` GETs of the JSON page from each version's gunicorn, alternating."""
+    env = bench_env()
+    ensure_demo(env, "--osm", str(ROOT / "tests" / "fixtures" / "almaty_cut.osm.pbf"))
+    load_start = round(os.getloadavg()[0], 1)
+    with ExitStack() as stack:
+        ports = {}
+        for name, version_env in (
+            ("before", bench_env(stack.enter_context(revision_src(against)))),
+            ("now", env),
+        ):
+            port = free_port()
+            server = start_server(version_env, port, workers)
+            stack.callback(server.wait, timeout=30)
+            stack.callback(server.terminate)
+            ports[name] = port
+
+        def get(port: int) -> tuple[float, bytes]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            start = time.perf_counter()
+            conn.request("GET", "/open311/v2/requests.json")
+            response = conn.getresponse()
+            body = response.read()
+            elapsed = (time.perf_counter() - start) * 1000
+            conn.close()
+            if response.status != 200:
+                raise SystemExit(f"Open311 answered {response.status}")
+            return elapsed, body
+
+        bodies = {name: get(port)[1] for name, port in ports.items()}  # and warm-ups
+        assert bodies["before"] == bodies["now"], "the bodies differ"
+        times = {name: [] for name in ports}
+        for i in range(reads):
+            order = list(ports) if i % 2 == 0 else list(reversed(ports))
+            for name in order:
+                times[name].append(get(ports[name])[0])
+    result = {
+        name: {
+            "p50_ms": round(float(np.percentile(t, 50)), 1),
+            "p99_ms": round(float(np.percentile(t, 99)), 1),
+        }
+        for name, t in times.items()
+    }
+    return {
+        "http": True,
+        "workers": workers,
+        "rows": len(json.loads(bodies["now"])),
+        "bytes": len(bodies["now"]),
+        **result,
+        "ratio_p50": round(result["before"]["p50_ms"] / result["now"]["p50_ms"], 2),
+        "goal_p99_ms": 200,
+        "load_average": {"start": load_start, "end": round(os.getloadavg()[0], 1)},
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--against", default="main", help="the revision to compare with")
     parser.add_argument("--reads", type=int, default=12)
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--profile", action="store_true", help="cProfile this tree's JSON page")
+    parser.add_argument("--http", action="store_true", help="over HTTP, gunicorn per version")
+    parser.add_argument("--workers", type=int, default=3, help="--http: gunicorn workers")
     args = parser.parse_args()
+    if args.http:
+        result = over_http(args.against, args.reads, args.workers)
+        print(
+            f"Open311 requests.json over HTTP, {result['rows']} rows, {args.reads} reads each: "
+            f"now p50 {result['now']['p50_ms']} ms, p99 {result['now']['p99_ms']} ms; "
+            f"{args.against} p50 {result['before']['p50_ms']} ms, "
+            f"p99 {result['before']['p99_ms']} ms"
+        )
+        print(json.dumps({"benchmark": "open311_page", "against": args.against, **result}))
+        return
     with test_database():
         from django.test import RequestFactory
 

@@ -3,6 +3,9 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.timezone import localtime
 
 from precinct.appeals.models import Appeal, Notification
 from tests.appeals.conftest import appeal_payload
@@ -83,6 +86,44 @@ def test_submit__idempotency_key_reused_for_other_content_is_refused(client, wor
     assert other.status_code == 400
     assert other.json()["errors"][0]["field"] == "Idempotency-Key"
     assert "tracking_code" not in other.json()
+
+
+def test_submit__a_retry_refused_as_new_still_gets_its_receipt(client, world, settings):
+    """The key is looked up only when a submission cannot be stored as new: here the
+    retry comes after the double-submit window, with the hour's limit reached."""
+    settings.PRECINCT_APPEALS = {
+        **settings.PRECINCT_APPEALS,
+        "SUBMISSIONS_PER_HOUR": 1,
+        "DOUBLE_SUBMIT_SECONDS": 0,
+    }
+    first = post(client, appeal_payload(), HTTP_IDEMPOTENCY_KEY="k-9")
+    again = post(client, appeal_payload(), HTTP_IDEMPOTENCY_KEY="k-9")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["registration_number"] == again.json()["registration_number"]
+    other = post(client, appeal_payload(text="Другое"), HTTP_IDEMPOTENCY_KEY="k-10")
+    assert other.status_code == 429
+
+
+def test_submit__each_row_is_written_once(client, world):
+    """On PostgreSQL an accepted appeal is numbered in its INSERT and its outbox messages
+    are inserted with their tasks' ids: no UPDATE after; nor a look-up of its key or a
+    query of the precincts' stamp of their own (once the worker's index is built)."""
+    assert post(client, appeal_payload(text="Первое")).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = post(client, appeal_payload(), HTTP_IDEMPOTENCY_KEY="k-once")
+    assert response.status_code == 201
+    statements = [q["sql"] for q in queries.captured_queries]
+    updates = [s for s in statements if s.startswith("UPDATE")]
+    if connection.vendor == "postgresql":
+        assert updates == []
+    else:  # no sequence to reserve the id from: the number follows the INSERT
+        assert len(updates) == 1 and "registration_number" in updates[0]
+    assert not [s for s in statements if s.startswith("SELECT") and "idempotency_key" in s]
+    assert not [s for s in statements if s.startswith('SELECT COUNT("territory_precinct"')]
+    appeal = Appeal.objects.get(idempotency_key="k-once")
+    assert appeal.registration_number == f"{localtime(appeal.registered_at):%Y}-{appeal.pk:07d}"
+    for note in Notification.objects.all():
+        assert note.task_id
 
 
 def test_submit__double_click_stores_one_appeal(client, world):

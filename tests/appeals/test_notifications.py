@@ -71,7 +71,7 @@ def test_a_failed_send_is_retried_later_with_backoff(world, settings):
     assert sms.next_attempt_at >= before + dt.timedelta(seconds=29)
     assert sms.leased_until is None  # the lease is given back with the failure
     # the retry is enqueued with run_after, and an early run of any task waits for it
-    tasks = DBTaskResult.objects.filter(args_kwargs__args=[sms.pk])
+    tasks = DBTaskResult.objects.filter(args_kwargs__args=[sms.idempotency_key])
     assert [t.task.run_after is not None for t in tasks.order_by("enqueued_at")] == [
         False,  # the first, at registration
         True,  # the retry
@@ -89,7 +89,9 @@ def test_the_retry_enqueues_a_task_that_runs_after_the_backoff(
     sms = Notification.objects.get(medium="sms")
     with django_capture_on_commit_callbacks(execute=True):
         send_notification.call(sms.pk)
-    retry = DBTaskResult.objects.filter(args_kwargs__args=[sms.pk]).order_by("-enqueued_at")
+    retry = DBTaskResult.objects.filter(args_kwargs__args=[sms.idempotency_key]).order_by(
+        "-enqueued_at"
+    )
     assert retry.first().run_after is not None
     assert retry.first().run_after > timezone.now() + dt.timedelta(seconds=20)
 

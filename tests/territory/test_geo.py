@@ -56,3 +56,22 @@ def test_map_config__opens_on_the_bounds_given_else_on_the_region(two_precincts)
     config = mapdata.map_config(result_url="", labels={})
     assert config["center"] == pytest.approx({"lon": 76.92, "lat": 43.245})
     assert config["zoom"] == 13  # a city
+
+
+def test_one_point__an_edit_is_seen_on_the_next_lookup(two_precincts, django_assert_num_queries):
+    """The stamp is read with the precinct found, not on its own: still no stale answer."""
+    _, b = two_precincts
+    assert geo.precinct_at(76.94, 43.25) == b  # the index is built and cached
+    with django_assert_num_queries(1):  # the precinct with the stamp; no rebuild
+        assert geo.precinct_at(76.94, 43.26) == b
+    b.boundary = shapely.to_geojson(box(76.96, 43.22, 77.0, 43.27))  # B moves east
+    b.save()
+    assert geo.precinct_at(76.94, 43.25) is None  # the cache still says B: rebuilt
+    c = services.precinct_create(
+        department=b.department, number=2, geometry=box(76.92, 43.22, 76.96, 43.27),
+        residents=1, source=Provenance.DERIVED,
+    )  # fmt: skip
+    assert geo.precinct_at(76.94, 43.25) == c  # outside every cached polygon: rebuilt
+    c.delete()
+    assert geo.precinct_at(76.94, 43.25) is None  # the cache still says C: rebuilt
+    assert geo.precinct_at(76.98, 43.25) == b

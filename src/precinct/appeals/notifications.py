@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from precinct.appeals.models import Appeal, Notification
-from precinct.appeals.tasks import notifications_enqueue
+from precinct.appeals.tasks import notifications_store
 
 EVENTS = ("registered", "assigned", "extended", "answered", "forwarded", "escalated")
 
@@ -91,6 +91,4 @@ def _queue(rows: list[Notification]) -> list[Notification]:
     now = timezone.now()
     for row in rows:
         row.next_attempt_at = now
-    created = Notification.objects.bulk_create(rows)
-    notifications_enqueue(row.pk for row in created)
-    return created
+    return notifications_store(rows)

@@ -26,13 +26,23 @@ def _free(now: dt.datetime) -> Q:
     return Q(leased_until__isnull=True) | Q(leased_until__lt=now)
 
 
-def notification_claim(*, notification_id: int, now: dt.datetime) -> Notification | None:
-    """Take a due pending message for one attempt, or None (sent, given up, held, not due)."""
+def _one(notification: int | str) -> Q:
+    """A message by its idempotency key, or by its id (tasks queued before keys were used)."""
+    if isinstance(notification, str):
+        return Q(idempotency_key=notification)
+    return Q(pk=notification)
+
+
+def notification_claim(*, notification_id: int | str, now: dt.datetime) -> Notification | None:
+    """Take a due pending message for one attempt, or None (sent, given up, held, not due).
+
+    ``notification_id`` is the message's idempotency key, or its id."""
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    taken = Notification.objects.filter(_free(now), due, pk=notification_id, state=PENDING).update(
+    one = _one(notification_id)
+    taken = Notification.objects.filter(_free(now), due, one, state=PENDING).update(
         leased_until=now + lease_length(), attempts=F("attempts") + 1
     )
-    return Notification.objects.get(pk=notification_id) if taken else None
+    return Notification.objects.get(one) if taken else None
 
 
 def notification_lease_renew(*, notification_id: int) -> bool:
@@ -60,8 +70,8 @@ def notification_failed(*, note: Notification, error: str, retry_at: dt.datetime
     return state
 
 
-def notification_task_set(*, notification_id: int, task_id: str) -> None:
-    Notification.objects.filter(pk=notification_id).update(task_id=task_id)
+def notification_task_set(*, key: str, task_id: str) -> None:
+    Notification.objects.filter(idempotency_key=key).update(task_id=task_id)
 
 
 def notifications_stale(*, now: dt.datetime, limit: int = 1000) -> list[tuple[int, str]]:
@@ -77,13 +87,14 @@ def notifications_stale(*, now: dt.datetime, limit: int = 1000) -> list[tuple[in
     )
 
 
-def notifications_due_again(*, ids: list[int], now: dt.datetime) -> list[int]:
-    """Mark messages due now (their task is re-enqueued), skipping any claimed meanwhile."""
+def notifications_due_again(*, ids: list[int], now: dt.datetime) -> list[str]:
+    """Mark messages due now (their task is re-enqueued), skipping any claimed meanwhile;
+    returns their idempotency keys (what a sending task is given)."""
     with transaction.atomic():
-        free = list(
+        free = dict(
             Notification.objects.select_for_update(skip_locked=True)
             .filter(_free(now), pk__in=ids, state=PENDING)
-            .values_list("pk", flat=True)
+            .values_list("pk", "idempotency_key")
         )
         Notification.objects.filter(pk__in=free).update(next_attempt_at=now)
-    return free
+    return list(free.values())

@@ -99,11 +99,11 @@ def appeal_register(
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
 
-    The steps: find a repeat, check the input, route it, check the official's scope,
-    hold back a double submit or a flood, then store it numbered with its deadline, its
-    attachments and its first event, and tell the resident. A repeated submission (same
-    idempotency key, or the same text from the same client within the double-submit
-    window) returns the appeal stored the first time.
+    The steps: check the input, route it, check the official's scope, hold back a double
+    submit or a flood, then store it numbered with its deadline, its attachments and its
+    first event, and tell the resident. A repeated submission (same idempotency key, or
+    the same text from the same client within the double-submit window) returns the
+    appeal stored the first time; a key already used for another appeal is refused.
     """
     now = now or timezone.now()
     contact = {
@@ -122,49 +122,59 @@ def appeal_register(
         address=address,
         officer=about_officer_id,
     )
-    earlier = _replay(idempotency_key, content_hash)
-    if earlier is not None:
+    try:
+        intake = _checked_and_routed(
+            type=type,
+            channel=channel,
+            text=text,
+            contact=contact,
+            category_code=category_code,
+            about_officer_id=about_officer_id,
+            attachments=list(attachments),
+            **place,
+        )
+        _check_registrar(registered_by, intake.department)
+        client_hash = client_fingerprint(client) if client else ""
+        appeal = _new_appeal(
+            intake,
+            type=type,
+            channel=channel,
+            text=text,
+            contact=contact,
+            address=address,
+            language=language,
+            registered_by=registered_by,
+            now=now,
+        )
+        # Open311's extras, checked by its adapter (appeals/open311.py) against the service.
+        appeal.media_url, appeal.service_attributes = media_url, service_attributes or {}
+        appeal.idempotency_key = idempotency_key or None
+        appeal.client_hash, appeal.content_hash = client_hash, content_hash
+        return _store_once(appeal, files=intake.files, now=now, public=registered_by is None)
+    except (AppealInputError, RateLimited, PermissionDenied):
+        # A repeat is looked up only when the request cannot be stored as new (a retry
+        # fails its key's uniqueness, or the limit or a rule changed since): a first
+        # submission, nearly every one, pays no look-up for it.
+        earlier = _replay(idempotency_key, content_hash)
+        if earlier is None:
+            raise
         return earlier, False
-    intake = _checked_and_routed(
-        type=type,
-        channel=channel,
-        text=text,
-        contact=contact,
-        category_code=category_code,
-        about_officer_id=about_officer_id,
-        attachments=list(attachments),
-        **place,
-    )
-    _check_registrar(registered_by, intake.department)
-    client_hash = client_fingerprint(client) if client else ""
-    appeal = _new_appeal(
-        intake,
-        type=type,
-        channel=channel,
-        text=text,
-        contact=contact,
-        address=address,
-        language=language,
-        registered_by=registered_by,
-        now=now,
-    )
-    # Open311's extras, checked by its adapter (appeals/open311.py) against the service.
-    appeal.media_url, appeal.service_attributes = media_url, service_attributes or {}
-    appeal.idempotency_key = idempotency_key or None
-    appeal.client_hash, appeal.content_hash = client_hash, content_hash
-    return _store_once(appeal, files=intake.files, now=now, public=registered_by is None)
 
 
-def _one_at_a_time_per_client(client_hash: str) -> None:
+def _one_at_a_time_per_client(client_hash: str) -> int | None:
     """Hold the client's lock until the transaction ends (PostgreSQL: an advisory lock on
-    the hash). SQLite needs none: its transactions begin IMMEDIATE, one writer at a time."""
+    the hash) and reserve the new appeal's id in the same round trip, so that it is stored
+    numbered by one INSERT; the id is not reused if the appeal is refused. SQLite needs no
+    lock (its transactions begin IMMEDIATE, one writer at a time) and reserves no id."""
     if connection.vendor != "postgresql":
-        return
+        return None
     with connection.cursor() as cursor:
         # Two 32-bit keys: this purpose, and 31 bits of the client's hash.
         cursor.execute(
-            "SELECT pg_advisory_xact_lock(%s, %s)", [_CLIENT_LOCK_SPACE, int(client_hash[:7], 16)]
+            "SELECT pg_advisory_xact_lock(%s, %s), nextval(pg_get_serial_sequence(%s, 'id'))",
+            [_CLIENT_LOCK_SPACE, int(client_hash[:7], 16), Appeal._meta.db_table],
         )
+        return cursor.fetchone()[1]
 
 
 _CLIENT_LOCK_SPACE = 0x0A99EA1  # "appeal": the advisory-lock key space of this rule
@@ -348,12 +358,12 @@ def _store_once(
     try:
         with transaction.atomic():
             if public and appeal.client_hash:
-                _one_at_a_time_per_client(appeal.client_hash)
+                appeal.pk = _one_at_a_time_per_client(appeal.client_hash)
                 twin = _twin_or_refuse_flood(
                     client_hash=appeal.client_hash, content_hash=appeal.content_hash, now=now
                 )
                 if twin is not None:
-                    return twin, False
+                    return _keyed_or(twin, appeal), False
             _store(appeal, files=files, now=now)
     except IntegrityError:
         earlier = _replay(appeal.idempotency_key, appeal.content_hash)
@@ -363,12 +373,25 @@ def _store_once(
     return appeal, True
 
 
+def _keyed_or(twin: Appeal, appeal: Appeal) -> Appeal:
+    """The appeal stored under the submission's idempotency key if it has one and the key
+    is not the twin's (a key reused for another appeal is refused), else the twin."""
+    if appeal.idempotency_key and appeal.idempotency_key != twin.idempotency_key:
+        return _replay(appeal.idempotency_key, appeal.content_hash) or twin
+    return twin
+
+
 def _store(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> None:
-    """Save, number by the year and the row's id, attach the files, record the first
-    event (and the official's entry in the audit log), and queue the resident's receipt."""
-    appeal.save()
-    appeal.registration_number = f"{_local_date(now):%Y}-{appeal.pk:07d}"
-    appeal.save(update_fields=["registration_number"])
+    """Save numbered by the year and the row's id (one INSERT when the id is reserved,
+    else an UPDATE after it), attach the files, record the first event (and the
+    official's entry in the audit log), and queue the resident's receipt."""
+    if appeal.pk is None:
+        appeal.save()
+        appeal.registration_number = _registration_number(appeal.pk, now)
+        appeal.save(update_fields=["registration_number"])
+    else:
+        appeal.registration_number = _registration_number(appeal.pk, now)
+        appeal.save(force_insert=True)
     for data, content_type in files:
         _attach(appeal, data, content_type)
     _event(appeal, now, appeal.registered_by, "registered", "", Status.REGISTERED)
@@ -381,6 +404,10 @@ def _store(appeal: Appeal, *, files: list[tuple[bytes, str]], now) -> None:
             context=f"appeal registered by {appeal.channel}",
         )
     notify_resident(appeal=appeal, event="registered")
+
+
+def _registration_number(appeal_id: int, now) -> str:
+    return f"{_local_date(now):%Y}-{appeal_id:07d}"
 
 
 def _attach(appeal: Appeal, data: bytes, content_type: str) -> None:

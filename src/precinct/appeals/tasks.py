@@ -84,8 +84,9 @@ def lease_kept(notification_id: int):
 
 
 @task()
-def send_notification(notification_id: int) -> str:
-    """Send one outbox message; on failure re-enqueue itself after a growing delay.
+def send_notification(notification_id: int | str) -> str:
+    """Send one outbox message, named by its idempotency key (by its id in tasks queued
+    before keys were used); on failure re-enqueue itself after a growing delay.
 
     django-tasks has no retries of its own, so the attempt count and the next attempt
     live in the outbox row, and a failed attempt enqueues the next one with ``run_after``.
@@ -110,7 +111,7 @@ def _failed(note: Notification, exc: Exception) -> str:
     retry_at = timezone.now() + backoff(note.attempts)
     with transaction.atomic():
         state = outbox.notification_failed(note=note, error=type(exc).__name__, retry_at=retry_at)
-        notifications_enqueue([note.pk], run_after=retry_at)
+        notifications_enqueue([note.idempotency_key], run_after=retry_at)
     log.info(
         "notification %s failed (attempt %s), retry at %s",
         note.pk,
@@ -120,18 +121,38 @@ def _failed(note: Notification, exc: Exception) -> str:
     return state
 
 
-def notifications_enqueue(ids: Iterable[int], *, run_after: dt.datetime | None = None) -> None:
-    """Enqueue sending tasks: with the database queue in the caller's transaction (one
-    commit, no window in which a crash leaves a message without its task), with Redis once
-    the rows are committed (a task must not find its row missing). A kill between the
-    commit and a Redis enqueue loses the task, never the message: the sweep finds it."""
-    ids = list(ids)
+def notifications_store(rows: list[Notification]) -> list[Notification]:
+    """Store new outbox messages with their sending tasks, in the caller's transaction.
+
+    With the database queue each task is enqueued first (it names its message by the key
+    the row already holds) and the row is inserted with the task's id: one commit, no
+    window in which a crash leaves a message without its task, and no UPDATE after. With
+    Redis the tasks are enqueued once the rows are committed (a task must not find its row
+    missing); a kill between the commit and the enqueue loses the task, never the message:
+    the sweep finds it.
+    """
+    if settings.PRECINCT_QUEUE != "database":
+        created = Notification.objects.bulk_create(rows)
+        notifications_enqueue(row.idempotency_key for row in created)
+        return created
+    # Outside a transaction the task must not be committed before its row.
+    with transaction.atomic(savepoint=False):
+        for row in rows:
+            row.task_id = send_notification.enqueue(row.idempotency_key).id
+        return Notification.objects.bulk_create(rows)
+
+
+def notifications_enqueue(keys: Iterable[str], *, run_after: dt.datetime | None = None) -> None:
+    """Enqueue sending tasks for stored messages (by idempotency key) and note each task's
+    id on its message: with the database queue in the caller's transaction, with Redis
+    once it commits (see ``notifications_store``)."""
+    keys = list(keys)
     sender = send_notification.using(run_after=run_after) if run_after else send_notification
 
     def enqueue():
-        for pk in ids:
-            result = sender.enqueue(pk)
-            outbox.notification_task_set(notification_id=pk, task_id=result.id)
+        for key in keys:
+            result = sender.enqueue(key)
+            outbox.notification_task_set(key=key, task_id=result.id)
 
     if settings.PRECINCT_QUEUE == "database":
         enqueue()
@@ -149,11 +170,11 @@ def notifications_sweep() -> int:
     waiting = _waiting_tasks([task_id for _, task_id in stale if task_id])
     lost = [pk for pk, task_id in stale if task_id not in waiting]
     with transaction.atomic():
-        ids = outbox.notifications_due_again(ids=lost, now=now)
-        notifications_enqueue(ids)
-    if ids:
-        log.info("outbox sweep re-enqueued %s notifications", len(ids))
-    return len(ids)
+        keys = outbox.notifications_due_again(ids=lost, now=now)
+        notifications_enqueue(keys)
+    if keys:
+        log.info("outbox sweep re-enqueued %s notifications", len(keys))
+    return len(keys)
 
 
 def _is_uuid(text: str) -> bool:

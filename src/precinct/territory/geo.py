@@ -2,7 +2,8 @@
 
 A city has a few hundred precincts: their polygons fit in memory as shapely geometries in
 an STRtree. The cache is rebuilt when the newest precinct change differs from the stamp it
-was built at, so every web worker sees an edit on its next request.
+was built at, so every web worker sees an edit on its next request (``precinct_at`` reads
+the stamp with the precinct it found, in the same statement).
 """
 
 import gc
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Subquery, Value
 
 from precinct.territory.models import Precinct
 
@@ -35,6 +36,15 @@ def _stamp() -> tuple:
     return (agg["n"], agg["last"])
 
 
+def _stamp_columns() -> dict:
+    """The stamp as two scalar subqueries, to read it with a precinct in one statement."""
+    every = Precinct.objects.order_by().annotate(all=Value(1)).values("all")
+    return {
+        "stamp_n": Subquery(every.annotate(n=Count("id")).values("n")),
+        "stamp_last": Subquery(every.annotate(last=Max("updated_at")).values("last")),
+    }
+
+
 def _build(stamp: tuple) -> _Index:
     rows = list(Precinct.objects.exclude(boundary="").values_list("id", "boundary"))
     geoms = [shapely.from_geojson(b) for _, b in rows]
@@ -42,8 +52,9 @@ def _build(stamp: tuple) -> _Index:
     return _Index(stamp, shapely.STRtree(geoms), np.array([pk for pk, _ in rows], dtype=np.int64))
 
 
-def _index() -> _Index:
-    stamp = _stamp()
+def _index(stamp: tuple | None = None) -> _Index:
+    """The index at ``stamp`` (by default the database's now), rebuilt if it is older."""
+    stamp = _stamp() if stamp is None else stamp
     current = _cache.get("precincts")
     if current is None or current.stamp != stamp:
         with _lock:
@@ -61,11 +72,38 @@ def precinct_id_at(lon: float, lat: float) -> int | None:
 
 def precinct_at(lon: float, lat: float) -> Precinct | None:
     """The precinct holding the point, with its department: the first step of "find my
-    inspector" (``locate.locate``) and of routing an appeal, so both always agree."""
-    precinct_id = precinct_id_at(lon, lat)
-    if precinct_id is None:
+    inspector" (``locate.locate``) and of routing an appeal, so both always agree.
+
+    The cached index is asked first and the stamp read with the precinct found, in one
+    statement: an edit since the index was built is still seen at once (the index is
+    rebuilt and asked again), without a round trip for the stamp on every request.
+    """
+    current = _cache.get("precincts")
+    if current is None:
+        return _precinct_checked(lon, lat)
+    found = _precinct_in(current, lon, lat)
+    if found is None:  # outside every cached polygon: maybe a precinct was just drawn
+        return _precinct_checked(lon, lat)
+    with_stamp = Precinct.objects.select_related("department").annotate(**_stamp_columns())
+    row = with_stamp.filter(pk=found).first()
+    if row is None:  # deleted since the index was built
+        return _precinct_checked(lon, lat)
+    if (row.stamp_n, row.stamp_last) == current.stamp:
+        return row
+    return _precinct_checked(lon, lat, stamp=(row.stamp_n, row.stamp_last))
+
+
+def _precinct_checked(lon: float, lat: float, stamp: tuple | None = None) -> Precinct | None:
+    """The precinct at the point in the index at ``stamp`` (the database's now by default)."""
+    found = _precinct_in(_index(stamp), lon, lat)
+    if found is None:
         return None
-    return Precinct.objects.select_related("department").get(pk=precinct_id)
+    return Precinct.objects.select_related("department").get(pk=found)
+
+
+def _precinct_in(index: _Index, lon: float, lat: float) -> int | None:
+    found = int(_ids_in(index, np.array([lon], dtype=np.float64), np.array([lat]))[0])
+    return None if found == NO_PRECINCT else found
 
 
 def precinct_ids_at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
@@ -75,11 +113,18 @@ def precinct_ids_at(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     wins, so a single lookup and a bulk one always agree.
     """
     lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    if not (np.isfinite(lon) & np.isfinite(lat)).any():
+        return np.full(lon.shape, NO_PRECINCT, dtype=np.int64)
+    return _ids_in(_index(), lon, lat)
+
+
+def _ids_in(index: _Index, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """``precinct_ids_at`` in a given index."""
+    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
     out = np.full(lon.shape, NO_PRECINCT, dtype=np.int64)
     located = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
     if located.size == 0:
         return out
-    index = _index()
     x, y = lon[located], lat[located]
     # Bounding boxes from the tree, then the exact test against the prepared polygons: a
     # query with predicate= prepares the points instead and is ~4x slower for 50,000.
