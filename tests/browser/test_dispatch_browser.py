@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from precinct.dispatch import services
-from precinct.dispatch.models import Incident, Unit
+from precinct.dispatch.models import Unit
 from precinct.territory.models import Department, Precinct
 from tests import factories
 from tests.dispatch import builders

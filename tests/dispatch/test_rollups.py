@@ -151,4 +151,4 @@ def test_rebuild_all__is_the_same_as_maintenance(territory, history):
     after = sorted(ResponseRollup.objects.values_list(
         "grain", "period", "department_id", "own", "priority", "area_type", "hour", "calls",
         "arrived", "within_target", "response"))  # fmt: skip
-    assert [r[:10] + (bytes(r[10]),) for r in after] == [r[:10] + (bytes(r[10]),) for r in before]
+    assert [(*r[:10], bytes(r[10])) for r in after] == [(*r[:10], bytes(r[10])) for r in before]
