@@ -419,6 +419,10 @@ PRECINCT_RETENTION_PURGE_HOURS = env_int("PRECINCT_RETENTION_PURGE_HOURS", 24, m
 PRECINCT_PERIODIC_JOBS = {
     "precinct.appeals.tasks.notifications_sweep": PRECINCT_APPEALS["NOTIFY_SWEEP_SECONDS"],
     "precinct.core.retention.personal_data_purge_if_due": 600,
+    # Days whose 102 calls changed: their response rollups rebuilt (dispatch.rollups).
+    "precinct.dispatch.tasks.rollups_refresh": env_int(
+        "PRECINCT_ROLLUP_REFRESH_SECONDS", 30, minimum=1
+    ),
 }
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()

@@ -214,11 +214,12 @@ class TimelineEvent(models.Model):
 class ResponseRollup(models.Model):
     """Response measures of the calls of one period, kept so pages never read raw calls.
 
-    One row per period (a local day, month or year: ``grain``), node, priority, area type
-    and hour of the day (-1: all hours). The node is a department's subtree (``own`` false;
-    department 0 is the whole country) or the calls placed in the department itself (``own``
-    true, for grouping by department). Counts are exact; each phase's durations are a
-    mergeable summary (``analytics.sketch``). Written by ``dispatch.rollups`` only.
+    One row per period (a local day, month or year: ``grain``), node, priority and area
+    type. The node is a department's subtree (``own`` false; department 0 is the whole
+    country) or the calls placed in the department itself (``own`` true, for grouping by
+    department). Counts are exact; each phase's durations are a mergeable summary
+    (``analytics.sketch``), over all hours and per hour of the day (``*_by_hour``, with
+    ``hours`` the counts per hour). Written by ``dispatch.rollups`` only.
     """
 
     grain = models.CharField(max_length=1)  # "d", "m" or "y"
@@ -227,7 +228,6 @@ class ResponseRollup(models.Model):
     own = models.BooleanField()
     priority = models.PositiveSmallIntegerField()
     area_type = models.CharField(max_length=6)
-    hour = models.SmallIntegerField()  # -1: all hours of the day
     calls = models.IntegerField()
     arrived = models.IntegerField()
     with_target = models.IntegerField()
@@ -235,11 +235,15 @@ class ResponseRollup(models.Model):
     handling = models.BinaryField()
     travel = models.BinaryField()
     response = models.BinaryField()
+    hours = models.BinaryField()  # int32 (24 hours × the four counts)
+    handling_by_hour = models.BinaryField()
+    travel_by_hour = models.BinaryField()
+    response_by_hour = models.BinaryField()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "period", "department_id", "own", "priority", "area_type", "hour"],
+                fields=["grain", "period", "department_id", "own", "priority", "area_type"],
                 name="dispatch_rollup_key",
             )
         ]

@@ -223,9 +223,15 @@ def rows_of_calls(calls: dict[str, np.ndarray]) -> Rows:
 # --- stored rows ---------------------------------------------------------------------------
 
 
-def _load(qs) -> Rows:
-    fields = ["grain", "period", "department_id", "own", "priority", "area_type", "hour",
-              *COUNTS, *BLOBS]  # fmt: skip
+_KEY_FIELDS = ["grain", "period", "department_id", "own", "priority", "area_type"]
+BY_HOUR = tuple(f"{b}_by_hour" for b in BLOBS)
+
+
+def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
+    """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows."""
+    fields = [*_KEY_FIELDS, *COUNTS]
+    fields += [*BLOBS] if all_hours else []
+    fields += ["hours", *BY_HOUR] if by_hour else []
     sql, params = qs.values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -233,16 +239,36 @@ def _load(qs) -> Rows:
     if not rows:
         return Rows.empty()
     cols = list(zip(*rows, strict=True))
-    period = [_date_number(p) for p in cols[1]]
-    key = _pack(
-        grain=np.array([GRAINS.index(g) for g in cols[0]]), day=np.array(period),
+    base = dict(
+        grain=np.array([GRAINS.index(g) for g in cols[0]]),
+        day=np.array([_date_number(p) for p in cols[1]]),
         department=np.array(cols[2]), own=np.array(cols[3], dtype=np.int64),
         priority=np.array(cols[4]), area=np.array([AREAS.index(a) for a in cols[5]]),
-        hour=np.array(cols[6]),
     )  # fmt: skip
-    counts = np.array(cols[7:11], dtype=np.int64).T
-    phases = tuple(sketch.decode_many([bytes(b) for b in cols[11 + k]]) for k in range(3))
-    return merge([Rows(key, counts, phases)])  # sorted by key
+    parts, at = [], 10
+    if all_hours:
+        counts = np.array(cols[6:10], dtype=np.int64).T
+        phases = tuple(sketch.decode_many([bytes(b) for b in cols[at + k]]) for k in range(3))
+        parts.append(Rows(_pack(**base, hour=-1), counts, phases))
+        at += 3
+    if by_hour:
+        parts.append(_hour_rows(base, cols[at], cols[at + 1 : at + 4]))
+    return merge(parts)  # sorted by key
+
+
+def _hour_rows(base: dict, hours, joint) -> Rows:
+    """The per-hour rows of stored rows: counts (24 × 4 each) and (hour, bin) pairs."""
+    table = np.frombuffer(b"".join(bytes(h) for h in hours), dtype="<i4").reshape(-1, 24, 4)
+    stored, hour = np.nonzero(table.any(axis=2))
+    number = np.full(table.shape[:2], -1, dtype=np.int64)
+    number[stored, hour] = np.arange(len(stored))
+    key = _pack(**{k: v[stored] for k, v in base.items()}, hour=hour)
+    phases = []
+    for blobs in joint:
+        owner, pair_bin, cnt = sketch.decode_many([bytes(b) for b in blobs])
+        row = number[owner, pair_bin // sketch.N_BINS]
+        phases.append((row, pair_bin % sketch.N_BINS, cnt))
+    return Rows(key, table[stored, hour].astype(np.int64), tuple(phases))
 
 
 def _date_number(value) -> int:
@@ -251,38 +277,63 @@ def _date_number(value) -> int:
     return _day_number(value)
 
 
+def _blobs(owner, bins, cnt, n: int) -> list[bytes]:
+    """One encoded summary per owner 0..n-1 (pairs sorted by owner)."""
+    order = np.argsort(owner, kind="stable")
+    owner, bins, cnt = owner[order], bins[order], cnt[order]
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    data = sketch.encode(bins, cnt)
+    return [data[8 * a : 8 * b] for a, b in itertools.pairwise(starts)]
+
+
 def _save(rows: Rows) -> None:
+    """Store rows: each (period, node, priority, area) once, its hour rows folded in."""
+    if not len(rows.key):
+        return
     parts = _unpack(rows.key)
-    blobs = []
+    is_all = parts["hour"] < 0
+    stored_key = _pack(**{k: v for k, v in parts.items() if k != "hour"}, hour=-1)
+    stored, slot = np.unique(stored_key, return_inverse=True)
+    n = len(stored)
+    assert is_all.sum() == n, "every stored row has its all-hours row"
+    counts = np.zeros((n, 4), dtype=np.int64)
+    counts[slot[is_all]] = rows.counts[is_all]
+    hours = np.zeros((n, 24, 4), dtype="<i4")
+    hours[slot[~is_all], parts["hour"][~is_all]] = rows.counts[~is_all]
+    marginal, joint = [], []
     for owner, bins, cnt in rows.phases:
-        starts = np.searchsorted(owner, np.arange(len(rows.key) + 1))
-        data = sketch.encode(bins, cnt)
-        blobs.append([data[8 * a : 8 * b] for a, b in itertools.pairwise(starts)])
-    columns = zip(
-        parts["grain"].tolist(), parts["day"].tolist(), parts["department"].tolist(),
-        parts["own"].tolist(), parts["priority"].tolist(), parts["area"].tolist(),
-        parts["hour"].tolist(), rows.counts.tolist(), strict=True,
-    )  # fmt: skip
-    objects = [
-        ResponseRollup(
-            grain=GRAINS[g],
-            period=_date(d),
-            department_id=dep,
-            own=bool(o),
-            priority=p,
-            area_type=AREAS[a],
-            hour=h,
-            calls=c[0],
-            arrived=c[1],
-            with_target=c[2],
-            within_target=c[3],
-            handling=blobs[0][i],
-            travel=blobs[1][i],
-            response=blobs[2][i],
-        )
-        for i, (g, d, dep, o, p, a, h, c) in enumerate(columns)
-    ]
-    ResponseRollup.objects.bulk_create(objects, batch_size=2000)
+        on_all = is_all[owner]
+        marginal.append(_blobs(slot[owner[on_all]], bins[on_all], cnt[on_all], n))
+        hourly = ~on_all
+        pair_bin = parts["hour"][owner[hourly]] * sketch.N_BINS + bins[hourly]
+        joint.append(_blobs(slot[owner[hourly]], pair_bin, cnt[hourly], n))
+    key = _unpack(stored)
+    records = [
+        (GRAINS[g], _date(d), dep, bool(o), p, AREAS[a], *c, marginal[0][i], marginal[1][i],
+         marginal[2][i], hours[i].tobytes(), joint[0][i], joint[1][i], joint[2][i])
+        for i, (g, d, dep, o, p, a, c) in enumerate(zip(
+            key["grain"].tolist(), key["day"].tolist(), key["department"].tolist(),
+            key["own"].tolist(), key["priority"].tolist(), key["area"].tolist(),
+            counts.tolist(), strict=True))
+    ]  # fmt: skip
+    _insert(records)
+
+
+_COLUMNS = [*_KEY_FIELDS, *COUNTS, *BLOBS, "hours", *BY_HOUR]
+
+
+def _insert(records: list[tuple]) -> None:
+    """COPY on PostgreSQL (a rebuild writes millions of rows), batched inserts elsewhere."""
+    table = connection.ops.quote_name(ResponseRollup._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            return
+        marks = ", ".join(["%s"] * len(_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", records)
 
 
 # --- maintenance ---------------------------------------------------------------------------
@@ -358,21 +409,32 @@ def rebuild_range(*, first: dt.date, last: dt.date) -> int:
 
 
 def rebuild_all() -> int:
-    """Recompute every day that has calls or rollups (the oracle's command)."""
-    span = Incident.objects.filter(duplicate_of=None).order_by("received_at")
-    first, last = span.values_list("received_at", flat=True).first(), None
-    if first is not None:
-        last = span.reverse().values_list("received_at", flat=True).first()
-    stored = ResponseRollup.objects.filter(grain="d").order_by("period")
-    days = [local_day(t) for t in (first, last) if t is not None]
-    stored_ends = (
-        stored.values_list("period", flat=True).first(),
-        stored.reverse().values_list("period", flat=True).first(),
-    )
-    days += [d for d in stored_ends if d is not None]
-    if not days:
-        return 0
-    return rebuild_range(first=min(days), last=max(days))
+    """Recompute every rollup from the raw calls, a month at a time, each row written once
+    (the command's default, and what the demo runs); the number of days covered."""
+    calls = Incident.objects.filter(duplicate_of=None).order_by("received_at")
+    with transaction.atomic():
+        _lock()
+        RollupDirtyDay.objects.all().delete()
+        ResponseRollup.objects.all().delete()
+        first = calls.values_list("received_at", flat=True).first()
+        if first is None:
+            return 0
+        last = local_day(calls.reverse().values_list("received_at", flat=True).first())
+        month, year_parts = local_day(first).replace(day=1), []
+        while month <= last:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            days = rows_of_calls(
+                _fetch_calls(measured_calls(start=day_start(month), end=day_start(following)))
+            )
+            months = merge([days.relabelled(1)])
+            _save(days)
+            _save(months)
+            year_parts.append(months.relabelled(2))
+            if following.month == 1 or following > last:
+                _save(merge(year_parts))
+                year_parts = []
+            month = following
+    return (last - local_day(first)).days + 1
 
 
 def _rebuild_days(days: list[dt.date]) -> None:
@@ -435,7 +497,7 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
     own, hours = "department" in group_by, "hour" in group_by
     parts = [Rows.empty()]
     if first < stop:
-        scope = Q(own=own) & (Q(hour__gte=0) if hours else Q(hour=-1))
+        scope = Q(own=own)
         if own:
             scope &= Q(department_id__in=_subtree(department).values("id"))
         else:
@@ -443,7 +505,8 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
         if priority is not None:
             scope &= Q(priority=priority)
         segments = _segments(first, stop, years="month" not in group_by)
-        parts.append(_load(ResponseRollup.objects.filter(scope & segments)))
+        stored = ResponseRollup.objects.filter(scope & segments)
+        parts.append(_load(stored, all_hours=not hours, by_hour=hours))
     edges = [(start, end)] if first >= stop else [(start, day_start(first)), (day_start(stop), end)]
     for a, b in edges:
         if a < b:
