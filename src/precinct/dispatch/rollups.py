@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -492,26 +493,52 @@ def _segments(first: dt.date, stop: dt.date, years: bool) -> Q:
 
 
 def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
-    """``metrics.response_measures`` from the rollups and the partial days at the ends."""
+    """``metrics.response_measures`` from the rollups and the partial days at the ends.
+
+    A day marked dirty (its calls changed, the worker has not rebuilt it yet) is read
+    raw: its stored day rows are subtracted from the rollups and its calls added, so a
+    call taken a second ago is counted. One snapshot for all the reads.
+    """
     first, stop = _whole_days(start, end)
     own, hours = "department" in group_by, "hour" in group_by
     parts = [Rows.empty()]
-    if first < stop:
-        scope = Q(own=own)
-        if own:
-            scope &= Q(department_id__in=_subtree(department).values("id"))
-        else:
-            scope &= Q(department_id=department.id if department else 0)
-        if priority is not None:
-            scope &= Q(priority=priority)
-        segments = _segments(first, stop, years="month" not in group_by)
-        stored = ResponseRollup.objects.filter(scope & segments)
-        parts.append(_load(stored, all_hours=not hours, by_hour=hours))
-    edges = [(start, end)] if first >= stop else [(start, day_start(first)), (day_start(stop), end)]
-    for a, b in edges:
-        if a < b:
-            parts.append(_edge_rows(department, a, b, priority, own=own, hours=hours))
+    raw = [(start, end)] if first >= stop else [(start, day_start(first)), (day_start(stop), end)]
+    with _snapshot():
+        if first < stop:
+            scope = Q(own=own)
+            if own:
+                scope &= Q(department_id__in=_subtree(department).values("id"))
+            else:
+                scope &= Q(department_id=department.id if department else 0)
+            if priority is not None:
+                scope &= Q(priority=priority)
+            segments = _segments(first, stop, years="month" not in group_by)
+            stored = ResponseRollup.objects.filter(scope)
+            parts.append(_load(stored.filter(segments), all_hours=not hours, by_hour=hours))
+            dirty = list(
+                RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
+                .order_by("day").values_list("day", flat=True)
+            )  # fmt: skip
+            if dirty:
+                stale = stored.filter(grain="d", period__in=dirty)
+                parts.append(_load(stale, all_hours=not hours, by_hour=hours).negated())
+                raw += [(day_start(d), day_start(d + dt.timedelta(days=1))) for d in dirty]
+        for a, b in raw:
+            if a < b:
+                parts.append(_edge_rows(department, a, b, priority, own=own, hours=hours))
     return _grouped(merge(parts), group_by)
+
+
+@contextmanager
+def _snapshot():
+    """A transaction whose reads all see one state of the database (PostgreSQL's
+    repeatable read; SQLite's read transaction is one snapshot already)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
 
 
 def _subtree(department):
