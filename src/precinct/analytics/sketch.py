@@ -64,10 +64,11 @@ def encode(bins: np.ndarray, counts: np.ndarray) -> bytes:
     return pairs.tobytes()
 
 
-def decode_many(blobs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(owner, bin, count) of every pair of ``blobs``; owner is the blob's index."""
-    sizes = np.fromiter((len(b) // 8 for b in blobs), dtype=np.int64, count=len(blobs))
-    pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, 2)
+def decode_many(blobs: list[bytes], width: int = 2) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner, bin, count) of every pair of ``blobs``; owner is the blob's index. (With
+    ``width`` other than 2, records of that many int32: only the owners are meaningful.)"""
+    sizes = np.fromiter((len(b) // (4 * width) for b in blobs), dtype=np.int64, count=len(blobs))
+    pairs = np.frombuffer(b"".join(blobs), dtype="<i4").reshape(-1, width)
     owner = np.repeat(np.arange(len(blobs), dtype=np.int64), sizes)
     return owner, pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
 

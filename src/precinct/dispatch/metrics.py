@@ -1,5 +1,9 @@
 """Response-time measures of the 102 service, computed in the database.
 
+``response_measures`` reads the rollups (``dispatch.rollups``: computed once per day,
+month and year, exact counts, percentiles within a stated error); with ``exact=True`` it
+recomputes them from the raw calls as described below, the oracle of the rollups' tests.
+
 Per group (department, priority, hour of day in Almaty time, month or area type): the
 number of calls, the 50th and 90th percentiles of call handling (received → dispatched),
 travel (dispatched → on scene) and total response (received → on scene), and the share of

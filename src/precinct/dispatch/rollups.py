@@ -164,9 +164,9 @@ def _fetch_calls(qs) -> dict[str, np.ndarray]:
     }  # fmt: skip
 
 
-def _ancestors() -> tuple[dict[int, int], np.ndarray]:
+def _ancestors() -> tuple[dict[int, int], np.ndarray, np.ndarray]:
     """Each department's row in a matrix of the nodes whose subtree holds it (itself, its
-    parents, 0 for the country; -1 pads)."""
+    parents, 0 for the country; -1 pads), and whether it has departments under it."""
     chains = {}
     for pk, path in Department.objects.values_list("id", "path"):
         ids = [int(p) for p in path.strip("/").split("/") if p] or [pk]
@@ -176,27 +176,30 @@ def _ancestors() -> tuple[dict[int, int], np.ndarray]:
     matrix = np.full((len(chains) + 1, width), -1, dtype=np.int64)
     for pk, chain in chains.items():
         matrix[index[pk], : len(chain)] = chain
-    return index, matrix
+    parents = {p for chain in chains.values() for p in chain[1:]}
+    has_children = np.array([pk in parents for pk in chains] + [False])
+    return index, matrix, has_children
 
 
 def rows_of_calls(calls: dict[str, np.ndarray]) -> Rows:
-    """Day rows of the calls given: each call counts in its department's own rows and in
-    every subtree holding it, for its hour and for all hours (-1)."""
+    """Day rows of the calls given: each call counts in every subtree holding it and, if
+    its department has departments under it, in that department's own rows (a leaf's own
+    rows are its subtree's); for its hour and for all hours (-1)."""
     n = len(calls["day"])
     if n == 0:
         return Rows.empty()
-    index, matrix = _ancestors()
+    index, matrix, has_children = _ancestors()
     unknown = len(matrix) - 1  # a department deleted since: its own rows and the country's
     matrix[unknown, :2] = [-1, 0]
     dept_row = np.array([index.get(d, unknown) for d in calls["department"].tolist()])
     chain = matrix[dept_row]  # (n, width)
     call_i, level = np.nonzero(chain >= 0)
     node = chain[call_i, level]
-    own_i = np.arange(n)
+    own_i = np.nonzero(has_children[dept_row])[0]
     # (call, node, own) for every membership, then each for its hour and for -1.
     members_call = np.concatenate([own_i, call_i])
-    members_node = np.concatenate([calls["department"], node])
-    members_own = np.concatenate([np.ones(n, np.int64), np.zeros(len(call_i), np.int64)])
+    members_node = np.concatenate([calls["department"][own_i], node])
+    members_own = np.concatenate([np.ones(len(own_i), np.int64), np.zeros(len(call_i), np.int64)])
     m = len(members_call)
     c = np.concatenate([members_call, members_call])
     hour = np.concatenate([calls["hour"][members_call], np.full(m, -1)])
@@ -229,16 +232,43 @@ BY_HOUR = tuple(f"{b}_by_hour" for b in BLOBS)
 
 
 def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
-    """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows."""
-    fields = [*_KEY_FIELDS, *COUNTS]
-    fields += [*BLOBS] if all_hours else []
-    fields += ["hours", *BY_HOUR] if by_hour else []
-    sql, params = qs.values_list(*fields).query.sql_with_params()
+    """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows.
+
+    Day rows keep only the per-hour summaries (their all-hours ones are the sum); months
+    and years keep both, so a long window reads the small all-hours summaries only.
+    """
+    parts = [Rows.empty()]
+    longer = _fetch(qs.exclude(grain="d"), [*BLOBS] if all_hours else [])
+    if longer and all_hours:
+        base, counts, blobs = longer
+        phases = tuple(sketch.decode_many(blobs[k]) for k in range(3))
+        parts.append(Rows(_pack(**base, hour=-1), counts, phases))
+    if longer and by_hour:
+        base, _, blobs = _fetch(qs.exclude(grain="d"), ["hours", *BY_HOUR])
+        parts.append(_hour_rows(base, blobs[0], blobs[1:]))
+    days = _fetch(qs.filter(grain="d"), ["hours", *BY_HOUR])
+    if days:
+        base, counts, blobs = days
+        hourly = _hour_rows(base, blobs[0], blobs[1:])
+        if by_hour:
+            parts.append(hourly)
+        if all_hours:
+            phases = tuple(
+                (sketch.decode_many(blobs[1 + k])[0], bins, cnt)
+                for k, (_, bins, cnt) in enumerate(hourly.phases)
+            )
+            parts.append(Rows(_pack(**base, hour=-1), counts, phases))
+    return merge(parts)  # sorted by key
+
+
+def _fetch(qs, blob_fields: list[str]):
+    """(key parts, counts, [blobs per field]) of the stored rows of ``qs``; None if none."""
+    sql, params = qs.values_list(*_KEY_FIELDS, *COUNTS, *blob_fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
-        return Rows.empty()
+        return None
     cols = list(zip(*rows, strict=True))
     base = dict(
         grain=np.array([GRAINS.index(g) for g in cols[0]]),
@@ -246,30 +276,24 @@ def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
         department=np.array(cols[2]), own=np.array(cols[3], dtype=np.int64),
         priority=np.array(cols[4]), area=np.array([AREAS.index(a) for a in cols[5]]),
     )  # fmt: skip
-    parts, at = [], 10
-    if all_hours:
-        counts = np.array(cols[6:10], dtype=np.int64).T
-        phases = tuple(sketch.decode_many([bytes(b) for b in cols[at + k]]) for k in range(3))
-        parts.append(Rows(_pack(**base, hour=-1), counts, phases))
-        at += 3
-    if by_hour:
-        parts.append(_hour_rows(base, cols[at], cols[at + 1 : at + 4]))
-    return merge(parts)  # sorted by key
+    counts = np.array(cols[6:10], dtype=np.int64).T
+    return base, counts, [[bytes(b) for b in col] for col in cols[10:]]
 
 
 def _hour_rows(base: dict, hours, joint) -> Rows:
-    """The per-hour rows of stored rows: counts (24 × 4 each) and (hour, bin) pairs."""
-    table = np.frombuffer(b"".join(bytes(h) for h in hours), dtype="<i4").reshape(-1, 24, 4)
-    stored, hour = np.nonzero(table.any(axis=2))
-    number = np.full(table.shape[:2], -1, dtype=np.int64)
-    number[stored, hour] = np.arange(len(stored))
-    key = _pack(**{k: v[stored] for k, v in base.items()}, hour=hour)
+    """The per-hour rows of stored rows: counts per hour present, (hour, bin) pairs."""
+    owner_h, _, _ = sketch.decode_many(hours, width=5)
+    table = np.frombuffer(b"".join(hours), dtype="<i4").reshape(-1, 5).astype(np.int64)
+    hour = table[:, 0]
+    number = np.full((len(hours), 24), -1, dtype=np.int64)
+    number[owner_h, hour] = np.arange(len(hour))
+    key = _pack(**{k: v[owner_h] for k, v in base.items()}, hour=hour)
     phases = []
     for blobs in joint:
-        owner, pair_bin, cnt = sketch.decode_many([bytes(b) for b in blobs])
+        owner, pair_bin, cnt = sketch.decode_many(blobs)
         row = number[owner, pair_bin // sketch.N_BINS]
         phases.append((row, pair_bin % sketch.N_BINS, cnt))
-    return Rows(key, table[stored, hour].astype(np.int64), tuple(phases))
+    return Rows(key, table[:, 1:], tuple(phases))
 
 
 def _date_number(value) -> int:
@@ -299,19 +323,24 @@ def _save(rows: Rows) -> None:
     assert is_all.sum() == n, "every stored row has its all-hours row"
     counts = np.zeros((n, 4), dtype=np.int64)
     counts[slot[is_all]] = rows.counts[is_all]
-    hours = np.zeros((n, 24, 4), dtype="<i4")
-    hours[slot[~is_all], parts["hour"][~is_all]] = rows.counts[~is_all]
+    hourly = np.column_stack([parts["hour"], rows.counts])[~is_all].astype("<i4")
+    order = np.argsort(slot[~is_all], kind="stable")
+    hour_starts = np.searchsorted(slot[~is_all][order], np.arange(n + 1))
+    hour_data = hourly[order].tobytes()
+    hours = [hour_data[20 * a : 20 * b] for a, b in itertools.pairwise(hour_starts)]
+    is_day = _unpack(stored)["grain"] == 0
     marginal, joint = [], []
     for owner, bins, cnt in rows.phases:
         on_all = is_all[owner]
-        marginal.append(_blobs(slot[owner[on_all]], bins[on_all], cnt[on_all], n))
+        blobs = _blobs(slot[owner[on_all]], bins[on_all], cnt[on_all], n)
+        marginal.append([b"" if day else b for b, day in zip(blobs, is_day, strict=True)])
         hourly = ~on_all
         pair_bin = parts["hour"][owner[hourly]] * sketch.N_BINS + bins[hourly]
         joint.append(_blobs(slot[owner[hourly]], pair_bin, cnt[hourly], n))
     key = _unpack(stored)
     records = [
         (GRAINS[g], _date(d), dep, bool(o), p, AREAS[a], *c, marginal[0][i], marginal[1][i],
-         marginal[2][i], hours[i].tobytes(), joint[0][i], joint[1][i], joint[2][i])
+         marginal[2][i], hours[i], joint[0][i], joint[1][i], joint[2][i])
         for i, (g, d, dep, o, p, a, c) in enumerate(zip(
             key["grain"].tolist(), key["day"].tolist(), key["department"].tolist(),
             key["own"].tolist(), key["priority"].tolist(), key["area"].tolist(),
@@ -506,8 +535,11 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
     with _snapshot():
         if first < stop:
             scope = Q(own=own)
-            if own:
-                scope &= Q(department_id__in=_subtree(department).values("id"))
+            if own:  # a leaf's own rows are its subtree's
+                leaves = _subtree(department).filter(children__isnull=True)
+                scope = Q(own=True, department_id__in=_subtree(department).values("id")) | Q(
+                    own=False, department_id__in=leaves.values("id")
+                )
             else:
                 scope &= Q(department_id=department.id if department else 0)
             if priority is not None:
@@ -557,9 +589,12 @@ def _edge_rows(department, start, end, priority, *, own: bool, hours: bool) -> R
         qs = qs.filter(priority=priority)
     rows = rows_of_calls(_fetch_calls(qs))
     parts = _unpack(rows.key)
-    keep = (parts["own"] == int(own)) & ((parts["hour"] >= 0) == hours)
-    if not own:
-        keep &= parts["department"] == (department.id if department else 0)
+    if own:  # own rows, and the subtree rows of the leaves
+        leaves = _subtree(department).filter(children__isnull=True).values_list("id", flat=True)
+        keep = (parts["own"] == 1) | np.isin(parts["department"], list(leaves))
+    else:
+        keep = (parts["own"] == 0) & (parts["department"] == (department.id if department else 0))
+    keep &= (parts["hour"] >= 0) == hours
     return _select(rows, keep)
 
 
