@@ -150,6 +150,9 @@ class Incident(models.Model):
                 fields=["received_at"], condition=Q(state="open"), name="dispatch_incident_open"
             ),
             models.Index(fields=["department", "received_at"]),
+            # The rollups' reads of whole days of the country (a day rebuilt, the partial
+            # days at a window's ends) would otherwise scan the table.
+            models.Index(fields=["received_at"], name="dispatch_incident_received"),
         ]
 
     def __str__(self) -> str:
