@@ -117,6 +117,22 @@ def _period_start(day: dt.date, grain: int) -> int:
     return _day_number(day)
 
 
+def concat(parts: list[Rows]) -> Rows:
+    """Rows side by side, keys not combined (a reader's grouping adds them up anyway)."""
+    offsets = np.cumsum([0] + [len(p.key) for p in parts[:-1]])
+    phases = tuple(
+        tuple(np.concatenate(arrays) for arrays in zip(*(
+            (p.phases[k][0] + off, p.phases[k][1], p.phases[k][2])
+            for p, off in zip(parts, offsets, strict=True)), strict=True))
+        for k in range(3)
+    )  # fmt: skip
+    return Rows(
+        np.concatenate([p.key for p in parts]),
+        np.concatenate([p.counts for p in parts]),
+        phases,
+    )
+
+
 def merge(parts: list[Rows]) -> Rows:
     """Rows with equal keys added; rows left with nothing (all counts 0) dropped."""
     unique, inverse = np.unique(np.concatenate([p.key for p in parts]), return_inverse=True)
@@ -231,7 +247,7 @@ _KEY_FIELDS = ["grain", "period", "department_id", "own", "priority", "area_type
 BY_HOUR = tuple(f"{b}_by_hour" for b in BLOBS)
 
 
-def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
+def _load(qs, *, all_hours: bool = True, by_hour: bool = True, combine=True) -> Rows:
     """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows.
 
     Day rows keep only the per-hour summaries (their all-hours ones are the sum); months
@@ -258,7 +274,7 @@ def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
                 for k, (_, bins, cnt) in enumerate(hourly.phases)
             )
             parts.append(Rows(_pack(**base, hour=-1), counts, phases))
-    return merge(parts)  # sorted by key
+    return merge(parts) if combine else concat(parts)  # merged: sorted by key
 
 
 def _fetch(qs, blob_fields: list[str]):
@@ -546,19 +562,21 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
                 scope &= Q(priority=priority)
             segments = _segments(first, stop, years="month" not in group_by)
             stored = ResponseRollup.objects.filter(scope)
-            parts.append(_load(stored.filter(segments), all_hours=not hours, by_hour=hours))
+            parts.append(_load(stored.filter(segments), all_hours=not hours, by_hour=hours,
+                               combine=False))  # fmt: skip
             dirty = list(
                 RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
                 .order_by("day").values_list("day", flat=True)
             )  # fmt: skip
             if dirty:
                 stale = stored.filter(grain="d", period__in=dirty)
-                parts.append(_load(stale, all_hours=not hours, by_hour=hours).negated())
+                stale_rows = _load(stale, all_hours=not hours, by_hour=hours, combine=False)
+                parts.append(stale_rows.negated())
                 raw += [(day_start(d), day_start(d + dt.timedelta(days=1))) for d in dirty]
         for a, b in raw:
             if a < b:
                 parts.append(_edge_rows(department, a, b, priority, own=own, hours=hours))
-    return _grouped(merge(parts), group_by)
+    return _grouped(concat(parts), group_by)
 
 
 @contextmanager
