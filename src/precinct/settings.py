@@ -449,6 +449,10 @@ PRECINCT_PERIODIC_JOBS = {
     "precinct.core.retention.personal_data_purge_if_due": 600,
     "precinct.alerts.tasks.alert_mails_sweep": PRECINCT_APPEALS["NOTIFY_SWEEP_SECONDS"],
     "precinct.alerts.digests.digests_build_due": PRECINCT_ALERTS["DIGEST_EVERY_SECONDS"],
+    # Days whose 102 calls changed: their response rollups rebuilt (dispatch.rollups).
+    "precinct.dispatch.tasks.rollups_refresh": env_int(
+        "PRECINCT_ROLLUP_REFRESH_SECONDS", 30, minimum=1
+    ),
 }
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()

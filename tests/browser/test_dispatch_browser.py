@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from precinct.dispatch import services
-from precinct.dispatch.models import Incident, Unit
+from precinct.dispatch.models import Unit
 from precinct.territory.models import Department, Precinct
 from tests import factories
 from tests.dispatch import builders
@@ -114,7 +114,7 @@ def test_analyst__measures_map_colours_precincts_and_table_sorts(live_server, di
     precinct_a = Precinct.objects.get(department=a)
     precinct_b = builders.precinct_b(SimpleNamespace(district_b=b))
     week_ago = timezone.now() - dt.timedelta(days=7)
-    Incident.objects.bulk_create(
+    builders.insert_calls(
         [builders.past_call(a, 1, week_ago, 60, 300 + 60 * k, lon=76.90, lat=43.25)
          for k in range(6)]  # median 8.5 min
         + [builders.past_call(b, 1, week_ago, 60, 600, lon=76.94, lat=43.25)

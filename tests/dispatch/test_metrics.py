@@ -26,7 +26,7 @@ def history(territory):
         priority = 1 if k % 2 else 3
         handling = int(rng.integers(10, 300))
         rows.append(builders.past_call(territory.district_a, priority, received, handling, travel))
-    Incident.objects.bulk_create(rows)
+    builders.insert_calls(rows)
     return rows
 
 
@@ -60,7 +60,7 @@ def test_measures__share_within_the_reference_target(territory, history):
 
 def test_measures__by_hour_of_day_in_almaty_time(territory):
     at_nine = dt.datetime(2026, 3, 2, 9, 30, tzinfo=ALMATY)
-    Incident.objects.bulk_create(
+    builders.insert_calls(
         [builders.past_call(territory.district_a, 1, at_nine, 60, 600),
          builders.past_call(territory.district_a, 1, at_nine, 120, 900)]
     )  # fmt: skip
@@ -111,7 +111,7 @@ def placed(territory):
         "outside": calls(b, 7, OUTSIDE),
         "unlocated": calls(b, 2, (None, None)),
     }
-    Incident.objects.bulk_create([i for group in rows.values() for i in group])
+    builders.insert_calls([i for group in rows.values() for i in group])
     return precinct_b, rows
 
 
@@ -164,7 +164,7 @@ def test_area_map__too_few_responses_show_no_percentiles(territory, placed):
 def test_area_map__scope_keeps_its_own_precincts(territory, placed):
     """District B's head sees precinct B only; B's calls in no precinct of B are outside."""
     precinct_b, _ = placed
-    Incident.objects.bulk_create(
+    builders.insert_calls(
         [builders.past_call(territory.district_b, 1, START + dt.timedelta(hours=50), 60, 600,
                     lon=IN_A[0], lat=IN_A[1])]
     )  # fmt: skip
@@ -176,7 +176,7 @@ def test_area_map__scope_keeps_its_own_precincts(territory, placed):
 
 def test_area_map__a_point_on_a_shared_border_counts_once(territory, placed):
     border = (76.92, 43.25)
-    Incident.objects.bulk_create(
+    builders.insert_calls(
         [builders.past_call(territory.district_a, 1, START + dt.timedelta(hours=60), 60, 600,
                     lon=border[0], lat=border[1])]
     )  # fmt: skip
@@ -200,7 +200,7 @@ def test_demand__emergencies_per_hour_of_day_over_the_days_observed(territory):
     a, b = territory.district_a, territory.district_b
     now = START + dt.timedelta(days=10)
     evening = START + dt.timedelta(hours=19, minutes=30)  # the first call: 9.2 days observed
-    calls = Incident.objects.bulk_create(
+    calls = builders.insert_calls(
         [builders.past_call(a, 1, evening, 60, 600),
          builders.past_call(a, 1, evening + dt.timedelta(days=5, minutes=-20), 60, 600),
          builders.past_call(a, 1, evening + dt.timedelta(days=6), 60, 600),
@@ -226,7 +226,7 @@ def test_recent_calls_in_precinct__inside_its_polygon_newest_first(territory):
     too_old = builders.past_call(territory.district_a, 1, now - dt.timedelta(days=40), 30, 400)
     for call in (inside_old, inside_new, in_b, too_old):
         call.place, call.caller_phone = "ул. Абая, 1", "+7 701 000 00 00"
-    Incident.objects.bulk_create([inside_old, inside_new, in_b, too_old])
+    builders.insert_calls([inside_old, inside_new, in_b, too_old])
     since = now - dt.timedelta(days=30)
     rows = metrics.recent_calls_in_precinct(precinct_id=territory.precinct_a.id, since=since)
     assert [r["received_at"] for r in rows] == [inside_new.received_at, inside_old.received_at]

@@ -136,13 +136,13 @@ def recent_calls(territory):
     ]  # fmt: skip
     for call in calls:
         call.caller_phone = "+7 701 999 88 77"
-    Incident.objects.bulk_create(calls)
+    builders.insert_calls(calls)
     return precinct_b
 
 
 def test_measures__hours_in_tenths_of_a_minute(client, personas, territory):
     received = timezone.now().replace(minute=0) - dt.timedelta(days=2)
-    Incident.objects.bulk_create(
+    builders.insert_calls(
         [builders.past_call(territory.district_a, 1, received, 30, 225) for _ in range(3)]
     )  # 255 s = 4.25 min: shown as 4.2 (or 4.3), not rounded to a whole 4
     client.force_login(personas.analyst)

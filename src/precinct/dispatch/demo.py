@@ -38,7 +38,7 @@ from precinct.analytics.dispatch import (
     simulate_responses,
 )
 from precinct.analytics.network import Snapper
-from precinct.dispatch import services
+from precinct.dispatch import rollups, services
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 
 # Share of calls by category (codes of the default classification); a stated assumption.
@@ -113,6 +113,7 @@ def build(ctx) -> list[str]:
          for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
     )  # fmt: skip
     live = _open_calls(rng, drive, call_nodes, codes, weights)
+    rollups.rebuild_all()
     return [
         *_summary(sim, fleet, epochs, priority),
         f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",

@@ -21,9 +21,11 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.db import connection
+from django.db.models import Max
 
 from precinct.core import importing
 from precinct.core.importing import ImportReport, MappingFile, RowErrors, Table
+from precinct.dispatch import rollups
 from precinct.dispatch.models import Category, Incident
 from precinct.territory.models import Department
 
@@ -226,7 +228,19 @@ def import_csv(*, path: Path, mapping: Mapping) -> ImportReport:
     with importing.open_table(path, mapping.csv) as table:
         reader = _Reader(mapping, table)
         write = _copy if connection.vendor == "postgresql" else _insert
-        return importing.import_rows(table, reader.row, write, errors=reader.errors)
+        return importing.import_rows(table, reader.row, _marking(write), errors=reader.errors)
+
+
+def _marking(write):
+    """``write``, then the days of the calls it wrote marked for their rollups (in the
+    import's transaction: a refused file marks nothing)."""
+
+    def write_and_mark(lines: Iterable[str]) -> None:
+        before = Incident.objects.aggregate(last=Max("id"))["last"] or 0
+        write(lines)
+        rollups.mark_calls(Incident.objects.filter(id__gt=before))
+
+    return write_and_mark
 
 
 def _copy(lines: Iterable[str]) -> None:

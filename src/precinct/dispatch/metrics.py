@@ -1,5 +1,9 @@
 """Response-time measures of the 102 service, computed in the database.
 
+``response_measures`` reads the rollups (``dispatch.rollups``: computed once per day,
+month and year, exact counts, percentiles within a stated error); with ``exact=True`` it
+recomputes them from the raw calls as described below, the oracle of the rollups' tests.
+
 Per group (department, priority, hour of day in Almaty time, month or area type): the
 number of calls, the 50th and 90th percentiles of call handling (received → dispatched),
 travel (dispatched → on scene) and total response (received → on scene), and the share of
@@ -33,17 +37,17 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Case, Count, F, FloatField, IntegerField, Min, Q, Sum, When
+from django.db.models import Aggregate, Count, F, FloatField, Min, Sum
 from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils import timezone
 
 from precinct.analytics.dispatch import percentiles
+from precinct.dispatch import rollups
+from precinct.dispatch.measuring import PHASES, QUANTILES, within_target_cases
 from precinct.dispatch.models import Incident
 from precinct.territory import geo
 from precinct.territory.models import Department, Precinct
 
-PHASES = ("handling_seconds", "travel_seconds", "response_seconds")
-QUANTILES = (0.5, 0.9)
 # Below this many values a precinct's percentile or share is not shown: with three calls
 # one slow arrival makes a precinct look like the city's worst.
 MIN_SAMPLE = 5
@@ -71,17 +75,7 @@ def _group_expressions() -> dict:
     }
 
 
-def _within_target_cases():
-    """1/0 per incident with a configured target and an arrival; NULL otherwise."""
-    whens = []
-    for priority, by_area in settings.PRECINCT_DISPATCH_TARGETS_MINUTES.items():
-        for area, minutes in by_area.items():
-            if minutes is None:
-                continue
-            match = Q(priority=priority, area_type=area, response_seconds__isnull=False)
-            whens.append(When(match & Q(response_seconds__lte=minutes * 60), then=1))
-            whens.append(When(match, then=0))
-    return Case(*whens, default=None, output_field=IntegerField())
+_within_target_cases = within_target_cases
 
 
 def incidents_for_measures(
@@ -104,12 +98,29 @@ def response_measures(
     end: dt.datetime,
     group_by: tuple[str, ...] = ("priority",),
     priority: int | None = None,
+    exact: bool = False,
 ) -> list[dict]:
-    """Counts, p50/p90 of each phase and share within target, per group, sorted by group."""
+    """Counts, p50/p90 of each phase and share within target, per group, sorted by group.
+
+    Read from the rollups (``dispatch.rollups``): counts and shares as the exact
+    recomputation, percentiles within ``analytics.sketch.RELATIVE_ERROR`` of it (exact
+    below ``sketch.EXACT_BELOW`` seconds). ``exact=True`` recomputes from the raw calls:
+    the oracle of the tests and of ``precinct dispatch rollups check``.
+    """
     expressions = _group_expressions()
     unknown = set(group_by) - set(expressions)
     if unknown:
         raise ValueError(f"Unknown grouping {sorted(unknown)}; use {sorted(expressions)}.")
+    if not exact:
+        return rollups.measures(
+            department=department, start=start, end=end, group_by=tuple(group_by),
+            priority=priority,
+        )  # fmt: skip
+    return _exact_measures(department, start, end, tuple(group_by), priority)
+
+
+def _exact_measures(department, start, end, group_by, priority) -> list[dict]:
+    expressions = _group_expressions()
     keys = {f"g_{name}": expressions[name] for name in group_by}
     base = incidents_for_measures(
         department=department, start=start, end=end, priority=priority

@@ -150,6 +150,9 @@ class Incident(models.Model):
                 fields=["received_at"], condition=Q(state="open"), name="dispatch_incident_open"
             ),
             models.Index(fields=["department", "received_at"]),
+            # The rollups' reads of whole days of the country (a day rebuilt, the partial
+            # days at a window's ends) would otherwise scan the table.
+            models.Index(fields=["received_at"], name="dispatch_incident_received"),
         ]
 
     def __str__(self) -> str:
@@ -209,3 +212,57 @@ class TimelineEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%H:%M:%S}"
+
+
+class ResponseRollup(models.Model):
+    """Response measures of the calls of one period, kept so pages never read raw calls.
+
+    One row per period (a local day, month or year: ``grain``), node, priority and area
+    type. The node is a department's subtree (``own`` false; department 0 is the whole
+    country) or the calls placed in the department itself (``own`` true, for grouping by
+    department). Counts are exact; each phase's durations are a mergeable summary
+    (``analytics.sketch``), over all hours and per hour of the day (``*_by_hour``, with
+    ``hours`` the counts per hour). Written by ``dispatch.rollups`` only.
+    """
+
+    grain = models.CharField(max_length=1)  # "d", "m" or "y"
+    period = models.DateField()  # the first day of the period, Almaty time
+    department_id = models.IntegerField()  # 0: the whole country
+    own = models.BooleanField()
+    priority = models.PositiveSmallIntegerField()
+    area_type = models.CharField(max_length=6)
+    calls = models.IntegerField()
+    arrived = models.IntegerField()
+    with_target = models.IntegerField()
+    within_target = models.IntegerField()
+    handling = models.BinaryField()
+    travel = models.BinaryField()
+    response = models.BinaryField()
+    hours = models.BinaryField()  # int32 (24 hours × the four counts)
+    handling_by_hour = models.BinaryField()
+    travel_by_hour = models.BinaryField()
+    response_by_hour = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "department_id", "own", "priority", "area_type"],
+                name="dispatch_rollup_key",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["department_id", "own", "grain", "period"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} department {self.department_id}"
+
+
+class RollupDirtyDay(models.Model):
+    """A local day whose calls changed since its rollups were computed (durable)."""
+
+    day = models.DateField(primary_key=True)
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.day)

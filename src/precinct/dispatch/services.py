@@ -17,6 +17,7 @@ from precinct.accounts import access
 from precinct.analytics.dispatch import implied_speed_mps
 from precinct.core.errors import DomainError
 from precinct.core.hashing import token_hash
+from precinct.dispatch import rollups
 from precinct.dispatch.defaults import DEFAULTS
 from precinct.dispatch.models import (
     Assignment,
@@ -96,6 +97,7 @@ def _save_phases(incident: Incident, *fields: str) -> None:
     for name, value in phases(incident).items():
         setattr(incident, name, value)
     incident.save(update_fields=[*fields, *phases(incident)])
+    rollups.mark_incident(incident)  # its measures changed
 
 
 @transaction.atomic
@@ -139,6 +141,7 @@ def incident_create(
         text=text, created_by=actor, received_at=now,
     )  # fmt: skip
     _event(incident, TimelineEvent.Kind.RECEIVED, now, actor=actor)
+    rollups.mark_incident(incident)
     return incident
 
 
@@ -151,6 +154,7 @@ def incident_link_duplicate(*, actor, incident: Incident, original: Incident) ->
         raise DispatchError("An incident cannot duplicate itself.", code="invalid_link")
     incident.duplicate_of = original
     incident.save(update_fields=["duplicate_of"])
+    rollups.mark_incident(incident)
     _event(incident, TimelineEvent.Kind.LINKED, timezone.now(), actor=actor)
     return incident
 

@@ -1,0 +1,669 @@
+"""Response measures computed once: rollups per period, node, priority, area type and hour.
+
+Writing. Every writer of incidents marks the local days whose calls it changed
+(``mark_days``, ``mark_calls``) in its own transaction: a durable dirty-day table. The
+worker's periodic job ``rebuild_dirty`` (and ``precinct dispatch rollups rebuild``) takes
+dirty days, recomputes their day rows from the raw calls and adds the difference between
+new and old day rows to the month and year rows. The summaries are fixed-bin counts
+(``analytics.sketch``), so subtracting a day's old counts undoes them exactly: new calls,
+late arrivals (a call of an old day), corrections and deletions are the same operation.
+One rebuild at a time (an advisory lock on PostgreSQL; SQLite has one writer).
+
+Reading. A window [start, end) is its whole local days, read from as few rows as the
+calendar allows (days up to a month boundary, months up to a year, years), plus the
+partial days at its ends, read from the raw calls. Counts and shares equal the exact
+recomputation (``metrics.response_measures(exact=True)``); percentiles are within
+``sketch.RELATIVE_ERROR`` of it (exact below ``sketch.EXACT_BELOW`` seconds). A day marked
+dirty is read from its stored rows until the worker rebuilds it.
+
+Each row has a 52-bit key packed in one int64 (grain, day number, department, own,
+priority, area type, hour + 1) so that grouping is one ``np.unique``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+from django.db.models import Q
+from django.db.models.functions import ExtractDay, ExtractHour, ExtractMonth, ExtractYear
+from django.utils import timezone
+
+from precinct.analytics import sketch
+from precinct.dispatch.measuring import (
+    PHASES,
+    QUANTILES,
+    day_start,
+    local_day,
+    local_zone,
+    measured_calls,
+    within_target_cases,
+)
+from precinct.dispatch.models import Incident, ResponseRollup, RollupDirtyDay
+from precinct.territory.models import Department
+
+GRAINS = ("d", "m", "y")
+AREAS = ("rural", "urban")  # in the order SQL sorts them
+EPOCH = dt.date(1970, 1, 1)
+COUNTS = ("calls", "arrived", "with_target", "within_target")
+BLOBS = ("handling", "travel", "response")
+# Bits of each key field, most significant first.
+_FIELDS = (("grain", 2), ("day", 20), ("department", 20), ("own", 1), ("priority", 3),
+           ("area", 1), ("hour", 5))  # fmt: skip
+DAYS_PER_BATCH = 31
+
+
+def _pack(**parts) -> np.ndarray:
+    key = np.zeros(np.broadcast(*parts.values()).shape, dtype=np.int64)
+    for name, bits in _FIELDS:
+        value = np.asarray(parts[name], dtype=np.int64) + (1 if name == "hour" else 0)
+        key = (key << bits) | value
+    return key
+
+
+def _unpack(key: np.ndarray) -> dict[str, np.ndarray]:
+    out = {}
+    for name, bits in reversed(_FIELDS):
+        out[name] = key & ((1 << bits) - 1)
+        key = key >> bits
+    out["hour"] = out["hour"] - 1
+    return out
+
+
+def _day_number(day: dt.date) -> int:
+    return (day - EPOCH).days
+
+
+def _date(number: int) -> dt.date:
+    return EPOCH + dt.timedelta(days=int(number))
+
+
+@dataclass
+class Rows:
+    """Rollup rows in arrays: sorted unique keys, counts (n × 4), and per phase the pairs
+    (row, bin, count) of its summary."""
+
+    key: np.ndarray
+    counts: np.ndarray
+    phases: tuple
+
+    @staticmethod
+    def empty() -> Rows:
+        none = np.zeros(0, dtype=np.int64)
+        return Rows(none, np.zeros((0, 4), dtype=np.int64), ((none, none, none),) * 3)
+
+    def negated(self) -> Rows:
+        return Rows(self.key, -self.counts, tuple((o, b, -c) for o, b, c in self.phases))
+
+    def relabelled(self, grain: int) -> Rows:
+        """The same rows as contributions to the month (1) or year (2) containing them."""
+        parts = _unpack(self.key)
+        starts = [_period_start(_date(d), grain) for d in np.unique(parts["day"])]
+        mapping = dict(zip(np.unique(parts["day"]).tolist(), starts, strict=True))
+        parts["day"] = np.array([mapping[d] for d in parts["day"].tolist()], dtype=np.int64)
+        parts["grain"] = np.full_like(parts["grain"], grain)
+        return Rows(_pack(**parts), self.counts, self.phases)
+
+
+def _period_start(day: dt.date, grain: int) -> int:
+    if grain == 1:
+        day = day.replace(day=1)
+    elif grain == 2:
+        day = day.replace(month=1, day=1)
+    return _day_number(day)
+
+
+def concat(parts: list[Rows]) -> Rows:
+    """Rows side by side, keys not combined (a reader's grouping adds them up anyway)."""
+    offsets = np.cumsum([0] + [len(p.key) for p in parts[:-1]])
+    phases = tuple(
+        tuple(np.concatenate(arrays) for arrays in zip(*(
+            (p.phases[k][0] + off, p.phases[k][1], p.phases[k][2])
+            for p, off in zip(parts, offsets, strict=True)), strict=True))
+        for k in range(3)
+    )  # fmt: skip
+    return Rows(
+        np.concatenate([p.key for p in parts]),
+        np.concatenate([p.counts for p in parts]),
+        phases,
+    )
+
+
+def merge(parts: list[Rows]) -> Rows:
+    """Rows with equal keys added; rows left with nothing (all counts 0) dropped."""
+    unique, inverse = np.unique(np.concatenate([p.key for p in parts]), return_inverse=True)
+    counts = np.zeros((len(unique), 4), dtype=np.int64)
+    np.add.at(counts, inverse, np.concatenate([p.counts for p in parts]))
+    offsets = np.cumsum([0] + [len(p.key) for p in parts[:-1]])
+    summed = []
+    for k in range(3):
+        moved = zip(parts, offsets, strict=True)
+        owner = np.concatenate([inverse[p.phases[k][0] + off] for p, off in moved])
+        bins = np.concatenate([p.phases[k][1] for p in parts])
+        cnt = np.concatenate([p.phases[k][2] for p in parts])
+        summed.append(sketch.sum_by_owner(owner, bins, cnt))
+    keep = (counts != 0).any(axis=1)
+    for owner, _, _ in summed:
+        keep[owner] = True
+    return _select(Rows(unique, counts, tuple(summed)), keep)
+
+
+# --- from raw calls ------------------------------------------------------------------------
+
+
+def _fetch_calls(qs) -> dict[str, np.ndarray]:
+    """Per measured call: day number, department, priority, area, hour, phases, within."""
+    tz = local_zone()
+    columns = qs.annotate(
+        y=ExtractYear("received_at", tzinfo=tz), m=ExtractMonth("received_at", tzinfo=tz),
+        d=ExtractDay("received_at", tzinfo=tz), h=ExtractHour("received_at", tzinfo=tz),
+        within=within_target_cases(),
+    ).values_list("y", "m", "d", "h", "department_id", "priority", "area_type", *PHASES,
+                  "within")  # fmt: skip
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    table = np.array(rows, dtype=object) if rows else np.zeros((0, 11), dtype=object)
+    ints = table[:, :6].astype(np.int64)
+    months = (ints[:, 0] - 1970) * 12 + ints[:, 1] - 1
+    day = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + ints[:, 2] - 1
+    floats = np.array(table[:, 7:], dtype=np.float64)  # None → nan
+    return {
+        "day": day, "hour": ints[:, 3], "department": ints[:, 4], "priority": ints[:, 5],
+        "area": (table[:, 6] == "urban").astype(np.int64),
+        "phases": floats[:, :3], "within": floats[:, 3],
+    }  # fmt: skip
+
+
+def _ancestors() -> tuple[dict[int, int], np.ndarray, np.ndarray]:
+    """Each department's row in a matrix of the nodes whose subtree holds it (itself, its
+    parents, 0 for the country; -1 pads), and whether it has departments under it."""
+    chains = {}
+    for pk, path in Department.objects.values_list("id", "path"):
+        ids = [int(p) for p in path.strip("/").split("/") if p] or [pk]
+        chains[pk] = [*reversed(ids), 0]
+    width = max((len(c) for c in chains.values()), default=1)
+    index = {pk: i for i, pk in enumerate(chains)}
+    matrix = np.full((len(chains) + 1, width), -1, dtype=np.int64)
+    for pk, chain in chains.items():
+        matrix[index[pk], : len(chain)] = chain
+    parents = {p for chain in chains.values() for p in chain[1:]}
+    has_children = np.array([pk in parents for pk in chains] + [False])
+    return index, matrix, has_children
+
+
+def rows_of_calls(calls: dict[str, np.ndarray]) -> Rows:
+    """Day rows of the calls given: each call counts in every subtree holding it and, if
+    its department has departments under it, in that department's own rows (a leaf's own
+    rows are its subtree's); for its hour and for all hours (-1)."""
+    n = len(calls["day"])
+    if n == 0:
+        return Rows.empty()
+    index, matrix, has_children = _ancestors()
+    unknown = len(matrix) - 1  # a department deleted since: its own rows and the country's
+    matrix[unknown, :2] = [-1, 0]
+    dept_row = np.array([index.get(d, unknown) for d in calls["department"].tolist()])
+    chain = matrix[dept_row]  # (n, width)
+    call_i, level = np.nonzero(chain >= 0)
+    node = chain[call_i, level]
+    own_i = np.nonzero(has_children[dept_row])[0]
+    # (call, node, own) for every membership, then each for its hour and for -1.
+    members_call = np.concatenate([own_i, call_i])
+    members_node = np.concatenate([calls["department"][own_i], node])
+    members_own = np.concatenate([np.ones(len(own_i), np.int64), np.zeros(len(call_i), np.int64)])
+    m = len(members_call)
+    c = np.concatenate([members_call, members_call])
+    hour = np.concatenate([calls["hour"][members_call], np.full(m, -1)])
+    key = _pack(grain=0, day=calls["day"][c], department=np.concatenate([members_node] * 2),
+                own=np.concatenate([members_own] * 2), priority=calls["priority"][c],
+                area=calls["area"][c], hour=hour)  # fmt: skip
+    unique, row = np.unique(key, return_inverse=True)
+    phases_ = calls["phases"][c]
+    within = calls["within"][c]
+    per_call = np.column_stack([
+        np.ones(len(c)), ~np.isnan(phases_[:, 2]), ~np.isnan(within), np.nan_to_num(within),
+    ]).astype(np.int64)  # fmt: skip
+    counts = np.zeros((len(unique), 4), dtype=np.int64)
+    np.add.at(counts, row, per_call)
+    phases = []
+    for k in range(3):
+        has = ~np.isnan(phases_[:, k])
+        owner, bins, cnt = sketch.sum_by_owner(
+            row[has], sketch.bin_of(phases_[has, k]), np.ones(int(has.sum()), dtype=np.int64)
+        )
+        phases.append((owner, bins, cnt))
+    return Rows(unique, counts, tuple(phases))
+
+
+# --- stored rows ---------------------------------------------------------------------------
+
+
+_KEY_FIELDS = ["grain", "period", "department_id", "own", "priority", "area_type"]
+BY_HOUR = tuple(f"{b}_by_hour" for b in BLOBS)
+
+
+def _load(qs, *, all_hours: bool = True, by_hour: bool = True, combine=True) -> Rows:
+    """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows.
+
+    Day rows keep only the per-hour summaries (their all-hours ones are the sum); months
+    and years keep both, so a long window reads the small all-hours summaries only.
+    """
+    parts = [Rows.empty()]
+    longer = _fetch(qs.exclude(grain="d"), [*BLOBS] if all_hours else [])
+    if longer and all_hours:
+        base, counts, blobs = longer
+        phases = tuple(sketch.decode_many(blobs[k]) for k in range(3))
+        parts.append(Rows(_pack(**base, hour=-1), counts, phases))
+    if longer and by_hour:
+        base, _, blobs = _fetch(qs.exclude(grain="d"), ["hours", *BY_HOUR])
+        parts.append(_hour_rows(base, blobs[0], blobs[1:]))
+    days = _fetch(qs.filter(grain="d"), ["hours", *BY_HOUR])
+    if days:
+        base, counts, blobs = days
+        hourly = _hour_rows(base, blobs[0], blobs[1:])
+        if by_hour:
+            parts.append(hourly)
+        if all_hours:
+            phases = tuple(
+                (sketch.decode_many(blobs[1 + k])[0], bins, cnt)
+                for k, (_, bins, cnt) in enumerate(hourly.phases)
+            )
+            parts.append(Rows(_pack(**base, hour=-1), counts, phases))
+    return merge(parts) if combine else concat(parts)  # merged: sorted by key
+
+
+def _fetch(qs, blob_fields: list[str]):
+    """(key parts, counts, [blobs per field]) of the stored rows of ``qs``; None if none."""
+    sql, params = qs.values_list(*_KEY_FIELDS, *COUNTS, *blob_fields).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    cols = list(zip(*rows, strict=True))
+    base = dict(
+        grain=np.array([GRAINS.index(g) for g in cols[0]]),
+        day=np.array([_date_number(p) for p in cols[1]]),
+        department=np.array(cols[2]), own=np.array(cols[3], dtype=np.int64),
+        priority=np.array(cols[4]), area=np.array([AREAS.index(a) for a in cols[5]]),
+    )  # fmt: skip
+    counts = np.array(cols[6:10], dtype=np.int64).T
+    return base, counts, [[bytes(b) for b in col] for col in cols[10:]]
+
+
+def _hour_rows(base: dict, hours, joint) -> Rows:
+    """The per-hour rows of stored rows: counts per hour present, (hour, bin) pairs."""
+    owner_h, _, _ = sketch.decode_many(hours, width=5)
+    table = np.frombuffer(b"".join(hours), dtype="<i4").reshape(-1, 5).astype(np.int64)
+    hour = table[:, 0]
+    number = np.full((len(hours), 24), -1, dtype=np.int64)
+    number[owner_h, hour] = np.arange(len(hour))
+    key = _pack(**{k: v[owner_h] for k, v in base.items()}, hour=hour)
+    phases = []
+    for blobs in joint:
+        owner, pair_bin, cnt = sketch.decode_many(blobs)
+        row = number[owner, pair_bin // sketch.N_BINS]
+        phases.append((row, pair_bin % sketch.N_BINS, cnt))
+    return Rows(key, table[:, 1:], tuple(phases))
+
+
+def _date_number(value) -> int:
+    if isinstance(value, str):  # SQLite through a raw cursor
+        value = dt.date.fromisoformat(value)
+    return _day_number(value)
+
+
+def _blobs(owner, bins, cnt, n: int) -> list[bytes]:
+    """One encoded summary per owner 0..n-1 (pairs sorted by owner)."""
+    order = np.argsort(owner, kind="stable")
+    owner, bins, cnt = owner[order], bins[order], cnt[order]
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    data = sketch.encode(bins, cnt)
+    return [data[8 * a : 8 * b] for a, b in itertools.pairwise(starts)]
+
+
+def _save(rows: Rows) -> None:
+    """Store rows: each (period, node, priority, area) once, its hour rows folded in."""
+    if not len(rows.key):
+        return
+    parts = _unpack(rows.key)
+    is_all = parts["hour"] < 0
+    stored_key = _pack(**{k: v for k, v in parts.items() if k != "hour"}, hour=-1)
+    stored, slot = np.unique(stored_key, return_inverse=True)
+    n = len(stored)
+    assert is_all.sum() == n, "every stored row has its all-hours row"
+    counts = np.zeros((n, 4), dtype=np.int64)
+    counts[slot[is_all]] = rows.counts[is_all]
+    hourly = np.column_stack([parts["hour"], rows.counts])[~is_all].astype("<i4")
+    order = np.argsort(slot[~is_all], kind="stable")
+    hour_starts = np.searchsorted(slot[~is_all][order], np.arange(n + 1))
+    hour_data = hourly[order].tobytes()
+    hours = [hour_data[20 * a : 20 * b] for a, b in itertools.pairwise(hour_starts)]
+    is_day = _unpack(stored)["grain"] == 0
+    marginal, joint = [], []
+    for owner, bins, cnt in rows.phases:
+        on_all = is_all[owner]
+        blobs = _blobs(slot[owner[on_all]], bins[on_all], cnt[on_all], n)
+        marginal.append([b"" if day else b for b, day in zip(blobs, is_day, strict=True)])
+        hourly = ~on_all
+        pair_bin = parts["hour"][owner[hourly]] * sketch.N_BINS + bins[hourly]
+        joint.append(_blobs(slot[owner[hourly]], pair_bin, cnt[hourly], n))
+    key = _unpack(stored)
+    records = [
+        (GRAINS[g], _date(d), dep, bool(o), p, AREAS[a], *c, marginal[0][i], marginal[1][i],
+         marginal[2][i], hours[i], joint[0][i], joint[1][i], joint[2][i])
+        for i, (g, d, dep, o, p, a, c) in enumerate(zip(
+            key["grain"].tolist(), key["day"].tolist(), key["department"].tolist(),
+            key["own"].tolist(), key["priority"].tolist(), key["area"].tolist(),
+            counts.tolist(), strict=True))
+    ]  # fmt: skip
+    _insert(records)
+
+
+_COLUMNS = [*_KEY_FIELDS, *COUNTS, *BLOBS, "hours", *BY_HOUR]
+
+
+def _insert(records: list[tuple]) -> None:
+    """COPY on PostgreSQL (a rebuild writes millions of rows), batched inserts elsewhere."""
+    table = connection.ops.quote_name(ResponseRollup._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for record in records:
+                    copy.write_row(record)
+            return
+        marks = ", ".join(["%s"] * len(_COLUMNS))
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", records)
+
+
+# --- maintenance ---------------------------------------------------------------------------
+
+
+def mark_days(days) -> None:
+    """Mark local days dirty, in the caller's transaction. An upsert (not "do nothing"): it
+    locks the mark until the caller commits, so a rebuild that takes the mark waits for the
+    change it must see."""
+    now = timezone.now()
+    marks = [RollupDirtyDay(day=d, marked_at=now) for d in sorted(set(days))]
+    RollupDirtyDay.objects.bulk_create(
+        marks, update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"]
+    )
+
+
+def mark_incident(incident: Incident) -> None:
+    mark_days([local_day(incident.received_at)])
+
+
+def mark_calls(qs) -> None:
+    """Mark the days of every call of ``qs`` (an import, a bulk change) dirty."""
+    tz = local_zone()
+    found = (
+        qs.annotate(
+            y=ExtractYear("received_at", tzinfo=tz),
+            m=ExtractMonth("received_at", tzinfo=tz),
+            d=ExtractDay("received_at", tzinfo=tz),
+        )
+        .values_list("y", "m", "d")
+        .distinct()
+        .order_by()
+    )
+    mark_days(dt.date(y, m, d) for y, m, d in found)
+
+
+def _lock() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('precinct.dispatch.rollups'))")
+
+
+def rebuild_dirty(*, max_batches: int | None = None) -> int:
+    """Rebuild dirty days, a month at most per transaction; the number of days rebuilt.
+
+    The periodic job of every worker (``PRECINCT_PERIODIC_JOBS``): safe from several at once.
+    """
+    done, batches = 0, 0
+    while max_batches is None or batches < max_batches:
+        with transaction.atomic():
+            _lock()
+            first = RollupDirtyDay.objects.order_by("day").values_list("day", flat=True).first()
+            if first is None:
+                break
+            month_end = _date(_period_start(first, 1)) + dt.timedelta(days=32)
+            days = list(
+                RollupDirtyDay.objects.filter(day__lt=month_end.replace(day=1))
+                .order_by("day").values_list("day", flat=True)[:DAYS_PER_BATCH]
+            )  # fmt: skip
+            RollupDirtyDay.objects.filter(day__in=days).delete()
+            _rebuild_days(days)
+        done += len(days)
+        batches += 1
+    return done
+
+
+def rebuild_range(*, first: dt.date, last: dt.date) -> int:
+    """Recompute every day from ``first`` to ``last`` (inclusive) from the raw calls."""
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    with transaction.atomic():
+        mark_days(days)
+    return rebuild_dirty()
+
+
+def rebuild_all() -> int:
+    """Recompute every rollup from the raw calls, a month at a time, each row written once
+    (the command's default, and what the demo runs); the number of days covered."""
+    calls = Incident.objects.filter(duplicate_of=None).order_by("received_at")
+    with transaction.atomic():
+        _lock()
+        RollupDirtyDay.objects.all().delete()
+        ResponseRollup.objects.all().delete()
+        first = calls.values_list("received_at", flat=True).first()
+        if first is None:
+            return 0
+        last = local_day(calls.reverse().values_list("received_at", flat=True).first())
+        month, year_parts = local_day(first).replace(day=1), []
+        while month <= last:
+            following = (month + dt.timedelta(days=32)).replace(day=1)
+            days = rows_of_calls(
+                _fetch_calls(measured_calls(start=day_start(month), end=day_start(following)))
+            )
+            months = merge([days.relabelled(1)])
+            _save(days)
+            _save(months)
+            year_parts.append(months.relabelled(2))
+            if following.month == 1 or following > last:
+                _save(merge(year_parts))
+                year_parts = []
+            month = following
+    return (last - local_day(first)).days + 1
+
+
+def _rebuild_days(days: list[dt.date]) -> None:
+    """New day rows from the raw calls; their difference from the old ones added to the
+    month and year rows holding them. ``days`` lie in one month."""
+    calls = _fetch_calls(
+        measured_calls(start=day_start(min(days)), end=day_start(max(days) + dt.timedelta(1)))
+    )
+    wanted = np.isin(calls["day"], [_day_number(d) for d in days])
+    new = rows_of_calls({k: v[wanted] for k, v in calls.items()})
+    stored_days = ResponseRollup.objects.filter(grain="d", period__in=days)
+    delta = merge([new, _load(stored_days).negated()])
+    stored_days.delete()
+    _save(new)
+    for grain, period in ((1, min(days).replace(day=1)), (2, min(days).replace(month=1, day=1))):
+        stored = ResponseRollup.objects.filter(grain=GRAINS[grain], period=period)
+        updated = merge([_load(stored), delta.relabelled(grain)])
+        stored.delete()
+        _save(updated)
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def _whole_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]:
+    """[first, stop) of the local days wholly inside [start, end)."""
+    first = local_day(start)
+    if day_start(first) < start:
+        first += dt.timedelta(days=1)
+    stop = local_day(end)
+    return first, max(first, stop)
+
+
+def _segments(first: dt.date, stop: dt.date, years: bool) -> Q:
+    """The rows covering the days [first, stop): days to a month's start, months to a
+    year's start (when ``years``), years, then months and days again."""
+    q = Q(pk__in=[])
+    day = first
+    while day < stop:
+        year_end = dt.date(day.year + 1, 1, 1)
+        month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        if years and day.month == 1 and day.day == 1 and year_end <= stop:
+            end = dt.date(stop.year, 1, 1)
+            q |= Q(grain="y", period__gte=day, period__lt=end)
+        elif day.day == 1 and month_end <= stop:
+            end = stop.replace(day=1)
+            if years:
+                end = min(end, year_end)
+            q |= Q(grain="m", period__gte=day, period__lt=end)
+        else:
+            end = min(month_end, stop)
+            q |= Q(grain="d", period__gte=day, period__lt=end)
+        day = end
+    return q
+
+
+def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
+    """``metrics.response_measures`` from the rollups and the partial days at the ends.
+
+    A day marked dirty (its calls changed, the worker has not rebuilt it yet) is read
+    raw: its stored day rows are subtracted from the rollups and its calls added, so a
+    call taken a second ago is counted. One snapshot for all the reads.
+    """
+    first, stop = _whole_days(start, end)
+    own, hours = "department" in group_by, "hour" in group_by
+    parts = [Rows.empty()]
+    raw = [(start, end)] if first >= stop else [(start, day_start(first)), (day_start(stop), end)]
+    with _snapshot():
+        if first < stop:
+            scope = Q(own=own)
+            if own:  # a leaf's own rows are its subtree's
+                leaves = _subtree(department).filter(children__isnull=True)
+                scope = Q(own=True, department_id__in=_subtree(department).values("id")) | Q(
+                    own=False, department_id__in=leaves.values("id")
+                )
+            else:
+                scope &= Q(department_id=department.id if department else 0)
+            if priority is not None:
+                scope &= Q(priority=priority)
+            segments = _segments(first, stop, years="month" not in group_by)
+            stored = ResponseRollup.objects.filter(scope)
+            parts.append(_load(stored.filter(segments), all_hours=not hours, by_hour=hours,
+                               combine=False))  # fmt: skip
+            dirty = list(
+                RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
+                .order_by("day").values_list("day", flat=True)
+            )  # fmt: skip
+            if dirty:
+                stale = stored.filter(grain="d", period__in=dirty)
+                stale_rows = _load(stale, all_hours=not hours, by_hour=hours, combine=False)
+                parts.append(stale_rows.negated())
+                raw += [(day_start(d), day_start(d + dt.timedelta(days=1))) for d in dirty]
+        for a, b in raw:
+            if a < b:
+                parts.append(_edge_rows(department, a, b, priority, own=own, hours=hours))
+    return _grouped(concat(parts), group_by)
+
+
+@contextmanager
+def _snapshot():
+    """A transaction whose reads all see one state of the database (PostgreSQL's
+    repeatable read; SQLite's read transaction is one snapshot already)."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _subtree(department):
+    found = Department.objects.all()
+    if department is not None:
+        found = found.filter(path__startswith=department.path)
+    return found
+
+
+def _edge_rows(department, start, end, priority, *, own: bool, hours: bool) -> Rows:
+    """Rows of the calls of [start, end) read raw: those a rollup query would read."""
+    qs = measured_calls(start=start, end=end)
+    if department is not None:
+        qs = qs.filter(department__path__startswith=department.path)
+    if priority is not None:
+        qs = qs.filter(priority=priority)
+    rows = rows_of_calls(_fetch_calls(qs))
+    parts = _unpack(rows.key)
+    if own:  # own rows, and the subtree rows of the leaves
+        leaves = _subtree(department).filter(children__isnull=True).values_list("id", flat=True)
+        keep = (parts["own"] == 1) | np.isin(parts["department"], list(leaves))
+    else:
+        keep = (parts["own"] == 0) & (parts["department"] == (department.id if department else 0))
+    keep &= (parts["hour"] >= 0) == hours
+    return _select(rows, keep)
+
+
+def _select(rows: Rows, keep: np.ndarray) -> Rows:
+    renumber = np.cumsum(keep) - 1
+    phases = []
+    for owner, bins, cnt in rows.phases:
+        alive = keep[owner]
+        phases.append((renumber[owner[alive]], bins[alive], cnt[alive]))
+    return Rows(rows.key[keep], rows.counts[keep], tuple(phases))
+
+
+def _grouped(rows: Rows, group_by: tuple[str, ...]) -> list[dict]:
+    parts = _unpack(rows.key)
+    labels = {
+        "priority": parts["priority"], "hour": parts["hour"], "department": parts["department"],
+        "area_type": parts["area"], "month": _month_numbers(parts["day"]),
+    }  # fmt: skip
+    if group_by:
+        table = np.column_stack([labels[g] for g in group_by])
+        groups, group_of = np.unique(table, axis=0, return_inverse=True)
+        group_of = group_of.reshape(-1)
+    else:
+        groups = np.zeros((1 if len(rows.key) else 0, 0), dtype=np.int64)
+        group_of = np.zeros(len(rows.key), dtype=np.int64)
+    counts = np.zeros((len(groups), 4), dtype=np.int64)
+    np.add.at(counts, group_of, rows.counts)
+    dense = [sketch.dense(group_of[o], b, c, len(groups)) for o, b, c in rows.phases]
+    out = []
+    for g, labels_g in enumerate(groups):
+        row = {name: _label(name, int(v)) for name, v in zip(group_by, labels_g, strict=True)}
+        calls, arrived, with_target, within = (int(v) for v in counts[g])
+        row.update(calls=calls, arrived=arrived, with_target=with_target,
+                   within_target=within if with_target else None)  # fmt: skip
+        for phase, summary in zip(PHASES, dense, strict=True):
+            for q, value in zip(QUANTILES, sketch.percentiles_of(summary[g], QUANTILES),
+                                strict=True):  # fmt: skip
+                row[f"{phase}_p{round(q * 100)}"] = value
+        row["share_within_target"] = within / with_target if with_target else None
+        out.append(row)
+    return out
+
+
+def _month_numbers(day: np.ndarray) -> np.ndarray:
+    return day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _label(name: str, value: int):
+    if name == "area_type":
+        return AREAS[value]
+    if name == "month":
+        month = np.datetime64(value, "M").astype("datetime64[D]").item()
+        return day_start(month)
+    return value

@@ -1,0 +1,162 @@
+"""Rollups against the exact recomputation: after inserts, late arrivals, corrections and
+deletions, for windows with partial days, months and years, every grouping."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import pytest
+from django.db import transaction
+
+from precinct.analytics import sketch
+from precinct.dispatch import metrics, rollups, services
+from precinct.dispatch.models import Incident, ResponseRollup, RollupDirtyDay
+from tests.dispatch import builders
+
+pytestmark = pytest.mark.django_db
+ALMATY = ZoneInfo("Asia/Almaty")
+FIRST = dt.datetime(2025, 11, 20, tzinfo=ALMATY)
+GROUPINGS = [("priority",), ("hour",), ("month",), ("area_type",), ("department",),
+             ("priority", "area_type"), ("department", "hour")]  # fmt: skip
+WINDOWS = [
+    (FIRST, FIRST + dt.timedelta(days=120)),  # whole days, a month and a year boundary
+    (FIRST + dt.timedelta(hours=7, minutes=13), FIRST + dt.timedelta(days=83, hours=5)),
+    (FIRST + dt.timedelta(hours=3), FIRST + dt.timedelta(hours=20)),  # inside one day
+    (dt.datetime(2025, 1, 1, tzinfo=ALMATY), dt.datetime(2027, 1, 1, tzinfo=ALMATY)),
+]
+
+
+def _calls(territory, rng, n: int, first=FIRST, days=100) -> list[Incident]:
+    calls = []
+    for _ in range(n):
+        received = first + dt.timedelta(seconds=int(rng.integers(0, days * 86400)))
+        travel = None if rng.random() < 0.05 else int(rng.lognormal(np.log(700), 0.8))
+        # Most in the districts; some placed in the city department itself (not a leaf).
+        department = rng.choice([territory.district_a, territory.district_b, territory.city],
+                                p=[0.6, 0.3, 0.1])  # fmt: skip
+        calls.append(builders.past_call(
+            department, int(rng.integers(1, 4)), received, int(rng.integers(5, 400)), travel,
+            area="urban" if rng.random() < 0.8 else "rural",
+        ))  # fmt: skip
+    return calls
+
+
+@pytest.fixture
+def history(territory):
+    rng = np.random.default_rng(15)
+    made = builders.insert_calls(_calls(territory, rng, 1500))
+    # A few duplicates: never counted.
+    Incident.objects.filter(pk__in=[c.pk for c in made[:20]]).update(duplicate_of=made[30])
+    with transaction.atomic():
+        rollups.mark_calls(Incident.objects.filter(pk__in=[c.pk for c in made[:20]]))
+    rollups.rebuild_dirty()
+    return made
+
+
+def assert_rollups_equal_exact(territory, windows=WINDOWS, groupings=GROUPINGS):
+    for department in (None, territory.city, territory.district_b):
+        for start, end in windows:
+            for group_by in groupings:
+                for priority in (None, 1):
+                    kw = dict(department=department, start=start, end=end, group_by=group_by,
+                              priority=priority)  # fmt: skip
+                    _same(metrics.response_measures(**kw),
+                          metrics.response_measures(**kw, exact=True), kw)  # fmt: skip
+
+
+def _same(rolled: list[dict], exact: list[dict], context) -> None:
+    assert [_group(r) for r in rolled] == [_group(r) for r in exact], context
+    for r, e in zip(rolled, exact, strict=True):
+        for name in ("calls", "arrived", "with_target", "within_target"):
+            assert r[name] == e[name], (name, context)
+        assert r["share_within_target"] == pytest.approx(e["share_within_target"])
+        for phase in metrics.PHASES:
+            for q in ("p50", "p90"):
+                got, want = r[f"{phase}_{q}"], e[f"{phase}_{q}"]
+                assert (got is None) == (want is None), (phase, context)
+                if want is not None:
+                    assert abs(got - want) <= sketch.RELATIVE_ERROR * want + 1e-6, (phase, q)
+
+
+def _group(row: dict) -> dict:
+    return {k: row[k] for k in ("priority", "hour", "month", "area_type", "department")
+            if k in row}  # fmt: skip
+
+
+def test_rollups__equal_exact_after_inserts(territory, history):
+    assert ResponseRollup.objects.filter(grain="y").exists()
+    assert not RollupDirtyDay.objects.exists()
+    assert_rollups_equal_exact(territory)
+
+
+def test_rollups__late_arrival_of_an_old_day(territory, history):
+    rng = np.random.default_rng(16)
+    late = _calls(territory, rng, 40, first=FIRST + dt.timedelta(days=3), days=2)
+    with transaction.atomic():  # as the import writes them: the calls and their days marked
+        made = Incident.objects.bulk_create(late)
+        rollups.mark_calls(Incident.objects.filter(pk__in=[c.pk for c in made]))
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2], groupings=GROUPINGS[:3])
+    rollups.rebuild_dirty()
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2])
+
+
+def test_rollups__a_corrected_arrival_time(territory, history):
+    calls = Incident.objects.filter(response_seconds__isnull=False, duplicate_of=None)[:25]
+    with transaction.atomic():
+        for call in calls:  # as a correction service writes it: the times and the mark
+            call.on_scene_at += dt.timedelta(minutes=37)
+            call.travel_seconds += 37 * 60
+            call.response_seconds += 37 * 60
+            call.save(update_fields=["on_scene_at", "travel_seconds", "response_seconds"])
+            rollups.mark_incident(call)
+    # Before the worker's turn the dirty days are read raw; after it, from the rollups.
+    assert RollupDirtyDay.objects.exists()
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2], groupings=GROUPINGS[:3])
+    rollups.rebuild_dirty()
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2])
+
+
+def test_rollups__deleted_calls(territory, history):
+    gone = Incident.objects.filter(received_at__lt=FIRST + dt.timedelta(days=40))
+    with transaction.atomic():
+        rollups.mark_calls(gone)
+        gone.delete()
+    rollups.rebuild_dirty()
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2])
+    # Everything deleted: no rollup row is left behind.
+    with transaction.atomic():
+        rollups.mark_calls(Incident.objects.all())
+        Incident.objects.all().delete()
+    rollups.rebuild_dirty()
+    assert not ResponseRollup.objects.exists()
+
+
+def test_rollups__the_services_mark_what_they_change(territory, personas, fleet):
+    call = services.incident_create(
+        actor=personas.operator, lon=builders.CENTRE[0], lat=builders.CENTRE[1],
+        category_code="violence",
+    )  # fmt: skip
+    assert RollupDirtyDay.objects.count() == 1
+    rollups.rebuild_dirty()
+    services.assignment_create(actor=personas.operator, incident=call, unit_id=fleet.near.id)
+    services.unit_report_state(unit=fleet.near, state="on_scene")
+    assert RollupDirtyDay.objects.count() == 1
+    rollups.rebuild_dirty()
+    day = rollups.local_day(call.received_at)
+    start = dt.datetime.combine(day, dt.time(), tzinfo=ALMATY)
+    window = [(start - dt.timedelta(days=1), start + dt.timedelta(days=2))]
+    assert_rollups_equal_exact(territory, windows=window, groupings=[("priority",)])
+    (row,) = ResponseRollup.objects.filter(grain="d", department_id=call.department_id)
+    assert (row.calls, row.arrived) == (1, 1)
+
+
+def test_rebuild_all__is_the_same_as_maintenance(territory, history):
+    before = sorted(ResponseRollup.objects.values_list(
+        "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
+        "arrived", "within_target", "response"))  # fmt: skip
+    ResponseRollup.objects.all().delete()
+    rollups.rebuild_all()
+    after = sorted(ResponseRollup.objects.values_list(
+        "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
+        "arrived", "within_target", "response"))  # fmt: skip
+    assert [(*r[:10], bytes(r[10])) for r in after] == [(*r[:10], bytes(r[10])) for r in before]
