@@ -171,7 +171,10 @@ def main() -> None:
     parser.add_argument("--open311", type=int, default=200, help="reads of the Open311 list")
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()
+    # The cut's network goes to a folder of the bench's own: the demo build writes the
+    # network it imports, and must not replace the one a developer's server uses.
     env = bench_env()
+    env.setdefault("PRECINCT_NETWORK_DIR", str(ROOT / "var" / "bench" / "appeals-network"))
     if not env.get("DATABASE_URL", "").startswith("postgres"):
         print("note: DATABASE_URL is not PostgreSQL; the goal is stated for PostgreSQL")
     ensure_demo(env, "--osm", str(CUT))
