@@ -89,6 +89,17 @@ def test_rollups__equal_exact_after_inserts(territory, history):
     assert_rollups_equal_exact(territory)
 
 
+def test_rollups__without_grouping_one_row_as_exact(territory, history):
+    assert_rollups_equal_exact(territory, groupings=[()])
+    (row,) = metrics.response_measures(
+        department=None, start=WINDOWS[3][0], end=WINDOWS[3][1], group_by=(), exact=True
+    )
+    assert row["calls"] == Incident.objects.filter(duplicate_of=None).count()
+    empty = dict(department=None, start=WINDOWS[3][1], end=WINDOWS[3][1] + dt.timedelta(days=9))
+    assert metrics.response_measures(**empty, group_by=(), exact=True) == []
+    assert metrics.response_measures(**empty, group_by=()) == []
+
+
 def test_rollups__late_arrival_of_an_old_day(territory, history):
     rng = np.random.default_rng(16)
     late = _calls(territory, rng, 40, first=FIRST + dt.timedelta(days=3), days=2)

@@ -136,7 +136,13 @@ def _exact_measures(department, start, end, group_by, priority) -> list[dict]:
         for phase in PHASES:
             for q in QUANTILES:
                 aggregates[f"{phase}_p{round(q * 100)}"] = PercentileCont(phase, q)
-    rows = list(base.values(*keys).annotate(**aggregates).order_by(*keys))
+    if keys:
+        rows = list(base.values(*keys).annotate(**aggregates).order_by(*keys))
+    else:  # no grouping: one row over every call (``values()`` alone would group by row)
+        totals = base.aggregate(**aggregates)
+        rows = (
+            [{**totals, "within_target": totals["within_target"] or 0}] if totals["calls"] else []
+        )
     if not native:
         for phase in PHASES:
             by_group = _window_percentiles(base, list(keys), phase)
