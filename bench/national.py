@@ -1,0 +1,191 @@
+"""Benchmark: the whole country, ten years: measures, evaluation, maintenance, recommendation.
+
+Run from the project root against a PostgreSQL database of its own::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/precinct_national \\
+        .venv/bin/python bench/national.py [--scale 1.0] [--years 10] [--repeats 20]
+
+It builds, or reuses, the national data set of ``bench/_national.py`` (20 regions with
+their real populations, ≈300 departments, 210 calls per 1,000 residents a year and 2
+million appeals a year over 2016–2025, times ``--scale``), builds the 102 rollups with
+the product's command code when the calls are new, and then measures the code users run,
+each side by side with its reference in the same run:
+
+- ``measures_p99_ms``: the 102 measures page's two calls (by priority; emergencies by
+  hour) for the whole country over a ten-year window with partial days at both ends,
+  ``metrics.response_measures`` from rollups, p50/p99 over ``--repeats``; reference: the
+  same calls with ``exact=True`` (the raw calls with ``percentile_cont``), once;
+- ``percentile_max_error_s``: the largest difference of any percentile of those calls
+  from the exact one (counts and shares must be identical);
+- ``evaluation_recompute_s``: ``evaluation.services.evaluation_compute`` of 2025 with
+  every real source (102 measures, appeals, surveys raked, crime, integrity, staffing);
+- ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29);
+- ``recommend_*`` and ``etas_identical``: ``bench/recommend_region.measure`` on the
+  region-sized driving graph (334 thousand nodes) with 300 units, against scipy's full
+  Dijkstra.
+
+The last line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from _machine import machine
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "precinct.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import numpy as np  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+import _national  # noqa: E402
+from precinct.analytics import sketch  # noqa: E402
+from precinct.dispatch import metrics, rollups  # noqa: E402
+from precinct.dispatch.models import ResponseRollup  # noqa: E402
+
+END = dt.datetime(2025, 12, 30, 15, 17, tzinfo=_national.ALMATY)
+START = END - dt.timedelta(days=3652)
+DAY = dt.date(2025, 12, 29)
+PAGE = [dict(department=None, group_by=("priority",)),
+        dict(department=None, group_by=("hour",), priority=1)]  # fmt: skip
+
+
+def _p99(runs: list[float]) -> float:
+    return float(np.percentile(runs, 99, method="higher"))
+
+
+def measures(repeats: int) -> dict:
+    """The measures page over ten years, from rollups and exact."""
+
+    def page(exact=False):
+        return [metrics.response_measures(start=START, end=END, exact=exact, **kw) for kw in PAGE]
+
+    rolled = page()  # warm
+    runs = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        page()
+        runs.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    exact = page(exact=True)
+    exact_ms = (time.perf_counter() - t0) * 1000
+    worst, worst_rel, same = 0.0, 0.0, True
+    for got_rows, want_rows in zip(rolled, exact, strict=True):
+        same &= len(got_rows) == len(want_rows)
+        for got, want in zip(got_rows, want_rows, strict=False):
+            same &= all(got[k] == want[k] for k in ("calls", "arrived", "within_target"))
+            for phase in metrics.PHASES:
+                for q in ("p50", "p90"):
+                    a, b = got[f"{phase}_{q}"], want[f"{phase}_{q}"]
+                    if a is None or b is None:
+                        same &= a is None and b is None
+                    else:
+                        worst = max(worst, abs(a - b))
+                        worst_rel = max(worst_rel, abs(a - b) / b if b else 0.0)
+    return {
+        "measures_p50_ms": round(statistics.median(runs), 1),
+        "measures_p99_ms": round(_p99(runs), 1),
+        "measures_exact_ms": round(exact_ms),
+        "ratio_exact_over_p99": round(exact_ms / _p99(runs), 1),
+        "percentile_max_error_s": round(worst, 3),
+        "percentile_max_relative_error": round(worst_rel, 5),
+        "stated_relative_error": round(sketch.RELATIVE_ERROR, 5),
+        "counts_identical": bool(same),
+    }
+
+
+def evaluation() -> dict:
+    from precinct.evaluation import services
+    from precinct.evaluation.models import IndicatorValue, Period
+
+    period = Period.objects.get(label="2025")
+    t0 = time.perf_counter()
+    n = services.evaluation_compute(period=period)
+    return {
+        "evaluation_recompute_s": round(time.perf_counter() - t0, 1),
+        "evaluation_departments": n,
+        "evaluation_values": IndicatorValue.objects.filter(period=period).count(),
+    }
+
+
+def rollup_day() -> dict:
+    with transaction.atomic():
+        rollups.mark_days([DAY])
+    t0 = time.perf_counter()
+    rollups.rebuild_dirty()
+    return {"rollup_day_s": round(time.perf_counter() - t0, 2)}
+
+
+def recommendation(calls: int) -> dict:
+    import recommend_region
+
+    graph = recommend_region.region_graph(recommend_region.DEFAULT_PBF, 4)
+    return recommend_region.measure(graph, units=300, calls=calls, seed=102, full_calls=100)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--recommend-calls", type=int, default=1000)
+    parser.add_argument("--load-only", action="store_true", help="build the data set, stop")
+    args = parser.parse_args()
+    if connection.vendor != "postgresql":
+        sys.exit("Run against PostgreSQL: set DATABASE_URL=postgres://…")
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    districts = _national.build_country()
+    loaded = _national.generate(districts, years=range(2026 - args.years, 2026), scale=args.scale)
+    if args.load_only:
+        print(json.dumps({"load_s": loaded}))
+        return
+    rebuild_s = None
+    if "dispatch_incident" in loaded or not ResponseRollup.objects.exists():
+        t0 = time.perf_counter()
+        rollups.rebuild_all()
+        rebuild_s = round(time.perf_counter() - t0, 1)
+    rollups.rebuild_dirty()
+    figures = {
+        "calls": _national.sql("SELECT count(*) FROM dispatch_incident")[0][0],
+        "appeals": _national.sql("SELECT count(*) FROM appeals_appeal")[0][0],
+        "departments": len(districts) + 20,
+        "scale": args.scale,
+        "window_days": (END - START).days,
+    }
+    print(f"{figures['calls']:,} calls, {figures['appeals']:,} appeals; load {loaded}, "
+          f"rollups rebuilt in {rebuild_s} s", flush=True)  # fmt: skip
+    for step in (lambda: measures(args.repeats), evaluation, rollup_day,
+                 lambda: recommendation(args.recommend_calls)):  # fmt: skip
+        part = step()
+        print(json.dumps(part), flush=True)
+        figures.update(part)
+    size = _national.sql("SELECT pg_total_relation_size('dispatch_responserollup'), "
+                         "pg_total_relation_size('dispatch_incident')")[0]  # fmt: skip
+    figures.update({
+        "goals": {"measures_p99_ms": 300, "evaluation_recompute_s": 30, "rollup_day_s": 10,
+                  "recommend_p99_ms": 10},
+        "load_s": loaded, "full_rebuild_s": rebuild_s,
+        "rollup_mib": round(size[0] / 2**20), "incident_table_mib": round(size[1] / 2**20),
+        "total_s": round(time.perf_counter() - started, 1),
+        "postgres": _national.sql("SHOW server_version")[0][0], **machine(),
+    })  # fmt: skip
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
