@@ -3,22 +3,19 @@
 A subscription is stored pending and confirmed by a link (double opt-in); the link's token
 is kept only as its hash (``core.hashing.token_hash``). The address itself is personal
 data: it is blanked by ``alerts.retention`` once the subscription has ended, and no page,
-log or export shows it. ``AlertMail`` is the alerts' durable outbox, sent exactly as the
-appeals' notifications are (a lease, an idempotency key, the worker's sweep).
+log or export shows it. ``AlertMail`` is the alerts' durable outbox, sent by the one
+mechanism the appeals' notifications use too (``core.outbox``: a lease, an idempotency key,
+retries with backoff, the worker's sweep).
 """
-
-import uuid
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.outbox import OutboxMessage
+from precinct.core.outbox import new_idempotency_key as new_idempotency_key  # migration 0001
+
 KINDS = ("priorities", "receptions", "figures")
-
-
-def new_idempotency_key() -> str:
-    """A key no other message has: the mail gateway writes each key once."""
-    return uuid.uuid4().hex
 
 
 class Subscription(models.Model):
@@ -74,7 +71,7 @@ class Subscription(models.Model):
         return [kind for kind in KINDS if getattr(self, f"wants_{kind}")]
 
 
-class AlertMail(models.Model):
+class AlertMail(OutboxMessage):
     """The alerts' durable outbox: one e-mail (a confirmation or a digest) to send once.
 
     A digest is stored before it is queued, at most one per subscription and local day
@@ -100,14 +97,8 @@ class AlertMail(models.Model):
     unsubscribe_url = models.CharField(max_length=300)
     unsubscribe_hash = models.CharField(max_length=64, unique=True)
     state = models.CharField(max_length=9, choices=State, default=State.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
-    leased_until = models.DateTimeField(null=True, blank=True)
-    task_id = models.CharField(max_length=64, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    # attempts, next_attempt_at, idempotency_key, leased_until, task_id, last_error,
+    # created_at, sent_at: from core.outbox.OutboxMessage.
 
     class Meta:
         constraints = [

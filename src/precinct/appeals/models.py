@@ -6,14 +6,14 @@ state as an event. Personal data (contact, text) is read by staff only through s
 that write the audit log.
 """
 
-import uuid
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.outbox import OutboxMessage
+from precinct.core.outbox import new_idempotency_key as new_idempotency_key  # migration 0008
 from precinct.territory.models import name_in_reader_language
 
 
@@ -297,13 +297,9 @@ class AnswerTemplate(models.Model):
         return {"kk": self.text_kk, "en": self.text_en}.get(language[:2]) or self.text
 
 
-def new_idempotency_key() -> str:
-    """A key no other message of any installation has: the gateways send each key once."""
-    return uuid.uuid4().hex
-
-
-class Notification(models.Model):
-    """The durable outbox: one message to send, retried with backoff until sent or given up.
+class Notification(OutboxMessage):
+    """The appeals' durable outbox: one message to send, retried with backoff until sent or
+    given up (the mechanism is ``core.outbox``, shared with the alerts' mails).
 
     The row is the truth, the queue only a wake-up call: a worker sends a message only
     while it holds its lease (``leased_until``, renewed while the gateway call lasts), a
@@ -334,16 +330,8 @@ class Notification(models.Model):
     # empty for the messages the law sets no time for.
     due_date = models.DateField(null=True, blank=True)
     state = models.CharField(max_length=8, choices=State, default=State.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    # When the current task is due (creation, a retry's backoff, or the sweep's re-enqueue).
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    idempotency_key = models.CharField(max_length=64, unique=True, default=new_idempotency_key)
-    leased_until = models.DateTimeField(null=True, blank=True)
-    # The latest task enqueued for it: the sweep leaves a message alone while it waits.
-    task_id = models.CharField(max_length=64, blank=True)
-    last_error = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    # attempts, next_attempt_at, idempotency_key, leased_until, task_id, last_error,
+    # created_at, sent_at: from core.outbox.OutboxMessage.
 
     def __str__(self) -> str:
         return f"{self.medium} {self.event} #{self.pk}"
