@@ -128,25 +128,43 @@ TEMPLATES = [
     }
 ]
 
-try:
-    DATABASES = {
-        "default": dj_database_url.parse(
-            env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'precinct.sqlite3'}"),
+
+def _database(variable: str, default: str | None = None) -> dict:
+    """One database's settings from a URL in the environment (``dj_database_url``)."""
+    try:
+        database = dj_database_url.parse(
+            env_str(variable, default),
             conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         )
-    }
-except ValueError as exc:  # an unknown scheme or a malformed URL
-    raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from None
+    except ValueError as exc:  # an unknown scheme or a malformed URL
+        raise ImproperlyConfigured(f"{variable} is not a valid database URL: {exc}") from None
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers go on while a writer commits; the timeout waits out short writes.
+        database["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return database
+
+
+DATABASES = {"default": _database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'precinct.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while a writer commits; the timeout waits out short writes.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 20,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
     VAR_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default needs no set-up
     # A file, not memory: tests start real workers and servers in other processes.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-precinct.sqlite3")}
+# Optional: a streaming replica of the primary for the reads that may be a little behind
+# (reports and public pages, marked by core.replica.reads_from_replica; docs/operations.md,
+# "A read replica"). Without it every read goes to the primary.
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = _database("DATABASE_REPLICA_URL")
+    if DATABASES["replica"]["ENGINE"] != DATABASES["default"]["ENGINE"]:
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must name a database of the same kind as DATABASE_URL."
+        )
+    # Tests have no replication: the test replica is the test primary, under its alias.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["precinct.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

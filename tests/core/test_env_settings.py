@@ -1,5 +1,6 @@
 """Configuration comes from the environment and a bad value stops the process at start-up."""
 
+import json
 import os
 import subprocess
 import sys
@@ -111,6 +112,9 @@ def test_settings__good_environment__starts(tmp_path):
         ("DATABASE_CONN_MAX_AGE", "-1"),
         ("PRECINCT_WALK_SPEED_KMH", "0"),
         ("DATABASE_URL", "mysqlx://db.local/precinct"),
+        ("DATABASE_REPLICA_URL", "mysqlx://db.local/precinct"),
+        # A replica of another kind than the primary (SQLite here) cannot be one.
+        ("DATABASE_REPLICA_URL", "postgres://replica.local/precinct"),
         ("PRECINCT_API_TOKEN_DAYS", "0"),
     ],
 )
@@ -119,6 +123,40 @@ def test_settings__bad_variable__stops_start_up_naming_it(tmp_path, variable, va
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert variable in result.stderr
+
+
+def _databases(**env: str) -> dict:
+    """settings.DATABASES as a fresh process reads it from the environment."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
+    environ.update(
+        DJANGO_SETTINGS_MODULE="precinct.settings",
+        PYTHONPATH=os.pathsep.join(filter(None, [str(SRC), environ.get("PYTHONPATH")])),
+        **env,
+    )
+    code = "import json; from django.conf import settings; print(json.dumps(settings.DATABASES))"
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environ, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_settings__replica_url__adds_the_replica_alias_mirrored_in_tests(tmp_path):
+    databases = _databases(
+        PRECINCT_VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://app@primary.local:5432/precinct",
+        DATABASE_REPLICA_URL="postgres://reader@replica.local:5433/precinct",
+        DATABASE_CONN_MAX_AGE="30",
+    )
+    replica = databases["replica"]
+    assert replica["ENGINE"] == databases["default"]["ENGINE"]
+    assert (replica["HOST"], replica["PORT"], replica["USER"]) == ("replica.local", 5433, "reader")
+    assert replica["CONN_MAX_AGE"] == 30
+    assert replica["TEST"] == {"MIRROR": "default"}
+
+
+def test_settings__without_replica_url__one_database(tmp_path):
+    assert list(_databases(PRECINCT_VAR_DIR=str(tmp_path))) == ["default"]
 
 
 def test_settings__production_without_secret_key__refuses_to_start(tmp_path):

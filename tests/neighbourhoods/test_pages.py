@@ -30,6 +30,8 @@ def test_precinct__team_posts_receptions_priorities_and_figures_for_anyone(hood)
     assert 'class="nb-photo"' in html
     assert 'href="tel:+7 727 000 00 07"' in html  # the inspector's work phone
     assert "УПП «Самал»" in html and "Пн–Пт 09:00–18:00" in html
+    unpublished = re.search(r'<li data-post="\d+"><strong>УПП «План»</strong>.*?</li>', html, re.S)
+    assert "Часы работы: не опубликованы" in unpublished.group(0)
     assert RECEPTION_PLACE in html and "/receptions/" in html
     assert PRIORITY_ISSUE in html and ACTION_TEXT in html
     # What residents raised lately: the precinct's noise appeals (the complaint left out).

@@ -1,5 +1,7 @@
 """The inspector's workspace on the small territory: what it shows, to whom, page and API."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils import translation
@@ -50,6 +52,11 @@ def test_page__his_precinct_appeals_by_due_date_calls_receptions_and_figures(w):
     assert CALL_PLACE in html and "+7 705 111 22 33" not in html
     assert RECEPTION_PLACE in html
     assert "УПП «Самал»" in html and 'id="map"' in html
+    # The posts card of the neighbourhood page (one include): a post without published
+    # hours says so, as residents read it.
+    assert '<ul class="ws-list ws-posts">' in html
+    unpublished = re.search(r'<li data-post="\d+"><strong>УПП «План»</strong>.*?</li>', html, re.S)
+    assert "Часы работы: не опубликованы" in unpublished.group(0)
     # The map script gets the boundary and posts (GeoJSON and points, not personal data).
     assert 'id="workspace-map"' in html and '"Polygon"' in html
 

@@ -24,6 +24,7 @@ from precinct.appeals.models import AppealType, Channel, Status
 from precinct.appeals.validators import AppealInputError
 from precinct.core import listing
 from precinct.core.http import client_address, file_download
+from precinct.core.replica import reads_from_replica
 from precinct.territory import mapdata
 
 STAFF_CHANNELS = (Channel.PHONE, Channel.RECEPTION, Channel.EOTINISH)
@@ -414,12 +415,14 @@ def staff_new(request):
 
 
 @require_GET
+@reads_from_replica
 def proposals(request):
     """Residents' proposals, without names or contacts, and what was done about them."""
     return render(request, "appeals/proposals.html", {"rows": selectors.public_proposals()})
 
 
 @require_GET
+@reads_from_replica
 def statistics(request):
     """Per-department appeal statistics for the last twelve months."""
     end = timezone.localdate()

@@ -7,14 +7,17 @@ from django.template import loader
 from django.utils.translation import gettext as _
 
 from precinct.core.errors import error_body
+from precinct.core.replica import reads_from_replica
 from precinct.territory import metrics
 
 
+@reads_from_replica
 def home(request):
     """What the service model promises residents, and where to start."""
     return render(request, "core/home.html", {"summary": metrics.territory_summary()})
 
 
+@reads_from_replica
 def data_sources(request):
     """Which data are real, which derived and which generated for the demo."""
     return render(request, "core/data_sources.html", {"summary": metrics.territory_summary()})

@@ -9,6 +9,7 @@ from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
 from precinct.analytics.network.graph import haversine_m
 from precinct.core.errors import error_responses
+from precinct.core.replica import reads_from_replica
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident, Unit
 from precinct.dispatch.schemas import (
@@ -199,6 +200,7 @@ def push_state(request, unit_id: int, payload: UnitStateIn):
 @router.get("/dispatch/measures",
             response={200: list[MeasureOut], **error_responses(400, 401, 403, 404)},
             auth=staff_auth)  # fmt: skip
+@reads_from_replica
 def get_measures(request, q: Query[MeasuresQuery]):
     """Response-time measures of a department's subtree (default: the user's scope)."""
     department = request.auth.department  # None: the whole country

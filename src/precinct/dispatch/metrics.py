@@ -36,12 +36,13 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Aggregate, Count, F, FloatField, Min, Sum
 from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils import timezone
 
 from precinct.analytics.dispatch import percentiles
+from precinct.core.replica import read_sql
 from precinct.dispatch import rollups
 from precinct.dispatch.measuring import PHASES, QUANTILES, within_target_cases
 from precinct.dispatch.models import Incident
@@ -199,7 +200,7 @@ def demand_by_zone_hour(
 def _window_percentiles(base, keys: list[str], phase: str) -> dict:
     """percentile_cont of ``phase`` per group with window functions (portable SQL)."""
     inner = base.filter(**{f"{phase}__isnull": False}).values(*keys, phase).order_by()
-    sql, params = inner.query.sql_with_params()
+    alias, sql, params = read_sql(inner)
     quoted = [connection.ops.quote_name(k) for k in keys]
     value = connection.ops.quote_name(phase)
     partition = f"PARTITION BY {', '.join(quoted)}" if quoted else ""
@@ -221,7 +222,7 @@ def _window_percentiles(base, keys: list[str], phase: str) -> dict:
         f"COUNT(*) OVER ({partition}) AS n FROM ({sql}) base"
         f") ranked {group_clause}"
     )
-    with connection.cursor() as cursor:
+    with connections[alias].cursor() as cursor:
         cursor.execute(query, params)
         rows = cursor.fetchall()
     names = [f"{phase}_p{round(q * 100)}" for q in QUANTILES]
@@ -290,8 +291,8 @@ def _responses_of(qs) -> tuple[np.ndarray, ...]:
         "lon", "lat", "response_seconds", "within"
     )
     # The cursor's plain tuples: the ORM's per-row converters cost as much as the query.
-    sql, params = columns.query.sql_with_params()
-    with connection.cursor() as cursor:
+    alias, sql, params = read_sql(columns)
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         table = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 4)
     return table[:, 0], table[:, 1], table[:, 2], table[:, 3]
@@ -421,8 +422,8 @@ def arrival_by_area(*, start: dt.datetime, end: dt.datetime) -> dict:
     columns = qs.annotate(within=_within_target_cases()).values_list(
         "lon", "lat", "response_seconds", "within", "department_id", "department__region_id"
     )
-    sql, params = columns.query.sql_with_params()
-    with connection.cursor() as cursor:
+    alias, sql, params = read_sql(columns)
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         table = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 6)
     lon, lat, response, within = table[:, 0], table[:, 1], table[:, 2], table[:, 3]

@@ -28,12 +28,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Q
 from django.db.models.functions import ExtractDay, ExtractHour, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from precinct.analytics import sketch
+from precinct.core.replica import read_sql
 from precinct.dispatch.measuring import (
     PHASES,
     QUANTILES,
@@ -164,8 +165,8 @@ def _fetch_calls(qs) -> dict[str, np.ndarray]:
         within=within_target_cases(),
     ).values_list("y", "m", "d", "h", "department_id", "priority", "area_type", *PHASES,
                   "within")  # fmt: skip
-    sql, params = columns.query.sql_with_params()
-    with connection.cursor() as cursor:
+    alias, sql, params = read_sql(columns)
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     table = np.array(rows, dtype=object) if rows else np.zeros((0, 11), dtype=object)
@@ -279,8 +280,8 @@ def _load(qs, *, all_hours: bool = True, by_hour: bool = True, combine=True) -> 
 
 def _fetch(qs, blob_fields: list[str]):
     """(key parts, counts, [blobs per field]) of the stored rows of ``qs``; None if none."""
-    sql, params = qs.values_list(*_KEY_FIELDS, *COUNTS, *blob_fields).query.sql_with_params()
-    with connection.cursor() as cursor:
+    alias, sql, params = read_sql(qs.values_list(*_KEY_FIELDS, *COUNTS, *blob_fields))
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     if not rows:
@@ -582,11 +583,13 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
 @contextmanager
 def _snapshot():
     """A transaction whose reads all see one state of the database (PostgreSQL's
-    repeatable read; SQLite's read transaction is one snapshot already)."""
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            with connection.cursor() as cursor:
+    repeatable read; SQLite's read transaction is one snapshot already), on the database
+    the rollups are read from (a replica's, in a view marked ``reads_from_replica``)."""
+    alias = router.db_for_read(ResponseRollup)
+    outermost = not connections[alias].in_atomic_block
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql" and outermost:
+            with connections[alias].cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
 from precinct.core import listing
+from precinct.core.replica import reads_from_replica
 from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
 from precinct.dispatch.templatetags.dispatch_format import priority_label
@@ -269,6 +270,7 @@ def board_fragment(request):
 
 @staff_page(access.can_open_dispatch_measures)
 @require_GET
+@reads_from_replica
 def measures(request):
     """Response-time measures of the user's scope for the last days, and a map of precincts."""
     try:

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Status
 
 from precinct.core.errors import error_responses
+from precinct.core.replica import reads_from_replica
 from precinct.evaluation import selectors
 from precinct.evaluation.models import Period
 from precinct.evaluation.schemas import MethodologyOut, ScorecardOut
@@ -14,6 +15,7 @@ router = Router(tags=["evaluation"])
 
 
 @router.get("/evaluation/methodology", response={200: MethodologyOut}, auth=None)
+@reads_from_replica
 def methodology(request):
     """The current catalog of indicators: definition, source, direction, weight …"""
     return selectors.methodology_catalog()
@@ -24,6 +26,7 @@ def methodology(request):
     response={200: ScorecardOut, **error_responses(400, 404)},
     auth=None,
 )
+@reads_from_replica
 def scorecard(request, department_id: int, period: str | None = None):
     """A department's indicators with value, interval, trend and peer rank (public)."""
     department = get_object_or_404(Department.objects.select_related("region"), pk=department_id)

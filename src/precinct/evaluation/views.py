@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from precinct.core.replica import reads_from_replica
 from precinct.crime import metrics as crime
 from precinct.evaluation import charts, display, exports, selectors
 from precinct.evaluation.models import Period
@@ -13,6 +14,7 @@ from precinct.territory.network import network_imported
 
 
 @require_GET
+@reads_from_replica
 def methodology(request):
     """The methodology page, generated from the catalog itself."""
     catalog = selectors.methodology_catalog()
@@ -35,6 +37,7 @@ def methodology(request):
 
 
 @require_GET
+@reads_from_replica
 def national(request):
     """Every department's composite index, and the official crime rates of all regions."""
     period = _period(request)
@@ -75,6 +78,7 @@ def _card(request, department_id: int) -> dict:
 
 
 @require_GET
+@reads_from_replica
 def scorecard(request, department_id: int):
     """A department's scorecard with trend plots."""
     card = _card(request, department_id)
@@ -108,6 +112,7 @@ def scorecard(request, department_id: int):
 
 
 @require_GET
+@reads_from_replica
 def region_scorecard(request, region_id: int):
     """A region's scorecard: that of its top department (the subtree's sums)."""
     region = get_object_or_404(Region, pk=region_id)
@@ -118,6 +123,7 @@ def region_scorecard(request, region_id: int):
 
 
 @require_GET
+@reads_from_replica
 def scorecard_csv(request, department_id: int):
     card = _card(request, department_id)
     response = HttpResponse(exports.scorecard_csv(card), content_type="text/csv; charset=utf-8")
@@ -127,6 +133,7 @@ def scorecard_csv(request, department_id: int):
 
 
 @require_GET
+@reads_from_replica
 def scorecard_pdf(request, department_id: int):
     card = _card(request, department_id)
     response = HttpResponse(exports.scorecard_pdf(card), content_type="application/pdf")

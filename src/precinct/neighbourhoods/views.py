@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from precinct.core.listing import page_of, search_query
+from precinct.core.replica import reads_from_replica
 from precinct.neighbourhoods import selectors
 from precinct.territory import mapdata
 
 
 @require_GET
+@reads_from_replica
 def precinct(request, department_code: str, number: int):
     """A precinct's page: its team, posts on a map, receptions, priorities and figures."""
     found = selectors.find_precinct(department_code=department_code, number=number)
@@ -28,6 +30,7 @@ def precinct(request, department_code: str, number: int):
 
 
 @require_GET
+@reads_from_replica
 def department(request, department_code: str):
     """A department's page: its figures, receptions and its precincts, searched by number."""
     found = selectors.find_department(code=department_code)
@@ -42,6 +45,7 @@ def department(request, department_code: str):
 
 
 @require_GET
+@reads_from_replica
 def region(request, region_code: str):
     """A region's page: its figures and its departments side by side."""
     found = selectors.find_region(code=region_code)
@@ -52,6 +56,7 @@ def region(request, region_code: str):
 
 
 @require_GET
+@reads_from_replica
 def national(request):
     """Every region side by side."""
     return render(request, "neighbourhoods/national.html", {"page": selectors.national_page()})

@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from precinct.core.replica import reads_from_replica
 from precinct.crime import metrics
 from precinct.opendata.frame import published_count
 from precinct.territory import metrics as territory_metrics
@@ -104,6 +105,7 @@ def parse_month(text: str) -> dt.date | None:
     return dt.date(int(match.group(1)), int(match.group(2)), 1)
 
 
+@reads_from_replica
 def month_file(request, month: str, fmt: str):
     """``/opendata/downloads/2026-01.csv`` (or ``.parquet``), ``?department=CODE``."""
     when = parse_month(month)
@@ -148,6 +150,7 @@ def releases() -> list[dict]:
     return out
 
 
+@reads_from_replica
 def index(request):
     """The page of available months with their downloads."""
     context = {
@@ -158,6 +161,7 @@ def index(request):
     return render(request, "opendata/downloads.html", context)
 
 
+@reads_from_replica
 def dictionary(request):
     """The data dictionary of the bulk files and the API, and the licence notes."""
     context = {

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from precinct.core.replica import reads_from_replica
 from precinct.opendata.downloads import releases
 
 FEED_ID = "tag:precinct,2026:opendata-releases"
@@ -59,6 +60,7 @@ def _month_end(month: dt.date) -> dt.datetime:
     return dt.datetime.combine(following, dt.time(), tzinfo=dt.UTC)
 
 
+@reads_from_replica
 def atom(request):
     """The releases as an Atom feed."""
     feed = Atom1Feed(
@@ -83,6 +85,7 @@ def atom(request):
     return response
 
 
+@reads_from_replica
 def json_feed(request):
     """The releases as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
     items = [

@@ -27,6 +27,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from precinct.analytics import disclosure
 from precinct.core.errors import DomainError, domain_error_body, error_body
+from precinct.core.replica import replica_reads
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 # Browsers send a few dozen characters; anything longer is not a language list.
@@ -114,7 +115,9 @@ def _answer(request, view, args, kwargs) -> HttpResponse:
         language = reader_language(request)
     except DomainError as exc:
         return _refusal(exc)
-    with translation.override(language):
+    # Every resource is a read of published figures (a POST carries a long polygon):
+    # the replica may answer it (core.replica).
+    with translation.override(language), replica_reads():
         try:
             payload = view(request, *args, **kwargs)
         except DomainError as exc:
