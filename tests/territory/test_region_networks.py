@@ -5,14 +5,13 @@ longitude 76.95, "west" by its own boundary and "east" by its department's terri
 """
 
 import datetime as dt
-from pathlib import Path
 
 import numpy as np
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from precinct.analytics.network import one_to_many, regions
+from precinct.analytics.network import Snapper, one_to_many, regions
 from precinct.dispatch.models import Incident, Unit, UnitKind
 from precinct.dispatch.selectors import recommendations
 from precinct.territory import network as network_module
@@ -88,15 +87,22 @@ def test_import__a_new_import_replaces_the_current_one(two_regions, settings):
     assert regions.imported_regions(settings.PRECINCT_NETWORK_DIR) == ["west"]
 
 
-def test_graphs__are_read_only_maps_of_the_files_and_route_like_the_built_graph(two_regions):
+def test_graphs__are_read_only_maps_of_the_files_and_route_like_in_memory_ones(two_regions):
     _import(CUT_OSM)
-    drive = network("drive", region="west").graph
+    loaded = network("drive", region="west")
+    drive = loaded.graph
     assert isinstance(drive.seconds, np.memmap) and not drive.seconds.flags.writeable
     assert isinstance(drive.reversed().indices, np.memmap)  # stored, not built per process
-    in_memory = regions.load_graph_dir(Path(network_module.region_folder(network(
-        "drive", region="west"))) / "drive", mmap=False)  # fmt: skip
+    folder = network_module.region_folder(loaded) / "drive"
+    in_memory = regions.load_graph_dir(folder, mmap=False)
     assert np.array_equal(one_to_many(drive, 0), one_to_many(in_memory, 0))
     assert np.array_equal(one_to_many(drive.reversed(), 5), one_to_many(in_memory.reversed(), 5))
+    # The snapper indexes the stored metric coordinates and snaps as one built from lon/lat.
+    lons, lats = np.linspace(76.86, 76.94, 50), np.linspace(43.20, 43.27, 50)
+    fresh = Snapper(in_memory, max_distance_m=loaded.snapper.max_distance_m)
+    got, want = loaded.snapper.snap_many(lons, lats), fresh.snap_many(lons, lats)
+    np.testing.assert_array_equal(got[0], want[0])
+    np.testing.assert_allclose(got[1], want[1])
 
 
 def test_locate__each_point_walks_on_its_own_region_graph_loaded_on_first_use(two_regions, client):

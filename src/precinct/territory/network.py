@@ -138,22 +138,29 @@ def _legacy_network(mode: str) -> LoadedNetwork:
         stamp = (str(path), path.stat().st_mtime)
     except FileNotFoundError:
         raise NetworkMissing(f"No {mode} network at {path}: {IMPORT_HINT}.") from None
-    return _cached(("", mode), stamp, lambda: load_graph(path))
+    return _cached(("", mode), stamp, lambda: (load_graph(path), None))
 
 
 def _region_network(mode: str, region: str, import_dir: Path) -> LoadedNetwork:
-    stamp = (str(import_dir / mode), 0.0)
-    return _cached((region, mode), stamp, lambda: regions.load_graph_dir(import_dir / mode))
+    folder = import_dir / mode
+    return _cached(
+        (region, mode),
+        (str(folder), 0.0),
+        lambda: (regions.load_graph_dir(folder), regions.load_node_xy(folder)),
+    )
 
 
 def _cached(key: tuple[str, str], stamp: tuple, load) -> LoadedNetwork:
+    """The network under ``key``, (re)loaded by ``load() -> (graph, node_xy or None)``."""
     current = _loaded.get(key)
     if current is None or current.stamp != stamp:
         with _lock:
             current = _loaded.get(key)
             if current is None or current.stamp != stamp:
-                graph = load()
-                snapper = Snapper(graph, max_distance_m=settings.PRECINCT_SNAP_MAX_METERS)
+                graph, node_xy = load()
+                snapper = Snapper(
+                    graph, max_distance_m=settings.PRECINCT_SNAP_MAX_METERS, node_xy=node_xy
+                )
                 current = _loaded[key] = LoadedNetwork(graph, snapper, stamp)
     return current
 

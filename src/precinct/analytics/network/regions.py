@@ -10,8 +10,9 @@ Layout of a network directory (``PRECINCT_NETWORK_DIR``)::
 
 Graphs are loaded with ``np.load(mmap_mode="r")``: the arrays are read-only views of the
 files' pages, so every process of a server that loads the same region shares one copy in
-the page cache. The reversed graph (incoming edges, for many-to-one queries) is stored too,
-so no process builds a private transpose.
+the page cache. The reversed graph (incoming edges, for many-to-one queries) and the nodes' metric
+coordinates the snapper indexes are stored too, so no process builds a private transpose
+or projection (the snapper's k-d tree keeps only its small index arrays private).
 """
 
 from __future__ import annotations
@@ -29,10 +30,13 @@ import shapely
 from .basemap import Basemap, write_basemap_tmp
 from .graph import _ARRAYS, FORMAT_VERSION, Graph, NetworkImportError, _meta_json, graph_from_edges
 from .osm import Networks
+from .snap import metric_xy
 
 CURRENT = "current"
 BOUNDARY_FILE = "boundary.geojson"
 MODES = ("walk", "drive")
+#: The nodes' metric coordinates the snapper's tree indexes (``snap.metric_xy``).
+NODE_XY = "node_xy"
 _EDGE_ARRAYS = ("indptr", "indices", "seconds", "meters")
 #: The reversed graph's arrays, stored beside the graph's own (the nodes are shared).
 _REVERSED = tuple(f"reversed_{name}" for name in _EDGE_ARRAYS)
@@ -148,6 +152,7 @@ def _write_graph_dir(graph: Graph, directory: Path) -> None:
     arrays = {name: getattr(graph, name) for name in _ARRAYS}
     pairs = zip(_REVERSED, _EDGE_ARRAYS, strict=True)
     arrays |= {rev: getattr(reverse, name) for rev, name in pairs}
+    arrays[NODE_XY] = metric_xy(graph)
     for name, array in arrays.items():
         np.save(directory / f"{name}.npy", np.ascontiguousarray(array))
     (directory / "meta.json").write_text(_meta_json(graph), encoding="utf-8")
@@ -197,3 +202,8 @@ def load_graph_dir(directory: Path, *, mmap: bool = True) -> Graph:
     graph.__dict__["_reversed"] = reverse
     reverse.__dict__["_reversed"] = graph
     return graph
+
+
+def load_node_xy(directory: Path, *, mmap: bool = True) -> np.ndarray:
+    """The stored metric coordinates of a graph's nodes, for ``Snapper(node_xy=...)``."""
+    return np.load(directory / f"{NODE_XY}.npy", mmap_mode="r" if mmap else None)
