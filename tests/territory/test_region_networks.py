@@ -16,7 +16,7 @@ from precinct.dispatch.models import Incident, Unit, UnitKind
 from precinct.dispatch.selectors import recommendations
 from precinct.territory import network as network_module
 from precinct.territory import services
-from precinct.territory.models import Department, Post, Provenance, Region
+from precinct.territory.models import Department, PopulationPoint, Post, Provenance, Region
 from precinct.territory.network import OutsideRegions, loaded_regions, network, network_at
 from tests.conftest import CUT_OSM
 
@@ -75,6 +75,7 @@ def test_import__one_extract_is_cut_into_every_region_it_overlaps(two_regions, s
             assert graph.n_nodes > 100
             assert shapely.contains_xy(area, graph.lon, graph.lat).all()
         assert regions.load_region_boundary(folder).equals(area)
+        assert network_module.basemap_path(code) == folder / "basemap.npz"
         assert (folder / "basemap.npz").is_file()
 
 
@@ -145,6 +146,24 @@ def _tile_url(lon: float, lat: float, z: int = 15) -> str:
     x = int((lon + 180) / 360 * n)
     y = int((1 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2 * n)
     return f"/territory/basemap/en/{z}/{x}/{y}.json"
+
+
+def test_coverage__each_region_walks_on_its_own_graph(two_regions):
+    from precinct.planning import inputs
+    from precinct.planning.coverage import coverage_report
+
+    west, east = two_regions
+    _import(CUT_OSM)
+    inputs.clear()
+    for region, (lon, lat), residents in (
+        (west, WEST_POINT, 100), (east, EAST_POINT, 10), (east, BEYOND_POINT, 1),
+    ):  # fmt: skip
+        PopulationPoint.objects.create(region=region, lon=lon, lat=lat, residents=residents)
+    report = coverage_report(minutes_list=[15], levels=["region", "total"])
+    within = {row.id: row.within[0] for row in report.rows["region"]}
+    assert within == {west.id: 100, east.id: 10}  # beyond the east network: not covered
+    assert report.residents_off_network == 1
+    assert report.rows["total"][0].within == [110]
 
 
 def test_basemap_tiles__come_from_the_region_of_the_tile(two_regions, client):

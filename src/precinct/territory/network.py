@@ -16,7 +16,7 @@ import shapely
 from django.conf import settings
 from django.db.models import Count, Max
 
-from precinct.analytics.network import Graph, Snapper, load_graph, regions
+from precinct.analytics.network import BASEMAP_FILE, Graph, Snapper, load_graph, regions
 from precinct.territory.models import Post
 
 
@@ -114,6 +114,13 @@ def network_at(mode: str, lon: float, lat: float) -> LoadedNetwork:
 def region_folder(loaded: LoadedNetwork) -> Path:
     """The folder of the import a network was loaded from (its base map lies there)."""
     return Path(loaded.stamp[0]).parent
+
+
+def basemap_path(region: str | None = None) -> Path:
+    """The base map (``basemap.npz``) imported with the region's networks, else the one of a
+    network imported before regions (the file may be missing: nothing imported)."""
+    import_dir = regions.current_import(network_dir() / region) if region else None
+    return (import_dir or network_dir()) / BASEMAP_FILE
 
 
 def region_at(lon: float, lat: float) -> str | None:
