@@ -20,8 +20,11 @@ Each worker then touches every page of the graph (a full Dijkstra on the graph a
 reversed graph) and waits. With every worker of a variant alive, the parent reads
 /proc/PID/smaps_rollup twice: after Django and numba are warm but no graph is loaded, and
 after the load. Per process it reports the growth of PSS (shared pages divided among the
-processes mapping them) and USS (pages only this process holds). The last line is one
-JSON object.
+processes mapping them) and USS (pages only this process holds).
+
+Last, ``recommend_region.measure`` runs the console's recommendation (300 units, first 10)
+on the memory-mapped graph as the workers load it, its ETAs checked against scipy's full
+Dijkstra. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -167,11 +170,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--tiles", type=int, default=4)
+    parser.add_argument("--recommend-calls", type=int, default=300)
     parser.add_argument("--worker", choices=("mmap", "copy"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(args.worker)
         return
+    from recommend_region import measure
+
     network_dir = prepare(args.tiles)
     from precinct.analytics.network import regions
 
@@ -187,6 +193,11 @@ def main() -> None:
     total = {variant: r["pss_growth_mib_total"] for variant, r in result.items()}
     ratio = total["copy"] / max(total["mmap"], 1e-9)
     print(f"copy / mmap, total PSS growth: {ratio:.2f}x")
+    recommend = measure(graph, calls=args.recommend_calls, full_calls=args.recommend_calls // 3)
+    print(
+        f"recommend on the mapped graph: p99 {recommend['recommend_p99_ms']} ms, "
+        f"CPU p99 {recommend['recommend_cpu_p99_ms']} ms, identical: {recommend['etas_identical']}"
+    )
     summary = {
         "bench": "network_memory",
         "drive_nodes": graph.n_nodes,
@@ -194,6 +205,8 @@ def main() -> None:
         "graph_files_mib": round(files_mib, 1),
         **{f"{variant}_{k}": v for variant, r in result.items() for k, v in r.items()},
         "copy_over_mmap_total_pss": round(ratio, 2),
+        **{k: v for k, v in recommend.items() if k.startswith(("recommend_p", "recommend_cpu"))},
+        "recommend_etas_identical": recommend["etas_identical"],
         **machine(),
     }
     print(json.dumps(summary))

@@ -5,8 +5,10 @@ longitude 76.95, "west" by its own boundary and "east" by its department's terri
 """
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
+import osmium
 import pytest
 import shapely
 from django.core.management import CommandError, call_command
@@ -19,9 +21,12 @@ from precinct.territory import services
 from precinct.territory.models import Department, PopulationPoint, Post, Provenance, Region
 from precinct.territory.network import OutsideRegions, loaded_regions, network, network_at
 from tests.conftest import CUT_OSM
+from tests.shared_data import SHARED_DATA
 
-WEST_AREA = shapely.box(76.80, 43.10, 76.95, 43.35)
-EAST_AREA = shapely.box(76.95, 43.10, 77.10, 43.35)
+ALMATY_OSM = SHARED_DATA / "osm" / "almaty.osm.pbf"
+
+WEST_AREA = shapely.box(76.85, 43.15, 76.95, 43.285)  # the cut's roads span 51 % of it
+EAST_AREA = shapely.box(76.95, 43.15, 77.07, 43.285)  # 37 %
 BEYOND_AREA = shapely.box(77.20, 43.20, 77.30, 43.30)  # a precinct no region's network covers
 WEST_POINT = (76.93, 43.25)
 EAST_POINT = (76.9773, 43.2041)  # 2.7 km from the west graph: nothing there snaps
@@ -191,13 +196,49 @@ def test_a_network_imported_before_regions_still_serves_points_outside_them(two_
     [
         (["missing.osm.pbf"], "missing.osm.pbf: file not found"),
         ([CUT_OSM, "--region", "nowhere"], "No region with code 'nowhere' (known: east, west)"),
-        ([CUT_OSM, CUT_OSM, "--region", "west"], "--region west takes one extract, 2 were given"),
-        ([CUT_OSM, CUT_OSM], "almaty_cut.osm.pbf: region east is also covered by"),
+        (
+            [CUT_OSM, ALMATY_OSM, "--region", "west"],
+            "--region west takes one extract, 2 were given",
+        ),
+        ([CUT_OSM, CUT_OSM], "almaty_cut.osm.pbf: given twice"),
     ],
 )
 def test_cli__errors_name_the_file_or_region(two_regions, args, message):
     with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
         _import(*args)
+
+
+def test_cli__the_same_region_in_two_extracts_of_one_size_is_refused(two_regions, tmp_path):
+    copy = tmp_path / "copy.osm.pbf"
+    copy.write_bytes(CUT_OSM.read_bytes())
+    message = r"copy\.osm\.pbf: region east is also covered by almaty_cut\.osm\.pbf"
+    with pytest.raises(CommandError, match=message):
+        _import(CUT_OSM, copy)
+    assert regions.imported_regions(network_module.network_dir()) == []  # nothing written
+
+
+def _cut_extract(target: Path, west: float, east: float) -> Path:
+    """The ways of the cut with a node between two longitudes, complete (a smaller extract)."""
+    processor = osmium.FileProcessor(str(CUT_OSM), osmium.osm.NODE | osmium.osm.WAY)
+    with osmium.BackReferenceWriter(str(target), ref_src=str(CUT_OSM), overwrite=True) as out:
+        for obj in processor.with_locations():
+            if obj.is_node() and west <= obj.location.lon <= east:
+                out.add_node(obj)
+            elif obj.is_way() and any(
+                n.location.valid() and west <= n.lon <= east for n in obj.nodes
+            ):
+                out.add_way(obj)
+    return target
+
+
+def test_import__a_region_spanned_by_two_extracts_is_cut_from_the_smaller(
+    two_regions, tmp_path, capsys
+):
+    west_only = _cut_extract(tmp_path / "west-only.osm.pbf", 76.80, 76.94)
+    _import(CUT_OSM, west_only)
+    out = capsys.readouterr().out
+    assert "west: walking" in out and "(from west-only.osm.pbf)" in out.split("west: ")[1]
+    assert "(from almaty_cut.osm.pbf)" in out.split("east: ")[1].split("\n")[0]
 
 
 def test_cli__an_extract_overlapping_no_region_is_refused(two_regions):

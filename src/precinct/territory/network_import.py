@@ -1,9 +1,11 @@
 """Import OSM extracts into the regions' road networks (``precinct network import``).
 
 An extract given with a region code goes to that region. Without one, each extract goes to
-every region whose area it overlaps, cut by that area: one country extract fills all the
-regions, or several regional extracts fill one region each. A region's area is its own
-boundary, else the union of its departments' boundaries, else of its precincts'.
+every region whose area it spans (``MIN_SHARE``), cut by that area: one country extract
+fills all the regions, or several regional extracts fill one region each; a region spanned
+by several extracts is cut from the smallest. A region's area is its own boundary, else the
+union of its departments' boundaries, else of its precincts'. Every extract is checked
+and cut before any region is written.
 """
 
 from collections.abc import Callable
@@ -16,6 +18,10 @@ from precinct.analytics.network import NetworkImportError, build_networks, read_
 from precinct.analytics.network import regions as store
 from precinct.territory.models import Department, Precinct, Region
 from precinct.territory.network import network_dir, network_path
+
+#: An extract goes to the regions it spans at least this share of (its roads' convex hull
+#: over the region's area): a city's extract does not spill into the oblast around it.
+MIN_SHARE = 0.25
 
 
 def region_areas() -> dict[str, shapely.Geometry]:
@@ -46,13 +52,17 @@ def networks_import(
     Raises
     ------
     NetworkImportError
-        A file is missing or unreadable, a region is unknown, an extract overlaps no
-        region's area, or two extracts fall in the same region; nothing is written then
-        for the extract at fault (earlier extracts of the same call are kept).
+        A file is missing or unreadable, a region is unknown, an extract spans no
+        region's area, or an extract's regions are all taken by smaller extracts; nothing
+        is written then.
     """
-    for path in files:
-        if not Path(path).is_file():
-            raise NetworkImportError(f"{Path(path).name}: file not found ({path})")
+    seen: set[Path] = set()
+    for path in map(Path, files):
+        if not path.is_file():
+            raise NetworkImportError(f"{path.name}: file not found ({path})")
+        if path.resolve() in seen:
+            raise NetworkImportError(f"{path.name}: given twice.")
+        seen.add(path.resolve())
     areas = region_areas()
     if region is not None:
         return [_import_into(files, region, areas.get(region), log)]
@@ -61,10 +71,48 @@ def networks_import(
             "No region has an area (its own boundary, its departments' or its precincts'): "
             "give the region with --region CODE."
         )
-    written: list[store.RegionImport] = []
-    for path in files:
-        written += _import_by_area(Path(path), areas, {r.region: r.source for r in written}, log)
-    return written
+    built = {Path(path): _build(Path(path)) for path in files}
+    chosen = _assign(built, areas)
+    cuts = {code: store.cut_networks(built[path], areas[code]) for code, path in chosen.items()}
+    for code, cut in cuts.items():
+        if cut.walk.n_edges == 0 or cut.drive.n_edges == 0:
+            raise NetworkImportError(f"{chosen[code].name}: no roads of region {code} in it.")
+    basemaps = {path: read_basemap(path) for path in set(chosen.values())}
+    return [
+        _store(chosen[code], code, cut, basemaps[chosen[code]], areas[code], log)
+        for code, cut in cuts.items()
+    ]
+
+
+def _assign(built: dict, areas: dict) -> dict[str, Path]:
+    """Region code -> the extract it is cut from: of the extracts covering at least
+    ``MIN_SHARE`` of the region's area, the smallest (a city's extract before the country's).
+    Every extract must get a region."""
+    hulls = {path: store.network_area(networks) for path, networks in built.items()}
+    chosen: dict[str, Path] = {}
+    for code, area in areas.items():
+        covering = [p for p, hull in hulls.items() if _share(area, hull) >= MIN_SHARE]
+        if covering:
+            chosen[code] = min(covering, key=lambda p: hulls[p].area)
+    for path, hull in hulls.items():
+        if path in chosen.values():
+            continue
+        taken = [c for c in chosen if _share(areas[c], hull) >= MIN_SHARE]
+        if taken:
+            raise NetworkImportError(
+                f"{path.name}: region {taken[0]} is also covered by {chosen[taken[0]].name}; "
+                "import one extract per region (or a country extract alone)."
+            )
+        raise NetworkImportError(
+            f"{path.name}: the extract overlaps no region's area (covers under "
+            f"{MIN_SHARE:.0%} of every region); give it with --region CODE."
+        )
+    return chosen
+
+
+def _share(area: shapely.Geometry, hull: shapely.Geometry) -> float:
+    """How much of a region's area an extract's roads span (their convex hull)."""
+    return shapely.intersection(area, hull).area / area.area if area.area > 0 else 0.0
 
 
 def _import_into(files, region, area, log) -> store.RegionImport:
@@ -79,36 +127,17 @@ def _import_into(files, region, area, log) -> store.RegionImport:
     if area is not None and not area.intersects(store.network_area(networks)):
         raise NetworkImportError(f"{path.name}: the extract lies outside region {region}.")
     area = area or store.network_area(networks)
-    return _store(path, region, networks, read_basemap(path), area, log)
-
-
-def _import_by_area(path: Path, areas, taken: dict[str, str], log) -> list[store.RegionImport]:
-    """One extract into every region its roads overlap."""
-    networks = _build(path)
-    hull = store.network_area(networks)
-    codes = [code for code, area in areas.items() if area.intersects(hull)]
-    if not codes:
-        raise NetworkImportError(
-            f"{path.name}: the extract overlaps no region's area; give it with --region CODE."
-        )
-    for code in codes:
-        if code in taken:
-            raise NetworkImportError(
-                f"{path.name}: region {code} is also covered by {taken[code]}; "
-                "import one extract per region (or a country extract alone)."
-            )
-    basemap = read_basemap(path)
-    return [_store(path, code, networks, basemap, areas[code], log) for code in codes]
+    cut = store.cut_networks(networks, area)
+    if cut.walk.n_edges == 0 or cut.drive.n_edges == 0:
+        raise NetworkImportError(f"{path.name}: no roads of region {region} in it.")
+    return _store(path, region, cut, read_basemap(path), area, log)
 
 
 def _build(path: Path):
     return build_networks(path, walk_speed_kmh=settings.PRECINCT_WALK_SPEED_KMH)
 
 
-def _store(path: Path, region: str, networks, basemap, area, log) -> store.RegionImport:
-    cut = store.cut_networks(networks, area)
-    if cut.walk.n_edges == 0 or cut.drive.n_edges == 0:
-        raise NetworkImportError(f"{path.name}: no roads of region {region} in the extract.")
+def _store(path: Path, region: str, cut, basemap, area, log) -> store.RegionImport:
     target = store.save_region(network_dir() / region, cut, area, store.cut_basemap(basemap, area))
     log(
         f"{region}: walking {cut.walk.n_nodes} nodes, {cut.walk.street_km():.0f} km; "
