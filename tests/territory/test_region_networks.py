@@ -13,7 +13,7 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from precinct.analytics.network import Snapper, one_to_many, regions
+from precinct.analytics.network import Snapper, one_to_many, regions, save_graph
 from precinct.dispatch.models import Incident, Unit, UnitKind
 from precinct.dispatch.selectors import recommendations
 from precinct.territory import network as network_module
@@ -179,16 +179,19 @@ def test_basemap_tiles__come_from_the_region_of_the_tile(two_regions, client):
     assert beyond.status_code == 404 and beyond.json()["code"] == "no_region_network"
 
 
-def test_a_network_imported_before_regions_still_serves_points_outside_them(two_regions, settings):
+def test_a_network_imported_before_regions_still_serves_points_outside_them(
+    two_regions, settings, capsys
+):
     _import(CUT_OSM, "--region", "west")
     legacy = regions.load_graph_dir(
         regions.current_import(settings.PRECINCT_NETWORK_DIR / "west") / "walk", mmap=False
     )
-    from precinct.analytics.network import save_graph
-
     save_graph(legacy, settings.PRECINCT_NETWORK_DIR / "walk.npz")
     assert network_at("walk", *BEYOND_POINT).stamp[0].endswith("walk.npz")
     assert network_at("walk", *WEST_POINT).stamp[0].endswith("/walk")
+    capsys.readouterr()
+    _import(CUT_OSM, "--region", "west")
+    assert "the network imported before regions" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
