@@ -21,7 +21,7 @@ from precinct.planning.api import router as planning_router
 from precinct.priorities.api import router as priorities_router
 from precinct.surveys.api import router as surveys_router
 from precinct.territory.api import router as territory_router
-from precinct.territory.network import NetworkMissing
+from precinct.territory.network import NetworkMissing, OutsideRegions
 from precinct.workspace.api import router as workspace_router
 
 api = NinjaAPI(
@@ -92,6 +92,16 @@ def network_missing(request, exc: NetworkMissing):
     detail = str(exc)
     return api.create_response(
         request, error_body("network_missing", detail, [(None, detail)]), status=503
+    )
+
+
+@api.exception_handler(OutsideRegions)
+def outside_regions(request, exc: OutsideRegions):
+    """The point lies outside every region whose network is imported: 404, like a point
+    outside the precincts."""
+    detail = str(exc)
+    return api.create_response(
+        request, error_body("no_region_network", detail, [(None, detail)]), status=404
     )
 
 

@@ -378,3 +378,23 @@ def test_measures__precinct_table_sorted_searched_and_paged(client, personas, te
     assert found == [str(b)] and "1 found" in html
     assert 'aria-sort="ascending"' in html
     assert "No precinct matches." in rows("?q=zzzz")[1]
+
+
+def test_incident_page__outside_every_imported_region_says_so(
+    client, personas, call, settings, tmp_path
+):
+    import shapely
+
+    from precinct.analytics.network import build_networks, regions
+    from precinct.analytics.network.basemap import from_lines
+    from tests.conftest import CUT_OSM
+
+    settings.PRECINCT_NETWORK_DIR = tmp_path
+    astana = shapely.box(71.2, 50.9, 71.7, 51.3)  # a region far from the call
+    regions.save_region(tmp_path / "astana", build_networks(CUT_OSM), astana, from_lines([]))
+    client.force_login(personas.operator)
+    response = client.get(reverse("dispatch:incident", args=[call.id]))
+    assert response.status_code == 200
+    assert "Для региона этого происшествия дорожная сеть не загружена" in response.content.decode()
+    api = client.get(f"/api/v1/dispatch/incidents/{call.id}/recommendations")
+    assert api.status_code == 404 and api.json()["code"] == "no_region_network"

@@ -7,16 +7,15 @@ Streets are the named lines of the imported base map (``basemap.npz``, OSM).
 """
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 from django.conf import settings
 
 from precinct.analytics import mappoints
-from precinct.analytics.network import BASEMAP_FILE, load_basemap
+from precinct.analytics.network import load_basemap
 from precinct.crime.models import MapPointPlace
 from precinct.territory.models import Address, PopulationPoint
-from precinct.territory.network import NetworkMissing
+from precinct.territory.network import NetworkMissing, basemap_path
 
 NAME, NAME_RU, NAME_KK, NAME_EN = range(4)  # columns of Basemap.names
 
@@ -32,9 +31,10 @@ class StreetLines:
     name_en: np.ndarray
 
 
-def street_lines() -> StreetLines:
-    """The named streets of the imported base map; ``NetworkMissing`` before an import."""
-    path = Path(settings.PRECINCT_NETWORK_DIR) / BASEMAP_FILE
+def street_lines(region: str | None = None) -> StreetLines:
+    """The named streets of the region's imported base map; ``NetworkMissing`` before an
+    import."""
+    path = basemap_path(region)
     if not path.is_file():
         raise NetworkMissing(f"No base map at {path}: run 'precinct network import FILE'.")
     basemap = load_basemap(path)

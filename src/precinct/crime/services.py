@@ -305,7 +305,7 @@ RECORD_FIELDS = [
 def map_points_rebuild(*, region: Region) -> dict:
     """Rebuild a region's anonymous map points from its streets and residential places
     (at ``PRECINCT_MAP_POINT_MIN_PLACES``), then move every record to its new point."""
-    streets = crime_mappoints.street_lines()
+    streets = crime_mappoints.street_lines(region.code)
     points, lon, lat = crime_mappoints.build(region.pk, streets)
     MapPointPlace.objects.filter(region=region).delete()
     MapPoint.objects.filter(region=region).delete()

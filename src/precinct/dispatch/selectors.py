@@ -16,7 +16,7 @@ from precinct.analytics.network.graph import haversine_m
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
-from precinct.territory.network import network
+from precinct.territory.network import network_at
 
 MODE_OF_KIND = {UnitKind.CAR: "drive", UnitKind.FOOT: "walk"}
 
@@ -80,7 +80,9 @@ def recommendations(
 
 def _ranked_group(incident, group, kind, mode, first) -> list[Recommendation]:
     """The units of one travel mode, ranked (or bounded) on that mode's graph."""
-    net = network(mode)
+    if incident.lon is None or incident.lat is None:
+        return []  # no place to rank from
+    net = network_at(mode, incident.lon, incident.lat)  # the incident's region
     try:
         node, snap_m = net.snapper.snap(incident.lon, incident.lat)
     except OutsideNetworkError:

@@ -115,7 +115,7 @@ def _incident_or_404(request, incident_id: int) -> Incident:
 @require_GET
 def incident(request, incident_id: int):
     """One incident: duplicates to link, ranked units to send, map and timeline."""
-    from precinct.territory.network import NetworkMissing
+    from precinct.territory.network import NetworkMissing, OutsideRegions
 
     item = _incident_or_404(request, incident_id)
     can_dispatch = access.can_dispatch_incident(request.user, item)
@@ -129,6 +129,8 @@ def incident(request, incident_id: int):
             ]
             for r in ranked:
                 r["eta_label"] = _eta_label(r["eta_seconds"], r["eta_at_least_seconds"])
+        except OutsideRegions:
+            network_missing = "region"
         except NetworkMissing:
             network_missing = True
     duplicates = selectors.possible_duplicates(incident=item) if can_dispatch else []

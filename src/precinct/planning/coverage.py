@@ -17,6 +17,7 @@ import shapely
 from precinct.analytics import coverage as core
 from precinct.planning import inputs
 from precinct.planning.errors import PlanningError
+from precinct.territory import network as territory_network
 from precinct.territory.models import Department, Post, Precinct, Region
 from precinct.territory.walking import walking_minutes, walking_seconds
 
@@ -72,19 +73,46 @@ def reach(*, limit_s: float, what_if: bool = False):
     return walk, pop, times, len(nodes)
 
 
+def reach_points(*, limit_s: float, what_if: bool = False):
+    """(population, seconds from each resident's door to the nearest counted post's door,
+    residents off the network, posts counted), each region on its own walking network.
+
+    Residents of a region without an imported network count as off the network.
+    """
+    networks = territory_network.networks_by_region("walk")
+    region_ids = dict(Region.objects.values_list("code", "id"))
+    pop, times, off, n_posts = None, None, None, 0
+    for code, walk in networks:
+        pop = inputs.population(walk)
+        _, nodes, legs = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
+        node_times = core.reach_times(walk.graph, nodes, limit_s=limit_s, offsets=legs)
+        mine = (
+            np.ones(len(pop.node), bool)
+            if code is None
+            else pop.region_id == region_ids.get(code, -1)
+        )
+        if times is None:
+            times, off = np.full(len(pop.node), np.inf), np.ones(len(pop.node), bool)
+        times[mine] = core.point_times(node_times, pop.node, pop.access_s)[mine]
+        off[mine] = pop.node[mine] < 0
+        n_posts += len(nodes)
+    return pop, times, off, n_posts
+
+
 def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> CoverageReport:
     """Residents within each walking time of a post, per area at each requested level."""
     minutes = check_minutes(minutes_list)
     for level in levels:
         if level not in LEVELS:
             raise PlanningError(f"Unknown level {level!r}: use {', '.join(LEVELS)}.", field="level")
-    _, pop, times, n_posts = reach(limit_s=walking_seconds(max(minutes)), what_if=what_if)
-    point_times = core.point_times(times, pop.node, pop.access_s)
+    pop, point_times, off_network, n_posts = reach_points(
+        limit_s=walking_seconds(max(minutes)), what_if=what_if
+    )
     report = CoverageReport(
         minutes=minutes,
         what_if=what_if,
         posts_counted=n_posts,
-        residents_off_network=float(pop.residents[pop.node < 0].sum()),
+        residents_off_network=float(pop.residents[off_network].sum()),
     )
     builders = {
         "department": _department_rows,

@@ -41,9 +41,10 @@ _lock = threading.Lock()
 _cache: dict[str, Population] = {}
 
 
-def walk_network() -> LoadedNetwork:
-    """The walking network (raises territory.network.NetworkMissing before an import)."""
-    return network("walk")
+def walk_network(*, department=None) -> LoadedNetwork:
+    """The walking network of the department's region, or the deployment's single network
+    (raises territory.network.NetworkMissing before an import)."""
+    return network("walk", region=department.region.code if department is not None else None)
 
 
 def population(walk: LoadedNetwork | None = None) -> Population:
@@ -51,7 +52,7 @@ def population(walk: LoadedNetwork | None = None) -> Population:
     walk = walk or walk_network()
     agg = PopulationPoint.objects.aggregate(n=Count("id"), last=Max("id"))
     stamp = (walk.stamp, agg["n"], agg["last"])
-    current = _cache.get("population")
+    current = _cache.get(walk.stamp[0])  # one per network: each region's graph has its own
     if current is not None and current.stamp == stamp:
         return current
     with _lock:
@@ -74,7 +75,7 @@ def population(walk: LoadedNetwork | None = None) -> Population:
             precinct_id=arr[:, 4].astype(np.int64),
             region_id=arr[:, 5].astype(np.int64),
         )
-        _cache["population"] = current
+        _cache[walk.stamp[0]] = current
     return current
 
 

@@ -214,7 +214,7 @@ def siting_job_create(
         raise PlanningError(f"k must be a whole number from 1 to {MAX_K}.", field="k")
     if target_share is not None and not 0 < target_share <= 1:
         raise PlanningError("target_share must be more than 0 and at most 1.", field="target_share")
-    walk = inputs.walk_network()
+    walk = inputs.walk_network(department=department)
     if candidates_csv:
         nodes, source = siting.parse_candidates(text=candidates_csv, walk=walk)
         n_candidates = len(nodes)

@@ -128,7 +128,7 @@ def run(job: SitingJob) -> SitingJob:
     from precinct.analytics import siting as core
 
     watcher = _Watcher(job.pk, 0.3, 1.0)
-    walk = inputs.walk_network()
+    walk = inputs.walk_network(department=job.department)
     pop = inputs.population(walk)
     graph = walk.graph
     nodes, weights, index, legs = inputs.demand(pop, department_mask(pop, job.department))

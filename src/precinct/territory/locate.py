@@ -23,7 +23,7 @@ from precinct.audit.services import audit_read_many
 from precinct.core.errors import DomainError
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
-from precinct.territory.network import network, open_posts_index
+from precinct.territory.network import OutsideRegions, network_at, open_posts_index
 from precinct.territory.walking import access_leg_seconds, walk_door_to_door
 
 # Posts farther than this are not offered as "nearest"; residents would not walk there.
@@ -99,7 +99,10 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
     street, the street to the post's door; ``territory.walking``), so a post across the
     street is never "0 m": the walk is never shorter than the straight line.
     """
-    walk = network("walk")
+    try:
+        walk = network_at("walk", lon, lat)
+    except OutsideRegions as exc:
+        raise LocateError(str(exc), code="no_region_network", status=404) from None
     try:
         origin, snap_m = walk.snapper.snap(lon, lat)
     except OutsideNetworkError as exc:

@@ -12,7 +12,6 @@ import json
 import threading
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import shapely
@@ -100,8 +99,9 @@ def area_features(shapes: dict[int, shapely.Geometry]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def _basemap_index() -> _Index:
-    """The imported base map with its spatial index, reloaded after a newer import.
+def _basemap_index(lon: float, lat: float) -> _Index:
+    """The base map of the region holding (lon, lat) with its spatial index, reloaded after
+    a newer import (a network imported before regions: its one base map).
 
     A network imported before the base map existed has no ``basemap.npz``: its walking
     graph is drawn instead (streets without names or buildings) until the next import.
@@ -113,28 +113,36 @@ def _basemap_index() -> _Index:
         from_lines,
         load_basemap,
     )
-    from precinct.territory.network import network
+    from precinct.territory.network import network_at, region_folder
 
-    path = Path(settings.PRECINCT_NETWORK_DIR) / BASEMAP_FILE
-    walk = network("walk")  # NetworkMissing when nothing was imported yet
+    walk = network_at("walk", lon, lat)  # NetworkMissing when nothing was imported there
+    path = region_folder(walk) / BASEMAP_FILE
     try:
         stamp = repr((str(path), path.stat().st_mtime))
     except FileNotFoundError:
         stamp = repr(walk.stamp)
     # The stamp holds the file's path: hash it so the ETag shows nothing of the server.
     version = hashlib.sha256(stamp.encode()).hexdigest()[:16]
-    current = _index.get("basemap")
+    current = _index.get(str(path))
     if current is None or current.version != version:
         with _lock:
-            current = _index.get("basemap")
+            current = _index.get(str(path))
             if current is None or current.version != version:
                 if path.exists():
                     basemap = load_basemap(path)
                 else:
                     g = walk.graph
                     basemap = from_lines(street_lines(g.indptr, g.indices, g.lon, g.lat))
-                current = _index["basemap"] = _Index(TileIndex(basemap), version)
+                current = _index[str(path)] = _Index(TileIndex(basemap), version)
     return current
+
+
+def tile_centre(z: int, x: int, y: int) -> tuple[float, float]:
+    """Longitude and latitude of the centre of web-mercator tile z/x/y (its region's map
+    is drawn: a tile across a regions' border shows one side's streets)."""
+    n = 2.0**z
+    lat = np.degrees(np.arctan(np.sinh(np.pi * (1 - 2 * (y + 0.5) / n))))
+    return (x + 0.5) / n * 360.0 - 180.0, float(lat)
 
 
 def basemap_tile(*, z: int, x: int, y: int, lang: str) -> Tile:
@@ -142,7 +150,7 @@ def basemap_tile(*, z: int, x: int, y: int, lang: str) -> Tile:
 
     The maps draw 512-pixel tiles, so tile z/x/y is shown at map zoom z + 1.
     """
-    index = _basemap_index()
+    index = _basemap_index(*tile_centre(z, x, y))
     key = (index.version, lang, z, x, y)
     tile = _tiles.get(key)
     if tile is None:

@@ -71,12 +71,15 @@ def address_search(request):
 @require_GET
 def basemap_tile(request, lang: str, z: int, x: int, y: int):
     """One base-map tile: streets with names in ``lang`` and buildings, as GeoJSON."""
-    from precinct.territory.network import NetworkMissing
+    from precinct.territory.network import NetworkMissing, OutsideRegions
 
     if lang not in dict(settings.LANGUAGES) or z > mapdata.MAX_TILE_ZOOM or max(x, y) >= 2**z:
         raise Http404
     try:
         tile = mapdata.basemap_tile(z=z, x=x, y=y, lang=lang)
+    except OutsideRegions:
+        detail = _("No road network is imported for this region.")
+        return JsonResponse(error_body("no_region_network", detail), status=404)
     except NetworkMissing:
         detail = _("The road network has not been imported yet.")
         return JsonResponse(error_body("network_missing", detail), status=503)

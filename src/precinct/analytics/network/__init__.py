@@ -10,8 +10,13 @@ Import and storage
     ``save_graph(graph, path)``, ``load_graph(path) -> Graph``
     ``Graph`` (CSR arrays; ``.reversed()`` for many-to-one), ``Networks``, ``ImportReport``
     ``NetworkImportError`` (every import/load failure, with a message naming the file)
+Regions (``analytics.network.regions``: one folder per region, memory-mapped arrays)
+    ``cut_networks(networks, area)``, ``cut_basemap(basemap, area)``, ``network_area``
+    ``save_region(region_dir, networks, area, basemap)``, ``current_import(region_dir)``,
+    ``imported_regions(network_dir)``, ``load_graph_dir(dir, mmap=True)``,
+    ``load_node_xy(dir)``, ``load_region_boundary(import_dir)``
 Snapping
-    ``Snapper(graph, max_distance_m=1000)``: ``.snap(lon, lat) -> (node, metres)``,
+    ``Snapper(graph, max_distance_m=1000, node_xy=None)``: ``.snap(lon, lat) -> (node, metres)``,
     ``.snap_many(lons, lats) -> (nodes, metres)``; ``OutsideNetworkError``
 Access legs (door to street node and back, at the walking pace)
     ``walking_pace(graph)``, ``access_seconds(graph, metres)``,

@@ -26,6 +26,17 @@ def utm_epsg(lon: float, lat: float) -> int:
     return (32600 if lat >= 0 else 32700) + zone
 
 
+def centre_epsg(graph: Graph) -> int:
+    """The UTM zone of the network's centre: distortion under 0.1 % across a city."""
+    return utm_epsg(float(np.median(graph.lon)), float(np.median(graph.lat)))
+
+
+def metric_xy(graph: Graph) -> np.ndarray:
+    """The nodes' coordinates in metres in :func:`centre_epsg`'s zone, shape (n, 2)."""
+    to_metric = Transformer.from_crs(4326, centre_epsg(graph), always_xy=True)
+    return np.column_stack(to_metric.transform(graph.lon, graph.lat))
+
+
 class Snapper:
     """Nearest graph node of a lon/lat point, in metres, via a UTM projection and a k-d tree.
 
@@ -34,18 +45,21 @@ class Snapper:
     graph : Graph
     max_distance_m : float
         Points farther than this from every node are outside the network.
+    node_xy : ndarray of float64, shape (n, 2), optional
+        The nodes' :func:`metric_xy`, when stored with the graph: the tree then indexes
+        these (memory-mapped, shared) coordinates instead of a private projection.
     """
 
-    def __init__(self, graph: Graph, max_distance_m: float = 1000.0):
+    def __init__(
+        self, graph: Graph, max_distance_m: float = 1000.0, *, node_xy: np.ndarray | None = None
+    ):
         if graph.n_nodes == 0:
             raise ValueError("cannot snap to an empty graph")
         self.graph = graph
         self.max_distance_m = float(max_distance_m)
-        # The UTM zone of the network's centre: distortion under 0.1 % across a city.
-        self.epsg = utm_epsg(float(np.median(graph.lon)), float(np.median(graph.lat)))
+        self.epsg = centre_epsg(graph)
         self._to_metric = Transformer.from_crs(4326, self.epsg, always_xy=True)
-        x, y = self._to_metric.transform(graph.lon, graph.lat)
-        self._tree = cKDTree(np.column_stack([x, y]))
+        self._tree = cKDTree(metric_xy(graph) if node_xy is None else node_xy)
 
     def snap_many(self, lons, lats) -> tuple[np.ndarray, np.ndarray]:
         """Nearest nodes of many points.
