@@ -73,10 +73,13 @@ def test_siting__bad_input_is_refused_with_the_field(city, people, fields, field
 
 def test_siting__infeasible_target_share_is_refused(city, people):
     csv = "lon,lat\n{},{}".format(*node_lonlat(6, 6))
-    with pytest.raises(services.PlanningError) as exc:
+    with translation.override("en"), pytest.raises(services.PlanningError) as exc:
         _job(people, k=None, target_share=0.99, minutes=5, candidates_csv=csv)
     assert exc.value.field == "target_share"
-    assert "cannot be reached" in str(exc.value)
+    assert "The target share 99 % cannot be reached" in str(exc.value).replace("\xa0", " ")
+    with translation.override("kk"), pytest.raises(services.PlanningError) as exc:
+        _job(people, k=None, target_share=0.99, minutes=5, candidates_csv=csv)
+    assert str(exc.value).startswith("99\xa0% мақсатты үлесіне жету мүмкін емес")
 
 
 def test_siting__cancel_of_a_queued_job_stops_it_before_it_runs(city, people):
