@@ -176,3 +176,15 @@ def test_siting_api__jobs_of_other_scopes_are_404(client, city, people):
     job_id = _post(client, people.analyst, k=2, minutes=10).json()["id"]
     client.force_login(people.outsider)
     assert client.get(f"/api/v1/planning/siting/{job_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", "строка 2: lon и lat должны быть числами"),
+     ("kk", "жол 2: lon мен lat сан болуы керек")],
+)  # fmt: skip
+def test_siting__candidate_list_refusals_in_the_readers_language(city, people, language, words):
+    with translation.override(language), pytest.raises(services.PlanningError) as exc:
+        _job(people, candidates_csv="lon,lat\n76.94,abc")
+    assert exc.value.field == "candidates"
+    assert words in str(exc.value)
