@@ -118,7 +118,8 @@ def test_api__only_internal_security_records(client, personas, security, chain):
     assert created.status_code == 201
     assert created.json()["responsible"][0]["head_id"] == chain.old_head.pk
     bad = client.post("/api/v1/integrity/offences", {**body, "kind": "x"}, "application/json")
-    assert bad.status_code == 400 and "kind" in bad.json()["detail"]
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "kind"
+    assert bad.json()["detail"] == "Неизвестный вид «x»."  # the page's default language
     assert Offence.objects.count() == 1
 
 

@@ -96,9 +96,13 @@ def test_scenarios_page__run_follow_save_export_compare(client, city, people):
 
 def test_scenarios_page__bad_input_shows_the_message(client, city, people):
     client.force_login(people.analyst)
-    response = client.post("/planning/scenarios/", {"minutes": 10, "k": 999})
+    response = client.post("/planning/scenarios/", {"minutes": 10, "k": 999},
+                           HTTP_ACCEPT_LANGUAGE="en")  # fmt: skip
     assert response.status_code == 400
     assert "larger than the number of candidate sites" in response.content.decode()
+    response = client.post("/planning/scenarios/", {"minutes": 10, "k": 999},
+                           HTTP_ACCEPT_LANGUAGE="ru")  # fmt: skip
+    assert "больше числа площадок-кандидатов" in response.content.decode()
 
 
 def test_scenarios__outsider_cannot_open_others_scenarios(client, city, people):

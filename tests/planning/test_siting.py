@@ -73,10 +73,13 @@ def test_siting__bad_input_is_refused_with_the_field(city, people, fields, field
 
 def test_siting__infeasible_target_share_is_refused(city, people):
     csv = "lon,lat\n{},{}".format(*node_lonlat(6, 6))
-    with pytest.raises(services.PlanningError) as exc:
+    with translation.override("en"), pytest.raises(services.PlanningError) as exc:
         _job(people, k=None, target_share=0.99, minutes=5, candidates_csv=csv)
     assert exc.value.field == "target_share"
-    assert "cannot be reached" in str(exc.value)
+    assert "The target share 99 % cannot be reached" in str(exc.value).replace("\xa0", " ")
+    with translation.override("kk"), pytest.raises(services.PlanningError) as exc:
+        _job(people, k=None, target_share=0.99, minutes=5, candidates_csv=csv)
+    assert str(exc.value).startswith("99\xa0% мақсатты үлесіне жету мүмкін емес")
 
 
 def test_siting__cancel_of_a_queued_job_stops_it_before_it_runs(city, people):
@@ -173,3 +176,15 @@ def test_siting_api__jobs_of_other_scopes_are_404(client, city, people):
     job_id = _post(client, people.analyst, k=2, minutes=10).json()["id"]
     client.force_login(people.outsider)
     assert client.get(f"/api/v1/planning/siting/{job_id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("ru", "строка 2: lon и lat должны быть числами"),
+     ("kk", "жол 2: lon мен lat сан болуы керек")],
+)  # fmt: skip
+def test_siting__candidate_list_refusals_in_the_readers_language(city, people, language, words):
+    with translation.override(language), pytest.raises(services.PlanningError) as exc:
+        _job(people, candidates_csv="lon,lat\n76.94,abc")
+    assert exc.value.field == "candidates"
+    assert words in str(exc.value)

@@ -131,3 +131,23 @@ def test_page__questions_and_options_in_the_readers_language(client, wave, lang,
     [token] = services.invitations_issue(survey=wave, count=1)
     text = client.get(f"/surveys/i/{token}/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert question in text and option in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "age_refused", "sex_refused"),
+    [
+        ("ru", "Выберите возрастную группу.", "Укажите ваш пол."),
+        ("kk", "Жас тобын таңдаңыз.", "Жынысыңызды көрсетіңіз."),
+        ("en", "Choose an age group.", "Choose your sex."),
+    ],
+)
+def test_page__refusals_in_the_readers_language(
+    client, territory, wave, lang, age_refused, sex_refused
+):
+    [token] = services.invitations_issue(survey=wave, count=1)
+    client.cookies["django_language"] = lang
+    refused = _post(client, f"/surveys/i/{token}/", territory, age_group="")
+    assert refused.status_code == 400 and age_refused in refused.content.decode()
+    refused = _post(client, f"/surveys/i/{token}/", territory, sex="?")
+    assert refused.status_code == 400 and sex_refused in refused.content.decode()
+    assert not Response.objects.exists()

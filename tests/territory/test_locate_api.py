@@ -116,9 +116,20 @@ def test_locate__point_outside_every_precinct_is_404_with_a_reason(client, demo_
     ],
 )
 def test_locate__bad_coordinates_are_400_naming_the_problem(client, demo_city, params, field):
-    response = client.get("/api/v1/locate", params)
+    response = client.get("/api/v1/locate", params, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert field in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [("ru", "Широта 91.0 вне диапазона -90..90."), ("kk", "Ендік 91.0 -90..90 аралығынан тыс.")],
+)
+def test_locate__refusal_in_the_request_language(client, demo_city, language, detail):
+    response = client.get("/api/v1/locate", {"lat": "91", "lon": "76.9"},
+                          HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()["detail"] == detail
 
 
 def test_locate__without_an_imported_network_is_503(client, demo_city, settings, tmp_path):

@@ -41,7 +41,8 @@ def test_roster__allowed_personas_see_every_contact(client, tree, people, patrol
 def test_roster__other_personas_are_refused(client, tree, people, patrol_officer, persona):
     response = _roster(client, getattr(people, persona), tree.district_a)
     assert response.status_code == 403
-    assert "outside your scope" in response.json()["detail"]
+    assert response.json()["code"] == "forbidden"
+    assert response.json()["detail"] == "Этот список сотрудников вне вашей зоны ответственности."
 
 
 def test_roster__residents_must_sign_in(client, tree):

@@ -62,6 +62,21 @@ class AccessAdmin(admin.ModelAdmin):
         return True
 
 
+class ReadOnlyAdminMixin:
+    """Nothing is added, changed or deleted through this admin, not even by an administrator
+    (logs, counts, history): put it before ``AccessAdmin`` or ``AccessInline``, which still
+    decide who may see the rows."""
+
+    def has_add_permission(self, request, obj=None):  # an inline's is asked with its parent
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class TerritoryAdmin(AccessAdmin):
     """Rows of a department: administrators see and change those of their scope
     (``access.can_edit_territory``) and choose departments only from it."""

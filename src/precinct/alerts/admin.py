@@ -9,13 +9,13 @@ database operator is the only one who can read it.
 
 from django.contrib import admin
 
-from precinct.accounts.admin_site import AccessAdmin
+from precinct.accounts.admin_site import AccessAdmin, ReadOnlyAdminMixin
 from precinct.alerts import selectors
 from precinct.alerts.models import Subscription
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(AccessAdmin):
+class SubscriptionAdmin(ReadOnlyAdminMixin, AccessAdmin):
     change_list_template = "admin/alerts/subscription/change_list.html"
     list_display = ["id", "precinct", "state", "language", "requested_at", "confirmed_at"]
     list_filter = ["state", "language"]
@@ -25,15 +25,6 @@ class SubscriptionAdmin(AccessAdmin):
     ]  # fmt: skip
     readonly_fields = fields
     list_select_related = ["precinct__department"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         extra = {**(extra_context or {}), "counts": selectors.counts_per_precinct()}

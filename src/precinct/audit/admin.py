@@ -1,12 +1,12 @@
 from django.contrib import admin
 
 from precinct.accounts import access
-from precinct.accounts.admin_site import AccessAdmin
+from precinct.accounts.admin_site import AccessAdmin, ReadOnlyAdminMixin
 from precinct.audit.models import AuditEntry
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(AccessAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, AccessAdmin):
     """Read-only: the log is append-only, even for administrators."""
 
     list_display = ("at", "actor_username", "action", "subject_type", "subject_id", "context")
@@ -18,12 +18,3 @@ class AuditEntryAdmin(AccessAdmin):
 
     def has_view_permission(self, request, obj=None):
         return access.can_read_audit_log(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.security import HttpBearer
 
@@ -115,7 +116,7 @@ def get_recommendations(request, incident_id: int, q: Query[RecommendationsQuery
     """Available units ranked by road travel time to the incident, fastest first."""
     incident = _visible_incident(request, incident_id)
     if not access.can_dispatch_incident(request.auth, incident):
-        raise services.DispatchForbidden("Outside your scope.")
+        raise services.DispatchForbidden(_("Outside your scope."))
     ranked = selectors.recommendations(incident=incident, first=q.limit)
     exact = [r for r in ranked if r.eta_seconds is not None][: q.limit]
     return Status(200, [selectors.recommendation_payload(r) for r in exact])
@@ -148,7 +149,7 @@ def create_assignments(request, incident_id: int, payload: AssignmentsIn):
     incident = _visible_incident(request, incident_id)
     etas = {u.unit_id: u.eta_seconds for u in payload.units}
     if len(etas) < len(payload.units):
-        raise services.DispatchError("A unit is listed twice.", field="units", code="unit_twice")
+        raise services.DispatchError(_("A unit is listed twice."), field="units", code="unit_twice")
     sent = services.assignments_create(actor=request.auth, incident=incident, etas=etas)
     return Status(201, {"assignments": [_assignment_out(a) for a in sent]})
 
@@ -177,7 +178,7 @@ def push_position(request, unit_id: int, payload: PositionIn):
     """A unit's device reports where it is (its own unit only)."""
     unit = _own_unit(request, unit_id)
     if unit is None:
-        raise services.DispatchForbidden("This token belongs to another unit.")
+        raise services.DispatchForbidden(_("This token belongs to another unit."))
     position = services.unit_report_position(
         unit=unit, lon=payload.lon, lat=payload.lat, recorded_at=payload.recorded_at
     )
@@ -191,7 +192,7 @@ def push_state(request, unit_id: int, payload: UnitStateIn):
     """A unit reports its state: en_route acknowledges a dispatch, on_scene arrives."""
     unit = _own_unit(request, unit_id)
     if unit is None:
-        raise services.DispatchForbidden("This token belongs to another unit.")
+        raise services.DispatchForbidden(_("This token belongs to another unit."))
     unit = services.unit_report_state(unit=unit, state=payload.state)
     return Status(200, {"id": unit.id, "callsign": unit.callsign, "kind": unit.kind,
                         "state": unit.state, "lat": unit.lat, "lon": unit.lon})  # fmt: skip
@@ -207,7 +208,7 @@ def get_measures(request, q: Query[MeasuresQuery]):
     if q.department_id is not None:
         department = get_object_or_404(Department, pk=q.department_id)
     if not access.can_read_dispatch_measures(request.auth, department):
-        raise services.DispatchForbidden("Outside your scope.")
+        raise services.DispatchForbidden(_("Outside your scope."))
     group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
     try:
         rows = metrics.response_measures(

@@ -40,6 +40,7 @@ from django.db import connection, connections
 from django.db.models import Aggregate, Count, F, FloatField, Min, Sum
 from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from precinct.analytics.dispatch import percentiles
 from precinct.core.replica import read_sql
@@ -111,7 +112,10 @@ def response_measures(
     expressions = _group_expressions()
     unknown = set(group_by) - set(expressions)
     if unknown:
-        raise ValueError(f"Unknown grouping {sorted(unknown)}; use {sorted(expressions)}.")
+        raise ValueError(
+            _("Unknown grouping %(unknown)s; use %(known)s.")
+            % {"unknown": ", ".join(sorted(unknown)), "known": ", ".join(sorted(expressions))}
+        )
     if not exact:
         return rollups.measures(
             department=department, start=start, end=end, group_by=tuple(group_by),

@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from precinct.accounts import access
 from precinct.analytics.dispatch import implied_speed_mps
@@ -48,11 +49,19 @@ class DispatchForbidden(DispatchError):
 def check_coordinates(lon, lat) -> None:
     """Finite and on Earth."""
     for name, value, bound in (("lon", lon, 180.0), ("lat", lat, 90.0)):
+        label = _("Longitude") if name == "lon" else _("Latitude")
         if value is None or not isinstance(value, int | float) or value != value:
-            raise DispatchError(f"{name} must be a number.", field=name, code="invalid_coordinates")
+            raise DispatchError(
+                _("%(coordinate)s must be a number.") % {"coordinate": label},
+                field=name,
+                code="invalid_coordinates",
+            )
         if not -bound <= value <= bound:
             raise DispatchError(
-                f"{name} {value} is outside ±{bound:g}.", field=name, code="invalid_coordinates"
+                _("%(coordinate)s %(value)s is outside ±%(bound)s.")
+                % {"coordinate": label, "value": value, "bound": f"{bound:g}"},
+                field=name,
+                code="invalid_coordinates",
             )
 
 
@@ -114,24 +123,28 @@ def incident_create(
 ) -> Incident:
     """Register a call: validated, placed in its department, stamped now."""
     if not access.can_take_calls(actor):
-        raise DispatchForbidden("Only 102 operators take calls.")
+        raise DispatchForbidden(_("Only 102 operators take calls."))
     check_coordinates(lon, lat)
     category = Category.objects.filter(code=category_code, active=True).first()
     if category is None:
         raise DispatchError(
-            f"Unknown category {category_code!r}.", field="category", code="unknown_category"
+            _("Unknown category “%(category)s”.") % {"category": category_code},
+            field="category",
+            code="unknown_category",
         )
     if priority is None:
         priority = category.default_priority
     if not 1 <= int(priority) <= 4:
-        raise DispatchError("Priority must be 1 to 4.", field="priority", code="invalid_priority")
+        raise DispatchError(
+            _("Priority must be 1 to 4."), field="priority", code="invalid_priority"
+        )
     department = department_at(lon, lat)
     if department is None:
         raise DispatchError(
-            "No department serves this point.", field="lat", status=404, code="outside_area"
+            _("No department serves this point."), field="lat", status=404, code="outside_area"
         )
     if not access.is_in_scope(actor, department):
-        raise DispatchForbidden("This point is served by a department outside your scope.")
+        raise DispatchForbidden(_("This point is served by a department outside your scope."))
     region = department.region
     area_type = Incident.AreaType.URBAN if region.kind == Region.Kind.CITY else "rural"
     now = timezone.now()
@@ -149,9 +162,9 @@ def incident_create(
 def incident_link_duplicate(*, actor, incident: Incident, original: Incident) -> Incident:
     """Mark a call as another report of an incident already open."""
     if not access.can_dispatch_incident(actor, incident):
-        raise DispatchForbidden("This incident is outside your scope.")
+        raise DispatchForbidden(_("This incident is outside your scope."))
     if original.pk == incident.pk or original.duplicate_of_id == incident.pk:
-        raise DispatchError("An incident cannot duplicate itself.", code="invalid_link")
+        raise DispatchError(_("An incident cannot duplicate itself."), code="invalid_link")
     incident.duplicate_of = original
     incident.save(update_fields=["duplicate_of"])
     rollups.mark_incident(incident)
@@ -182,7 +195,9 @@ def assignments_create(
     """
     if not etas or len(etas) > MAX_UNITS_PER_DISPATCH:
         raise DispatchError(
-            f"Choose 1 to {MAX_UNITS_PER_DISPATCH} units.", field="unit_ids", code="unit_count"
+            _("Choose 1 to %(max)s units.") % {"max": MAX_UNITS_PER_DISPATCH},
+            field="unit_ids",
+            code="unit_count",
         )
     incident = _open_incident_locked(actor, incident)
     now = timezone.now()
@@ -199,7 +214,9 @@ def assignments_create(
                 ))  # fmt: skip
         except IntegrityError:  # the unique index: a live assignment exists after all
             raise DispatchError(
-                f"Unit {unit.callsign} is already assigned.", status=409, code="unit_not_available"
+                _("Unit %(unit)s is already assigned.") % {"unit": unit.callsign},
+                status=409,
+                code="unit_not_available",
             ) from None
         _event(incident, TimelineEvent.Kind.DISPATCHED, now, unit=unit, actor=actor)
     if incident.dispatched_at is None:
@@ -220,9 +237,9 @@ def _open_incident_locked(actor, incident: Incident) -> Incident:
         .get(pk=incident.pk)
     )
     if not access.can_dispatch_incident(actor, incident):
-        raise DispatchForbidden("This incident is outside your scope.")
+        raise DispatchForbidden(_("This incident is outside your scope."))
     if incident.state != Incident.State.OPEN:
-        raise DispatchError("The incident is closed.", status=409, code="incident_closed")
+        raise DispatchError(_("The incident is closed."), status=409, code="incident_closed")
     return incident
 
 
@@ -230,10 +247,17 @@ def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
     """Mark an available unit dispatched (a conditional UPDATE: one sender wins)."""
     unit = Unit.objects.filter(pk=unit_id).select_related("department").first()
     if unit is None:
-        raise DispatchError(f"No unit {unit_id}.", field="unit_id", status=404, code="unknown_unit")
+        raise DispatchError(
+            _("There is no unit %(unit)s.") % {"unit": unit_id},
+            field="unit_id",
+            status=404,
+            code="unknown_unit",
+        )
     if unit.department.region_id != incident.department.region_id:
         raise DispatchError(
-            f"Unit {unit.callsign} serves another region.", field="unit_id", code="unit_elsewhere"
+            _("Unit %(unit)s serves another region.") % {"unit": unit.callsign},
+            field="unit_id",
+            code="unit_elsewhere",
         )
     taken = Unit.objects.filter(pk=unit.pk, state=Unit.State.AVAILABLE).update(
         state=Unit.State.DISPATCHED, state_changed_at=now
@@ -241,7 +265,8 @@ def _unit_take(unit_id: int, incident: Incident, now) -> Unit:
     if taken != 1:
         unit.refresh_from_db(fields=["state"])
         raise DispatchError(
-            f"Unit {unit.callsign} is not available (its state is {unit.state}).",
+            _("Unit %(unit)s is not available (its state: %(state)s).")
+            % {"unit": unit.callsign, "state": str(unit.get_state_display()).lower()},
             field="unit_id",
             status=409,
             code="unit_not_available",
@@ -272,13 +297,17 @@ def unit_report_state(*, unit: Unit, state: str) -> Unit:
     """A unit's device reports its state; en route acknowledges the dispatch."""
     if state not in DEVICE_STATES:
         allowed = ", ".join(sorted(DEVICE_STATES))
-        raise DispatchError(f"State must be one of {allowed}.", field="state", code="invalid_state")
+        raise DispatchError(
+            _("State must be one of %(states)s.") % {"states": allowed},
+            field="state",
+            code="invalid_state",
+        )
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     live = _live_assignment(unit)
     now = timezone.now()
     if state in (Unit.State.EN_ROUTE, Unit.State.ON_SCENE):
         if live is None:
-            raise DispatchError("The unit has no assignment.", status=409, code="not_assigned")
+            raise DispatchError(_("The unit has no assignment."), status=409, code="not_assigned")
         incident = live.incident
         if live.acknowledged_at is None:
             live.acknowledged_at = now
@@ -299,7 +328,7 @@ def unit_report_state(*, unit: Unit, state: str) -> Unit:
     elif live is not None:
         if state != Unit.State.AVAILABLE:
             raise DispatchError(
-                "Clear the assignment (available) before changing state.",
+                _("Clear the assignment (state available) before changing state."),
                 status=409,
                 code="assigned",
             )
@@ -322,12 +351,12 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
     now = timezone.now()
     if timezone.is_naive(recorded_at):
         raise DispatchError(
-            "recorded_at needs a time zone.", field="recorded_at", code="naive_time"
+            _("recorded_at needs a time zone."), field="recorded_at", code="naive_time"
         )
     skew = dt.timedelta(seconds=settings.PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS)
     if recorded_at > now + skew:
         raise DispatchError(
-            "recorded_at is in the future.", field="recorded_at", code="future_time"
+            _("recorded_at is in the future."), field="recorded_at", code="future_time"
         )
     # The unit's row only, not its department's and region's (every unit's fixes would
     # queue on them).
@@ -338,7 +367,7 @@ def unit_report_position(*, unit: Unit, lon: float, lat: float, recorded_at: dt.
     )
     if not _region_contains(unit.department.region, lon, lat):
         raise DispatchError(
-            "The point is outside the unit's region.", field="lon", code="outside_region"
+            _("The point is outside the unit's region."), field="lon", code="outside_region"
         )
     flag = ""
     if unit.position_at is not None:
@@ -395,7 +424,7 @@ def unit_create(
 ) -> Unit:
     """Put a unit on the board (heads and admins; ``actor=None`` for the demo and imports)."""
     if actor is not None and not access.can_manage_units(actor, department):
-        raise DispatchForbidden("Units of this department are managed by its heads.")
+        raise DispatchForbidden(_("Units of this department are managed by its heads."))
     now = timezone.now()
     return Unit.objects.create(
         department=department, callsign=callsign, kind=kind, shift=shift, crew=crew,
@@ -408,7 +437,7 @@ def unit_create(
 def unit_token_issue(*, actor, unit: Unit) -> str:
     """A new device token for a unit (the old one stops working); returned only here."""
     if actor is not None and not access.can_manage_units(actor, unit.department):
-        raise DispatchForbidden("Units of this department are managed by its heads.")
+        raise DispatchForbidden(_("Units of this department are managed by its heads."))
     raw = UNIT_TOKEN_PREFIX + secrets.token_urlsafe(32)
     Unit.objects.filter(pk=unit.pk).update(token_hash=token_hash(raw))
     return raw

@@ -1,6 +1,7 @@
 """Public evaluation endpoints: the methodology catalog and department scorecards."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from precinct.core.errors import error_responses
@@ -35,11 +36,14 @@ def scorecard(request, department_id: int, period: str | None = None):
         chosen = Period.objects.filter(label=period).first()
         if chosen is None:
             raise EvaluationError(
-                f"No period {period!r}.", field="period", code="unknown_period", status=404
+                _("There is no period “%(period)s”.") % {"period": period},
+                field="period",
+                code="unknown_period",
+                status=404,
             )
     card = selectors.scorecard(department=department, period=chosen)
     if card is None:
-        raise EvaluationError("No period has been evaluated.", code="not_computed", status=404)
+        raise EvaluationError(_("No period has been evaluated."), code="not_computed", status=404)
     return Status(200, scorecard_payload(card))
 
 

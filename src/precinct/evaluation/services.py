@@ -5,6 +5,7 @@ import datetime as dt
 import numpy as np
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from precinct.core.errors import DomainError
 from precinct.evaluation import sources
@@ -18,9 +19,11 @@ class EvaluationError(DomainError):
 def period_create(*, label: str, starts_on: dt.date, ends_on: dt.date) -> Period:
     """An evaluation period; its label is what surveys and counts name it by."""
     if ends_on < starts_on:
-        raise EvaluationError("The period ends before it starts.", field="ends_on")
+        raise EvaluationError(_("The period ends before it starts."), field="ends_on")
     if Period.objects.filter(label=label).exists():
-        raise EvaluationError(f"Period {label!r} exists already.", field="label")
+        raise EvaluationError(
+            _("The period “%(label)s” exists already.") % {"label": label}, field="label"
+        )
     return Period.objects.create(label=label, starts_on=starts_on, ends_on=ends_on)
 
 

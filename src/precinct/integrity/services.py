@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
@@ -23,7 +24,7 @@ def head_term_start(
     """Make an officer the head of a department from a date, ending the previous term."""
     if officer.role != Officer.Role.HEAD:
         raise IntegrityRuleError(
-            "Only an officer with the head role heads a department.", field="officer"
+            _("Only an officer with the head role heads a department."), field="officer"
         )
     HeadTerm.objects.filter(department=department, ends_on__isnull=True).exclude(
         officer=officer
@@ -67,13 +68,15 @@ def offence_record(
 ) -> Offence:
     """Register an offence and link it to the heads of the chain of command that day."""
     if kind not in Offence.Kind.values:
-        raise IntegrityRuleError(f"Unknown kind {kind!r}.", field="kind")
+        raise IntegrityRuleError(_("Unknown kind “%(kind)s”.") % {"kind": kind}, field="kind")
     if outcome not in Offence.Outcome.values:
-        raise IntegrityRuleError(f"Unknown outcome {outcome!r}.", field="outcome")
+        raise IntegrityRuleError(
+            _("Unknown outcome “%(outcome)s”.") % {"outcome": outcome}, field="outcome"
+        )
     if not article.strip():
-        raise IntegrityRuleError("Name the type of offence or the article.", field="article")
+        raise IntegrityRuleError(_("Name the type of offence or the article."), field="article")
     if occurred_on > dt.date.today():
-        raise IntegrityRuleError("The offence date lies in the future.", field="occurred_on")
+        raise IntegrityRuleError(_("The offence date lies in the future."), field="occurred_on")
     unit = department or officer.department
     offence = Offence.objects.create(
         officer=officer,
@@ -103,7 +106,9 @@ def offence_record(
 def offence_set_outcome(*, actor, offence: Offence, outcome: str) -> Offence:
     """Record the outcome of the review of an offence."""
     if outcome not in Offence.Outcome.values:
-        raise IntegrityRuleError(f"Unknown outcome {outcome!r}.", field="outcome")
+        raise IntegrityRuleError(
+            _("Unknown outcome “%(outcome)s”.") % {"outcome": outcome}, field="outcome"
+        )
     offence.outcome = outcome
     offence.save(update_fields=["outcome"])
     audit_record(actor=actor, action=AuditEntry.Action.UPDATE, subject=offence, fields=["outcome"])

@@ -1,6 +1,7 @@
 """Planning endpoints: public coverage and programme aggregates; siting jobs for planners."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from precinct.accounts import access
@@ -82,8 +83,8 @@ def construction_progress(request):
 def staffing(request):
     """Inspectors needed by the norm versus in post, per department and in total."""
     if not access.can_use_planning_tools(request.auth):
-        raise PlanningForbidden("Staffing is for planners.")
-    rows, total, _ = selectors.staffing_report()
+        raise PlanningForbidden(_("Staffing is for planners."))
+    rows, total, _sources = selectors.staffing_report()
     visible = {d.id for d in access.departments_in_scope(request.auth)}
     out = [_staffing_row(r) for r in rows if r.department_id in visible]
     if access.has_national_scope(request.auth):
@@ -103,7 +104,7 @@ def _staffing_row(r) -> dict:
 def staffing_import(request, payload: StaffingCsvIn):
     """Load inspectors in post per department from CSV: every row or none."""
     if not access.can_use_planning_tools(request.auth):
-        raise PlanningForbidden("Imports are for planners.")
+        raise PlanningForbidden(_("Imports are for planners."))
     result = services.staffing_import_csv(
         actor=request.auth, text=payload.csv, source=payload.source
     )
@@ -135,7 +136,7 @@ def siting_create(request, payload: SitingIn):
 def _visible_job(request, job_id: int) -> SitingJob:
     job = selectors.siting_jobs_visible_to(request.auth).filter(pk=job_id).first()
     if job is None:
-        raise PlanningError("No such siting job in your scope.", code="not_found", status=404)
+        raise PlanningError(_("No such siting job in your scope."), code="not_found", status=404)
     return job
 
 

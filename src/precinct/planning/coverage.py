@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+from django.utils.translation import gettext as _
 
 from precinct.analytics import coverage as core
 from precinct.planning import inputs
@@ -56,7 +57,7 @@ def check_minutes(minutes_list) -> list[float]:
     """Walking times in minutes as floats, each checked by the one rule of walking times."""
     out = [walking_minutes(m) for m in minutes_list]
     if not out:
-        raise PlanningError("Give at least one walking time.", field="minutes")
+        raise PlanningError(_("Give at least one walking time."), field="minutes")
     return out
 
 
@@ -68,7 +69,7 @@ def reach(*, limit_s: float, what_if: bool = False):
     """
     walk = inputs.walk_network()
     pop = inputs.population(walk)
-    _, nodes, legs = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
+    _kept, nodes, legs = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
     times = core.reach_times(walk.graph, nodes, limit_s=limit_s, offsets=legs)
     return walk, pop, times, len(nodes)
 
@@ -104,7 +105,11 @@ def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> Co
     minutes = check_minutes(minutes_list)
     for level in levels:
         if level not in LEVELS:
-            raise PlanningError(f"Unknown level {level!r}: use {', '.join(LEVELS)}.", field="level")
+            raise PlanningError(
+                _("Unknown level “%(level)s”: use %(levels)s.")
+                % {"level": level, "levels": ", ".join(LEVELS)},
+                field="level",
+            )
     pop, point_times, off_network, n_posts = reach_points(
         limit_s=walking_seconds(max(minutes)), what_if=what_if
     )
@@ -193,8 +198,8 @@ def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
     rounded to about a metre.
     """
     (minutes,) = check_minutes([minutes])
-    walk, pop, times, _ = reach(limit_s=walking_seconds(minutes), what_if=what_if)
-    rows, weights, _, legs = inputs.demand(pop)
+    walk, pop, times, _n_posts = reach(limit_s=walking_seconds(minutes), what_if=what_if)
+    rows, weights, _nodes, legs = inputs.demand(pop)
     covered = times[rows] + legs <= walking_seconds(minutes)
     g = walk.graph
     layers = {}

@@ -8,8 +8,10 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from precinct.accounts import access
+from precinct.core import numbers
 from precinct.planning.errors import PlanningError, PlanningForbidden
 from precinct.planning.models import (
     DepartmentStaffing,
@@ -38,13 +40,15 @@ def staffing_norm_record(
     ``actor`` None is the system itself (the demo build).
     """
     if actor is not None and not access.can_plan(actor, None):
-        raise PlanningForbidden("Only national analysts and administrators set norms.")
+        raise PlanningForbidden(_("Only national analysts and administrators set norms."))
     if settlement not in Settlement.values:
-        raise PlanningError(f"Unknown settlement type {settlement!r}.", field="settlement")
+        raise PlanningError(
+            _("Unknown settlement type “%(type)s”.") % {"type": settlement}, field="settlement"
+        )
     if residents_per_inspector is None or residents_per_inspector < 1:
-        raise PlanningError("The norm must be at least 1 resident per inspector.", field="norm")
+        raise PlanningError(_("The norm must be at least 1 resident per inspector."), field="norm")
     if not source.strip():
-        raise PlanningError("Say where the norm comes from.", field="source")
+        raise PlanningError(_("Say where the norm comes from."), field="source")
     return StaffingNorm.objects.create(
         settlement=settlement,
         residents_per_inspector=residents_per_inspector,
@@ -130,7 +134,9 @@ def staffing_import_csv(
                         "updated_by": actor}  # fmt: skip
             if settlement:
                 defaults["settlement"] = settlement
-            _, made = DepartmentStaffing.objects.update_or_create(department=dep, defaults=defaults)
+            _staffing, made = DepartmentStaffing.objects.update_or_create(
+                department=dep, defaults=defaults
+            )
             created += made
             updated += not made
     return StaffingImport(created, updated)
@@ -150,23 +156,25 @@ def post_project_save(
 ) -> PostProject:
     """Put a post in the construction programme, or update its funding and due date."""
     if actor is not None and not access.can_edit_post_project(actor, post.department):
-        raise PlanningForbidden("This post is outside your scope.")
+        raise PlanningForbidden(_("This post is outside your scope."))
     if funding_body not in FundingBody.values:
-        raise PlanningError(f"Unknown funding body {funding_body!r}.", field="funding_body")
+        raise PlanningError(
+            _("Unknown funding body “%(body)s”.") % {"body": funding_body}, field="funding_body"
+        )
     if due_on is None:
-        raise PlanningError("Give the date the post is due to open.", field="due_on")
+        raise PlanningError(_("Give the date the post is due to open."), field="due_on")
     if budget_kzt not in (None, ""):
         try:
             budget_kzt = Decimal(str(budget_kzt))
         except InvalidOperation:
             raise PlanningError(
-                "The budget must be a number of tenge.", field="budget_kzt"
+                _("The budget must be a number of tenge."), field="budget_kzt"
             ) from None
         if budget_kzt < 0:
-            raise PlanningError("The budget cannot be negative.", field="budget_kzt")
+            raise PlanningError(_("The budget cannot be negative."), field="budget_kzt")
     else:
         budget_kzt = None
-    project, _ = PostProject.objects.update_or_create(
+    project, _created = PostProject.objects.update_or_create(
         post=post,
         defaults={
             "funding_body": funding_body,
@@ -206,14 +214,18 @@ def siting_job_create(
     from precinct.planning import inputs, siting
 
     if actor is not None and not access.can_plan(actor, department):
-        raise PlanningForbidden("Siting for this area is outside your scope.")
+        raise PlanningForbidden(_("Siting for this area is outside your scope."))
     minutes = walking_minutes(minutes)
     if (k is None) == (target_share is None):
-        raise PlanningError("Give either k (new posts) or target_share, not both.", field="k")
+        raise PlanningError(_("Give either k (new posts) or target_share, not both."), field="k")
     if k is not None and (not isinstance(k, int) or k < 1 or k > MAX_K):
-        raise PlanningError(f"k must be a whole number from 1 to {MAX_K}.", field="k")
+        raise PlanningError(
+            _("k must be a whole number from 1 to %(max)s.") % {"max": MAX_K}, field="k"
+        )
     if target_share is not None and not 0 < target_share <= 1:
-        raise PlanningError("target_share must be more than 0 and at most 1.", field="target_share")
+        raise PlanningError(
+            _("target_share must be more than 0 and at most 1."), field="target_share"
+        )
     walk = inputs.walk_network(department=department)
     if candidates_csv:
         nodes, source = siting.parse_candidates(text=candidates_csv, walk=walk)
@@ -222,7 +234,9 @@ def siting_job_create(
         nodes, source, n_candidates = None, "every walking-network node", walk.graph.n_nodes
     if k is not None and k > n_candidates:
         raise PlanningError(
-            f"k={k} is larger than the number of candidate sites ({n_candidates}).", field="k"
+            _("k=%(k)s is larger than the number of candidate sites (%(sites)s).")
+            % {"k": k, "sites": n_candidates},
+            field="k",
         )
     if target_share is not None:
         _check_target_reachable(walk, department, nodes, minutes, target_share)
@@ -249,10 +263,10 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
     from precinct.planning import inputs, siting
 
     pop = inputs.population(walk)
-    demand, weights, _, legs = inputs.demand(pop, siting.department_mask(pop, department))
+    demand, weights, _nodes, legs = inputs.demand(pop, siting.department_mask(pop, department))
     reach_s = walking_seconds(minutes)
     sources = np.arange(walk.graph.n_nodes) if nodes is None else np.asarray(nodes)
-    _, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
+    _posts, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
     everyone = np.concatenate([sources, open_nodes])
     offsets = np.concatenate([np.zeros(sources.size), open_legs])  # sites stand at nodes
     reach_all = core_coverage.reach_times(walk.graph, everyone, limit_s=reach_s, offsets=offsets)
@@ -261,8 +275,15 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
     best = float(weights[reach_all[demand] + legs <= reach_s].sum()) / total if total else 0.0
     if best < target_share - 1e-12:
         raise PlanningError(
-            f"The target share {target_share:.0%} cannot be reached: with every candidate "
-            f"site open at most {best:.1%} of residents live within {minutes:g} minutes.",
+            _(
+                "The target share %(target)s cannot be reached: with every candidate site open "
+                "at most %(best)s of residents live within %(minutes)s minutes."
+            )
+            % {
+                "target": numbers.percent(target_share, 0),
+                "best": numbers.percent(best, 1),
+                "minutes": numbers.number(minutes, 0 if float(minutes).is_integer() else 1),
+            },
             field="target_share",
         )
 
@@ -270,7 +291,7 @@ def _check_target_reachable(walk, department, nodes, minutes, target_share) -> N
 def siting_job_cancel(*, actor, job: SitingJob) -> SitingJob:
     """Ask a queued or running job to stop; a running one keeps its best solution so far."""
     if not access.can_manage_siting_job(actor, job):
-        raise PlanningForbidden("This job is outside your scope.")
+        raise PlanningForbidden(_("This job is outside your scope."))
     with transaction.atomic():
         job = SitingJob.objects.select_for_update().get(pk=job.pk)
         if job.is_finished:
@@ -287,9 +308,9 @@ def siting_job_cancel(*, actor, job: SitingJob) -> SitingJob:
 def siting_job_save(*, actor, job: SitingJob, name: str) -> SitingJob:
     """Keep a finished job as a named scenario (shown on the scenarios page)."""
     if actor is not None and not access.can_manage_siting_job(actor, job):
-        raise PlanningForbidden("This job is outside your scope.")
+        raise PlanningForbidden(_("This job is outside your scope."))
     if not name.strip():
-        raise PlanningError("Give the scenario a name.", field="name")
+        raise PlanningError(_("Give the scenario a name."), field="name")
     job.name, job.saved = name.strip()[:200], True
     job.save(update_fields=["name", "saved"])
     return job

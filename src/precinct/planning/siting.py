@@ -11,7 +11,9 @@ import time
 
 import numpy as np
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from precinct.core import numbers
 from precinct.planning import inputs
 from precinct.planning.errors import PlanningError
 from precinct.planning.models import SitingJob
@@ -35,7 +37,7 @@ def parse_candidates(*, text: str, walk) -> tuple[list[int], str]:
     by_coords = {"lon", "lat"} <= columns
     if not by_coords and "osm_ref" not in columns:
         raise PlanningError(
-            "The candidate list needs the columns lon,lat or osm_ref.", field="candidates"
+            _("The candidate list needs the columns lon,lat or osm_ref."), field="candidates"
         )
     points, errors = [], []
     for line, row in enumerate(reader, start=2):
@@ -43,34 +45,47 @@ def parse_candidates(*, text: str, walk) -> tuple[list[int], str]:
         if not any(row.values()):
             continue
         if len(points) + len(errors) >= MAX_CANDIDATE_ROWS:
-            errors.append(f"line {line}: more than {MAX_CANDIDATE_ROWS} candidate sites")
+            errors.append(
+                _("line %(line)s: more than %(max)s candidate sites")
+                % {"line": line, "max": MAX_CANDIDATE_ROWS}
+            )
             break
         if by_coords:
             try:
                 lon, lat = float(row["lon"]), float(row["lat"])
             except ValueError:
-                errors.append(f"line {line}: lon and lat must be numbers")
+                errors.append(_("line %(line)s: lon and lat must be numbers") % {"line": line})
                 continue
             if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                errors.append(f"line {line}: coordinates out of range")
+                errors.append(_("line %(line)s: coordinates out of range") % {"line": line})
                 continue
             points.append((line, lon, lat))
         else:
             address = Address.objects.filter(osm_ref=row["osm_ref"]).first()
             if address is None:
-                errors.append(f"line {line}: no building {row['osm_ref']!r} in the register")
+                errors.append(
+                    _("line %(line)s: no building “%(ref)s” in the register")
+                    % {"line": line, "ref": row["osm_ref"]}
+                )
                 continue
             points.append((line, address.lon, address.lat))
     if not points and not errors:
-        errors.append("the candidate list is empty")
+        errors.append(_("the candidate list is empty"))
     if points:
-        arr = np.array([(lon, lat) for _, lon, lat in points])
+        arr = np.array([(lon, lat) for _line, lon, lat in points])
         nodes, metres = walk.snapper.snap_many(arr[:, 0], arr[:, 1])
-        for (line, _, _), node, dist in zip(points, nodes, metres, strict=True):
+        for (line, _lon, _lat), node, dist in zip(points, nodes, metres, strict=True):
             if node < 0:
                 errors.append(
-                    f"line {line}: outside the walking network ({dist:.0f} m from the "
-                    f"nearest street; at most {walk.snapper.max_distance_m:.0f} m)"
+                    _(
+                        "line %(line)s: outside the walking network (%(distance)s from the "
+                        "nearest street; at most %(limit)s)"
+                    )
+                    % {
+                        "line": line,
+                        "distance": numbers.quantity(dist, "m"),
+                        "limit": numbers.quantity(walk.snapper.max_distance_m, "m"),
+                    }
                 )
     if errors:
         raise PlanningError("; ".join(errors[:20]), field="candidates")
@@ -133,14 +148,14 @@ def run(job: SitingJob) -> SitingJob:
     graph = walk.graph
     nodes, weights, index, legs = inputs.demand(pop, department_mask(pop, job.department))
     if nodes.size == 0:
-        raise PlanningError("No residents to cover in this area.", field="department")
+        raise PlanningError(_("No residents to cover in this area."), field="department")
     candidates = (
         np.asarray(job.candidate_nodes, dtype=np.int64)
         if job.candidate_nodes is not None
         else np.arange(graph.n_nodes, dtype=np.int64)
     )
     reach_s = walking_seconds(job.minutes)
-    _, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
+    _posts, open_nodes, open_legs = inputs.post_nodes(walk, [Post.State.OPEN])
     today = core_coverage.reach_times(graph, open_nodes, limit_s=reach_s, offsets=open_legs)
     fixed = today[nodes] + legs <= reach_s
     watcher.progress("coverage sets")

@@ -8,19 +8,13 @@ so here every row is shown and none is changed, the history of "we did" staying 
 from django.contrib import admin
 
 from precinct.accounts import access
-from precinct.accounts.admin_site import AccessAdmin, AccessInline
+from precinct.accounts.admin_site import AccessAdmin, AccessInline, ReadOnlyAdminMixin
 from precinct.priorities.models import Priority, PriorityAction, PriorityReview
 
 
-class ReadOnlyInline(AccessInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, AccessInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class PriorityActionInline(ReadOnlyInline):

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from precinct.accounts import access
@@ -54,7 +55,9 @@ def survey_results(request, survey_id: int):
 def invitations_create(request, survey_id: int, payload: InvitationsIn):
     """Issue one-time invitation links (analysts and administrators)."""
     if not access.can_manage_surveys(request.auth):
-        raise services.SurveyError("Only analysts issue invitations.", code="forbidden", status=403)
+        raise services.SurveyError(
+            _("Only analysts issue invitations."), code="forbidden", status=403
+        )
     survey = get_object_or_404(Survey, pk=survey_id)
     department = None
     if payload.department_id is not None:
@@ -63,7 +66,7 @@ def invitations_create(request, survey_id: int, payload: InvitationsIn):
         ).first()
         if department is None:
             raise services.SurveyError(
-                "This department is not in the survey's region.", field="department_id"
+                _("This department is not in the survey's region."), field="department_id"
             )
     tokens = services.invitations_issue(survey=survey, count=payload.count, department=department)
     links = [request.build_absolute_uri(reverse("surveys:invitation", args=[t])) for t in tokens]

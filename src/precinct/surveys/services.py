@@ -11,10 +11,11 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
-from precinct.core import importing
+from precinct.core import importing, numbers
 from precinct.core.errors import DomainError
 from precinct.core.hashing import private_hash, token_hash
 from precinct.surveys import importer
@@ -118,9 +119,11 @@ def survey_create(
 ) -> Survey:
     """A survey wave; an open-link wave gets its secret link key."""
     if not questionnaire.published:
-        raise SurveyError("Only a published questionnaire can be fielded.", field="questionnaire")
+        raise SurveyError(
+            _("Only a published questionnaire can be fielded."), field="questionnaire"
+        )
     if closes_on < opens_on:
-        raise SurveyError("The survey closes before it opens.", field="closes_on")
+        raise SurveyError(_("The survey closes before it opens."), field="closes_on")
     return Survey.objects.create(
         questionnaire=questionnaire,
         region=region,
@@ -141,7 +144,7 @@ def invitations_issue(
 ) -> list[str]:
     """``count`` one-time tokens; the raw tokens are returned only here."""
     if count < 1 or count > 100_000:
-        raise SurveyError("Issue between 1 and 100,000 invitations at a time.", field="count")
+        raise SurveyError(_("Issue between 1 and 100,000 invitations at a time."), field="count")
     tokens = [secrets.token_urlsafe(18) for _ in range(count)]
     Invitation.objects.bulk_create(
         Invitation(survey=survey, token_hash=token_hash(t), department=department) for t in tokens
@@ -161,17 +164,17 @@ def invitation_find(*, token: str) -> Invitation | None:
 def _check_open(survey: Survey, now) -> None:
     today = timezone.localdate(now)
     if not survey.opens_on <= today <= survey.closes_on:
-        raise SurveyError("This survey is not open now.", code="closed", status=410)
+        raise SurveyError(_("This survey is not open now."), code="closed", status=410)
 
 
 def _demographics(survey: Survey, department_id, age_group: str, sex: str) -> Department:
     if age_group not in Response.AgeGroup.values:
-        raise SurveyError("Choose an age group.", field="age_group")
+        raise SurveyError(_("Choose an age group."), field="age_group")
     if sex not in Response.Sex.values:
-        raise SurveyError("Choose your sex.", field="sex")
+        raise SurveyError(_("Choose your sex."), field="sex")
     department = Department.objects.filter(pk=department_id, region=survey.region).first()
     if department is None:
-        raise SurveyError("Choose your district.", field="department")
+        raise SurveyError(_("Choose your district."), field="department")
     return department
 
 
@@ -192,9 +195,9 @@ def response_submit_invitation(
             .first()
         )
         if invitation is None:
-            raise SurveyError("This invitation link is not valid.", code="not_found", status=404)
+            raise SurveyError(_("This invitation link is not valid."), code="not_found", status=404)
         if invitation.used_at is not None:
-            raise SurveyError("This invitation has already been used.", code="used", status=410)
+            raise SurveyError(_("This invitation has already been used."), code="used", status=410)
         survey = invitation.survey
         _check_open(survey, now)
         response = _response_create(
@@ -218,7 +221,7 @@ def response_submit_open(
     """Record answers through the open link, at most N per client address and hour."""
     now = timezone.now()
     if survey.mode != Survey.Mode.OPEN or not secrets.compare_digest(survey.open_key, key):
-        raise SurveyError("This survey link is not valid.", code="not_found", status=404)
+        raise SurveyError(_("This survey link is not valid."), code="not_found", status=404)
     _check_open(survey, now)
     client_hash = private_hash(client, purpose="survey-client")
     since = now - dt.timedelta(hours=1)
@@ -228,7 +231,7 @@ def response_submit_open(
         ).count()
         if recent >= settings.PRECINCT_SURVEY_OPEN_PER_HOUR:
             raise SurveyError(
-                "Too many answers from this connection; try again later.",
+                _("Too many answers from this connection; try again later."),
                 code="limited",
                 status=429,
             )
@@ -268,9 +271,11 @@ def margins_set(
 ) -> int:
     """Replace one weighting margin of a region; its categories must sum to the population."""
     if dimension not in PopulationMargin.Dimension.values:
-        raise SurveyError(f"Unknown margin {dimension!r}.", field="dimension")
+        raise SurveyError(
+            _("Unknown margin “%(margin)s”.") % {"margin": dimension}, field="dimension"
+        )
     if any(v < 0 for v in totals.values()):
-        raise SurveyError("A margin total cannot be negative.", field="totals")
+        raise SurveyError(_("A margin total cannot be negative."), field="totals")
     total = sum(totals.values())
     other = (
         PopulationMargin.objects.filter(region=region)
@@ -283,8 +288,16 @@ def margins_set(
     for dim, other_total in sums.items():
         if other_total != total:
             raise SurveyError(
-                f"The {dimension} margin sums to {total:,} but the {dim} margin to "
-                f"{other_total:,}: margins must sum to the same population.",
+                _(
+                    "The %(margin)s margin sums to %(total)s but the %(other)s margin to "
+                    "%(other_total)s: margins must sum to the same population."
+                )
+                % {
+                    "margin": dimension,
+                    "total": numbers.number(total),
+                    "other": dim,
+                    "other_total": numbers.number(other_total),
+                },
                 field="totals",
                 code="margins_mismatch",
             )

@@ -1,6 +1,7 @@
 """Public territory endpoints: find my district inspector."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from precinct.accounts import access
@@ -57,5 +58,5 @@ def department_roster(request, department_id: int):
     """The department's officers with contacts: heads, analysts and admins in scope."""
     department = get_object_or_404(Department, pk=department_id)
     if not access.can_view_staff_roster(request.auth, department):
-        raise TerritoryError("This roster is outside your scope.", code="forbidden", status=403)
+        raise TerritoryError(_("This roster is outside your scope."), code="forbidden", status=403)
     return Status(200, selectors.roster_read(actor=request.auth, department=department))

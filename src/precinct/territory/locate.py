@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from precinct.accounts import access
 from precinct.analytics.network import (
@@ -20,6 +21,7 @@ from precinct.analytics.network import (
     path_meters,
 )
 from precinct.audit.services import audit_read_many
+from precinct.core import numbers
 from precinct.core.errors import DomainError
 from precinct.territory import geo, selectors
 from precinct.territory.models import Department, Officer, Post, Precinct
@@ -57,14 +59,18 @@ class LocateResult:
 def validate_coordinates(lon: float, lat: float) -> None:
     """Reject coordinates that are not on Earth."""
     if not (np.isfinite(lon) and np.isfinite(lat)):
-        raise LocateError("Coordinates must be finite numbers.", code="invalid_coordinates")
+        raise LocateError(_("Coordinates must be finite numbers."), code="invalid_coordinates")
     if not -90 <= lat <= 90:
         raise LocateError(
-            f"Latitude {lat} is outside -90..90.", field="lat", code="invalid_coordinates"
+            _("Latitude %(lat)s is outside -90..90.") % {"lat": lat},
+            field="lat",
+            code="invalid_coordinates",
         )
     if not -180 <= lon <= 180:
         raise LocateError(
-            f"Longitude {lon} is outside -180..180.", field="lon", code="invalid_coordinates"
+            _("Longitude %(lon)s is outside -180..180.") % {"lon": lon},
+            field="lon",
+            code="invalid_coordinates",
         )
 
 
@@ -74,7 +80,7 @@ def locate(*, lon: float, lat: float, max_posts: int | None = None) -> LocateRes
     precinct = geo.precinct_at(lon, lat)
     if precinct is None:
         raise LocateError(
-            "No precinct covers this point: it is outside the served area.",
+            _("No precinct covers this point: it is outside the served area."),
             code="outside_precincts",
             status=404,
         )
@@ -107,7 +113,8 @@ def nearest_posts(*, lon: float, lat: float, limit: int) -> tuple[list[PostRoute
         origin, snap_m = walk.snapper.snap(lon, lat)
     except OutsideNetworkError as exc:
         raise LocateError(
-            f"The point is {exc.metres:.0f} m from the nearest walkable road.",
+            _("The point is %(distance)s from the nearest walkable road.")
+            % {"distance": numbers.quantity(exc.metres, "m")},
             code="off_network",
             status=404,
         ) from None

@@ -4,6 +4,7 @@ import datetime as dt
 
 import shapely
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from precinct.core.errors import DomainError
 from precinct.territory.geo import bbox_fields
@@ -49,7 +50,7 @@ def department_create(
 ) -> Department:
     """Create a department and set its materialised path under its parent."""
     if parent is not None and parent.region_id != region.id:
-        raise TerritoryError("A department must lie in the same region as its parent.")
+        raise TerritoryError(_("A department must lie in the same region as its parent."))
     department = Department.objects.create(
         region=region,
         parent=parent,
@@ -93,7 +94,7 @@ def precinct_create(
 def post_create(*, department: Department, name: str, lon: float, lat: float, **fields) -> Post:
     """Create a post; an open post must say since when."""
     if fields.get("state") == Post.State.OPEN and not fields.get("opened_on"):
-        raise TerritoryError("An open post needs its opening date.")
+        raise TerritoryError(_("An open post needs its opening date."))
     return Post.objects.create(department=department, name=name, lon=lon, lat=lat, **fields)
 
 
@@ -103,9 +104,9 @@ def inspector_assign(
 ) -> PrecinctAssignment:
     """Assign an inspector to a precinct, ending his previous open assignment there."""
     if officer.role not in (Officer.Role.INSPECTOR, Officer.Role.ASSISTANT):
-        raise TerritoryError("Only inspectors and their assistants serve precincts.")
+        raise TerritoryError(_("Only inspectors and their assistants serve precincts."))
     if officer.department_id != precinct.department_id:
-        raise TerritoryError("The inspector belongs to another department.")
+        raise TerritoryError(_("The inspector belongs to another department."))
     PrecinctAssignment.objects.filter(
         officer=officer, precinct=precinct, ends_on__isnull=True
     ).update(ends_on=starts_on)
