@@ -76,11 +76,26 @@ def replica_alias(django_db_setup, django_db_blocker):
         {DEFAULT_DB_ALIAS: replica, REPLICA: replica}
     )[REPLICA]
     connections[REPLICA].creation.set_as_test_mirror(connections[DEFAULT_DB_ALIAS].settings_dict)
+    with django_db_blocker.unblock():
+        _forget_recreated_content_types()
     yield
     with django_db_blocker.unblock():
         connections[REPLICA].close()
     del connections[REPLICA]
     del connections.settings[REPLICA]
+
+
+def _forget_recreated_content_types():
+    """serialized_rollback restores the database as migrated, content types included; an
+    earlier transactional test's flush re-created them under new ids, which the restore
+    would insert a second time. Drop those (and their permissions) so it restores the
+    originals."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    Permission.objects.all().delete()
+    ContentType.objects.all().delete()
+    ContentType.objects.clear_cache()
 
 
 def queries_per_alias(call) -> tuple[object, list[str], list[str]]:
