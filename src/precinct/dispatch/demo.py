@@ -128,7 +128,10 @@ def build(ctx) -> list[str]:
         [_assignment(incident, units[u], sim, k)
          for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
     )  # fmt: skip
-    live = _open_calls(rng, drive, call_nodes, codes, weights)
+    # At the real demand some units are still on the year's last simulated calls now.
+    now = timezone.now().timestamp()
+    busy = {units[u].id for u in np.unique(sim.unit[(sim.unit >= 0) & (sim.closed > now)])}
+    live = _open_calls(rng, drive, call_nodes, codes, weights, busy)
     rollups.rebuild_all()
     return [
         *_summary(sim, fleet, sizing, epochs + human.handling, epochs, priority),
@@ -165,7 +168,7 @@ def _summary(sim, fleet, sizing, ready, epochs, priority) -> list[str]:
     wait = (sim.dispatched - ready)[sent]
     waited = wait > 1.0
     queued = (
-        f"{waited.mean():.1%} of the calls waited for a free unit (median wait "
+        f"{waited.mean():.2%} of the calls waited for a free unit (median wait "
         f"{np.median(wait[waited]) / 60:.1f} min, 99th percentile "
         f"{np.percentile(wait[waited], 99) / 60:.0f} min)"
         if waited.any() else "no call waited for a free unit"
@@ -186,9 +189,10 @@ DEMO_OPERATOR = "demo-operator"
 OPEN_CALLS = 6
 
 
-def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
+def _open_calls(rng, drive, call_nodes, codes, weights, busy: set[int]) -> int:
     """A few calls open right now, through the services as an operator would take them;
-    every other one gets the recommended car, so the board shows both kinds."""
+    every other one gets the recommended car (the best one not still on a simulated call,
+    ids in ``busy``), so the board shows both kinds."""
     from django.contrib.auth import get_user_model
 
     from precinct.dispatch import selectors
@@ -204,6 +208,7 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
             category_code=codes[pick], text=DEMO_CALL_TEXT,
         )  # fmt: skip
         ranked = selectors.recommendations(incident=incident) if i % 2 == 0 else []
+        ranked = [r for r in ranked if r.unit.id not in busy]
         if ranked:
             services.assignment_create(
                 actor=operator, incident=incident, unit_id=ranked[0].unit.id,
