@@ -497,10 +497,11 @@ PRECINCT_DISPATCH_MAX_SPEED_KMH = {"car": 200.0, "foot": 30.0}
 PRECINCT_DISPATCH_CLOCK_SKEW_SECONDS = 60
 # Units farther than this (seconds) from an incident are not recommended.
 PRECINCT_DISPATCH_MAX_ETA_SECONDS = 2 * 3600
-# Demo: 102 calls a year per 1,000 residents, and residents per patrol car and per foot
-# patrol (assumptions for a plausible load, not official figures; see docs/demo.md).
-PRECINCT_DEMO_CALLS_PER_1000 = env_float("PRECINCT_DEMO_CALLS_PER_1000", 20.0, positive=True)
-PRECINCT_DEMO_RESIDENTS_PER_CAR = env_int("PRECINCT_DEMO_RESIDENTS_PER_CAR", 40000, minimum=1)
+# Demo: 102 calls a year per 1,000 residents: the national rate, about 4.4 million calls a
+# year for about 20 million residents (issue 15). Cars are sized per district and shift by
+# the queueing model (PRECINCT_PATROL_TARGET_*); foot patrols per residents (an
+# assumption, not an official figure; see docs/demo.md).
+PRECINCT_DEMO_CALLS_PER_1000 = env_float("PRECINCT_DEMO_CALLS_PER_1000", 210.0, positive=True)
 PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL = env_int(
     "PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL", 60000, minimum=1
 )

@@ -274,3 +274,51 @@ def test_human_times_follow_the_stated_medians_by_priority():
     human = draw_human_times(np.random.default_rng(1), np.repeat([1, 4], 4000))
     medians = [np.median(a.reshape(2, -1), axis=1) for a in human.__dict__.values()]
     np.testing.assert_allclose(medians, [[75, 600], [45, 45], [2400, 1200]], rtol=0.05)
+
+
+def _hours(start: int, end: int) -> np.ndarray:
+    on = np.zeros(24, dtype=bool)
+    on[start:end] = True
+    return on
+
+
+def test_an_off_duty_unit_is_not_sent_and_a_call_waits_for_its_shift():
+    # A day-shift car next to the call and a night car ten blocks away: at 04:00 the
+    # night car goes; with only the day car the call waits until 08:00.
+    both = replace(fleet((0, CAR, (5, 4)), (0, CAR, (0, 0))),
+                   on_duty=np.array([_hours(8, 16), _hours(0, 24)]))  # fmt: skip
+    night_call = calls((NIGHT, (5, 5), ANY))
+    assert simulate(night_call, both).unit.tolist() == [1]
+    day_only = replace(fleet((0, CAR, (5, 4))), on_duty=np.array([_hours(8, 16)]))
+    sim = simulate(night_call, day_only)
+    assert sim.unit.tolist() == [0]
+    assert sim.dispatched[0] == pytest.approx(NIGHT + 4 * 3600)  # 08:00 Almaty time
+    # A call of the shift's last minutes is taken; one after it ends waits for tomorrow.
+    late = simulate(calls((NIGHT + 12 * 3600 - 60, (5, 5), ANY)), day_only)
+    assert late.dispatched[0] == pytest.approx(NIGHT + 12 * 3600 - 60)
+    after = simulate(calls((NIGHT + 12 * 3600 + 60, (5, 5), ANY)), day_only)
+    assert after.dispatched[0] == pytest.approx(NIGHT + 28 * 3600)
+
+
+def test_under_heavy_demand_calls_queue_and_no_unit_is_on_two_calls_at_once():
+    # Two cars per shift for 60 calls an hour of 10 minutes on scene: far more than
+    # they can take, so calls wait; every unit takes its calls one after another and
+    # only in its shift's hours.
+    rng = np.random.default_rng(3)
+    shifts = [(0, 8), (8, 16), (16, 24)]
+    f = Fleet(np.zeros(6, np.int64), np.zeros(6, np.int64), rng.choice(DRIVE.n_nodes, 6),
+              np.array([_hours(*shifts[u // 2]) for u in range(6)]))  # fmt: skip
+    n = 24 * 60
+    epochs = NIGHT + np.sort(rng.uniform(0, 86400, n))
+    nodes = rng.choice(DRIVE.n_nodes, n)
+    c = Calls(epochs, np.zeros(n, np.int64), np.c_[nodes, nodes], np.tile([True, False], (n, 1)))
+    sim = simulate(c, f)
+    assert (sim.unit >= 0).all()
+    waited = sim.dispatched - epochs
+    assert np.mean(waited > 0) > 0.5 and waited.max() > 3600  # demand exceeds supply
+    local_hour = ((sim.dispatched / 3600 + 5) % 24).astype(int)
+    assert f.on_duty[sim.unit, local_hour].all()
+    for u in range(6):
+        mine = np.flatnonzero(sim.unit == u)
+        order = mine[np.argsort(sim.dispatched[mine])]
+        assert (sim.dispatched[order][1:] >= sim.closed[order][:-1]).all()

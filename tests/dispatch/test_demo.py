@@ -108,3 +108,25 @@ def test_demo__the_live_board_has_open_calls_some_with_a_car(year):
         Unit.objects.filter(state="dispatched").count()
         == open_calls.exclude(dispatched_at=None).count()
     )
+
+
+def test_demo__calls_follow_the_per_1000_rate_and_cars_follow_the_shifts(year, settings):
+    # A year of calls at the national rate: residents of the precincts with roads x 210
+    # per 1,000 (a Poisson count: well within 1 %).
+    from precinct.dispatch import demo
+
+    calls = Incident.objects.filter(source="demo", state="closed").count()
+    residents = sum(p.residents for p in year_precincts() if p.boundary and p.residents > 0)
+    expected = residents * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000
+    assert abs(calls - expected) < 0.01 * expected
+    # Cars per shift from the queueing model: the evening peak needs more than the night.
+    cars = {s: Unit.objects.filter(kind="car", shift=s).count() for s, _, _ in demo.SHIFTS}
+    assert cars["evening"] > cars["night"] >= 1
+    assert not Unit.objects.filter(kind="foot", shift="night").exists()
+    assert any("calls per car crew a shift" in line for line in year.lines)
+
+
+def year_precincts():
+    from precinct.territory.models import Precinct
+
+    return Precinct.objects.exclude(residents=0)

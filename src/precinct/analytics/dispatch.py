@@ -395,11 +395,15 @@ class Calls:
 
 @dataclass(frozen=True)
 class Fleet:
-    """The units of a simulation: department, kind (index into the graphs), base node."""
+    """The units of a simulation: department, kind (index into the graphs), base node and
+    the hours of the (local) day each one is on duty."""
 
     group: np.ndarray  # int64
     kind: np.ndarray  # int64, index into the ``graphs`` given with the fleet
     base: np.ndarray  # int64 node on the graph of the unit's kind
+    # bool, units x 24: on duty in that hour of the local day (None: always). A unit off
+    # duty is not sent; one on a call when its shift ends finishes it.
+    on_duty: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -456,7 +460,7 @@ def simulate_responses(
     path (the predecessor tree of a Dijkstra on the reversed graph from its base), at the
     same pace.
 
-    A free unit at its base is timed by the base-to-call matrix (one Dijkstra per unit,
+    A free unit at its base is timed by the base-to-node matrix (one Dijkstra per unit,
     up front); a free unit on its way home is timed from the next node it reaches on
     that path (plus the seconds still needed to reach it) by one Dijkstra on the reversed
     graph from the call's node, stopped at the best at-base time and once every such
@@ -468,10 +472,11 @@ def simulate_responses(
     """
     n_calls, n_units = calls.epochs.shape[0], fleet.base.shape[0]
     home_dist, home_pred = _ways_home(fleet, graphs)
+    on_duty = np.ones((n_units, 24), np.bool_) if fleet.on_duty is None else fleet.on_duty
     units = _Units(
         np.asarray(fleet.group, np.int64), np.asarray(fleet.kind, np.int64),
-        np.asarray(fleet.base, np.int64), _times_from_bases(calls, fleet, graphs),
-        home_dist, home_pred,
+        np.asarray(fleet.base, np.int64), _times_from_bases(fleet, graphs),
+        home_dist, home_pred, np.ascontiguousarray(on_duty, np.bool_),
     )  # fmt: skip
     hour = ((calls.epochs / 3600.0 + utc_offset_hours) % 24).astype(np.int64)
     jobs = _Jobs(
@@ -479,6 +484,7 @@ def simulate_responses(
         np.ascontiguousarray(calls.nodes, np.int64), np.ascontiguousarray(calls.kinds, np.bool_),
         np.asarray(human.turnout, np.float64), np.asarray(human.on_scene, np.float64),
         CONGESTION[hour], _first_kinds(calls), float(calls.first_reach_s),
+        float(utc_offset_hours) * 3600.0,
     )  # fmt: skip
     state = _Whereabouts(
         np.full(n_units, -np.inf), np.full(n_units, -np.inf), units.base.copy(), np.ones(n_units)
@@ -504,14 +510,15 @@ def _csr(graph: Graph) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.ascontiguousarray(graph.seconds, np.float64))  # fmt: skip
 
 
-def _times_from_bases(calls: Calls, fleet: Fleet, graphs: list[Graph]) -> np.ndarray:
-    """Free-flow seconds from each unit's base to each call (inf where it cannot go)."""
-    out = np.full((fleet.base.shape[0], calls.epochs.shape[0]), np.inf)
-    for kind, graph in enumerate(graphs):
-        on_graph = np.flatnonzero(calls.nodes[:, kind] >= 0)
-        nodes, inverse = np.unique(calls.nodes[on_graph, kind], return_inverse=True)
-        for u in np.flatnonzero(fleet.kind == kind):
-            out[u, on_graph] = one_to_many(graph, int(fleet.base[u]), nodes)[inverse]
+def _times_from_bases(fleet: Fleet, graphs: list[Graph]) -> np.ndarray:
+    """Free-flow seconds from each unit's base to every node of its graph (rows padded
+    with inf to the largest graph): units x nodes, not units x calls, so a year of a
+    city's calls costs no more memory than a week's."""
+    width = max(g.n_nodes for g in graphs)
+    out = np.full((fleet.base.shape[0], width), np.inf)
+    for u, (kind, base) in enumerate(zip(fleet.kind, fleet.base, strict=True)):
+        graph = graphs[kind]
+        out[u, : graph.n_nodes] = one_to_many(graph, int(base))
     return out
 
 
@@ -544,9 +551,10 @@ class _Units(NamedTuple):
     group: np.ndarray
     kind: np.ndarray
     base: np.ndarray
-    to_call: np.ndarray  # units x calls: free-flow seconds from the base
+    from_base: np.ndarray  # units x nodes: free-flow seconds from the base
     home_dist: np.ndarray  # units x nodes: free-flow seconds to the base
     home_pred: np.ndarray  # units x nodes: the next node towards the base
+    on_duty: np.ndarray  # units x 24: on duty in that hour of the local day
 
 
 class _Jobs(NamedTuple):
@@ -561,6 +569,7 @@ class _Jobs(NamedTuple):
     slow: np.ndarray  # congestion factor of the call's hour
     first_kind: np.ndarray  # the kind tried first (-1: none), see ``Calls``
     first_reach_s: float
+    utc_offset_s: float  # local time minus UTC, for the hours of duty
 
 
 class _Whereabouts(NamedTuple):
@@ -611,11 +620,43 @@ def _respond(nets, units, jobs, state, unit, origin, out):
 
 
 @njit(cache=True)
+def _on_duty_from(on_duty, t, offset_s):
+    """The first moment from ``t`` on at which a unit with hours ``on_duty`` (24 flags of
+    the local day) is on duty (inf if never)."""
+    local = t + offset_s
+    hour = np.int64(np.floor(local / 3600.0))
+    for step in range(25):
+        if on_duty[(hour + step) % 24]:
+            return t if step == 0 else (hour + step) * 3600.0 - offset_s
+    return np.inf
+
+
+@njit(cache=True)
+def _to_call(units, jobs, u, k):
+    """Free-flow seconds from unit u's base to call k (inf where it cannot go)."""
+    node = jobs.nodes[k, units.kind[u]]
+    return units.from_base[u, node] if node >= 0 else np.inf
+
+
+@njit(cache=True)
 def _choose(nets, units, jobs, state, k):
-    """Call k's unit, when it is sent, the node it sets off from and its free-flow time."""
-    can = jobs.kinds[k][units.kind] & np.isfinite(units.to_call[:, k])
+    """Call k's unit, when it is sent, the node it sets off from and its free-flow time.
+
+    A unit is free for the call when it has cleared its last call and is on duty when the
+    call is ready to be sent; if none is, the call waits (first come, first served: calls
+    are taken in time order) for the first suitable unit that is both.
+    """
+    n_units = units.kind.shape[0]
     ready = jobs.ready[k]
-    free = can & (state.free_at <= ready)
+    can = np.zeros(n_units, dtype=np.bool_)
+    avail = np.full(n_units, np.inf)  # when each suitable unit can next be sent
+    for u in range(n_units):
+        if jobs.kinds[k, units.kind[u]] and np.isfinite(_to_call(units, jobs, u, k)):
+            can[u] = True
+            avail[u] = _on_duty_from(
+                units.on_duty[u], max(state.free_at[u], ready), jobs.utc_offset_s
+            )
+    free = can & (avail <= ready)
     own = free & (units.group == jobs.group[k])
     kind = jobs.first_kind[k]
     if kind >= 0:
@@ -627,13 +668,13 @@ def _choose(nets, units, jobs, state, k):
         u, v, eta = _fastest(nets, units, jobs, state, k, ready, free)
     if u >= 0:
         return u, ready, v, eta
-    busy = np.flatnonzero(can & ~free)
+    busy = np.flatnonzero(can & np.isfinite(avail))
     if busy.size == 0:
         return -1, ready, -1, np.inf
-    first = busy[np.argmin(state.free_at[busy])]  # the call waits for it
-    only = np.zeros(can.shape[0], dtype=np.bool_)
+    first = busy[np.argmin(avail[busy])]  # the call waits for it
+    only = np.zeros(n_units, dtype=np.bool_)
     only[first] = True
-    sent = state.free_at[first]
+    sent = avail[first]
     u, v, eta = _fastest(nets, units, jobs, state, k, sent, only)
     return u, sent, v, eta
 
@@ -649,7 +690,7 @@ def _fastest(nets, units, jobs, state, k, now, pick):
         if not pick[u]:
             continue
         if now >= state.home_at[u]:
-            eta = units.to_call[u, k]
+            eta = _to_call(units, jobs, u, k)
             t = eta * _pace(nets, units.kind[u], jobs.slow[k])
             if t < best_t:
                 best, best_v, best_eta, best_t = u, units.base[u], eta, t

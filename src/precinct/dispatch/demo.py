@@ -6,9 +6,12 @@ The model (see docs/demo.md, "102 calls"):
   ``analytics.dispatch.simulate_arrivals``; each call at a random driving-network node of
   its precinct (foot patrols meet it at the nearest walking-network node); category by a
   stated mix, priority its category's default;
-- units: one patrol car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents of a district
-  (at least two) and one foot patrol per ``PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL`` (at
-  least one), based at nodes of its precincts;
+- units: per district and shift (night, day, evening), the cars the M/M/c queueing model
+  of ``analytics.patrol`` asks for at the busiest hour of the shift (the planning app's
+  patrol sizing: ``PRECINCT_PATROL_TARGET_SHARE`` of calls a car within
+  ``PRECINCT_PATROL_TARGET_MIN``), and one foot patrol per
+  ``PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL`` (at least one) in the day and evening
+  shifts, based at nodes of its precincts; a unit is sent only in its shift's hours;
 - responses (``analytics.dispatch.simulate_responses``): the fastest free unit whose kind
   the category allows (cars by routed driving time, foot patrols by routed walking time),
   of the call's district first, except that a minor call goes to a foot patrol of its
@@ -30,14 +33,18 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
+from precinct.analytics import patrol
 from precinct.analytics.dispatch import (
+    CONGESTION,
+    HOUR_PROFILE,
+    WEEKDAY_PROFILE,
     Calls,
     Fleet,
     draw_human_times,
     simulate_arrivals,
     simulate_responses,
 )
-from precinct.analytics.network import Snapper
+from precinct.analytics.network import Snapper, one_to_many
 from precinct.dispatch import rollups, services
 from precinct.dispatch.models import Assignment, Category, Incident, Unit, UnitKind
 
@@ -56,6 +63,14 @@ KINDS = [UnitKind.CAR, UnitKind.FOOT]
 # car is faster, so cars stay free for emergencies (the service model's beat patrols).
 FOOT_FIRST_PRIORITY = 3
 FOOT_FIRST_MINUTES = 10
+# Shifts of the cars, local hours [start, end): those of the planning app's patrol sizing
+# (planning/patrol.py). Each is sized for its busiest hour; a car works one shift.
+SHIFTS = (("night", 0, 8), ("day", 8, 16), ("evening", 16, 24))
+# Foot patrols walk the day and evening shifts, none at night.
+FOOT_SHIFTS = SHIFTS[1:]
+MIN_CARS_PER_SHIFT = 1
+# Travel-time samples of a district for the sizing: origins x targets routed.
+SIZING_ORIGINS, SIZING_TARGETS = 12, 40
 
 
 def build(ctx) -> list[str]:
@@ -74,7 +89,9 @@ def build(ctx) -> list[str]:
         return ["102: no driving roads inside the precincts; no calls simulated"]
 
     walk_snapper = Snapper(ctx.walk)
-    units, fleet = _units(ctx, walk_snapper, precincts, nodes_of, served, rng)
+    codes = list(CATEGORY_MIX)
+    categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
+    units, fleet, sizing = _units(ctx, walk_snapper, precincts, nodes_of, served, rng, categories)
     residents = np.array([precincts[i].residents for i in served], dtype=np.float64)
     per_year = residents.sum() * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000.0
     end = timezone.now().replace(minute=0, second=0, microsecond=0)
@@ -89,10 +106,8 @@ def build(ctx) -> list[str]:
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     call_nodes = np.concatenate(pools)[starts[area] + rng.integers(0, sizes[area])]
     call_dept = np.array([precincts[i].department_id for i in served], dtype=np.int64)[area]
-    codes = list(CATEGORY_MIX)
     weights = np.array(list(CATEGORY_MIX.values()))
     picked = rng.choice(len(codes), size=len(epochs), p=weights / weights.sum())
-    categories = {c.code: c for c in Category.objects.filter(code__in=codes)}
     priority = np.array([categories[codes[i]].default_priority for i in picked])
 
     may_go = np.array([[_may_go(categories[code], kind) for kind in KINDS] for code in codes])
@@ -103,7 +118,8 @@ def build(ctx) -> list[str]:
     calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked],
                   first_kind, FOOT_FIRST_MINUTES * 60.0)  # fmt: skip
     graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
-    sim = simulate_responses(calls, fleet, graphs, draw_human_times(rng, priority))
+    human = draw_human_times(rng, priority)
+    sim = simulate_responses(calls, fleet, graphs, human)
     incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
                            priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
     _insert(Incident, incidents)
@@ -112,10 +128,13 @@ def build(ctx) -> list[str]:
         [_assignment(incident, units[u], sim, k)
          for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
     )  # fmt: skip
-    live = _open_calls(rng, drive, call_nodes, codes, weights)
+    # At the real demand some units are still on the year's last simulated calls now.
+    now = timezone.now().timestamp()
+    busy = {units[u].id for u in np.unique(sim.unit[(sim.unit >= 0) & (sim.closed > now)])}
+    live = _open_calls(rng, drive, call_nodes, codes, weights, busy)
     rollups.rebuild_all()
     return [
-        *_summary(sim, fleet, epochs, priority),
+        *_summary(sim, fleet, sizing, epochs + human.handling, epochs, priority),
         f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
     ]
 
@@ -125,7 +144,7 @@ def _may_go(category: Category, kind: UnitKind) -> bool:
     return not category.unit_kinds or kind in category.unit_kinds
 
 
-def _summary(sim, fleet, epochs, priority) -> list[str]:
+def _summary(sim, fleet, sizing, ready, epochs, priority) -> list[str]:
     """The figures docs/demo.md quotes."""
     sent = sim.unit >= 0
     arrived = np.isfinite(sim.on_scene)
@@ -135,13 +154,34 @@ def _summary(sim, fleet, epochs, priority) -> list[str]:
     kind = fleet.kind[sim.unit[sent]]
     foot = np.mean(kind == KINDS.index(UnitKind.FOOT)) if sent.any() else 0.0
     away = np.mean(sim.origin[sent] != fleet.base[sim.unit[sent]]) if sent.any() else 0.0
-    cars = int(np.sum(fleet.kind == KINDS.index(UnitKind.CAR)))
+    is_car = fleet.kind == KINDS.index(UnitKind.CAR)
+    cars = int(np.sum(is_car))
+    per_shift = np.sum(list(sizing.values()), axis=0) if sizing else np.zeros(len(SHIFTS))
+    shifts = ", ".join(f"{n} {name}" for (name, _, _), n in zip(SHIFTS, per_shift, strict=True))
+    # A car crew works one 8-hour shift a day: calls per crew and day, and the share of
+    # its hours on duty it spends on calls (sent to cleared).
+    days = max((epochs[-1] - epochs[0]) / 86400.0, 1.0) if len(epochs) else 1.0
+    by_car = sent & is_car[np.maximum(sim.unit, 0)]
+    per_car_day = by_car.sum() / max(cars, 1) / days
+    duty_s = fleet.on_duty[is_car].sum() * 3600.0 * days if fleet.on_duty is not None else 0.0
+    busy = np.sum((sim.closed - sim.dispatched)[by_car]) / duty_s if duty_s else float("nan")
+    wait = (sim.dispatched - ready)[sent]
+    waited = wait > 1.0
+    queued = (
+        f"{waited.mean():.2%} of the calls waited for a free unit (median wait "
+        f"{np.median(wait[waited]) / 60:.1f} min, 99th percentile "
+        f"{np.percentile(wait[waited], 99) / 60:.0f} min)"
+        if waited.any() else "no call waited for a free unit"
+    )  # fmt: skip
     return [
-        f"102: {len(fleet.kind)} units ({cars} cars, {len(fleet.kind) - cars} foot patrols)",
+        f"102: {len(fleet.kind)} units ({cars} car crews: {shifts}; "
+        f"{len(fleet.kind) - cars} foot patrols)",
         f"102: {len(epochs):,} simulated calls over a year; median response "
         f"{np.median(response) / 60:.1f} min, emergencies within 15 min {within:.0%}",
         f"102: foot patrols answered {foot:.1%} of the calls; {away:.1%} of the units sent "
         "set off from the road, on their way back from an earlier call, not from base",
+        f"102: {per_car_day:.1f} calls per car crew a shift, busy {busy:.0%} of its hours "
+        f"on duty; {queued}",
     ]
 
 
@@ -149,9 +189,10 @@ DEMO_OPERATOR = "demo-operator"
 OPEN_CALLS = 6
 
 
-def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
+def _open_calls(rng, drive, call_nodes, codes, weights, busy: set[int]) -> int:
     """A few calls open right now, through the services as an operator would take them;
-    every other one gets the recommended car, so the board shows both kinds."""
+    every other one gets the recommended car (the best one not still on a simulated call,
+    ids in ``busy``), so the board shows both kinds."""
     from django.contrib.auth import get_user_model
 
     from precinct.dispatch import selectors
@@ -167,6 +208,7 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
             category_code=codes[pick], text=DEMO_CALL_TEXT,
         )  # fmt: skip
         ranked = selectors.recommendations(incident=incident) if i % 2 == 0 else []
+        ranked = [r for r in ranked if r.unit.id not in busy]
         if ranked:
             services.assignment_create(
                 actor=operator, incident=incident, unit_id=ranked[0].unit.id,
@@ -175,46 +217,102 @@ def _open_calls(rng, drive, call_nodes, codes, weights) -> int:
     return len(nodes)
 
 
-def _units(ctx, walk_snapper, precincts, nodes_of, served, rng) -> tuple[list[Unit], Fleet]:
-    """Per district, cars and foot patrols based at nodes of its precincts in turn.
+def _units(ctx, walk_snapper, precincts, nodes_of, served, rng, categories):
+    """Per district and shift, the cars the queueing model asks for and foot patrols.
 
-    One car per ``PRECINCT_DEMO_RESIDENTS_PER_CAR`` residents (at least two), one foot
-    patrol per ``PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL`` (at least one). The fleet gives
-    each unit's department, kind (index into ``KINDS``) and base: a node of the driving
-    graph for a car, of the walking graph for a foot patrol.
+    Returns the units, the fleet (each unit's department, kind (index into ``KINDS``),
+    base: a node of the driving graph for a car, of the walking graph for a foot patrol,
+    and hours on duty) and the sizing, per district the cars of each shift.
     """
     drive = ctx.drive
     by_dept: dict[int, list[int]] = {}
     for i in served:
         by_dept.setdefault(precincts[i].department_id, []).append(i)
-    units, bases, unit_dept = [], [], []
+    units, bases, unit_dept, duty = [], [], [], []
     departments = {d.id: d for d in ctx.departments}
+    service_s = _service_seconds(categories)
+    sizing = {}
     for dept_id, members in by_dept.items():
         people = sum(precincts[i].residents for i in members)
-        counts = {
-            UnitKind.CAR: max(2, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_CAR)),
-            UnitKind.FOOT: max(1, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL)),
-        }  # fmt: skip
-        for kind, count in counts.items():
-            for n in range(count):
+        travel = _travel_samples(drive, [nodes_of[i] for i in members],
+                                 [precincts[i].residents for i in members], rng)  # fmt: skip
+        cars = [_cars_needed(people, start, end, service_s, travel) for _, start, end in SHIFTS]
+        sizing[dept_id] = cars
+        foot = max(1, round(people / settings.PRECINCT_DEMO_RESIDENTS_PER_FOOT_PATROL))
+        roster = [
+            (UnitKind.CAR, shift, start, end, count)
+            for (shift, start, end), count in zip(SHIFTS, cars, strict=True)
+        ] + [(UnitKind.FOOT, shift, start, end, foot) for shift, start, end in FOOT_SHIFTS]
+        numbers = {UnitKind.CAR: 0, UnitKind.FOOT: 0}
+        for kind, shift, start, end, count in roster:
+            for _ in range(count):
+                n = numbers[kind]
+                numbers[kind] += 1
                 node = int(rng.choice(nodes_of[members[n % len(members)]]))
                 lon, lat = float(drive.lon[node]), float(drive.lat[node])
-                units.append(_unit(departments[dept_id], kind, n, lon, lat))
+                units.append(_unit(departments[dept_id], kind, n, shift, lon, lat))
                 bases.append(node if kind == UnitKind.CAR else walk_snapper.snap(lon, lat)[0])
                 unit_dept.append(dept_id)
+                hours = np.zeros(24, dtype=bool)
+                hours[start:end] = True
+                duty.append(hours)
     kinds = [KINDS.index(u.kind) for u in units]
-    return units, Fleet(np.array(unit_dept), np.array(kinds), np.array(bases))
+    fleet = Fleet(np.array(unit_dept), np.array(kinds), np.array(bases), np.array(duty))
+    return units, fleet, sizing
 
 
-def _unit(department, kind: UnitKind, n: int, lon: float, lat: float) -> Unit:
-    """The n-th generated unit of its kind: cars АЛМ-01… alternate day and night shifts,
-    foot patrols АЛМ-П1… walk by day."""
+def _service_seconds(categories: dict[str, Category]) -> float:
+    """Mean seconds a car is tied up by a call, travel aside: turnout and time on scene of
+    the stated lognormal model (``draw_human_times``), over the category mix."""
+    weights = np.array(list(CATEGORY_MIX.values()))
+    priority = np.array([categories[code].default_priority for code in CATEGORY_MIX])
+    scene = np.array([0, 2400, 1800, 1500, 1200.0])[priority] * np.exp(0.5**2 / 2)
+    turnout = 45.0 * np.exp(0.4**2 / 2)
+    return float(turnout + (weights * scene).sum() / weights.sum())
+
+
+def _travel_samples(drive, pools, residents, rng) -> np.ndarray:
+    """Driving seconds at the mean congestion from where cars stand to where calls come:
+    random nodes of the district's precincts, weighted by residents."""
+    weights = np.asarray(residents, dtype=np.float64)
+    pick = rng.choice(len(pools), size=SIZING_ORIGINS + SIZING_TARGETS, p=weights / weights.sum())
+    nodes = np.array([rng.choice(pools[i]) for i in pick])
+    origins, targets = nodes[:SIZING_ORIGINS], nodes[SIZING_ORIGINS:]
+    times = np.concatenate([one_to_many(drive, int(o), targets) for o in origins])
+    return times[np.isfinite(times)] * CONGESTION.mean()
+
+
+def _cars_needed(people: float, start: int, end: int, service_s: float, travel) -> int:
+    """Cars on duty in a district for one shift: the fewest with which the M/M/c queue of
+    ``analytics.patrol`` (Erlang C, the planning app's patrol sizing) gets the target
+    share of calls a car within the target (wait for a free car + travel), in the busiest
+    hour of the shift on the busiest weekday. Where travel alone misses the target too
+    often, the fewest cars that keep the chance of waiting below the missed share."""
+    per_day = people * settings.PRECINCT_DEMO_CALLS_PER_1000 / 1000.0 / 365.0
+    profile = HOUR_PROFILE / HOUR_PROFILE.mean() * (WEEKDAY_PROFILE / WEEKDAY_PROFILE.mean()).max()
+    rate = per_day / 24.0 * float(profile[start:end].max())
+    service = service_s + float(np.mean(travel)) if len(travel) else service_s
+    share = settings.PRECINCT_PATROL_TARGET_SHARE
+    target_s = settings.PRECINCT_PATROL_TARGET_MIN * 60.0
+    try:
+        cars, _ = patrol.required_units(rate, service, travel, target_s, share)
+    except ValueError:  # travel alone misses the target too often
+        load = rate / 3600.0 * service
+        cars = int(load) + 1
+        while patrol.erlang_c(cars, load) > 1.0 - share:
+            cars += 1
+    return max(MIN_CARS_PER_SHIFT, int(cars))
+
+
+def _unit(department, kind: UnitKind, n: int, shift: str, lon: float, lat: float) -> Unit:
+    """The n-th generated unit of its kind in its district: cars АЛМ-01…, foot patrols
+    АЛМ-П1…, with the shift they work."""
     car = kind == UnitKind.CAR
     prefix = _callsign_prefix(department)
     return services.unit_create(
         actor=None, department=department, kind=kind, crew="generated", lon=lon, lat=lat,
         callsign=f"{prefix}-{n + 1:02d}" if car else f"{prefix}-П{n + 1}",
-        shift="night" if car and n % 2 else "day", state=Unit.State.AVAILABLE,
+        shift=shift, state=Unit.State.AVAILABLE,
     )  # fmt: skip
 
 
