@@ -58,14 +58,27 @@ def cut_inputs() -> DemoInputs:
     )
 
 
+# The demo's 102 calls in tests: a tenth of the national rate, so a module that builds the
+# demo does not spend a minute simulating 94 thousand calls it never reads. A module that
+# tests the 102 step itself sets ``DEMO_CALLS_PER_1000 = None`` to build at the real rate.
+DEMO_TEST_CALLS_PER_1000 = 20
+
+
 @pytest.fixture(scope="module")
-def demo_city(django_db_setup, django_db_blocker, tmp_path_factory):
+def demo_city(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """The demo built on the cut, once per module, rolled back when the module ends.
 
     Tests that use it also take ``db``: their own transactions nest inside this one.
     """
+    from django.conf import settings
+
     network_dir = tmp_path_factory.mktemp("network")
-    with override_settings(PRECINCT_NETWORK_DIR=network_dir), django_db_blocker.unblock():
+    rate = getattr(request.module, "DEMO_CALLS_PER_1000", DEMO_TEST_CALLS_PER_1000)
+    rate = settings.PRECINCT_DEMO_CALLS_PER_1000 if rate is None else rate
+    with (
+        override_settings(PRECINCT_NETWORK_DIR=network_dir, PRECINCT_DEMO_CALLS_PER_1000=rate),
+        django_db_blocker.unblock(),
+    ):
         outer = transaction.atomic()
         outer.__enter__()
         try:

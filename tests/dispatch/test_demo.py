@@ -16,6 +16,8 @@ from precinct.dispatch import metrics
 from precinct.dispatch.models import Assignment, Incident, Unit
 from precinct.territory.network import network
 
+DEMO_CALLS_PER_1000 = None  # the 102 step at the real rate (see tests/conftest.py)
+
 
 @pytest.fixture
 def year(demo_city, db):
