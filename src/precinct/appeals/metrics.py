@@ -202,6 +202,22 @@ def _counted_rolled(rows: dict, start, end, keys, department_ids) -> None:
             row["rated_4_5_share"] = c["rated_good"] / c["rated"]
 
 
+def same_measures(a, b) -> bool:
+    """Rows of measures equal, floats to 1e-9 (a mean by the database against a sum over a
+    count differ in the last digits): what ``precinct appeals rollups check`` compares."""
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(same_measures(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same_measures(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    return a == b
+
+
 def median_of(histogram: dict[int, int]) -> float | None:
     """The median (``percentile_cont``) of whole working days counted per value: exact,
     since each value below ``sketch.EXACT_BELOW`` has a bin of its own."""

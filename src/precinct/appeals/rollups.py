@@ -169,7 +169,7 @@ def raw_rows(days: list[dt.date], keys: tuple[str, ...], scope: Scope = Scope())
             named.pop("working_days")
         wanted = {k: v for k, v in named.items() if k in keys}
         grouped = [k for k in keys if k in wanted or k not in annotated]
-        for r in qs.annotate(**wanted).values(*grouped).annotate(**aggregates).order_by():
+        for r in _grouped(qs.annotate(**wanted), grouped, aggregates):
             row = acc[tuple(r.get(k) for k in keys)]
             for name in aggregates:
                 row[name] += int(r[name] or 0)
@@ -184,9 +184,18 @@ def _stored_rows(first: dt.date, last: dt.date, keys, scope: Scope, skip) -> dic
         qs = qs.exclude(day__in=skip)
     sums = {c: Sum(c) for c in COUNTS}
     out = {}
-    for r in qs.values(*keys).annotate(**sums).order_by():
-        out[tuple(r[k] for k in keys)] = {c: int(r[c] or 0) for c in COUNTS}
+    for r in _grouped(qs, keys, sums):
+        if any(r[c] for c in COUNTS):
+            out[tuple(r[k] for k in keys)] = {c: int(r[c] or 0) for c in COUNTS}
     return out
+
+
+def _grouped(qs, keys, aggregates) -> list[dict]:
+    """One GROUP BY (one row of totals when there are no keys: ``values()`` would group by
+    every column)."""
+    if not keys:
+        return [qs.aggregate(**aggregates)]
+    return list(qs.values(*keys).annotate(**aggregates).order_by())
 
 
 def rows(*, start: dt.date, end: dt.date, keys: tuple[str, ...], scope: Scope = Scope()) -> dict:

@@ -24,7 +24,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks.exceptions import TaskResultDoesNotExist
 from django_tasks_db.models import DBTaskResult
 
-from precinct.appeals import outbox
+from precinct.appeals import outbox, rollups
 from precinct.appeals.models import Notification
 from precinct.appeals.sms import KEY_HEADER, sms_backend
 
@@ -204,3 +204,11 @@ def _waiting_tasks(task_ids: list[str]) -> set[str]:
         if status == TaskResultStatus.READY:
             waiting.add(task_id)
     return waiting
+
+
+def rollups_refresh() -> int:
+    """Rebuild the appeal rollups' dirty days; the number rebuilt. A periodic job of every
+    worker (``PRECINCT_PERIODIC_JOBS``), safe from several at once: an answer, an extension,
+    a rating or a deletion reaches the stored rollups within its period (reads count it
+    at once anyway, from the raw appeals)."""
+    return rollups.rebuild_dirty()
