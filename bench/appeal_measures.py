@@ -9,8 +9,9 @@ Run from the project root against a PostgreSQL database of its own::
 It generates (once; reused by later runs, topped up if ``--appeals`` grows) 20 regions of a
 regional and five district departments each (120), four precincts per district, and
 ``--appeals`` appeals spread over ten years in the product's own appeal table (``INSERT …
-SELECT generate_series``: every type, channel and category, 8 % forwarded, 89 % answered
-after a log-normal delay, 40 % of answers rated), then builds the rollups with the
+SELECT generate_series``: every type, channel and category, 8 % forwarded, the others
+answered after a log-normal delay except those of the last 30 days, still open; 40 % of
+answers rated), then builds the rollups with the
 product's command code (``rollups.rebuild_all``). It times, side by side in one run, each
 page's calls read from the rollups (p50/p99 over ``--repeats``) and with ``exact=True``
 (the raw appeals: the reference and the oracle; best of three):
@@ -136,19 +137,19 @@ def generate_appeals(n: int, departments: list[int], precincts: list[int]) -> fl
                     CASE WHEN cat = 0 THEN NULL ELSE (%(cats)s::int[])[cat] END, 'текст', '',
                     '', '{}', CASE WHEN pre = 0 OR c2 < 0.3 THEN NULL ELSE pre + p END, dep,
                     '', '', '', '', 'ru',
-                    CASE WHEN u < 0.08 THEN 'forwarded' WHEN u < 0.97 THEN 'answered'
-                         ELSE 'in_progress' END,
+                    CASE WHEN u < 0.08 THEN 'forwarded' WHEN r < %(recent)s
+                         THEN 'answered' ELSE 'in_progress' END,
                     r, (r AT TIME ZONE 'Asia/Almaty')::date + 21,
                     CASE WHEN u < 0.08 THEN (r AT TIME ZONE 'Asia/Almaty')::date + 3 END, '',
                     random() < 0.05, '',
-                    CASE WHEN u >= 0.08 AND u < 0.97 THEN r + d * interval '1 day' END,
-                    CASE WHEN u >= 0.08 AND u < 0.97 THEN floor(d * 5 / 7) <= 15 END,
-                    CASE WHEN u >= 0.08 AND u < 0.97 THEN floor(d * 5 / 7)::int END,
+                    CASE WHEN u >= 0.08 AND r < %(recent)s THEN r + d * interval '1 day' END,
+                    CASE WHEN u >= 0.08 AND r < %(recent)s THEN floor(d * 5 / 7) <= 15 END,
+                    CASE WHEN u >= 0.08 AND r < %(recent)s THEN floor(d * 5 / 7)::int END,
                     CASE WHEN u < 0.08 THEN r + random() * 5 * interval '1 day' END,
                     (random() < 0.03)::int,
-                    CASE WHEN u >= 0.08 AND u < 0.97 AND v < 0.4 THEN 1 + floor(v * 12.5)::int
-                    END, '',
-                    CASE WHEN u >= 0.08 AND u < 0.97 AND v < 0.4
+                    CASE WHEN u >= 0.08 AND r < %(recent)s AND v < 0.4
+                         THEN 1 + floor(v * 12.5)::int END, '',
+                    CASE WHEN u >= 0.08 AND r < %(recent)s AND v < 0.4
                          THEN r + (d + 0.2 + random() * 5) * interval '1 day' END, '', ''
                 FROM (
                     SELECT k, (%(deps)s::int[])[1 + i] AS dep, (%(pres)s::int[])[1 + i] AS pre,
@@ -164,7 +165,9 @@ def generate_appeals(n: int, departments: list[int], precincts: list[int]) -> fl
                 """,
                 {"cats": categories, "deps": departments, "pres": precincts,
                  "n_deps": len(departments), "first": FIRST, "span": span,
-                 "lo": done + 1, "hi": min(done + chunk, n)},
+                 "lo": done + 1, "hi": min(done + chunk, n),
+                 "recent": dt.datetime.combine(END - dt.timedelta(days=30), dt.time(),
+                                               tzinfo=ALMATY)},
             )  # fmt: skip
     _sql("ANALYZE appeals_appeal")
     return time.perf_counter() - started
