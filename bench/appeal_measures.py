@@ -1,10 +1,10 @@
 """Benchmark: the appeal measures the pages read, from the rollups, against the exact
-recomputation from the raw appeals, on PostgreSQL with a million appeals or more.
+recomputation from the raw appeals, on PostgreSQL with half a million appeals or more.
 
 Run from the project root against a PostgreSQL database of its own::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/precinct_appeals_bench \\
-        .venv/bin/python bench/appeal_measures.py [--appeals 1000000] [--repeats 20]
+        .venv/bin/python bench/appeal_measures.py [--appeals 500000] [--repeats 20]
 
 It generates (once; reused by later runs, topped up if ``--appeals`` grows) 20 regions of a
 regional and five district departments each (120), four precincts per district, and
@@ -257,7 +257,7 @@ def maintenance(departments: list[int]) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--appeals", type=int, default=1_000_000)
+    parser.add_argument("--appeals", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     if connection.vendor != "postgresql":
