@@ -12,9 +12,9 @@ respondents of each cell gave each value. So a wave's ``SurveyCell`` rows (respo
 cell; per scored question, respondents per cell and value) determine its result exactly:
 the read rakes the cells' respondents (expanded by count: raking works on cells anyway) to
 the current margins and estimates from the counted values, without reading a single
-answer. The size is bounded by the questionnaire, not by the number of respondents: a wave
-of 8 districts has at most 8 × 8 cells × (1 + Σ values of its scored questions) rows, e.g.
-~1,300 for the standard questionnaire whether 1,600 or 1,000,000 people answered.
+answer. The size is bounded by the questionnaire, not by the number of respondents: at
+most districts × 8 cells × (1 + the values of its scored questions) rows (yes/no and
+agreeing count two values, a 10-point score ten), whether 1,600 or 1,000,000 answered.
 
 Every write of a response marks its wave dirty in its own transaction
 (``models.mark_cells_dirty``); a dirty wave is read from its responses (the exact path) until
