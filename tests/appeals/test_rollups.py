@@ -248,3 +248,31 @@ def test_the_command_rebuilds_and_checks(territory, history, capsys):
     call_command("appeals", "rollups", "refresh")
     with pytest.raises(CommandError):
         call_command("appeals", "rollups", "rebuild", "--from", "2026-01-01")
+
+
+def test_the_migration_marks_every_day_of_the_appeals_before_it(territory, history):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("precinct.appeals.migrations.0010_appeal_rollups")
+    AppealRollup.objects.all().delete()  # as if the appeals predate the rollups
+    assert not AppealRollupDirtyDay.objects.exists()
+    migration.mark_every_day(apps, None)
+    first, last = rollups._span()
+    marked = set(AppealRollupDirtyDay.objects.values_list("day", flat=True))
+    assert min(marked) == first and max(marked) == last and len(marked) == (last - first).days + 1
+    assert_rollups_equal_exact(territory, WINDOWS[:2])  # read raw until rebuilt
+    assert rollups.rebuild_dirty() == len(marked)
+    assert_rollups_equal_exact(territory, WINDOWS[:2])
+
+
+def test_concurrent_marks_of_one_day_are_rows_of_their_own(territory, history):
+    """Writers never update a shared mark (they would wait on each other's lock)."""
+    with transaction.atomic():
+        rollups.mark_days([dt.date(2026, 1, 5)])
+    with transaction.atomic():
+        rollups.mark_days([dt.date(2026, 1, 5), dt.date(2026, 1, 6)])
+    assert AppealRollupDirtyDay.objects.count() == 3
+    assert rollups.rebuild_dirty() == 2  # each day rebuilt once
+    assert not AppealRollupDirtyDay.objects.exists()

@@ -102,17 +102,16 @@ EVENT_TIMES = ("registered_at", "answered_at", "rated_at")
 
 
 def mark_rollup_days(days) -> None:
-    """Mark local days dirty for the appeal rollups, in the caller's transaction. An upsert
-    (not "do nothing"): the mark stays locked until the caller commits, so a rebuild that
-    takes it waits for the change it must see."""
+    """Mark local days dirty for the appeal rollups, in the caller's transaction: a log,
+    one row per write and day, never updated, so concurrent writers never wait on each
+    other. A rebuild deletes a day's marks before it reads the day's appeals: a mark
+    committed after that delete stays for the next rebuild."""
     days = sorted({d for d in days if d is not None})
-    if not days:
-        return
-    now = timezone.now()
-    AppealRollupDirtyDay.objects.bulk_create(
-        [AppealRollupDirtyDay(day=d, marked_at=now) for d in days],
-        update_conflicts=True, unique_fields=["day"], update_fields=["marked_at"],
-    )  # fmt: skip
+    if days:
+        now = timezone.now()
+        AppealRollupDirtyDay.objects.bulk_create(
+            [AppealRollupDirtyDay(day=d, marked_at=now) for d in days]
+        )
 
 
 def _local_days(times) -> set:
@@ -479,9 +478,10 @@ class AppealRollup(models.Model):
 
 
 class AppealRollupDirtyDay(models.Model):
-    """A local day whose appeals changed since its rollups were computed (durable)."""
+    """A mark: a local day whose appeals a write changed since its rollups were computed
+    (durable; one row per write, see ``mark_rollup_days``)."""
 
-    day = models.DateField(primary_key=True)
+    day = models.DateField(db_index=True)
     marked_at = models.DateTimeField()
 
     def __str__(self) -> str:

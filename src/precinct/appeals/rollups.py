@@ -209,7 +209,7 @@ def rows(*, start: dt.date, end: dt.date, keys: tuple[str, ...], scope: Scope = 
     with _snapshot():
         dirty = list(
             AppealRollupDirtyDay.objects.filter(day__gte=start, day__lte=end)
-            .order_by("day").values_list("day", flat=True)
+            .order_by("day").values_list("day", flat=True).distinct()
         )  # fmt: skip
         out = _stored_rows(start, end, keys, scope, dirty)
         for key, counts in raw_rows(dirty, keys, scope).items():
@@ -279,10 +279,11 @@ def rebuild_dirty(*, max_batches: int | None = None) -> int:
             _lock()
             days = list(
                 AppealRollupDirtyDay.objects.order_by("day")
-                .values_list("day", flat=True)[:DAYS_PER_BATCH]
+                .values_list("day", flat=True).distinct()[:DAYS_PER_BATCH]
             )  # fmt: skip
             if not days:
                 break
+            # The marks go before the appeals are read: a mark committed later stays.
             AppealRollupDirtyDay.objects.filter(day__in=days).delete()
             _rebuild_days(days)
         done += len(days)

@@ -68,11 +68,12 @@ def cells_refresh() -> int:
     while True:
         with transaction.atomic():
             _lock()
-            mark = SurveyCellsDirty.objects.order_by("marked_at").first()
+            mark = SurveyCellsDirty.objects.order_by("marked_at", "id").first()
             if mark is None:
                 return done
             survey = Survey.objects.select_related("questionnaire").get(pk=mark.survey_id)
-            mark.delete()
+            # The marks go before the responses are read: one committed later stays.
+            SurveyCellsDirty.objects.filter(survey=survey).delete()
             SurveyCell.objects.filter(survey=survey).delete()
             SurveyCell.objects.bulk_create(count_cells(survey), batch_size=2000)
         done += 1

@@ -118,14 +118,15 @@ class Invitation(models.Model):
 
 
 def mark_cells_dirty(survey_ids) -> None:
-    """Mark waves whose responses changed (``surveys.cells``), in the caller's transaction;
-    an upsert, so a rebuild that takes the mark waits for the change it must see."""
+    """Mark waves whose responses changed (``surveys.cells``), in the caller's transaction:
+    a log, one row per write, so respondents answering at once never wait on each other;
+    a recount deletes a wave's marks before it reads the wave's responses."""
     ids = sorted({int(i) for i in survey_ids if i is not None})
     if ids:
+        now = timezone.now()
         SurveyCellsDirty.objects.bulk_create(
-            [SurveyCellsDirty(survey_id=i, marked_at=timezone.now()) for i in ids],
-            update_conflicts=True, unique_fields=["survey"], update_fields=["marked_at"],
-        )  # fmt: skip
+            [SurveyCellsDirty(survey_id=i, marked_at=now) for i in ids]
+        )
 
 
 class ResponseQuerySet(models.QuerySet):
@@ -254,9 +255,10 @@ class SurveyCell(models.Model):
 
 
 class SurveyCellsDirty(models.Model):
-    """A wave whose responses changed since its cells were counted (durable)."""
+    """A mark: a wave whose responses changed since its cells were counted (durable; one
+    row per write, see ``mark_cells_dirty``)."""
 
-    survey = models.OneToOneField(Survey, on_delete=models.CASCADE, primary_key=True)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     marked_at = models.DateTimeField()
 
     def __str__(self) -> str:
