@@ -24,10 +24,13 @@ key would lose a reader.
 
 Writing. Every write of an appeal that changes a measure marks the local days it touches
 (before and after the change) in its own transaction (``models.mark_rollup_days`` from
-``Appeal.save``, the queryset's ``update`` and ``bulk_create``, and deletion). The worker's
-periodic job ``rebuild_dirty`` (and ``precinct appeals rollups rebuild|refresh``) takes
-dirty days and recomputes their rows from the raw appeals: new appeals, late arrivals, an
-answer changed, an extension, a deletion are the same operation.
+``Appeal.save``, the queryset's ``update`` and ``bulk_create``, and deletion): a mark is a
+row of its own, never updated, so concurrent writers do not wait on each other. The
+worker's periodic job ``rebuild_dirty`` (and ``precinct appeals rollups rebuild|refresh``)
+takes dirty days, deletes their marks, then recomputes their rows from the raw appeals in
+one ``INSERT … SELECT`` (a mark committed after that delete stays for the next turn): new
+appeals, late arrivals, an answer changed, an extension, a deletion are the same
+operation. Raw SQL writers (bulk loads) mark the days themselves or run a rebuild.
 
 Reading. A window's days are read from the stored rows, except the days marked dirty and
 not rebuilt yet, which are computed from the raw appeals in the same snapshot: a change is
