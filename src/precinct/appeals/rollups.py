@@ -14,8 +14,8 @@ exact median (``analytics.sketch.percentiles_of`` over bins that hold one intege
 Size. An appeal counts in at most three rows (the days it was registered, answered and
 rated), and at ~270 appeals a day over 120 departments, their precincts, 10 categories and
 5 types the cells rarely meet, so there are about as many rows as events:
-``bench/appeal_measures.py`` measured 2.27 rows per appeal (1 registered + 0.89 answered +
-0.36 rated, few merged) taking 0.66 of the bytes of an appeal table whose appeals have a
+``bench/appeal_measures.py`` measured 2.26 rows per appeal (1 registered + 0.89 answered +
+0.36 rated, few merged) taking 0.65 of the bytes of an appeal table whose appeals have a
 five-letter text and no contact (real appeals are wider, so the ratio is lower). The rows
 are narrow (no text, no personal data, no copies for the departments above, nothing per
 hour: the dispatch rollups' 2.7× the raw bytes came from those); a coarser grain would not
