@@ -471,6 +471,14 @@ PRECINCT_PERIODIC_JOBS = {
     "precinct.dispatch.tasks.rollups_refresh": env_int(
         "PRECINCT_ROLLUP_REFRESH_SECONDS", 30, minimum=1
     ),
+    # Days whose appeals changed: their rollups rebuilt (appeals.rollups).
+    "precinct.appeals.tasks.rollups_refresh": env_int(
+        "PRECINCT_ROLLUP_REFRESH_SECONDS", 30, minimum=1
+    ),
+    # Survey waves whose responses changed: their cells counted again (surveys.cells).
+    "precinct.surveys.cells.cells_refresh": env_int(
+        "PRECINCT_ROLLUP_REFRESH_SECONDS", 30, minimum=1
+    ),
 }
 # Uploads (appeal attachments) are private: stored here, never served as static files.
 MEDIA_ROOT = Path(env_str("PRECINCT_MEDIA_DIR", str(VAR_DIR / "media"))).resolve()

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from precinct.accounts.models import User
 from precinct.analytics.calendar import WorkingCalendar
-from precinct.appeals import deadlines
+from precinct.appeals import deadlines, rollups
 from precinct.appeals.models import (
     AnswerTemplate,
     Appeal,
@@ -167,6 +167,7 @@ def build(ctx) -> list[str]:
             for ru, kk, en in zip(ANSWERS, ANSWERS_KK, ANSWERS_EN, strict=True)
         ]
     )
+    rollups.rebuild_all()
     overdue = int(keep_open.sum())
     return [
         f"{n:,} appeals over a year ({int(answered.sum()):,} answered, {overdue} open overdue, "

@@ -1,21 +1,30 @@
-"""Measures of appeals per department and period, computed in the database.
+"""Measures of appeals per department and period.
 
 ``department_measures`` returns plain rows (dicts) that evaluation and the public
 dashboard read; ``open_appeals_assigned`` and ``answer_figures`` are the workspace's
-(an inspector's queue, his precinct against the city). Nothing here loads appeals into
-Python loops. The median is taken with a window function (row number within each
-department's ordered answers), so only the one or two middle rows per department leave
-the database.
+(an inspector's queue, his precinct against the city).
+
+The measures by period are read from the rollups (``appeals.rollups``: counts per local
+day and cell computed once, the days changed since read from the raw appeals). With
+``exact=True`` each is recomputed from the raw appeals as below, the oracle of the
+rollups' tests: nothing loads appeals into Python loops, and the median is taken with a
+window function (row number within each department's ordered answers), so only the one
+or two middle rows per department leave the database. The open overdue count (a snapshot
+as of today) and the extension notices (messages, not appeals) are always counted raw:
+an indexed count of the open appeals, and a count of the extension messages of the period.
 """
 
 import datetime as dt
 from collections import defaultdict
 
+import numpy as np
 from django.db.models import Avg, Count, F, Q, Sum, Window
 from django.db.models.functions import RowNumber, TruncDate
 from django.utils import timezone
 
 from precinct.accounts import access
+from precinct.analytics import sketch
+from precinct.appeals import rollups
 from precinct.appeals.models import (
     OPEN_STATUSES,
     Appeal,
@@ -25,6 +34,7 @@ from precinct.appeals.models import (
     Service,
     Status,
 )
+from precinct.territory.models import Department
 
 MEASURES = (
     "received",
@@ -58,6 +68,7 @@ def department_measures(
     group_by: str | None = None,
     department_ids: list[int] | None = None,
     today: dt.date | None = None,
+    exact: bool = False,
 ) -> list[dict]:
     """One row per department (and per type or category if ``group_by`` names it).
 
@@ -70,6 +81,8 @@ def department_measures(
     Extension notices are the messages (e-mail, SMS) telling applicants of extensions
     decided in the period, counted once sent or once their legal date (3 working days
     after the extension) has passed; the share is of those sent by that date.
+
+    Read from the rollups; ``exact=True`` recomputes from the raw appeals (equal).
     """
     today = today or timezone.localdate()
     lo, hi = _bounds(start, end)
@@ -77,52 +90,15 @@ def department_measures(
     base = Appeal.objects.all()
     if department_ids is not None:
         base = base.filter(department_id__in=department_ids)
-
-    registered = base.filter(registered_at__gte=lo, registered_at__lt=hi)
-    answered = base.filter(answered_at__gte=lo, answered_at__lt=hi)
-    rated = base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
     rows: dict[tuple, dict] = defaultdict(lambda: {m: 0 for m in MEASURES})
-
-    forwarded = Q(status=Status.FORWARDED)
-    # The day it left, in local time, against the forward date (both dates in the database).
-    forwarded_in_time = forwarded & Q(forward_due_date__gte=_local_day("closed_at"))
-    for r in registered.values(*keys).annotate(
-        received=Count("id"),
-        forwarded=Count("id", filter=forwarded),
-        forwarded_on_time=Count("id", filter=forwarded_in_time),
-        reopened=Count("id", filter=Q(reopened_count__gt=0)),
-        extensions=Count("id", filter=Q(extended=True)),
-    ):
-        row = rows[tuple(r[k] for k in keys)]
-        row.update(
-            received=r["received"],
-            forwarded=r["forwarded"],
-            forwarded_on_time=r["forwarded_on_time"],
-            forwarded_late=r["forwarded"] - r["forwarded_on_time"],
-            extensions=r["extensions"],
-        )
-        row["reopened_share"] = r["reopened"] / r["received"] if r["received"] else None
+    if exact:
+        _counted_exact(rows, base, lo, hi, keys)
+    else:
+        _counted_rolled(rows, start, end, keys, department_ids)
 
     for key, (n, on_time) in _extension_notices(lo, hi, keys, department_ids, today).items():
         rows[key]["extension_notices"] = n
         rows[key]["extension_notices_on_time_share"] = on_time / n if n else None
-
-    for r in answered.values(*keys).annotate(
-        n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True))
-    ):
-        row = rows[tuple(r[k] for k in keys)]
-        row["answered"] = r["n"]
-        row["answered_on_time_share"] = r["on_time"] / r["n"] if r["n"] else None
-
-    for key, median in _medians(answered, keys).items():
-        rows[key]["median_working_days_to_answer"] = median
-
-    for r in rated.values(*keys).annotate(
-        n=Count("id"), mean=Avg("rating"), good=Count("id", filter=Q(rating__gte=4))
-    ):
-        row = rows[tuple(r[k] for k in keys)]
-        row["mean_rating"] = float(r["mean"]) if r["mean"] is not None else None
-        row["rated_4_5_share"] = r["good"] / r["n"] if r["n"] else None
 
     for r in (
         base.filter(status__in=OPEN_STATUSES, due_date__lt=today)
@@ -145,6 +121,110 @@ def department_measures(
                 row[m] = None
         out.append({**dict(zip(keys, key, strict=True)), "start": start, "end": end, **row})
     return out
+
+
+def _set_registered(row: dict, received, forwarded, forwarded_on_time, reopened, extended):
+    row.update(
+        received=received,
+        forwarded=forwarded,
+        forwarded_on_time=forwarded_on_time,
+        forwarded_late=forwarded - forwarded_on_time,
+        extensions=extended,
+    )
+    row["reopened_share"] = reopened / received if received else None
+
+
+def _counted_exact(rows: dict, base, lo, hi, keys) -> None:
+    """The period's counts of ``department_measures`` from the raw appeals."""
+    registered = base.filter(registered_at__gte=lo, registered_at__lt=hi)
+    answered = base.filter(answered_at__gte=lo, answered_at__lt=hi)
+    rated = base.filter(rated_at__gte=lo, rated_at__lt=hi, rating__isnull=False)
+
+    forwarded = Q(status=Status.FORWARDED)
+    # The day it left, in local time, against the forward date (both dates in the database).
+    forwarded_in_time = forwarded & Q(forward_due_date__gte=_local_day("closed_at"))
+    for r in registered.values(*keys).annotate(
+        received=Count("id"),
+        forwarded=Count("id", filter=forwarded),
+        forwarded_on_time=Count("id", filter=forwarded_in_time),
+        reopened=Count("id", filter=Q(reopened_count__gt=0)),
+        extensions=Count("id", filter=Q(extended=True)),
+    ):
+        _set_registered(
+            rows[tuple(r[k] for k in keys)], r["received"], r["forwarded"],
+            r["forwarded_on_time"], r["reopened"], r["extensions"],
+        )  # fmt: skip
+
+    for r in answered.values(*keys).annotate(
+        n=Count("id"), on_time=Count("id", filter=Q(answered_on_time=True))
+    ):
+        row = rows[tuple(r[k] for k in keys)]
+        row["answered"] = r["n"]
+        row["answered_on_time_share"] = r["on_time"] / r["n"] if r["n"] else None
+
+    for key, median in _medians(answered, keys).items():
+        rows[key]["median_working_days_to_answer"] = median
+
+    for r in rated.values(*keys).annotate(
+        n=Count("id"), mean=Avg("rating"), good=Count("id", filter=Q(rating__gte=4))
+    ):
+        row = rows[tuple(r[k] for k in keys)]
+        row["mean_rating"] = float(r["mean"]) if r["mean"] is not None else None
+        row["rated_4_5_share"] = r["good"] / r["n"] if r["n"] else None
+
+
+def _counted_rolled(rows: dict, start, end, keys, department_ids) -> None:
+    """The period's counts of ``department_measures`` from the rollups: one GROUP BY over
+    the stored rows by the keys and working days; the median from that histogram."""
+    scope = rollups.Scope(departments=None if department_ids is None else tuple(department_ids))
+    found = rollups.rows(start=start, end=end, keys=(*keys, "working_days"), scope=scope)
+    sums: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(rollups.COUNTS, 0))
+    days: dict[tuple, dict[int, int]] = defaultdict(dict)
+    for (*key, working_days), counts in found.items():
+        group = sums[tuple(key)]
+        for c in rollups.COUNTS:
+            group[c] += counts[c]
+        if working_days is not None and counts["answered"]:
+            days[tuple(key)][working_days] = counts["answered"]
+    for key, c in sums.items():
+        if c["received"]:
+            _set_registered(rows[key], c["received"], c["forwarded"], c["forwarded_on_time"],
+                            c["reopened"], c["extended"])  # fmt: skip
+        if c["answered"]:
+            row = rows[key]
+            row["answered"] = c["answered"]
+            row["answered_on_time_share"] = c["answered_on_time"] / c["answered"]
+        if days.get(key):
+            rows[key]["median_working_days_to_answer"] = median_of(days[key])
+        if c["rated"]:
+            row = rows[key]
+            row["mean_rating"] = c["rating_sum"] / c["rated"]
+            row["rated_4_5_share"] = c["rated_good"] / c["rated"]
+
+
+def same_measures(a, b) -> bool:
+    """Rows of measures equal, floats to 1e-9 (a mean by the database against a sum over a
+    count differ in the last digits): what ``precinct appeals rollups check`` compares."""
+    if isinstance(a, dict):
+        return (
+            isinstance(b, dict)
+            and a.keys() == b.keys()
+            and all(same_measures(a[k], b[k]) for k in a)
+        )
+    if isinstance(a, list | tuple):
+        return len(a) == len(b) and all(same_measures(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, float) and isinstance(b, float):
+        return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+    return a == b
+
+
+def median_of(histogram: dict[int, int]) -> float | None:
+    """The median (``percentile_cont``) of whole working days counted per value: exact,
+    since each value below ``sketch.EXACT_BELOW`` has a bin of its own."""
+    values = np.array(list(histogram), dtype=np.int64)
+    counts = np.array(list(histogram.values()), dtype=np.int64)
+    summary = sketch.dense(np.zeros(len(values), np.int64), sketch.bin_of(values), counts, 1)
+    return sketch.percentiles_of(summary[0], (0.5,))[0]
 
 
 def _local_day(field: str) -> TruncDate:
@@ -196,17 +276,29 @@ def _medians(answered, keys) -> dict[tuple, float]:
     return {k: sum(v) / len(v) for k, v in acc.items()}
 
 
-def public_department_statistics(*, start: dt.date, end: dt.date) -> list[dict]:
+def public_department_statistics(
+    *, start: dt.date, end: dt.date, exact: bool = False
+) -> list[dict]:
     """The rows published on the statistics page (no personal data in any of them)."""
-    return department_measures(start=start, end=end)
+    return department_measures(start=start, end=end, exact=exact)
 
 
-def public_counts_by_precinct(*, start: dt.date, end: dt.date) -> dict[int, dict]:
+def public_counts_by_precinct(
+    *, start: dt.date, end: dt.date, exact: bool = False
+) -> dict[int, dict]:
     """Per precinct, its appeals from ``start`` to ``end`` (both days included, local time)
     as residents are told them (the alerts' monthly figures): ``received`` (registered),
     ``answered`` and ``on_time`` (answered in the period, and of those within the legal
     time). Complaints about an officer are left out: public figures never show them, not
     even as a count. One GROUP BY; a precinct with neither has no row."""
+    if not exact:
+        scope = rollups.Scope(officer=False, with_precinct=True)
+        found = rollups.rows(start=start, end=end, keys=("precinct_id",), scope=scope)
+        return {
+            p: {"received": c["received"], "answered": c["answered"],
+                "on_time": c["answered_on_time"]}
+            for (p,), c in found.items() if c["received"] or c["answered"]
+        }  # fmt: skip
     lo, hi = _bounds(start, end)
     received = Q(registered_at__gte=lo, registered_at__lt=hi)
     answered = Q(answered_at__gte=lo, answered_at__lt=hi)
@@ -260,11 +352,14 @@ def answer_figures(
     precinct_id: int | None = None,
     region_id: int | None = None,
     department_ids: list[int] | None = None,
+    exact: bool = False,
 ) -> dict:
     """Answers in the period of one precinct's appeals, a region's (the city) or some
     departments' (each filter narrows): how many were answered, the share answered on
     time, and the mean rating of those rated in it (None where there is nothing to
     measure). Counted by the database."""
+    if not exact:
+        return _answer_figures_rolled(start, end, precinct_id, region_id, department_ids)
     lo, hi = _bounds(start, end)
     base = Appeal.objects.all()
     if precinct_id is not None:
@@ -287,12 +382,40 @@ def answer_figures(
     }
 
 
-def answer_counts_by_place(*, start: dt.date, end: dt.date) -> list[dict]:
+def _answer_figures_rolled(start, end, precinct_id, region_id, department_ids) -> dict:
+    departments = None if department_ids is None else set(department_ids)
+    if region_id is not None:
+        in_region = set(Department.objects.filter(region_id=region_id).values_list("id", flat=True))
+        departments = in_region if departments is None else departments & in_region
+    scope = rollups.Scope(
+        departments=None if departments is None else tuple(sorted(departments)),
+        precinct=precinct_id,
+    )
+    found = rollups.rows(start=start, end=end, keys=(), scope=scope)
+    c = found.get((), dict.fromkeys(rollups.COUNTS, 0))
+    return {
+        "answered": c["answered"],
+        "answered_on_time_share": c["answered_on_time"] / c["answered"] if c["answered"] else None,
+        "rated": c["rated"],
+        "mean_rating": c["rating_sum"] / c["rated"] if c["rated"] else None,
+    }
+
+
+def answer_counts_by_place(*, start: dt.date, end: dt.date, exact: bool = False) -> list[dict]:
     """Answers in the period per department and precinct (``precinct_id`` None where an
     appeal has no precinct), as counts that add up over any roll-up: ``answered``,
     ``on_time``, ``rated`` and ``rating_sum``. Complaints about an officer are left out:
     the public pages that read this never show them, not even as a count. Two GROUP BY
     queries (answers, ratings); a place without any has no row."""
+    if not exact:
+        keys = ("department_id", "precinct_id")
+        found = rollups.rows(start=start, end=end, keys=keys, scope=rollups.Scope(officer=False))
+        return [
+            {"department_id": d, "precinct_id": p, "answered": c["answered"],
+             "on_time": c["answered_on_time"], "rated": c["rated"], "rating_sum": c["rating_sum"]}
+            for (d, p), c in sorted(found.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0))
+            if c["answered"] or c["rated"]
+        ]  # fmt: skip
     lo, hi = _bounds(start, end)
     base = Appeal.objects.filter(about_officer__isnull=True)
     rows: dict[tuple, dict] = defaultdict(
@@ -321,23 +444,33 @@ def answer_counts_by_place(*, start: dt.date, end: dt.date) -> list[dict]:
     ]
 
 
-def precinct_category_counts(*, precinct_id: int, start: dt.date, end: dt.date) -> dict[str, int]:
+def precinct_category_counts(
+    *, precinct_id: int, start: dt.date, end: dt.date, exact: bool = False
+) -> dict[str, int]:
     """What a precinct's residents raised in appeals registered from ``start`` to ``end``:
     appeals by category code (those registered at a head's reception are counted by
     ``reception_category_counts``). Complaints about officers are left out (an appeal
     naming an officer, or a category handled by internal security): never a
     neighbourhood's theme, and never shown to the officer's unit. Appeals without a
     category are left out too. Counted by the database; no personal data."""
+    if not exact:
+        scope = rollups.Scope(precinct=precinct_id, officer=False, reception=False,
+                              categories=_theme_categories())  # fmt: skip
+        return _themes_rolled(start, end, scope)
     appeals = _themes(start, end).filter(precinct_id=precinct_id).exclude(channel=Channel.RECEPTION)
     return _by_category(appeals)
 
 
 def reception_category_counts(
-    *, department_id: int, start: dt.date, end: dt.date
+    *, department_id: int, start: dt.date, end: dt.date, exact: bool = False
 ) -> dict[str, int]:
     """What residents raised at the receptions of a department's head from ``start`` to
     ``end`` and the head registered as appeals, by category code (a reception serves the
     whole department, so it has no precinct); complaints about officers left out."""
+    if not exact:
+        scope = rollups.Scope(departments=(department_id,), officer=False, reception=True,
+                              categories=_theme_categories())  # fmt: skip
+        return _themes_rolled(start, end, scope)
     appeals = _themes(start, end).filter(department_id=department_id, channel=Channel.RECEPTION)
     return _by_category(appeals)
 
@@ -348,6 +481,19 @@ def _themes(start: dt.date, end: dt.date):
         registered_at__gte=lo, registered_at__lt=hi, about_officer__isnull=True,
         category__isnull=False,
     ).exclude(category__service=Service.INTERNAL_SECURITY)  # fmt: skip
+
+
+def _theme_categories() -> tuple[int, ...]:
+    """The categories a neighbourhood's themes count: all but internal security's."""
+    found = Category.objects.exclude(service=Service.INTERNAL_SECURITY).values_list("id", flat=True)
+    return tuple(sorted(found))
+
+
+def _themes_rolled(start, end, scope) -> dict[str, int]:
+    found = rollups.rows(start=start, end=end, keys=("category_id",), scope=scope)
+    codes = dict(Category.objects.values_list("id", "code"))
+    counted = {codes[c]: v["received"] for (c,), v in found.items() if v["received"]}
+    return dict(sorted(counted.items()))
 
 
 def _by_category(appeals) -> dict[str, int]:

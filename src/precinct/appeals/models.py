@@ -7,8 +7,9 @@ that write the audit log.
 """
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -89,8 +90,70 @@ class Category(models.Model):
         return name_in_reader_language(self)
 
 
+# The fields the appeal measures read (``appeals.rollups``): a write of any of them marks
+# the local days the appeal counts in (registered, answered, rated; before and after).
+MEASURED_FIELDS = frozenset({
+    "type", "channel", "category", "category_id", "precinct", "precinct_id", "department",
+    "department_id", "about_officer", "about_officer_id", "status", "registered_at",
+    "forward_due_date", "extended", "answered_at", "answered_on_time",
+    "working_days_to_answer", "closed_at", "reopened_count", "rating", "rated_at",
+})  # fmt: skip
+EVENT_TIMES = ("registered_at", "answered_at", "rated_at")
+
+
+def mark_rollup_days(days) -> None:
+    """Mark local days dirty for the appeal rollups, in the caller's transaction: a log,
+    one row per write and day, never updated, so concurrent writers never wait on each
+    other. A rebuild deletes a day's marks before it reads the day's appeals: a mark
+    committed after that delete stays for the next rebuild."""
+    days = sorted({d for d in days if d is not None})
+    if days:
+        now = timezone.now()
+        AppealRollupDirtyDay.objects.bulk_create(
+            [AppealRollupDirtyDay(day=d, marked_at=now) for d in days]
+        )
+
+
+def _local_days(times) -> set:
+    return {timezone.localtime(t).date() for t in times if t is not None}
+
+
+def _measured(fields) -> bool:
+    return fields is None or bool(MEASURED_FIELDS.intersection(fields))
+
+
+class AppealQuerySet(models.QuerySet):
+    """Bulk writes mark the rollup days of the rows they touch, as ``Appeal.save`` does."""
+
+    def _days(self) -> set:
+        rows = self.order_by().values_list(*EVENT_TIMES)
+        return _local_days(t for row in rows for t in row)
+
+    def update(self, **kwargs):
+        if not _measured(kwargs):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            days = self._days()
+            touched = list(self.values_list("pk", flat=True))
+            done = super().update(**kwargs)
+            mark_rollup_days(days | self.model.objects.filter(pk__in=touched)._days())
+        return done
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            mark_rollup_days(_local_days(getattr(a, f) for a in objs for f in EVENT_TIMES))
+        return made
+
+
 class Appeal(models.Model):
-    """One registered appeal: who, what, where, which department, and its deadline."""
+    """One registered appeal: who, what, where, which department, and its deadline.
+
+    Every write that changes a measure marks the rollup days it touches in its own
+    transaction (``save``, ``delete`` through the signal in ``appeals.apps``, and the
+    queryset's ``update`` and ``bulk_create``); raw SQL writers must mark them themselves.
+    """
 
     registration_number = models.CharField(max_length=20, unique=True)
     tracking_code = models.CharField(max_length=32, unique=True)
@@ -153,12 +216,21 @@ class Appeal(models.Model):
     client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True)
 
+    objects = AppealQuerySet.as_manager()
+
     class Meta:
         ordering = ["-registered_at"]
         indexes = [
             models.Index(fields=["department", "status", "due_date"]),
             models.Index(fields=["assigned_to", "status", "due_date"]),
             models.Index(fields=["client_hash", "registered_at"]),
+            # The open appeals only (a few thousand of millions): the overdue count, a
+            # snapshot every measures page shows, reads this small index.
+            models.Index(
+                fields=["due_date", "department"],
+                condition=Q(status__in=["registered", "assigned", "in_progress"]),
+                name="appeal_open_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -169,6 +241,17 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return self.registration_number
+
+    def save(self, *args, **kwargs):
+        if not _measured(kwargs.get("update_fields")):
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            before = set()
+            if self.pk is not None:
+                old = Appeal.objects.filter(pk=self.pk).values_list(*EVENT_TIMES).first()
+                before = _local_days(old or ())
+            super().save(*args, **kwargs)
+            mark_rollup_days(before | _local_days(getattr(self, f) for f in EVENT_TIMES))
 
     @property
     def is_open(self) -> bool:
@@ -347,3 +430,47 @@ class Open311Key(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AppealRollup(models.Model):
+    """Appeal measures of one local day and cell (``appeals.rollups``): the counts of the
+    appeals registered, answered and rated that day, by department (own appeals only: a
+    subtree is summed at read time), precinct, category, type, complaint about an officer or
+    not, registered at a reception or not; answered rows also by working days to answer
+    (the exact histogram the median is read from)."""
+
+    day = models.DateField()
+    department_id = models.IntegerField()
+    precinct_id = models.IntegerField(null=True)
+    category_id = models.IntegerField(null=True)
+    type = models.CharField(max_length=10)
+    officer = models.BooleanField()
+    reception = models.BooleanField()
+    working_days = models.IntegerField(null=True)
+    received = models.IntegerField(default=0)
+    forwarded = models.IntegerField(default=0)
+    forwarded_on_time = models.IntegerField(default=0)
+    reopened = models.IntegerField(default=0)
+    extended = models.IntegerField(default=0)
+    answered = models.IntegerField(default=0)
+    answered_on_time = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    rating_sum = models.IntegerField(default=0)
+    rated_good = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "department_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.department_id}"
+
+
+class AppealRollupDirtyDay(models.Model):
+    """A mark: a local day whose appeals a write changed since its rollups were computed
+    (durable; one row per write, see ``mark_rollup_days``)."""
+
+    day = models.DateField(db_index=True)
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.day)

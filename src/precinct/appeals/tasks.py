@@ -18,6 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django_tasks import task
 
+from precinct.appeals import rollups
 from precinct.appeals.models import Notification
 from precinct.appeals.outbox import NOTIFICATIONS
 from precinct.appeals.sms import KEY_HEADER, sms_backend
@@ -94,3 +95,11 @@ def notifications_sweep() -> int:
     ``precinct worker`` every ``NOTIFY_SWEEP_SECONDS``. A message whose task still waits
     (a long queue) is left alone, so a backlog is not multiplied."""
     return SENDER.sweep()
+
+
+def rollups_refresh() -> int:
+    """Rebuild the appeal rollups' dirty days; the number rebuilt. A periodic job of every
+    worker (``PRECINCT_PERIODIC_JOBS``), safe from several at once: an answer, an extension,
+    a rating or a deletion reaches the stored rollups within its period (reads count it
+    at once anyway, from the raw appeals)."""
+    return rollups.rebuild_dirty()

@@ -8,7 +8,7 @@ import numpy as np
 from django.utils import timezone
 
 from precinct.crime import metrics as crime
-from precinct.surveys import services
+from precinct.surveys import cells, services
 from precinct.surveys.models import Response
 
 STEP = "precinct.surveys.demo"
@@ -83,6 +83,7 @@ def _surveys(ctx, rng) -> str:
             )
         Response.objects.bulk_create(rows, batch_size=1000)
         n += len(rows)
+    cells.cells_refresh()
     return f"Survey waves (generated respondents): {len(ctx.years)} waves, {n:,} responses"
 
 

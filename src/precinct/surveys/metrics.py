@@ -18,18 +18,19 @@ from precinct.surveys.models import Question, Response, Survey
 log = logging.getLogger(__name__)
 
 
-def period_estimates(*, period: str) -> dict:
+def period_estimates(*, period: str, exact: bool = False) -> dict:
     """Estimates of every wave of a period: ``{"rows": [...], "unweighted": [survey ids]}``.
 
     A row is one question of one wave for its region (``department_id`` None) or one
     department: ``survey_id``, ``region_id``, ``key``, ``department_id``, ``value``,
-    ``lower``, ``upper``, ``n``, ``n_eff``, ``suppressed``, ``kind``.
+    ``lower``, ``upper``, ``n``, ``n_eff``, ``suppressed``, ``kind``. Each wave is read
+    from its cells (``surveys.cells``); ``exact=True`` reads every response instead.
     """
     rows, unweighted = [], []
     waves = Survey.objects.filter(period=period).select_related("questionnaire").order_by("pk")
     for survey in waves:
         try:
-            result = survey_estimates(survey=survey)
+            result = survey_estimates(survey=survey, exact=exact)
         except WeightingError as exc:
             log.warning("survey %s cannot be weighted: %s", survey.pk, exc)
             unweighted.append(survey.pk)

@@ -4,7 +4,8 @@ Answers are personal data: they are read only in aggregate (weighted estimates w
 suppression below a minimum effective sample) and never shown one by one in public.
 """
 
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -116,8 +117,41 @@ class Invitation(models.Model):
         return f"invitation {self.pk} to survey {self.survey_id}"
 
 
+def mark_cells_dirty(survey_ids) -> None:
+    """Mark waves whose responses changed (``surveys.cells``), in the caller's transaction:
+    a log, one row per write, so respondents answering at once never wait on each other;
+    a recount deletes a wave's marks before it reads the wave's responses."""
+    ids = sorted({int(i) for i in survey_ids if i is not None})
+    if ids:
+        now = timezone.now()
+        SurveyCellsDirty.objects.bulk_create(
+            [SurveyCellsDirty(survey_id=i, marked_at=now) for i in ids]
+        )
+
+
+class ResponseQuerySet(models.QuerySet):
+    """Bulk writes mark their waves' cells dirty, as ``Response.save`` does."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            made = super().bulk_create(objs, *args, **kwargs)
+            mark_cells_dirty(o.survey_id for o in objs)
+        return made
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            mark_cells_dirty(self.order_by().values_list("survey_id", flat=True).distinct())
+            done = super().update(**kwargs)
+            if "survey" in kwargs or "survey_id" in kwargs:
+                mark_cells_dirty(self.order_by().values_list("survey_id", flat=True).distinct())
+        return done
+
+
 class Response(models.Model):
-    """One respondent's answers with the demographics used for weighting."""
+    """One respondent's answers with the demographics used for weighting. Every write
+    marks its wave's cells dirty in its own transaction (``save``, the queryset's
+    ``bulk_create`` and ``update``, deletion through the signal in ``surveys.apps``)."""
 
     class Source(models.TextChoices):
         INVITATION = "invitation", _("Invitation link")
@@ -150,6 +184,8 @@ class Response(models.Model):
     client_hash = models.CharField(max_length=64, blank=True, db_index=True)
     submitted_at = models.DateTimeField(db_index=True)
 
+    objects = ResponseQuerySet.as_manager()
+
     class Meta:
         ordering = ["submitted_at", "id"]
         constraints = [
@@ -162,6 +198,14 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"response {self.pk} to survey {self.survey_id}"
+
+    def save(self, *args, **kwargs):
+        with transaction.atomic():
+            before = None
+            if self.pk is not None:
+                before = Response.objects.filter(pk=self.pk).values_list("survey_id").first()
+            super().save(*args, **kwargs)
+            mark_cells_dirty([self.survey_id, *(before or ())])
 
 
 class PopulationMargin(models.Model):
@@ -188,3 +232,34 @@ class PopulationMargin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dimension} {self.category}: {self.population}"
+
+
+class SurveyCell(models.Model):
+    """How many respondents of a wave in one cell (district department × age group ×
+    sex) there are (``key`` empty, ``value`` empty), and how many gave each value to each
+    scored question (``surveys.cells``)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    department_id = models.IntegerField()
+    age_group = models.CharField(max_length=6)
+    sex = models.CharField(max_length=1)
+    key = models.CharField(max_length=60, blank=True)
+    value = models.FloatField(null=True)
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["survey", "key"])]
+
+    def __str__(self) -> str:
+        return f"{self.survey_id} {self.department_id} {self.age_group}:{self.sex} {self.key}"
+
+
+class SurveyCellsDirty(models.Model):
+    """A mark: a wave whose responses changed since its cells were counted (durable; one
+    row per write, see ``mark_cells_dirty``)."""
+
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return str(self.survey_id)
