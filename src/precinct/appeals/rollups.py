@@ -45,7 +45,7 @@ from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -236,14 +236,16 @@ def rows(*, start: dt.date, end: dt.date, keys: tuple[str, ...], scope: Scope = 
 @contextmanager
 def _snapshot():
     """A transaction whose reads all see one state of the database (PostgreSQL's
-    repeatable read; SQLite's read transaction is one snapshot already). Inside a caller's
-    transaction, that transaction."""
-    if connection.in_atomic_block:
+    repeatable read; SQLite's read transaction is one snapshot already), on the database
+    the rollups are read from (a replica's, in a view marked ``reads_from_replica``).
+    Inside a caller's transaction, that transaction."""
+    alias = router.db_for_read(AppealRollup)
+    if connections[alias].in_atomic_block:
         yield
         return
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         yield
 
