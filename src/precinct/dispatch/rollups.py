@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -116,22 +117,6 @@ def _period_start(day: dt.date, grain: int) -> int:
     elif grain == 2:
         day = day.replace(month=1, day=1)
     return _day_number(day)
-
-
-def concat(parts: list[Rows]) -> Rows:
-    """Rows side by side, keys not combined (a reader's grouping adds them up anyway)."""
-    offsets = np.cumsum([0] + [len(p.key) for p in parts[:-1]])
-    phases = tuple(
-        tuple(np.concatenate(arrays) for arrays in zip(*(
-            (p.phases[k][0] + off, p.phases[k][1], p.phases[k][2])
-            for p, off in zip(parts, offsets, strict=True)), strict=True))
-        for k in range(3)
-    )  # fmt: skip
-    return Rows(
-        np.concatenate([p.key for p in parts]),
-        np.concatenate([p.counts for p in parts]),
-        phases,
-    )
 
 
 def merge(parts: list[Rows]) -> Rows:
@@ -248,20 +233,28 @@ _KEY_FIELDS = ["grain", "period", "department_id", "own", "priority", "area_type
 BY_HOUR = tuple(f"{b}_by_hour" for b in BLOBS)
 
 
-def _load(qs, *, all_hours: bool = True, by_hour: bool = True, combine=True) -> Rows:
-    """Stored rows as arrays: their all-hours rows (hour -1) and/or their hour rows.
+def _load(qs, *, all_hours: bool = True, by_hour: bool = True) -> Rows:
+    """Stored rows as arrays, merged (sorted by key): see ``_load_parts``."""
+    return merge(_load_parts(qs, all_hours=all_hours, by_hour=by_hour))
+
+
+def _load_parts(qs, *, all_hours: bool = True, by_hour: bool = True) -> list[Rows]:
+    """Stored rows as arrays, in parts side by side (a reader's grouping adds them up):
+    their all-hours rows (hour -1) and/or their hour rows.
 
     Day rows keep only the per-hour summaries (their all-hours ones are the sum); months
     and years keep both, so a long window reads the small all-hours summaries only.
     """
     parts = [Rows.empty()]
-    longer = _fetch(qs.exclude(grain="d"), [*BLOBS] if all_hours else [])
+    longer = _fetch(qs.exclude(grain="d"), [*BLOBS] if all_hours else ["hours", *BY_HOUR])
     if longer and all_hours:
         base, counts, blobs = longer
         phases = tuple(sketch.decode_many(blobs[k]) for k in range(3))
         parts.append(Rows(_pack(**base, hour=-1), counts, phases))
     if longer and by_hour:
-        base, _, blobs = _fetch(qs.exclude(grain="d"), ["hours", *BY_HOUR])
+        if all_hours:
+            longer = _fetch(qs.exclude(grain="d"), ["hours", *BY_HOUR])
+        base, _, blobs = longer
         parts.append(_hour_rows(base, blobs[0], blobs[1:]))
     days = _fetch(qs.filter(grain="d"), ["hours", *BY_HOUR])
     if days:
@@ -275,15 +268,13 @@ def _load(qs, *, all_hours: bool = True, by_hour: bool = True, combine=True) -> 
                 for k, (_, bins, cnt) in enumerate(hourly.phases)
             )
             parts.append(Rows(_pack(**base, hour=-1), counts, phases))
-    return merge(parts) if combine else concat(parts)  # merged: sorted by key
+    return parts
 
 
 def _fetch(qs, blob_fields: list[str]):
     """(key parts, counts, [blobs per field]) of the stored rows of ``qs``; None if none."""
     alias, sql, params = read_sql(qs.values_list(*_KEY_FIELDS, *COUNTS, *blob_fields))
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = _rows_of(connections[alias], sql, params)
     if not rows:
         return None
     cols = list(zip(*rows, strict=True))
@@ -295,6 +286,26 @@ def _fetch(qs, blob_fields: list[str]):
     )  # fmt: skip
     counts = np.array(cols[6:10], dtype=np.int64).T
     return base, counts, [[bytes(b) for b in col] for col in cols[10:]]
+
+
+def _rows_of(db, sql: str, params) -> list[tuple]:
+    """The rows of a query. On PostgreSQL in binary (a ten-year read moves tens of MB of
+    summaries, which text would send hex-encoded at twice the size), on a cursor of the
+    same connection and so the same transaction and snapshot."""
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    import psycopg
+
+    db.ensure_connection()
+    started = time.monotonic()
+    with psycopg.Cursor(db.connection) as cursor:
+        cursor.execute(sql, params, binary=True)
+        rows = cursor.fetchall()
+    if db.queries_logged:  # as Django's cursor would log it (tests count queries per alias)
+        db.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
+    return rows
 
 
 def _hour_rows(base: dict, hours, joint) -> Rows:
@@ -563,21 +574,20 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
                 scope &= Q(priority=priority)
             segments = _segments(first, stop, years="month" not in group_by)
             stored = ResponseRollup.objects.filter(scope)
-            parts.append(_load(stored.filter(segments), all_hours=not hours, by_hour=hours,
-                               combine=False))  # fmt: skip
+            parts += _load_parts(stored.filter(segments), all_hours=not hours, by_hour=hours)
             dirty = list(
                 RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
                 .order_by("day").values_list("day", flat=True)
             )  # fmt: skip
             if dirty:
                 stale = stored.filter(grain="d", period__in=dirty)
-                stale_rows = _load(stale, all_hours=not hours, by_hour=hours, combine=False)
-                parts.append(stale_rows.negated())
+                stale_rows = _load_parts(stale, all_hours=not hours, by_hour=hours)
+                parts += [p.negated() for p in stale_rows]
                 raw += [(day_start(d), day_start(d + dt.timedelta(days=1))) for d in dirty]
         for a, b in raw:
             if a < b:
                 parts.append(_edge_rows(department, a, b, priority, own=own, hours=hours))
-    return _grouped(concat(parts), group_by)
+    return _grouped(parts, group_by)
 
 
 @contextmanager
@@ -628,22 +638,27 @@ def _select(rows: Rows, keep: np.ndarray) -> Rows:
     return Rows(rows.key[keep], rows.counts[keep], tuple(phases))
 
 
-def _grouped(rows: Rows, group_by: tuple[str, ...]) -> list[dict]:
-    parts = _unpack(rows.key)
-    labels = {
-        "priority": parts["priority"], "hour": parts["hour"], "department": parts["department"],
-        "area_type": parts["area"], "month": _month_numbers(parts["day"]),
-    }  # fmt: skip
-    if group_by:
-        table = np.column_stack([labels[g] for g in group_by])
+def _grouped(parts: list[Rows], group_by: tuple[str, ...]) -> list[dict]:
+    """Rows in parts added up by ``group_by``: each part's pairs go straight into the
+    groups' summaries (no concatenation of millions of pairs first)."""
+    parts = [p for p in parts if len(p.key)]
+    n = sum(len(p.key) for p in parts)
+    if group_by and n:
+        table = np.concatenate([_labels(p.key, group_by) for p in parts])
         groups, group_of = np.unique(table, axis=0, return_inverse=True)
         group_of = group_of.reshape(-1)
     else:
-        groups = np.zeros((1 if len(rows.key) else 0, 0), dtype=np.int64)
-        group_of = np.zeros(len(rows.key), dtype=np.int64)
+        groups = np.zeros((1 if n else 0, len(group_by)), dtype=np.int64)
+        group_of = np.zeros(n, dtype=np.int64)
     counts = np.zeros((len(groups), 4), dtype=np.int64)
-    np.add.at(counts, group_of, rows.counts)
-    dense = [sketch.dense(group_of[o], b, c, len(groups)) for o, b, c in rows.phases]
+    dense = [np.zeros((len(groups), sketch.N_BINS)) for _ in PHASES]
+    start = 0
+    for part in parts:
+        mine = group_of[start : start + len(part.key)]
+        start += len(part.key)
+        np.add.at(counts, mine, part.counts)
+        for summary, (o, b, c) in zip(dense, part.phases, strict=True):
+            summary += sketch.dense(mine[o], b, c, len(groups))
     out = []
     for g, labels_g in enumerate(groups):
         row = {name: _label(name, int(v)) for name, v in zip(group_by, labels_g, strict=True)}
@@ -657,6 +672,16 @@ def _grouped(rows: Rows, group_by: tuple[str, ...]) -> list[dict]:
         row["share_within_target"] = within / with_target if with_target else None
         out.append(row)
     return out
+
+
+def _labels(key: np.ndarray, group_by: tuple[str, ...]) -> np.ndarray:
+    """Each row's values of the ``group_by`` fields, one column per field."""
+    parts = _unpack(key)
+    labels = {
+        "priority": parts["priority"], "hour": parts["hour"], "department": parts["department"],
+        "area_type": parts["area"], "month": _month_numbers(parts["day"]),
+    }  # fmt: skip
+    return np.column_stack([labels[g] for g in group_by])
 
 
 def _month_numbers(day: np.ndarray) -> np.ndarray:
