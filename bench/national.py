@@ -59,6 +59,7 @@ from precinct.appeals import rollups as appeal_rollups  # noqa: E402
 from precinct.appeals.models import AppealRollup  # noqa: E402
 from precinct.dispatch import metrics, rollups  # noqa: E402
 from precinct.dispatch.models import ResponseRollup  # noqa: E402
+from precinct.surveys import cells  # noqa: E402
 
 END = dt.datetime(2025, 12, 30, 15, 17, tzinfo=_national.ALMATY)
 START = END - dt.timedelta(days=3652)
@@ -169,6 +170,7 @@ def main() -> None:
         appeal_rollups.rebuild_all()
         appeals_rebuild_s = round(time.perf_counter() - t0, 1)
     appeal_rollups.rebuild_dirty()
+    cells.cells_refresh()  # the survey waves' cells (the evaluation reads them)
     figures = {
         "calls": _national.sql("SELECT count(*) FROM dispatch_incident")[0][0],
         "appeals": _national.sql("SELECT count(*) FROM appeals_appeal")[0][0],
