@@ -49,6 +49,22 @@ def resident() -> AnonymousUser:
 
 CUT_OSM = Path(__file__).parent / "fixtures" / "almaty_cut.osm.pbf"
 
+# The migrated test database as Django serialized it for ``serialized_rollback`` tests,
+# kept here: Playwright's event loop (the browser tests) gives the test thread another
+# context, and with it new connection objects that lack Django's copy.
+SERIALIZED_DATABASE: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    from django.db import connections
+
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            SERIALIZED_DATABASE[alias] = contents
+    return django_db_setup
+
 
 def cut_inputs() -> DemoInputs:
     """The demo's real inputs, with the central-Almaty cut instead of the whole extract."""

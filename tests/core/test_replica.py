@@ -27,6 +27,7 @@ from precinct.evaluation import services as evaluation_services
 from precinct.evaluation.models import Methodology
 from precinct.neighbourhoods import figures
 from precinct.territory.models import Department
+from tests.conftest import SERIALIZED_DATABASE as SERIALIZED
 from tests.factories import PASSWORD, staff
 from tests.neighbourhoods.builders import build_neighbourhood
 from tests.territory.builders import INSIDE
@@ -76,6 +77,9 @@ def replica_alias(django_db_setup, django_db_blocker):
         {DEFAULT_DB_ALIAS: replica, REPLICA: replica}
     )[REPLICA]
     connections[REPLICA].creation.set_as_test_mirror(connections[DEFAULT_DB_ALIAS].settings_dict)
+    default = connections[DEFAULT_DB_ALIAS]
+    if not hasattr(default, "_test_serialized_contents") and DEFAULT_DB_ALIAS in SERIALIZED:
+        default._test_serialized_contents = SERIALIZED[DEFAULT_DB_ALIAS]  # see tests/conftest
     with django_db_blocker.unblock():
         _forget_recreated_content_types()
     yield
