@@ -8,8 +8,9 @@ Run from the project root against a PostgreSQL database of its own::
 
 It generates (once; reused by later runs) 20 regions of a regional and five district
 departments each and ``--calls`` closed calls spread over ten years in the product's own
-incident table (``INSERT … SELECT generate_series``), then builds the rollups with the
-product's command code (``rollups.rebuild_all``). It times, side by side in one run:
+incident table (``INSERT … SELECT generate_series``, ``bench/_national.py``'s generator),
+then builds the rollups with the product's command code (``rollups.rebuild_all``). It
+times, side by side in one run:
 
 - ``metrics.response_measures`` as the measures page calls it (by priority, then by hour
   for emergencies) and as the API's ``group_by=month`` over a ten-year window with partial
@@ -51,6 +52,7 @@ import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 
+import _national  # noqa: E402
 from precinct.analytics import sketch  # noqa: E402
 from precinct.dispatch import metrics, rollups  # noqa: E402
 from precinct.dispatch.models import Category, Incident, ResponseRollup  # noqa: E402
@@ -92,46 +94,19 @@ def build_territory() -> list[int]:
 
 
 def generate_calls(n: int, districts: list[int]) -> float:
-    """``n`` closed calls over ten years (log-normal phases, 5 % without arrival, one
-    district in four rural), by the database itself; seconds taken (0 when reused)."""
+    """``n`` closed calls over ten years, a tenth a year, the districts drawn alike, by
+    ``bench/_national.py``'s generator (log-normal phases, 5 % without arrival, one call
+    in four rural); seconds taken (0 when reused)."""
     have = Incident.objects.count()
     if have >= n:
         return 0.0
-    category = Category.objects.get(code="other").id
-    span = (FIRST.replace(year=FIRST.year + YEARS) - FIRST).total_seconds()
     started = time.perf_counter()
-    chunk = 500_000
-    for done in range(have, n, chunk):
-        with transaction.atomic():
-            _sql("SET LOCAL synchronous_commit = off")
-            _sql(
-                """
-                INSERT INTO dispatch_incident (department_id, category_id, priority, area_type,
-                    state, source, place, caller_phone, text, received_at, dispatched_at,
-                    on_scene_at, handling_seconds, travel_seconds, response_seconds)
-                SELECT dep, %(category)s, pri, CASE WHEN k %% 4 = 0 THEN 'rural' ELSE 'urban' END,
-                    'closed', 'imported', '', '', '', r, r + h * interval '1 second',
-                    r + (h + t) * interval '1 second', h, t, h + t
-                FROM (
-                    SELECT k, (%(deps)s::int[])[1 + k] AS dep, r, pri,
-                        greatest(5, round(exp(ln(90) + 0.7 * z1)))::int AS h,
-                        CASE WHEN random() < 0.05 THEN NULL
-                             ELSE greatest(30, round(exp(ln(600) + 0.8 * z2)))::int END AS t
-                    FROM (
-                        SELECT floor(random() * %(n_deps)s)::int AS k,
-                            %(first)s::timestamptz + random() * %(span)s * interval '1 second'
-                                AS r,
-                            CASE WHEN u < 0.25 THEN 1 WHEN u < 0.55 THEN 2 WHEN u < 0.9 THEN 3
-                                 ELSE 4 END AS pri,
-                            sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z1,
-                            sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()) AS z2
-                        FROM (SELECT random() AS u FROM generate_series(1, %(rows)s)) s
-                    ) drawn
-                ) calls
-                """,
-                {"category": category, "deps": districts, "n_deps": len(districts),
-                 "first": FIRST, "span": span, "rows": min(chunk, n - done)},
-            )  # fmt: skip
+    years = range(FIRST.year, FIRST.year + YEARS)
+    with transaction.atomic():
+        _sql("SET LOCAL synchronous_commit = off")
+        for k, year in enumerate(years):
+            share = (n - have) // YEARS + (1 if k < (n - have) % YEARS else 0)
+            _national._insert_calls(year, share, districts)
     _sql("ANALYZE dispatch_incident")
     return time.perf_counter() - started
 
