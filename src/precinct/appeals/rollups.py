@@ -122,6 +122,23 @@ class Scope:
     categories: tuple[int, ...] | None = None  # those counted (an appeal without: not)
 
     def on_rollups(self) -> Q:
+        q = self._shared()
+        if self.officer is not None:
+            q &= Q(officer=self.officer)
+        if self.reception is not None:
+            q &= Q(reception=self.reception)
+        return q
+
+    def on_appeals(self) -> Q:
+        q = self._shared()
+        if self.officer is not None:
+            q &= Q(about_officer__isnull=not self.officer)
+        if self.reception is not None:
+            q &= Q(channel=Channel.RECEPTION) if self.reception else ~Q(channel=Channel.RECEPTION)
+        return q
+
+    def _shared(self) -> Q:
+        """The conditions on fields a rollup row and an appeal both have."""
         q = Q()
         if self.departments is not None:
             q &= Q(department_id__in=self.departments)
@@ -129,26 +146,6 @@ class Scope:
             q &= Q(precinct_id=self.precinct)
         if self.with_precinct is not None:
             q &= Q(precinct_id__isnull=not self.with_precinct)
-        if self.officer is not None:
-            q &= Q(officer=self.officer)
-        if self.reception is not None:
-            q &= Q(reception=self.reception)
-        if self.categories is not None:
-            q &= Q(category_id__in=self.categories)
-        return q
-
-    def on_appeals(self) -> Q:
-        q = Q()
-        if self.departments is not None:
-            q &= Q(department_id__in=self.departments)
-        if self.precinct is not None:
-            q &= Q(precinct_id=self.precinct)
-        if self.with_precinct is not None:
-            q &= Q(precinct__isnull=not self.with_precinct)
-        if self.officer is not None:
-            q &= Q(about_officer__isnull=not self.officer)
-        if self.reception is not None:
-            q &= Q(channel=Channel.RECEPTION) if self.reception else ~Q(channel=Channel.RECEPTION)
         if self.categories is not None:
             q &= Q(category_id__in=self.categories)
         return q
