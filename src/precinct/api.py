@@ -13,6 +13,7 @@ from ninja.errors import HttpError, ValidationError
 
 from precinct.accounts.api import router as accounts_router
 from precinct.appeals.api import router as appeals_router
+from precinct.core import validation
 from precinct.core.errors import DomainError, domain_error_body, error_body
 from precinct.dispatch.api import router as dispatch_router
 from precinct.evaluation.api import router as evaluation_router
@@ -43,11 +44,12 @@ HTTP_CODES = {
 
 @api.exception_handler(ValidationError)
 def bad_input(request, exc: ValidationError):
-    """Malformed input is the client's mistake: 400 with each field named, never 422/500."""
+    """Malformed input is the client's mistake: 400 with each field named (in the
+    request's language), never 422/500."""
     errors = []
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path", "payload")]
-        errors.append((".".join(loc) or None, err.get("msg", "invalid")))
+        errors.append((".".join(loc) or None, validation.message(err)))
     detail = "; ".join(f"{field}: {message}" if field else message for field, message in errors)
     return api.create_response(request, error_body("invalid_input", detail, errors), status=400)
 
