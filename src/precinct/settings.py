@@ -162,8 +162,15 @@ if env_str("DATABASE_REPLICA_URL", ""):
         raise ImproperlyConfigured(
             "DATABASE_REPLICA_URL must name a database of the same kind as DATABASE_URL."
         )
+    if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
+        # A replica that does not answer is skipped (core.replica): find out in seconds.
+        DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
+            "DATABASE_REPLICA_CONNECT_TIMEOUT", 3, minimum=1
+        )
     # Tests have no replication: the test replica is the test primary, under its alias.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# How long a replica that failed is left alone before a marked read tries it again.
+PRECINCT_REPLICA_RETRY_SECONDS = env_int("PRECINCT_REPLICA_RETRY_SECONDS", 30, minimum=1)
 DATABASE_ROUTERS = ["precinct.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -16,15 +16,25 @@ within a marked view
 reads from the primary. Without the setting there is no "replica" alias and every read
 goes to the primary, marked or not.
 
+A replica that fails is skipped, not fatal: when a marked view cannot connect to it, or a
+query on it fails because its connection is gone, the view is answered from the primary
+and the replica is left alone for ``PRECINCT_REPLICA_RETRY_SECONDS`` (per process), with a
+warning in the log. A marked view only reads, so running it a second time is safe.
+
 Raw SQL takes its connection from the query it runs: ``connections[queryset.db]``.
 """
 
 import contextvars
 import functools
+import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+
+logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
 # Apps whose rows are never read from the replica, even in a marked view.
@@ -46,9 +56,48 @@ READ_METHODS = frozenset({"GET", "HEAD"})
 _replica_reads = contextvars.ContextVar("precinct_replica_reads", default=False)
 
 
+# time.monotonic() until which this process reads the primary only (the replica failed).
+_replica_down_until = 0.0
+
+
 def replica_configured() -> bool:
     """Whether this deployment has a read replica (``DATABASE_REPLICA_URL``)."""
     return REPLICA in connections.settings
+
+
+def replica_usable() -> bool:
+    """A replica is configured and has not failed in the last retry period."""
+    return replica_configured() and time.monotonic() >= _replica_down_until
+
+
+def _replica_failed(exc: Exception) -> None:
+    """Leave the replica alone for the retry period; the next connection starts afresh."""
+    global _replica_down_until
+    retry = settings.PRECINCT_REPLICA_RETRY_SECONDS
+    _replica_down_until = time.monotonic() + retry
+    try:
+        connections[REPLICA].close()
+    except DatabaseError:
+        pass  # closing a broken connection may fail too; it is dropped either way
+    # The error's class only: a driver's message may quote a query and its parameters.
+    logger.warning("read replica unavailable (%s); reading the primary for %s s",
+                   type(exc).__name__, retry)  # fmt: skip
+
+
+def _replica_connects() -> bool:
+    """Connect to the replica now (cheap when connected), so a dead one fails here."""
+    try:
+        connections[REPLICA].ensure_connection()
+    except DatabaseError as exc:
+        _replica_failed(exc)
+        return False
+    return True
+
+
+def _replica_lost() -> bool:
+    """After a failed query: whether it was the replica's connection that broke."""
+    replica = connections[REPLICA]
+    return replica.connection is not None and not replica.is_usable()
 
 
 @contextmanager
@@ -67,10 +116,16 @@ def reads_from_replica(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in READ_METHODS:
+        if request.method not in READ_METHODS or not replica_usable() or not _replica_connects():
             return view(request, *args, **kwargs)
-        with replica_reads():
-            return view(request, *args, **kwargs)
+        try:
+            with replica_reads():
+                return view(request, *args, **kwargs)
+        except DatabaseError as exc:
+            if not _replica_lost():
+                raise
+            _replica_failed(exc)
+        return view(request, *args, **kwargs)  # again, on the primary
 
     return wrapper
 
@@ -82,7 +137,7 @@ class ReplicaRouter:
         if (
             _replica_reads.get()
             and model._meta.app_label not in PRIMARY_ONLY_APPS
-            and replica_configured()
+            and replica_usable()
             and not connections[DEFAULT_DB_ALIAS].in_atomic_block
         ):
             return REPLICA
