@@ -24,6 +24,7 @@ warning in the log. A marked view only reads, so running it a second time is saf
 Raw SQL takes its connection from the query it runs: ``connections[queryset.db]``.
 """
 
+import contextlib
 import contextvars
 import functools
 import logging
@@ -75,10 +76,9 @@ def _replica_failed(exc: Exception) -> None:
     global _replica_down_until
     retry = settings.PRECINCT_REPLICA_RETRY_SECONDS
     _replica_down_until = time.monotonic() + retry
-    try:
+    # Closing a broken connection may fail too; it is dropped either way.
+    with contextlib.suppress(DatabaseError):
         connections[REPLICA].close()
-    except DatabaseError:
-        pass  # closing a broken connection may fail too; it is dropped either way
     # The error's class only: a driver's message may quote a query and its parameters.
     logger.warning("read replica unavailable (%s); reading the primary for %s s",
                    type(exc).__name__, retry)  # fmt: skip
