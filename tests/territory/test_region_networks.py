@@ -171,6 +171,60 @@ def test_coverage__each_region_walks_on_its_own_graph(two_regions):
     assert report.rows["total"][0].within == [110]
 
 
+def _residents_in_each_region(west, east) -> None:
+    from precinct.planning import inputs
+
+    inputs.clear()
+    for region, (lon, lat), residents in (
+        (west, WEST_POINT, 100), (east, EAST_POINT, 10), (east, BEYOND_POINT, 1),
+    ):  # fmt: skip
+        department = Department.objects.get(code=f"dp-{region.code}")
+        PopulationPoint.objects.create(
+            region=region, department=department, lon=lon, lat=lat, residents=residents
+        )
+
+
+def test_coverage_map__shows_one_region_on_its_own_graph(two_regions, client):
+    west, east = two_regions
+    _import(CUT_OSM)
+    _residents_in_each_region(west, east)
+    url = "/planning/coverage/map.json"
+    shown = client.get(url, {"minutes": 15, "region": "west"}).json()
+    assert [p["name"] for p in shown["posts"]] == ["Post west"]
+    assert sum(shown["points"]["covered"]["residents"]) == 100
+    assert set(network_module._loaded) == {("west", "walk")}  # east's graph untouched
+    # Without a choice: the first region by name ("Восток", east).
+    first = client.get(url, {"minutes": 15}).json()
+    assert [p["name"] for p in first["posts"]] == ["Post east"]
+    assert sum(first["points"]["covered"]["residents"]) == 10
+    unknown = client.get(url, {"minutes": 15, "region": "north"})
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "region"
+    page = client.get("/planning/coverage/", {"region": "west"}).content.decode()
+    assert '<option value="west" selected>Запад</option>' in page
+    assert "region=west" in page
+
+
+def test_patrol_sizing__each_zone_travels_on_its_region_graphs(two_regions, settings):
+    from precinct.planning.patrol import patrol_sizing
+
+    west, east = two_regions
+    _import(CUT_OSM)
+    for region in (west, east):  # residents spread over the streets of each region
+        walk = network("walk", region=region.code).graph
+        department = Department.objects.get(code=f"dp-{region.code}")
+        for node in np.linspace(0, walk.n_nodes - 1, 20).astype(int):
+            PopulationPoint.objects.create(
+                region=region, department=department, lon=walk.lon[node], lat=walk.lat[node],
+                residents=50,
+            )  # fmt: skip
+    report = patrol_sizing(modes=("car",))
+    travel = {z.name: z.median_travel_s for z in report.zones}
+    assert set(travel) == {"ДП Запад", "ДП Восток"}
+    assert all(0 < t < 3600 for t in travel.values()), travel
+    assert {("west", "drive"), ("east", "drive")} <= set(network_module._loaded)
+    assert report.without_network == []
+
+
 def test_basemap_tiles__come_from_the_region_of_the_tile(two_regions, client):
     _import(CUT_OSM)
     west = client.get(_tile_url(*WEST_POINT))

@@ -61,13 +61,13 @@ def check_minutes(minutes_list) -> list[float]:
     return out
 
 
-def reach(*, limit_s: float, what_if: bool = False):
+def reach(*, limit_s: float, what_if: bool = False, region: str | None = None):
     """(walk network, population, seconds from the nearest counted post's door per node,
-    posts).
+    posts) on the walking network of ``region`` (a Region code; None: the single one).
 
     Nodes farther than ``limit_s`` seconds from every counted post get ``inf``.
     """
-    walk = inputs.walk_network()
+    walk = inputs.walk_network(region=region)
     pop = inputs.population(walk)
     _kept, nodes, legs = inputs.post_nodes(walk, WHAT_IF_STATES if what_if else OPEN_STATES)
     times = core.reach_times(walk.graph, nodes, limit_s=limit_s, offsets=legs)
@@ -191,15 +191,28 @@ def _total_rows(pop, times, minutes) -> list[CoverageRow]:
 _iso_cache: dict[tuple, dict] = {}
 
 
-def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
-    """What the coverage map draws: residents covered / not, isochrone area, posts.
+def map_regions() -> list[Region]:
+    """The regions the coverage map can show one at a time: those with their own imported
+    network, when there are several (else the map shows the single network: empty list)."""
+    codes = territory_network.imported_regions()
+    if territory_network.network_path("walk").is_file() or len(codes) <= 1:
+        return []  # as networks_by_region: one network serves everything
+    return list(Region.objects.filter(code__in=codes).order_by("name"))
+
+
+def coverage_map(*, minutes: float, what_if: bool = False, region: str | None = None) -> dict:
+    """What the coverage map draws: residents covered / not, isochrone area, posts, on
+    the walking network of ``region`` (one of ``map_regions()``; None with a single one).
 
     Residents are aggregated per network node (no person is ever shown), coordinates
     rounded to about a metre.
     """
     (minutes,) = check_minutes([minutes])
-    walk, pop, times, _n_posts = reach(limit_s=walking_seconds(minutes), what_if=what_if)
-    rows, weights, _nodes, legs = inputs.demand(pop)
+    walk, pop, times, _n_posts = reach(
+        limit_s=walking_seconds(minutes), what_if=what_if, region=region
+    )
+    mine = None if region is None else pop.region_id == _region_id(region)
+    rows, weights, _nodes, legs = inputs.demand(pop, mine)
     covered = times[rows] + legs <= walking_seconds(minutes)
     g = walk.graph
     layers = {}
@@ -212,11 +225,12 @@ def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
             "lat": np.round(g.lat[nodes], 5).tolist(),
             "residents": np.round(people).astype(int).tolist(),
         }
+    shown = Post.objects.filter(state__in=WHAT_IF_STATES)
+    if region is not None:
+        shown = shown.filter(department__region__code=region)
     posts = [
         {"lon": round(lon, 5), "lat": round(lat, 5), "name": name, "state": state}
-        for lon, lat, name, state in Post.objects.filter(state__in=WHAT_IF_STATES).values_list(
-            "lon", "lat", "name", "state"
-        )
+        for lon, lat, name, state in shown.values_list("lon", "lat", "name", "state")
     ]
     return {
         "minutes": minutes,
@@ -225,6 +239,13 @@ def coverage_map(*, minutes: float, what_if: bool = False) -> dict:
         "posts": posts,
         "isochrone": isochrone_geojson(walk, times, minutes, what_if),
     }
+
+
+def _region_id(code: str) -> int:
+    region = Region.objects.filter(code=code).values_list("id", flat=True).first()
+    if region is None:
+        raise PlanningError(_("Unknown region “%(code)s”.") % {"code": code}, field="region")
+    return region
 
 
 def isochrone_geojson(walk, times, minutes: float, what_if: bool) -> dict:

@@ -41,10 +41,13 @@ _lock = threading.Lock()
 _cache: dict[str, Population] = {}
 
 
-def walk_network(*, department=None) -> LoadedNetwork:
-    """The walking network of the department's region, or the deployment's single network
-    (raises territory.network.NetworkMissing before an import)."""
-    return network("walk", region=department.region.code if department is not None else None)
+def walk_network(*, department=None, region: str | None = None) -> LoadedNetwork:
+    """The walking network of the department's region (or of the region with that code),
+    or the deployment's single network (raises territory.network.NetworkMissing before an
+    import)."""
+    if department is not None:
+        region = department.region.code
+    return network("walk", region=region)
 
 
 def population(walk: LoadedNetwork | None = None) -> Population:

@@ -21,6 +21,7 @@ from precinct.analytics.network import one_to_many
 from precinct.dispatch import metrics as dispatch_metrics
 from precinct.planning import inputs
 from precinct.planning.coverage import reach
+from precinct.territory import network as territory_network
 from precinct.territory.models import Department
 from precinct.territory.network import network
 
@@ -65,6 +66,8 @@ class PatrolReport:
     service_min: float
     zones: list[ZoneSizing]
     notes: list[str]
+    # Zones whose region has no road network imported: not sized (their units are None).
+    without_network: list[str] = field(default_factory=list)
 
 
 def demand_by_zone_hour(pop: inputs.Population) -> tuple[str, dict[int, np.ndarray]]:
@@ -95,22 +98,26 @@ def _digest(demand: dict[int, np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.ndarray:
-    """Seconds from a unit to where residents of the zone live (incidents follow residents).
+def travel_samples(
+    mode: str, pop: inputs.Population, dep_id: int, rng, region: str | None = None
+) -> np.ndarray:
+    """Seconds from a unit to where residents of the zone live (incidents follow residents),
+    on the networks of the zone's ``region`` (None: the deployment's single network).
 
     Cars patrol the whole zone: from residents-weighted points to others, on the driving
     graph. Foot patrols leave from the open posts: the walking time from the nearest one.
+    ``pop`` is snapped to that region's walking network.
     """
     mask = pop.department_id == dep_id
     weights = pop.residents[mask] / pop.residents[mask].sum()
     lon, lat = pop.lon[mask], pop.lat[mask]
     if mode == "foot":
-        times = _post_walk_times()
+        times = _post_walk_times(region)
         node, legs = pop.node[mask], pop.access_s[mask]
         pick = rng.choice(len(node), size=ORIGINS * TARGETS, p=weights)
         samples = point_times(times, node[pick], legs[pick])  # door to door (walking.py)
         return samples[np.isfinite(samples)]
-    net = network("drive")
+    net = network("drive", region=region)
     pick = rng.choice(len(lon), size=ORIGINS + TARGETS, p=weights)
     nodes, _ = net.snapper.snap_many(lon[pick], lat[pick])
     origins, targets = nodes[:ORIGINS], nodes[ORIGINS:]
@@ -122,10 +129,23 @@ def travel_samples(mode: str, pop: inputs.Population, dep_id: int, rng) -> np.nd
     return times[np.isfinite(times)]
 
 
-def _post_walk_times() -> np.ndarray:
-    """Walking seconds from the nearest open post's door to every walking-network node."""
-    _, _, times, _ = reach(limit_s=FAR_S)
+def _post_walk_times(region: str | None) -> np.ndarray:
+    """Walking seconds from the nearest open post's door to every node of the region's
+    walking network."""
+    _, _, times, _ = reach(limit_s=FAR_S, region=region)
     return times
+
+
+def _zone_networks(departments) -> dict[int, tuple[str | None, inputs.Population | None]]:
+    """Per zone (department id): its region's code and the population snapped to that
+    region's walking network; (code, None) when the region has no network imported.
+    With the single network of a deployment (or one region) every zone has (None, pop)."""
+    walks = dict(territory_network.networks_by_region("walk"))
+    if None in walks:
+        pop = inputs.population(walks[None])
+        return {d.id: (None, pop) for d in departments}
+    pops = {code: inputs.population(walk) for code, walk in walks.items()}
+    return {d.id: (d.region.code, pops.get(d.region.code)) for d in departments}
 
 
 _lock = threading.Lock()
@@ -146,10 +166,14 @@ def patrol_sizing(
     service_min = service_min or settings.PRECINCT_PATROL_SERVICE_MIN
     if not 0 < target_share < 1:
         raise ValueError("The target share must be between 0 and 1.")
-    walk = inputs.walk_network()
-    pop = inputs.population(walk)
+    # Who lives in which zone does not depend on the network the points are snapped to.
+    pop = inputs.population(territory_network.networks_by_region("walk")[0][1])
     source, demand = demand_by_zone_hour(pop)
-    key = (pop.stamp, _digest(demand), target_min, target_share, service_min, tuple(modes), seed)
+    departments = list(Department.objects.filter(id__in=demand).select_related("region"))
+    zone_networks = _zone_networks(departments)
+    stamps = tuple(sorted({p.stamp[0] for _code, p in zone_networks.values() if p is not None}))
+    key = (stamps, pop.stamp[1:], _digest(demand), target_min, target_share, service_min,
+           tuple(modes), seed)  # fmt: skip
     if key in _cache:
         return _cache[key]
     notes = []
@@ -160,13 +184,20 @@ def patrol_sizing(
             "and day spread over a typical daily profile."
         )
     rng = np.random.default_rng(seed)
-    names = {d.id: d.display_name for d in Department.objects.filter(id__in=demand.keys())}
-    zones = []
+    names = {d.id: d.display_name for d in departments}
+    zones, without_network = [], []
     service_s, target_s = service_min * 60, target_min * 60  # the core's unit
     for dep_id in sorted(demand, key=lambda d: names.get(d, "")):
         residents = float(pop.residents[pop.department_id == dep_id].sum())
+        region, zone_pop = zone_networks.get(dep_id, (None, None))
+        if zone_pop is None:
+            without_network.append(names.get(dep_id, ""))
         for mode in modes:
-            samples = travel_samples(mode, pop, dep_id, rng)
+            samples = (
+                travel_samples(mode, zone_pop, dep_id, rng, region)
+                if zone_pop is not None
+                else np.zeros(0)
+            )
             median = float(np.median(samples)) if samples.size else float("nan")
             zone = ZoneSizing(dep_id, names.get(dep_id, ""), residents, mode, median)
             for shift, start, end in SHIFTS:
@@ -174,7 +205,9 @@ def patrol_sizing(
                 rate = float(demand[dep_id][start:end].max())
                 zone.shifts.append(_size(shift, rate, service_s, samples, target_s, target_share))
             zones.append(zone)
-    report = PatrolReport(source, target_min, target_share, service_min, zones, notes)
+    report = PatrolReport(
+        source, target_min, target_share, service_min, zones, notes, without_network
+    )
     with _lock:
         if len(_cache) > 8:
             _cache.clear()

@@ -57,6 +57,7 @@ def coverage_page(request):
     context = {"what_if": what_if, "error": None, "report": None}
     try:
         report = coverage_report(minutes_list=_minutes_from(request), what_if=what_if)
+        regions, region = _map_region(request)
     except DomainError as exc:  # PlanningError, or a walking time out of range
         context["error"] = exc.message
         return render(request, "planning/coverage.html", context, status=400)
@@ -65,6 +66,8 @@ def coverage_page(request):
         return render(request, "planning/coverage.html", context, status=503)
     map_minutes = report.minutes[-1]
     url = reverse("planning:coverage-map") + f"?minutes={map_minutes:g}&what_if={int(what_if)}"
+    if region is not None:
+        url += f"&region={region.code}"
     levels = {
         "department": _("By department"),
         "region": _("By region"),
@@ -78,9 +81,25 @@ def coverage_page(request):
     page = listing.page_of(request, listing.matching(rows, query, lambda r: r.name))
     context.update(
         report=report, map_minutes=map_minutes, map_config=_map_config(url),
+        map_regions=regions, map_region=region,
         levels=levels, level=level, level_title=levels[level], page=page, query=query,
     )  # fmt: skip
     return render(request, "planning/coverage.html", context)
+
+
+def _map_region(request):
+    """(regions to choose from, the region shown) on the coverage map: with several
+    regions' networks imported the map shows one, ``?region=CODE`` or the first."""
+    from precinct.planning.coverage import map_regions
+
+    regions = map_regions()
+    if not regions:
+        return [], None
+    wanted = request.GET.get("region")
+    chosen = next((r for r in regions if r.code == wanted), None)
+    if wanted and chosen is None:
+        raise PlanningError(_("Unknown region “%(code)s”.") % {"code": wanted}, field="region")
+    return regions, chosen or regions[0]
 
 
 @require_GET
@@ -89,8 +108,11 @@ def coverage_map(request):
     from precinct.planning.coverage import coverage_map
 
     try:
+        _regions, region = _map_region(request)
         data = coverage_map(
-            minutes=request.GET.get("minutes", "15"), what_if=request.GET.get("what_if") == "1"
+            minutes=request.GET.get("minutes", "15"),
+            what_if=request.GET.get("what_if") == "1",
+            region=region.code if region is not None else None,
         )
     except DomainError as exc:  # PlanningError, or a walking time out of range
         return JsonResponse(domain_error_body(exc), status=exc.status)
