@@ -176,6 +176,10 @@ def test_bad_input_names_what_is_wrong():
         estimate_effect(panel, panel.units[:3], panel.units[3:], 8, method="ols")
     with pytest.raises(ValueError, match="n_pairs"):
         propose_design(panel, panel.units[:6], 4)
+    with pytest.raises(ValueError, match="change_at"):
+        match_comparisons(panel, panel.units[:3], 13)
+    with pytest.raises(ValueError, match="pairs"):
+        estimate_paired_effect(panel, [(1000, 1001), (1001, 1002)], 8)
 
 
 def test_the_same_data_give_the_same_interval():

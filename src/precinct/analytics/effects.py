@@ -53,9 +53,10 @@ __all__ = [
 MIN_PRE_MONTHS = 3  # fewer cannot show a trend, so parallel trends could not be checked
 MIN_POST_MONTHS = 1
 MIN_COMPARISON = 2
-# From this many treated units on, "auto" uses the wild cluster bootstrap; below it the
-# bootstrap over-rejects or under-rejects badly (MacKinnon & Webb 2017), so randomisation.
-BOOTSTRAP_FROM_TREATED = 10
+# From this many treated and as many comparison units on, "auto" uses the wild cluster
+# bootstrap; with fewer on either side it can over- or under-reject badly (MacKinnon &
+# Webb 2017), so randomisation inference is used.
+BOOTSTRAP_FROM_UNITS = 10
 # An interval that contains 0 but still allows a change of more than this share of the
 # treated units' usual level either way says nothing useful: "cannot tell", not "no effect".
 TOO_NOISY_SHARE = 0.25
@@ -178,6 +179,11 @@ def _standardised(features: np.ndarray) -> np.ndarray:
     return (features - features.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
 
 
+def _check_change_at(panel: Panel, change_at: int) -> None:
+    if not 0 <= change_at <= panel.outcome.shape[1]:
+        raise ValueError(f"change_at: month {change_at} is outside 0..{panel.outcome.shape[1]}")
+
+
 # --- matching ---------------------------------------------------------------------------
 
 
@@ -192,16 +198,16 @@ def match_comparisons(
     known level or trend before the change cannot be matched and are left out. Raises
     ValueError when a treated unit is unknown or has no pre-change data.
     """
-    treated = _rows(panel, treated_ids)
+    _check_change_at(panel, change_at)
+    treated = np.unique(_rows(panel, treated_ids))
     features = _features(panel, change_at)
     usable = np.isfinite(features).all(axis=1)
     if not usable[treated].all():
         bad = panel.units[treated[~usable[treated]]].tolist()
         raise ValueError(f"treated units without pre-change data or size: {bad}")
-    excluded = _rows(panel, exclude_ids) if len(list(exclude_ids)) else np.zeros(0, np.int64)
-    pool = usable.copy()
+    # Excluding a unit the panel does not hold is harmless (say, one changed elsewhere).
+    pool = usable & ~np.isin(panel.units, np.asarray(list(exclude_ids), dtype=np.int64))
     pool[treated] = False
-    pool[excluded] = False
     candidates = np.flatnonzero(pool)
     z = np.full(features.shape, np.nan)
     z[usable] = _standardised(features[usable])
@@ -392,7 +398,11 @@ def estimate_effect(
     """
     if method not in ("auto", "randomisation", "wild_cluster_bootstrap"):
         raise ValueError(f"method: unknown {method!r}")
-    treated, comparison = _rows(panel, treated_ids), _rows(panel, comparison_ids)
+    _check_change_at(panel, change_at)
+    treated, comparison = (
+        np.unique(_rows(panel, treated_ids)),
+        np.unique(_rows(panel, comparison_ids)),
+    )
     if np.intersect1d(treated, comparison).size:
         raise ValueError("comparison_ids: a unit cannot be both treated and a comparison")
     rows = np.concatenate([treated, comparison])
@@ -403,7 +413,8 @@ def estimate_effect(
     change, slope, is_treated = change[known], slope[known], is_treated[known]
     k, m = int(is_treated.sum()), int((~is_treated).sum())
     if method == "auto":
-        method = "randomisation" if k < BOOTSTRAP_FROM_TREATED else "wild_cluster_bootstrap"
+        few = min(k, m) < BOOTSTRAP_FROM_UNITS
+        method = "randomisation" if few else "wild_cluster_bootstrap"
     common = {
         "level": level,
         "method": method,
@@ -441,9 +452,12 @@ def estimate_paired_effect(
     which is exactly how treatment was assigned (Fisher's exact test, no assumption on the
     outcome's distribution). Pairs with a unit lacking data on either side are left out.
     """
+    _check_change_at(panel, change_at)
     pairs = list(pairs)
     first = _rows(panel, [a for a, _ in pairs])
     second = _rows(panel, [b for _, b in pairs])
+    if len(np.unique(np.concatenate([first, second]))) != 2 * len(pairs):
+        raise ValueError("pairs: a unit appears more than once")
     common = {
         "level": level,
         "method": "randomisation",
@@ -554,7 +568,7 @@ def propose_design(
     Raises ValueError when there are not 2·``n_pairs`` usable candidates or ``n_pairs`` < 2.
     """
     rng = np.random.default_rng(0) if rng is None else rng
-    rows = _rows(panel, candidate_ids)
+    rows = np.unique(_rows(panel, candidate_ids))
     features = _features(panel, panel.outcome.shape[1])[rows]
     usable = np.isfinite(features).all(axis=1)
     rows, features = rows[usable], features[usable]
