@@ -94,14 +94,18 @@ def test_the_planted_effect_is_recovered_on_a_large_clean_panel():
     assert (result.verdict, result.reason) == ("effect", "")
 
 
-def test_the_group_means_by_month_are_given_for_plotting():
+def test_the_group_means_by_month_are_given_for_plotting_and_unknowns_left_out():
     rng = np.random.default_rng(3)
     panel = _panel(rng, treated=[0, 1, 2], effect=5.0)
     panel.outcome[:3, 2] = np.nan  # a month unknown for every treated unit
+    panel.outcome[3, 8:] = np.nan  # a comparison unit unknown after the change
     result = estimate_effect(panel, panel.units[:3], panel.units[3:], 8)
     assert np.isnan(result.treated_mean[2])
     assert result.treated_mean[9] == pytest.approx(panel.outcome[:3, 9].mean())
-    assert result.comparison_mean == pytest.approx(panel.outcome[3:].mean(axis=0))
+    assert result.comparison_mean[:8] == pytest.approx(panel.outcome[3:, :8].mean(axis=0))
+    assert result.comparison_mean[9] == pytest.approx(panel.outcome[4:, 9].mean())
+    # the unit unknown after the change cannot show a change: left out of the estimate
+    assert (result.n_treated, result.n_comparison) == (3, 26)
 
 
 def test_matching_picks_the_planted_look_alikes():

@@ -102,6 +102,10 @@ class Effect:
     reason: str  # "" | "too_few_units" | "too_few_periods" | "pre_trends_differ" | "too_noisy"
     treated_mean: np.ndarray  # (t,) mean outcome of the treated per month
     comparison_mean: np.ndarray  # (t,)
+    # Units with data before and after the change that the estimate rests on (a pilot on
+    # pairs counts its usable pairs in both).
+    n_treated: int = 0
+    n_comparison: int = 0
 
 
 @dataclass(frozen=True)
@@ -399,18 +403,15 @@ def estimate_effect(
     if method not in ("auto", "randomisation", "wild_cluster_bootstrap"):
         raise ValueError(f"method: unknown {method!r}")
     _check_change_at(panel, change_at)
-    treated, comparison = (
-        np.unique(_rows(panel, treated_ids)),
-        np.unique(_rows(panel, comparison_ids)),
-    )
+    treated = np.unique(_rows(panel, treated_ids))
+    comparison = np.unique(_rows(panel, comparison_ids))
     if np.intersect1d(treated, comparison).size:
         raise ValueError("comparison_ids: a unit cannot be both treated and a comparison")
-    rows = np.concatenate([treated, comparison])
-    is_treated = np.arange(len(rows)) < len(treated)
-    before, after = panel.outcome[rows, :change_at], panel.outcome[rows, change_at:]
-    change, slope = _row_means(after) - _row_means(before), _slopes(before)
+    change, slope, level_before = _before_after(
+        panel, np.concatenate([treated, comparison]), change_at
+    )
     known = np.isfinite(change) & np.isfinite(slope)
-    change, slope, is_treated = change[known], slope[known], is_treated[known]
+    is_treated = (np.arange(len(known)) < len(treated))[known]
     k, m = int(is_treated.sum()), int((~is_treated).sum())
     if method == "auto":
         few = min(k, m) < BOOTSTRAP_FROM_UNITS
@@ -420,8 +421,10 @@ def estimate_effect(
         "method": method,
         "treated_mean": _month_means(panel.outcome[treated]),
         "comparison_mean": _month_means(panel.outcome[comparison]),
+        "n_treated": k,
+        "n_comparison": m,
     }
-    if change_at < MIN_PRE_MONTHS or panel.outcome.shape[1] - change_at < MIN_POST_MONTHS:
+    if _too_short(panel, change_at):
         return _undecided("too_few_periods", **common)
     least = 2 if method == "wild_cluster_bootstrap" else 1
     if k < least or m < max(least, MIN_COMPARISON):
@@ -431,8 +434,20 @@ def estimate_effect(
         test = _reassignments(is_treated, draws, rng)
     else:
         test = _WildBootstrap(is_treated, draws, rng)
-    typical = abs(float(np.nanmean(before[known][is_treated])))
-    return _decide(test, change, slope, is_treated, level, typical, common)
+    typical = abs(float(level_before[known][is_treated].mean()))
+    return _decide(test, change[known], slope[known], is_treated, level, typical, common)
+
+
+def _before_after(panel: Panel, rows: np.ndarray, change_at: int):
+    """Per unit: mean after − mean before the change, the slope before it, the mean
+    before it (NaN where a side has no known month)."""
+    before, after = panel.outcome[rows, :change_at], panel.outcome[rows, change_at:]
+    level_before = _row_means(before)
+    return _row_means(after) - level_before, _slopes(before), level_before
+
+
+def _too_short(panel: Panel, change_at: int) -> bool:
+    return change_at < MIN_PRE_MONTHS or panel.outcome.shape[1] - change_at < MIN_POST_MONTHS
 
 
 def estimate_paired_effect(
@@ -458,25 +473,25 @@ def estimate_paired_effect(
     second = _rows(panel, [b for _, b in pairs])
     if len(np.unique(np.concatenate([first, second]))) != 2 * len(pairs):
         raise ValueError("pairs: a unit appears more than once")
+    change, slope, level_before = _before_after(panel, np.concatenate([first, second]), change_at)
+    n = len(pairs)
+    change, slope = change[:n] - change[n:], slope[:n] - slope[n:]
+    known = np.isfinite(change) & np.isfinite(slope)
     common = {
         "level": level,
         "method": "randomisation",
         "treated_mean": _month_means(panel.outcome[first]),
         "comparison_mean": _month_means(panel.outcome[second]),
+        "n_treated": int(known.sum()),
+        "n_comparison": int(known.sum()),
     }
-    if change_at < MIN_PRE_MONTHS or panel.outcome.shape[1] - change_at < MIN_POST_MONTHS:
+    if _too_short(panel, change_at):
         return _undecided("too_few_periods", **common)
-    both = panel.outcome[np.concatenate([first, second]), :]
-    before, after = both[:, :change_at], both[:, change_at:]
-    change, slope = _row_means(after) - _row_means(before), _slopes(before)
-    n = len(pairs)
-    change, slope = change[:n] - change[n:], slope[:n] - slope[n:]
-    known = np.isfinite(change) & np.isfinite(slope)
     if known.sum() < 2:
         return _undecided("too_few_units", **common)
     rng = np.random.default_rng(0) if rng is None else rng
     test = _sign_flips(int(known.sum()), draws, rng)
-    typical = abs(float(np.nanmean(before[:n][known])))
+    typical = abs(float(level_before[:n][known].mean()))
     on_pairs = np.ones(int(known.sum()), dtype=bool)
     return _decide(test, change[known], slope[known], on_pairs, level, typical, common)
 
