@@ -200,13 +200,13 @@ def test_the_same_data_give_the_same_interval():
 # --- designs ----------------------------------------------------------------------------
 
 
-def _history(rng, n=40, months=30):
-    """Precincts of differing level and size, a shock common to all, independent noise."""
-    outcome = (
-        rng.normal(20.0, 5.0, size=(n, 1))
-        + rng.normal(0.0, 1.0, size=(1, months))
-        + rng.normal(0.0, 2.0, size=(n, months))
-    )
+def _history(rng, n=40, months=30, rho=0.0):
+    """Precincts of differing level and size, a shock common to all, and noise of
+    standard deviation 2 that carries ``rho`` of itself over to the next month (AR(1))."""
+    noise = rng.normal(0.0, 2.0, size=(n, months))
+    for month in range(1, months):
+        noise[:, month] = rho * noise[:, month - 1] + math.sqrt(1 - rho**2) * noise[:, month]
+    outcome = rng.normal(20.0, 5.0, size=(n, 1)) + rng.normal(0.0, 1.0, size=(1, months)) + noise
     size = np.exp(rng.normal(10, 0.5, size=n))
     return Panel(units=np.arange(n, dtype=np.int64) + 1, outcome=outcome, size=size)
 
@@ -250,13 +250,21 @@ def test_the_minimum_detectable_effect_shrinks_with_more_pairs():
     assert propose_design(panel, panel.units, 4).mde == math.inf  # 16 coin tosses: p ≥ 1/8
 
 
-def test_an_effect_of_the_mde_is_detected_about_power_of_the_time():
+def test_a_design_needs_a_history_longer_than_the_pilot():
+    panel = _history(np.random.default_rng(24), months=9)
+    with pytest.raises(ValueError, match="post_months"):
+        propose_design(panel, panel.units, 6, post_months=6)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.6], ids=["independent months", "correlated months"])
+def test_an_effect_of_the_mde_is_detected_about_power_of_the_time(rho):
     """A design is proposed on each simulated history, the pilot runs six more months
-    with an effect of exactly its MDE, and the paired analysis tests it."""
+    with an effect of exactly its MDE, and the paired analysis tests it. With correlated
+    months a mean of six months is noisier than six independent ones: the MDE must see it."""
     rng = np.random.default_rng(23)
     detected = called_on_noise = 0
     for _ in range(REPEATS):
-        panel = _history(rng, months=30)
+        panel = _history(rng, months=30, rho=rho)
         design = propose_design(_head(panel, 24), panel.units, 10, post_months=6, rng=rng)
         null = estimate_paired_effect(panel, design.pairs, 24, draws=499, rng=rng)
         called_on_noise += null.verdict == "effect"

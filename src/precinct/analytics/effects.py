@@ -576,25 +576,32 @@ def propose_design(
     Sacramento hot spots experiments) and its minimum detectable effect, estimated
     from the candidates' own month-to-month noise.
 
-    Pairs are the closest look-alikes by level and trend of the outcome over the whole
-    history and by size, taken greedily (closest first, each unit once). In each pair the
-    first unit is drawn at random to be treated: randomising within look-alike pairs keeps
-    the groups balanced and makes the analysis (:func:`estimate_paired_effect`) exact.
-    Raises ValueError when there are not 2·``n_pairs`` usable candidates or ``n_pairs`` < 2.
+    Pairs are the closest look-alikes by level of the outcome over the whole history and
+    by size, taken greedily (closest first, each unit once). Not by trend: one precinct's
+    slope over a history is mostly noise, and pairing on it would make the pairs' history
+    look calmer than their future, so the MDE would come out too small; the coin toss
+    balances trends anyway. In each pair the first unit is drawn at random to be treated:
+    randomising within look-alike pairs keeps the groups balanced and makes the analysis
+    (:func:`estimate_paired_effect`) exact. Raises ValueError when there are not
+    2·``n_pairs`` usable candidates or ``n_pairs`` < 2, or when the history is too short
+    for ``post_months``.
     """
     rng = np.random.default_rng(0) if rng is None else rng
     rows = np.unique(_rows(panel, candidate_ids))
-    features = _features(panel, panel.outcome.shape[1])[rows]
+    features = _features(panel, panel.outcome.shape[1])[rows][:, [0, 2]]  # level, size
     usable = np.isfinite(features).all(axis=1)
     rows, features = rows[usable], features[usable]
     if n_pairs < 2 or 2 * n_pairs > len(rows):
         raise ValueError(f"n_pairs: need 2 to {len(rows) // 2} pairs, got {n_pairs}")
-    first, second = _closest_pairs(_standardised(features), n_pairs)
-    a, b = rows[first], rows[second]
+    # Closest first: the design's pairs are the first n_pairs of all the candidates'
+    # pairs, and the noise is measured on all of them, so that it rests on more history.
+    first, second = _closest_pairs(_standardised(features), len(rows) // 2)
+    gaps = panel.outcome[rows[first]] - panel.outcome[rows[second]]
+    a, b = rows[first[:n_pairs]], rows[second[:n_pairs]]
     toss = rng.random(n_pairs) < 0.5
     a, b = np.where(toss, a, b), np.where(toss, b, a)
     pairs = [(int(panel.units[i]), int(panel.units[j])) for i, j in zip(a, b, strict=True)]
-    mde = _minimum_detectable_effect(panel.outcome[a] - panel.outcome[b], level, power, post_months)
+    mde = _minimum_detectable_effect(gaps, n_pairs, level, power, post_months)
     return Design(pairs=pairs, mde=mde, level=level, power=power)
 
 
@@ -613,45 +620,44 @@ def _closest_pairs(z: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _minimum_detectable_effect(
-    gaps: np.ndarray, level: float, power: float, post_months: int
+    gaps: np.ndarray, n_pairs: int, level: float, power: float, post_months: int
 ) -> float:
     """Bloom's minimum detectable effect of the paired DiD: (t_{1−α/2} + t_power) standard
-    errors, with n_pairs − 1 degrees of freedom.
-
-    ``gaps`` is each pair's month-by-month difference. Its variance around the pair's own
-    mean is the noise DiD cannot remove; the estimate's variance follows for ``post_months``
-    after and the whole history before, inflated for month-to-month (lag-1) correlation.
-    ``math.inf`` when re-tossing the pairs' coins could never give a p-value ≤ 1 − level.
-    """
-    n_pairs, months = gaps.shape
+    errors, with n_pairs − 1 degrees of freedom. ``gaps`` is each pair's month-by-month
+    difference. ``math.inf`` when re-tossing the pairs' coins could never give a p-value
+    ≤ 1 − level (fewer than six pairs at 95 %)."""
     alpha = 1.0 - level
     if 2.0 ** (1 - n_pairs) > alpha:
         return math.inf
-    deviations = gaps - _row_means(gaps)[:, None]
-    known = ~np.isnan(deviations)
-    dof = max(int(known.sum()) - n_pairs, 1)
-    variance = float(np.nansum(deviations**2)) / dof
-    rho = _lag_one_correlation(deviations)
-    per_pair = variance * (
-        _mean_inflation(post_months, rho) / post_months + _mean_inflation(months, rho) / months
-    )
-    se = math.sqrt(per_pair / n_pairs)
+    se = math.sqrt(_placebo_variance(gaps, post_months) / n_pairs)
     dof = n_pairs - 1
     return float((stats.t.ppf(1 - alpha / 2, dof) + stats.t.ppf(power, dof)) * se)
 
 
-def _lag_one_correlation(deviations: np.ndarray) -> float:
-    """Pooled correlation of consecutive months, floored at 0 (negative would flatter)."""
-    now, then = deviations[:, 1:], deviations[:, :-1]
-    both = ~np.isnan(now) & ~np.isnan(then)
-    denominator = float(np.nansum(deviations**2))
-    if not both.any() or denominator <= 0:
-        return 0.0
-    return float(np.clip(np.sum(np.where(both, now * then, 0.0)) / denominator, 0.0, 0.95))
+def _placebo_variance(gaps: np.ndarray, post_months: int) -> float:
+    """Variance of one pair's DiD for ``post_months`` after a change and the whole history
+    before it, from placebo changes: the DiD a change at month s would have shown in the
+    history, where nothing was changed. Whatever the month-to-month correlation or
+    season, this is the noise the pilot will face.
 
-
-def _mean_inflation(months: int, rho: float) -> float:
-    """How much lag-1 correlation ``rho`` (AR(1)) inflates the variance of a mean of
-    ``months`` consecutive months: 1 + 2 Σ_h (1 − h/months) rho^h."""
-    h = np.arange(1, months)
-    return float(1.0 + 2.0 * np.sum((1.0 - h / months) * rho**h))
+    A placebo at month s has only s months before it, fewer than the pilot will have, so
+    the mean squared placebo DiD is fitted as a + b/s (exact for independent months, close
+    for correlated ones: both parts of the variance fall as 1/s) and read at s = history.
+    """
+    months = gaps.shape[1]
+    splits = np.arange(MIN_PRE_MONTHS, months - post_months + 1)
+    squares = np.array(
+        [
+            np.nanmean((_row_means(gaps[:, s : s + post_months]) - _row_means(gaps[:, :s])) ** 2)
+            for s in splits
+        ]
+    )
+    known = np.isfinite(squares)
+    if known.sum() < 2:
+        raise ValueError(
+            f"post_months: a history of {months} months is too short to measure the noise of "
+            f"{post_months} months after a change (at least {MIN_PRE_MONTHS + post_months + 1})"
+        )
+    terms = np.column_stack([np.ones(known.sum()), 1.0 / splits[known]])
+    (a, b), _ = optimize.nnls(terms, squares[known])
+    return float(a + b / months)
