@@ -368,12 +368,11 @@ def _interval(p_value: PValue, y: np.ndarray, estimate: float, scale: float, alp
 
 
 def _spread(y: np.ndarray, is_treated: np.ndarray, estimate: float) -> float:
-    """A rough standard error: where the bisection starts looking for the interval's ends."""
-    se = 0.0
-    for group in (y[is_treated], y[~is_treated]):
-        if len(group) > 1:
-            se += group.var(ddof=1) / len(group)
-    return math.sqrt(se) if se > 0 else 1e-9 * max(1.0, abs(estimate))
+    """A rough standard error: where the bisection starts looking for the interval's ends.
+    ``is_treated`` all True: the values are already treated − untreated differences."""
+    groups = [y] if is_treated.all() else [y[is_treated], y[~is_treated]]
+    variance = sum(group.var(ddof=1) / len(group) for group in groups if len(group) > 1)
+    return math.sqrt(variance) if variance > 0 else 1e-9 * max(1.0, abs(estimate))
 
 
 # --- estimating an effect ---------------------------------------------------------------
@@ -503,7 +502,7 @@ def _decide(test, change, slope, is_treated, level, typical, common) -> Effect:
     estimate, pre_trend = _difference(change, is_treated), _difference(slope, is_treated)
     if not test.can_reject(alpha):
         return _undecided("too_few_units", effect=estimate, pre_trend=pre_trend, **common)
-    scale = _spread(change, is_treated, estimate) if not is_treated.all() else _pair_spread(change)
+    scale = _spread(change, is_treated, estimate)
     low, high = _interval(test.p_value, change, estimate, scale, alpha)
     p_value, pre_trend_p = test.p_value(change, 0.0), test.p_value(slope, 0.0)
     verdict, reason = _verdict(p_value, low, high, pre_trend_p, alpha, typical)
@@ -524,11 +523,6 @@ def _difference(values: np.ndarray, is_treated: np.ndarray) -> float:
     if is_treated.all():
         return float(values.mean())
     return float(values[is_treated].mean() - values[~is_treated].mean())
-
-
-def _pair_spread(differences: np.ndarray) -> float:
-    sd = differences.std(ddof=1) / math.sqrt(len(differences))
-    return sd if sd > 0 else 1e-9 * max(1.0, abs(float(differences.mean())))
 
 
 def _verdict(p_value, low, high, pre_trend_p, alpha, typical) -> tuple[str, str]:
