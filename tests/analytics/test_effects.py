@@ -159,6 +159,29 @@ def test_too_few_periods_or_units_cannot_tell():
     assert (lonely.verdict, lonely.reason, lonely.ci_low) == ("cannot_tell", "too_few_units", None)
 
 
+def test_every_reassignment_is_tried_when_there_are_few():
+    """3 treated of 9: C(9, 3) = 84 ways to pick the treated. A treated group far above
+    every other is the single most extreme of the 84 (p = 1/84); with matched pairs, 6
+    coin tosses give 64 outcomes, of which the observed and its mirror image are extreme."""
+    panel = _panel(np.random.default_rng(11), n=12, treated=[0, 1, 2], effect=50.0)
+    result = estimate_effect(panel, panel.units[:3], panel.units[3:9], 8)
+    assert result.p_value == pytest.approx(1 / 84)
+    assert result.ci_low < 50.0 < result.ci_high
+    pairs = list(zip(panel.units[:6].tolist(), panel.units[6:].tolist(), strict=True))
+    panel.outcome[:6, 8:] += 50.0
+    paired = estimate_paired_effect(panel, pairs, 8)
+    assert paired.p_value == pytest.approx(2 / 64)
+    assert (paired.verdict, paired.n_treated, paired.n_comparison) == ("effect", 6, 6)
+
+
+def test_the_bootstrap_needs_two_units_on_each_side():
+    panel = _panel(np.random.default_rng(12))
+    result = estimate_effect(
+        panel, panel.units[:1], panel.units[1:], 8, method="wild_cluster_bootstrap"
+    )
+    assert (result.verdict, result.reason) == ("cannot_tell", "too_few_units")
+
+
 def test_a_wide_interval_around_zero_is_too_noisy_not_no_effect():
     rng = np.random.default_rng(8)
     noisy = _panel(rng, noise=15.0)
