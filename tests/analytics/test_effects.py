@@ -203,6 +203,12 @@ def test_bad_input_names_what_is_wrong():
         estimate_effect(panel, panel.units[:3], panel.units[3:], 8, method="ols")
     with pytest.raises(ValueError, match="n_pairs"):
         propose_design(panel, panel.units[:6], 4)
+    with pytest.raises(ValueError, match="level"):
+        estimate_effect(panel, panel.units[:3], panel.units[3:], 8, level=95)
+    with pytest.raises(ValueError, match="draws"):
+        estimate_effect(panel, panel.units[:3], panel.units[3:], 8, draws=10)
+    with pytest.raises(ValueError, match="power"):
+        propose_design(panel, panel.units, 6, power=80)
     with pytest.raises(ValueError, match="change_at"):
         match_comparisons(panel, panel.units[:3], 13)
     with pytest.raises(ValueError, match="pairs"):

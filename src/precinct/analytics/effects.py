@@ -188,6 +188,17 @@ def _check_change_at(panel: Panel, change_at: int) -> None:
         raise ValueError(f"change_at: month {change_at} is outside 0..{panel.outcome.shape[1]}")
 
 
+def _check_probability(name: str, value: float) -> None:
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name}: must be between 0 and 1, got {value}")
+
+
+def _check_draws(draws: int) -> None:
+    # Fewer than 99 draws make a p-value too coarse to compare with 5 % reliably.
+    if draws < 99:
+        raise ValueError(f"draws: at least 99, got {draws}")
+
+
 # --- matching ---------------------------------------------------------------------------
 
 
@@ -402,6 +413,8 @@ def estimate_effect(
     if method not in ("auto", "randomisation", "wild_cluster_bootstrap"):
         raise ValueError(f"method: unknown {method!r}")
     _check_change_at(panel, change_at)
+    _check_probability("level", level)
+    _check_draws(draws)
     treated = np.unique(_rows(panel, treated_ids))
     comparison = np.unique(_rows(panel, comparison_ids))
     if np.intersect1d(treated, comparison).size:
@@ -467,6 +480,8 @@ def estimate_paired_effect(
     outcome's distribution). Pairs with a unit lacking data on either side are left out.
     """
     _check_change_at(panel, change_at)
+    _check_probability("level", level)
+    _check_draws(draws)
     pairs = list(pairs)
     first = _rows(panel, [a for a, _ in pairs])
     second = _rows(panel, [b for _, b in pairs])
@@ -580,6 +595,10 @@ def propose_design(
     2·``n_pairs`` usable candidates or ``n_pairs`` < 2, or when the history is too short
     for ``post_months``.
     """
+    _check_probability("level", level)
+    _check_probability("power", power)
+    if post_months < 1:
+        raise ValueError(f"post_months: at least 1, got {post_months}")
     rng = np.random.default_rng(0) if rng is None else rng
     rows = np.unique(_rows(panel, candidate_ids))
     features = _features(panel, panel.outcome.shape[1])[rows][:, [0, 2]]  # level, size
