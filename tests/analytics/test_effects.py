@@ -131,12 +131,16 @@ def test_matching_picks_the_planted_look_alikes():
     assert [row["feature"] for row in matching.balance] == ["level", "trend", "size"]
 
 
-def test_matching_leaves_out_the_excluded_and_the_treated():
+def test_matching_leaves_out_the_treated_the_excluded_and_the_unknown():
     rng = np.random.default_rng(5)
     panel = _panel(rng)
-    matching = match_comparisons(panel, [1000, 1001], 8, per_treated=5, exclude_ids=[1002, 1003])
+    panel.outcome[4, 8:] = np.nan  # unknown after the change: nothing to compare
+    panel.outcome[5, :8] = np.nan  # unknown before it: nothing to match on
+    matching = match_comparisons(
+        panel, [1000, 1001], 8, per_treated=5, exclude_ids=[1002, 1003, 99]
+    )
     assert len(matching.comparison) == 10
-    assert not set(matching.comparison) & {1000, 1001, 1002, 1003}
+    assert not set(matching.comparison) & {1000, 1001, 1002, 1003, 1004, 1005}
 
 
 def test_differing_pre_trends_mean_cannot_tell():

@@ -210,7 +210,8 @@ def match_comparisons(
 
     Without replacement and optimally for the whole group (an assignment problem), so
     that one odd treated unit cannot take the best match of another. Units without a
-    known level or trend before the change cannot be matched and are left out. Raises
+    known level or trend before the change, or without a known month after it (when the
+    panel has months after it), are left out. Raises
     ValueError when a treated unit is unknown or has no pre-change data.
     """
     _check_change_at(panel, change_at)
@@ -223,6 +224,8 @@ def match_comparisons(
     # Excluding a unit the panel does not hold is harmless (say, one changed elsewhere).
     pool = usable & ~np.isin(panel.units, np.asarray(list(exclude_ids), dtype=np.int64))
     pool[treated] = False
+    if change_at < panel.outcome.shape[1]:  # a unit unknown after the change compares nothing
+        pool &= np.isfinite(panel.outcome[:, change_at:]).any(axis=1)
     candidates = np.flatnonzero(pool)
     z = np.full(features.shape, np.nan)
     z[usable] = _standardised(features[usable])
@@ -659,12 +662,10 @@ def _placebo_variance(gaps: np.ndarray, post_months: int) -> float:
     """
     months = gaps.shape[1]
     splits = np.arange(MIN_PRE_MONTHS, months - post_months + 1)
-    squares = np.array(
-        [
-            np.nanmean((_row_means(gaps[:, s : s + post_months]) - _row_means(gaps[:, :s])) ** 2)
-            for s in splits
-        ]
+    placebo = np.array(
+        [_row_means(gaps[:, s : s + post_months]) - _row_means(gaps[:, :s]) for s in splits]
     )
+    squares = _row_means(placebo**2)  # NaN for a placebo no pair has data around
     known = np.isfinite(squares)
     if known.sum() < 2:
         raise ValueError(
