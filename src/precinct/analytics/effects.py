@@ -622,17 +622,20 @@ def propose_design(
 
 
 def _closest_pairs(z: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``n_pairs`` closest disjoint pairs, closest first (greedy matching)."""
-    distance = spatial.distance.squareform(spatial.distance.pdist(z))
-    np.fill_diagonal(distance, np.inf)
+    """The ``n_pairs`` closest disjoint pairs, closest first (greedy matching): one sort
+    of all distances, then each pair taken if neither unit is taken yet."""
+    left, right = np.triu_indices(len(z), k=1)  # the order of pdist's distances
+    order = np.argsort(spatial.distance.pdist(z), kind="stable")
+    taken = np.zeros(len(z), dtype=bool)
     first, second = [], []
-    for _ in range(n_pairs):
-        i, j = np.unravel_index(np.argmin(distance), distance.shape)
-        first.append(i)
-        second.append(j)
-        distance[[i, j], :] = np.inf
-        distance[:, [i, j]] = np.inf
-    return np.array(first), np.array(second)
+    for i, j in zip(left[order].tolist(), right[order].tolist(), strict=True):
+        if len(first) == n_pairs:
+            break
+        if not (taken[i] or taken[j]):
+            taken[[i, j]] = True
+            first.append(i)
+            second.append(j)
+    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)
 
 
 def _minimum_detectable_effect(
