@@ -17,7 +17,8 @@ small, so the interval comes from a method fit for few treated units:
   interval gathers every effect size the data do not reject (test inversion);
 - the wild cluster bootstrap, restricted, with Webb's six-point weights (Cameron,
   Gelbach & Miller 2008; Webb 2014; MacKinnon & Webb 2017), once there are enough treated
-  units for it to be reliable.
+  and untreated units for it to be reliable. With one value per unit, clustering by unit
+  is simply one weight per unit.
 
 Both tests are written as one function ``p_value(y, tau)``: the p-value of "the effect is
 ``tau``" for per-unit values ``y``. The interval is found by bisection on it, and the same
@@ -25,8 +26,9 @@ function tests the pre-change trends (``y`` = per-unit pre-change slopes, ``tau`
 
 A planned change gets a design (:func:`propose_design`): pairs of look-alike precincts,
 one of each to be treated at random, as in the Philadelphia Foot Patrol Experiment
-(Ratcliffe et al. 2011), and the minimum detectable effect of that design (Bloom 1995).
-A pilot run on such pairs is analysed by :func:`estimate_paired_effect`.
+(Ratcliffe et al. 2011), and the minimum detectable effect of that design (Bloom 1995),
+from placebo changes in the candidates' history. A pilot run on such pairs is analysed
+by :func:`estimate_paired_effect`, which re-tosses exactly the pairs' coins.
 """
 
 from __future__ import annotations
