@@ -8,8 +8,8 @@ import pytest
 
 from precinct.analytics import funnel
 from precinct.crime.models import DepartmentCount
-from precinct.evaluation import funnels, selectors, services
-from precinct.evaluation.models import Methodology
+from precinct.evaluation import funnels, selectors, services, sources
+from precinct.evaluation.models import IndicatorValue, Methodology, Period
 from precinct.territory import services as territory_services
 from precinct.territory.models import Provenance
 
@@ -105,3 +105,37 @@ def test_api_csv_and_pages_show_the_funnel(client, computed):
     assert "as expected for its size" in page.content.decode()
     national = client.get("/evaluation/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "as expected" in national
+
+
+def test_survey_figures_carry_their_effective_sample(client, computed):
+    t, period = computed
+    IndicatorValue.objects.filter(
+        department=t.district_a, period=period, indicator__code="trust"
+    ).update(status="ok", value=0.6, lower=0.47, upper=0.72, n=52.4)
+    card = selectors.scorecard(department=t.district_a, period=period)
+    trust = next(r for r in card["indicators"] if r["code"] == "trust")
+    assert trust["n_eff"] == pytest.approx(52.4)
+    assert trust["funnel"]["size"] == pytest.approx(52.4)  # binomial on the effective sample
+    clearance = next(r for r in card["indicators"] if r["code"] == "clearance")
+    assert clearance["n_eff"] is None and clearance["n"] == 80  # not a survey figure
+    body = client.get(f"/api/v1/evaluation/scorecards/{t.district_a.pk}").json()
+    assert next(i for i in body["indicators"] if i["code"] == "trust")["n_eff"] == 52.4
+    assert body["survey_min_n_eff"] == 30
+    page = client.get(f"/evaluation/departments/{t.district_a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert "effective sample 52" in page.content.decode()
+
+
+def test_survey_estimates_below_the_minimum_are_suppressed(territory, monkeypatch, settings):
+    settings.PRECINCT_SURVEY_MIN_N_EFF = 30
+    row = {"key": "trust_local", "region_id": territory.region.pk, "lower": 0.5, "upper": 0.9}
+    rows = [
+        {**row, "department_id": territory.district_a.pk, "value": 0.7, "n_eff": 21.0,
+         "suppressed": False},
+        {**row, "department_id": territory.district_b.pk, "value": 0.6, "n_eff": 45.0,
+         "suppressed": False},
+    ]  # fmt: skip
+    monkeypatch.setattr(sources.surveys_metrics, "period_estimates", lambda period: {"rows": rows})
+    found = sources.surveys(sources.tree(), Period(label="2025"), {"trust": "trust_local"})
+    assert found["trust"][territory.district_a.pk].status == "suppressed"
+    assert found["trust"][territory.district_a.pk].n == 21.0
+    assert found["trust"][territory.district_b.pk].value == 0.6

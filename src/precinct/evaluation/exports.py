@@ -14,7 +14,7 @@ CSV_COLUMNS = [
     "department_id", "department", "period", "code", "indicator", "unit", "direction",
     "value", "lower", "upper", "status", "score", "trend_change", "peer_rank", "peer_size",
     "funnel_centre", "funnel_low_95", "funnel_high_95", "funnel_low_998", "funnel_high_998",
-    "funnel_position", "funnel_verdict",
+    "funnel_position", "funnel_verdict", "n", "n_eff",
 ]  # fmt: skip
 FUNNEL_FIELDS = ("centre", "low_95", "high_95", "low_998", "high_998")
 
@@ -44,6 +44,8 @@ def scorecard_csv(card: dict) -> str:
                 r["peer_rank"] or "",
                 r["peer_size"] or "",
                 *_funnel_cells(r["funnel"]),
+                _fmt(r["n"]),
+                _fmt(r["n_eff"]),
             ]
         )
     writer.writerow(
@@ -64,6 +66,8 @@ def scorecard_csv(card: dict) -> str:
             card["peer_rank"] or "",
             card["peer_size"] or "",
             *[""] * (len(FUNNEL_FIELDS) + 2),  # the index is a score: it has no funnel
+            "",
+            "",
         ]
     )
     return out.getvalue()

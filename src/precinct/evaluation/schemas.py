@@ -79,6 +79,14 @@ class ScoreIndicatorOut(Schema):
     lower: float | None = Field(description="95 % interval (survey-based indicators).")
     upper: float | None
     status: str = Field(description="ok, no_data, insufficient or suppressed.")
+    n: float | None = Field(
+        None, description="The data behind the value (cases, calls, respondents …)."
+    )
+    n_eff: float | None = Field(
+        None,
+        description="Survey indicators: the effective sample after weighting (Kish); "
+        "below PRECINCT_SURVEY_MIN_N_EFF the value is suppressed.",
+    )
     score: float | None = Field(description="0–100 among comparable departments.")
     trend: TrendOut | None
     peer_rank: int | None = Field(description="Kept for compatibility; prefer ``funnel``.")
@@ -110,6 +118,9 @@ class ScorecardOut(Schema):
     peer_group: str
     peer_rank: int | None
     peer_size: int | None
+    survey_min_n_eff: int = Field(
+        description="Survey figures on a smaller effective sample are suppressed."
+    )
     funnel_summary: FunnelSummaryOut = Field(
         description="How many indicators lie beyond their funnel limits, on each side."
     )

@@ -115,6 +115,10 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
                 "lower": current.lower if current else None,
                 "upper": current.upper if current else None,
                 "status": current.status if current else "no_data",
+                # The data behind the value; a survey figure's is its effective sample
+                # after weighting (Kish), shown beside it and below which it is withheld.
+                "n": current.n if current else None,
+                "n_eff": current.n if current and ind.survey_key else None,
                 "score": current.score if current else None,
                 "trend": _trend(points, ind.direction),
                 "peer_rank": peers.get(ind.code, (None, None))[0],
@@ -147,6 +151,7 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
         "peer_size": score.peer_size if score else None,
         "index_series": index_series,
         "funnel_summary": funnels.summary([r["funnel"] for r in rows]),
+        "survey_min_n_eff": settings.PRECINCT_SURVEY_MIN_N_EFF,
         "indicators": rows,
     }
 
