@@ -105,4 +105,5 @@ def test_read_surface__the_pages_figures_as_plain_rows(hood):
     rows = metrics.precinct_figures(precinct_id=hood.far_precinct.pk)
     assert rows["figures"]["answered"] == {
         "kind": "count", "value": None, "why": "few", "city_value": 8, "city_why": "",
+        "against_city": "",
     }  # fmt: skip

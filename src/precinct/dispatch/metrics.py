@@ -42,6 +42,7 @@ from django.db.models.functions import ExtractHour, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from precinct.analytics import funnel
 from precinct.analytics.dispatch import percentiles
 from precinct.core.replica import read_sql
 from precinct.dispatch import rollups
@@ -261,6 +262,8 @@ def area_map(
     ``unlocated``: calls without coordinates. A row has ``calls``, ``arrived``,
     ``with_target``, ``within_target``, the p50/p90 of total response and the share within
     target; a statistic over fewer than MIN_SAMPLE values is None (``too_few`` says so).
+    A precinct's share within target comes with its funnel limits and position
+    (``_add_within_target_limits``).
     ``priority`` keeps that priority's calls only (all priorities mixed favour precincts
     with fewer low-priority calls).
     """
@@ -274,6 +277,7 @@ def area_map(
     group = _position_in(ids, geo.precinct_ids_at(lon, lat))
     group[np.isnan(lon) | np.isnan(lat)] = len(ids) + 1
     rows = _group_rows(group, len(ids) + 2, response, within)
+    _add_within_target_limits(rows[: len(ids)], overall=rows)
     for row, precinct in zip(rows[: len(ids)], precincts, strict=True):
         row.update(precinct_id=precinct.id, name=str(precinct))
     return {
@@ -332,6 +336,37 @@ def _group_rows(group, n_groups: int, response, within) -> list[dict]:
             "share_within_target": share, "too_few": not enough,
         })  # fmt: skip
     return rows
+
+
+def _add_within_target_limits(rows: list[dict], *, overall: list[dict]) -> None:
+    """Add to each row the 95 % and 99.8 % funnel limits of its share within target.
+
+    The limits are binomial, for the row's number of calls with a target, around the
+    share of all the ``overall`` rows' calls (the whole area shown: precincts, outside and
+    unlocated calls); ``within_target_position`` says "within", "above_95", "above_998",
+    "below_95" or "below_998" (above is better), and is "" where no share is shown.
+    """
+    with_target = sum(r["with_target"] for r in overall)
+    centre = sum(r["within_target"] for r in overall) / with_target if with_target else None
+    shown = [r for r in rows if r["share_within_target"] is not None and centre is not None]
+    for r in rows:
+        r.update(
+            within_target_centre=centre, within_target_low_95=None,
+            within_target_high_95=None, within_target_low_998=None,
+            within_target_high_998=None, within_target_position="",
+        )  # fmt: skip
+    if not shown:
+        return
+    n = np.array([r["with_target"] for r in shown], dtype=np.float64)
+    l95, l998 = (funnel.proportion_limits(n, centre, level) for level in funnel.LEVELS)
+    position = funnel.position([r["share_within_target"] for r in shown], l95, l998)
+    for i, r in enumerate(shown):
+        r.update(
+            within_target_low_95=float(l95.low[i]), within_target_high_95=float(l95.high[i]),
+            within_target_low_998=float(l998.low[i]),
+            within_target_high_998=float(l998.high[i]),
+            within_target_position=str(position[i]),
+        )  # fmt: skip
 
 
 def _worst_first(row: dict) -> tuple:

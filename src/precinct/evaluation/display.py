@@ -111,6 +111,40 @@ def indicator(row: dict) -> dict:
     return shown
 
 
+VERDICTS = {
+    "as_expected": gettext_lazy("as expected for its size"),
+    "better_95": gettext_lazy("better than expected (95 %)"),
+    "better_998": gettext_lazy("clearly better than expected (99.8 %)"),
+    "worse_95": gettext_lazy("worse than expected (95 %)"),
+    "worse_998": gettext_lazy("clearly worse than expected (99.8 %)"),
+}
+
+
+def funnel(row: dict) -> dict:
+    """The indicator against its funnel limits: the verdict, its class, the limits and the
+    overall value, in words (empty when the indicator has no funnel)."""
+    f = row.get("funnel")
+    if not f:
+        return {"verdict": "", "class": "", "limits": "", "centre": ""}
+    unit = row["unit"]
+
+    def fmt(x):
+        return number(x, unit)
+
+    return {
+        "verdict": str(VERDICTS[f["verdict"]]),
+        "class": f["verdict"].split("_")[0] if f["verdict"] != "as_expected" else "",
+        "limits": _("95 %%: %(a)s – %(b)s; 99.8 %%: %(c)s – %(d)s")
+        % {
+            "a": fmt(f["low_95"]),
+            "b": fmt(f["high_95"]),
+            "c": fmt(f["low_998"]),
+            "d": fmt(f["high_998"]),
+        },
+        "centre": _("overall %(v)s") % {"v": fmt(f["centre"])},
+    }
+
+
 def peer_group(code: str) -> str:
     """A comparison group "district:100k–250k" as words: "District police department,
     100–250 thousand residents"."""

@@ -13,7 +13,10 @@ from precinct.evaluation import display
 CSV_COLUMNS = [
     "department_id", "department", "period", "code", "indicator", "unit", "direction",
     "value", "lower", "upper", "status", "score", "trend_change", "peer_rank", "peer_size",
+    "funnel_centre", "funnel_low_95", "funnel_high_95", "funnel_low_998", "funnel_high_998",
+    "funnel_position", "funnel_verdict", "n", "n_eff",
 ]  # fmt: skip
+FUNNEL_FIELDS = ("centre", "low_95", "high_95", "low_998", "high_998")
 
 
 def scorecard_csv(card: dict) -> str:
@@ -40,6 +43,9 @@ def scorecard_csv(card: dict) -> str:
                 _fmt(r["trend"]["change"]) if r["trend"] else "",
                 r["peer_rank"] or "",
                 r["peer_size"] or "",
+                *_funnel_cells(r["funnel"]),
+                _fmt(r["n"]),
+                _fmt(r["n_eff"]),
             ]
         )
     writer.writerow(
@@ -59,9 +65,18 @@ def scorecard_csv(card: dict) -> str:
             "",
             card["peer_rank"] or "",
             card["peer_size"] or "",
+            *[""] * (len(FUNNEL_FIELDS) + 2),  # the index is a score: it has no funnel
+            "",
+            "",
         ]
     )
     return out.getvalue()
+
+
+def _funnel_cells(f: dict | None) -> list[str]:
+    if not f:
+        return [""] * (len(FUNNEL_FIELDS) + 2)
+    return [_fmt(f[k]) for k in FUNNEL_FIELDS] + [f["position"], f["verdict"]]
 
 
 def _fmt(x) -> str:
@@ -104,10 +119,12 @@ def scorecard_pdf(card: dict) -> bytes:
         )
     pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    widths = (74, 30, 36, 36, 14)
+    widths = (64, 26, 32, 30, 38)
     pdf.set_font_size(7)
     for text, w in zip(
-        (_("Indicator"), _("Value"), _("Interval"), _("Trend"), _("Peers")), widths, strict=True
+        (_("Indicator"), _("Value"), _("Interval"), _("Trend"), _("Against the funnel")),
+        widths,
+        strict=True,
     ):
         pdf.cell(w, 6, _fit(pdf, text, w - 2), border=1)
     pdf.ln()
@@ -115,9 +132,9 @@ def scorecard_pdf(card: dict) -> bytes:
         shown = display.indicator(r)
         value = shown["value"] or _status(r["status"])
         trend = shown["trend"].split(" (")[0]
-        peers = f"{r['peer_rank']}/{r['peer_size']}" if r["peer_rank"] else ""
+        against = display.funnel(r)["verdict"]
         for text, w in zip(
-            (r["name"], value, shown["interval"], trend, peers), widths, strict=True
+            (r["name"], value, shown["interval"], trend, against), widths, strict=True
         ):
             pdf.cell(w, 6, _fit(pdf, text, w - 2), border=1)
         pdf.ln()

@@ -43,6 +43,32 @@ class PointOut(Schema):
     upper: float | None
 
 
+class FunnelOut(Schema):
+    kind: str = Field(description="'proportion' (binomial limits) or 'rate' (Poisson limits).")
+    size: float = Field(
+        description="Cases behind a share (effective sample for surveys), or exposure units "
+        "of a rate (10,000 residents, 100 officers)."
+    )
+    centre: float = Field(description="The overall value of all departments of this kind.")
+    low_95: float
+    high_95: float
+    low_998: float
+    high_998: float
+    position: str = Field(
+        description="within, above_95, above_998, below_95 or below_998 (the value's side)."
+    )
+    verdict: str = Field(
+        description="as_expected, better_95, better_998, worse_95 or worse_998 "
+        "(after the indicator's direction)."
+    )
+
+
+class FunnelSummaryOut(Schema):
+    better: int = Field(description="Indicators beyond the funnel limit on the better side.")
+    as_expected: int
+    worse: int
+
+
 class ScoreIndicatorOut(Schema):
     code: str
     name: str
@@ -53,10 +79,23 @@ class ScoreIndicatorOut(Schema):
     lower: float | None = Field(description="95 % interval (survey-based indicators).")
     upper: float | None
     status: str = Field(description="ok, no_data, insufficient or suppressed.")
+    n: float | None = Field(
+        None, description="The data behind the value (cases, calls, respondents …)."
+    )
+    n_eff: float | None = Field(
+        None,
+        description="Survey indicators: the effective sample after weighting (Kish); "
+        "below PRECINCT_SURVEY_MIN_N_EFF the value is suppressed.",
+    )
     score: float | None = Field(description="0–100 among comparable departments.")
     trend: TrendOut | None
-    peer_rank: int | None
+    peer_rank: int | None = Field(description="Kept for compatibility; prefer ``funnel``.")
     peer_size: int | None
+    funnel: FunnelOut | None = Field(
+        None,
+        description="The value against the 95 % and 99.8 % funnel limits for its size, "
+        "around the overall value of departments of its kind; null without a funnel.",
+    )
     series: list[PointOut]
 
 
@@ -79,6 +118,12 @@ class ScorecardOut(Schema):
     peer_group: str
     peer_rank: int | None
     peer_size: int | None
+    survey_min_n_eff: int = Field(
+        description="Survey figures on a smaller effective sample are suppressed."
+    )
+    funnel_summary: FunnelSummaryOut = Field(
+        description="How many indicators lie beyond their funnel limits, on each side."
+    )
     integrity_counts: IntegrityCountsOut = Field(
         description="Confirmed offences of officers in the period, by kind (aggregate only)."
     )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 
+from precinct.evaluation import funnels
 from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
 from precinct.evaluation.services import current_methodology
 from precinct.integrity import metrics as integrity_metrics
@@ -97,6 +98,8 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
     for v in values:
         series.setdefault(v.indicator.code, []).append(v)
     peers = _peer_positions(m, period, department)
+    # Funnel limits first, ranks demoted: a place among peers says nothing of chance.
+    funnel = funnels.positions(methodology=m, period=period)
     rows = []
     for ind in m.indicators.order_by("position"):
         points = series.get(ind.code, [])
@@ -112,10 +115,15 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
                 "lower": current.lower if current else None,
                 "upper": current.upper if current else None,
                 "status": current.status if current else "no_data",
+                # The data behind the value; a survey figure's is its effective sample
+                # after weighting (Kish), shown beside it and below which it is withheld.
+                "n": current.n if current else None,
+                "n_eff": current.n if current and ind.survey_key else None,
                 "score": current.score if current else None,
                 "trend": _trend(points, ind.direction),
                 "peer_rank": peers.get(ind.code, (None, None))[0],
                 "peer_size": peers.get(ind.code, (None, None))[1],
+                "funnel": funnel.get((ind.code, department.pk)),
                 "series": [
                     {"period": p.period.label, "value": p.value, "lower": p.lower, "upper": p.upper}
                     for p in points
@@ -142,6 +150,8 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
         "peer_rank": score.peer_rank if score else None,
         "peer_size": score.peer_size if score else None,
         "index_series": index_series,
+        "funnel_summary": funnels.summary([r["funnel"] for r in rows]),
+        "survey_min_n_eff": settings.PRECINCT_SURVEY_MIN_N_EFF,
         "indicators": rows,
     }
 
@@ -199,6 +209,10 @@ def national_rollup(*, period: Period | None = None) -> list[dict]:
     if period is None:
         return []
     m = current_methodology()
+    funnel = funnels.positions(methodology=m, period=period)
+    by_department: dict[int, list[dict]] = {}
+    for (_code, dep), entry in funnel.items():
+        by_department.setdefault(dep, []).append(entry)
     return [
         {
             "department": s.department,
@@ -210,6 +224,7 @@ def national_rollup(*, period: Period | None = None) -> list[dict]:
             "peer_group": s.peer_group,
             "peer_rank": s.peer_rank,
             "peer_size": s.peer_size,
+            "funnel_summary": funnels.summary(by_department.get(s.department_id, [])),
         }
         for s in Score.objects.filter(methodology=m, period=period)
         .select_related("department", "department__region")

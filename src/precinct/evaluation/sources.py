@@ -199,9 +199,12 @@ def surveys(t: Tree, period, survey_keys: dict[str, str]) -> dict[str, dict[int,
             if row["department_id"] is None
             else [row["department_id"]]
         )
+        # Suppressed below PRECINCT_SURVEY_MIN_N_EFF by the survey app; checked again so
+        # that a scorecard never shows an estimate worth fewer respondents.
+        withheld = row["n_eff"] < settings.PRECINCT_SURVEY_MIN_N_EFF
         raw = (
             Raw(None, "suppressed", n=row["n_eff"])
-            if row["suppressed"] or row["value"] is None
+            if row["suppressed"] or withheld or row["value"] is None
             else Raw(row["value"], "ok", row["lower"], row["upper"], row["n_eff"])
         )
         for d in targets:

@@ -98,6 +98,7 @@ def scorecard(request, department_id: int):
     card["peer_group_label"] = display.peer_group(card["peer_group"])
     for row in card["indicators"]:
         row["display"] = display.indicator(row)
+        row["funnel_display"] = display.funnel(row)
     return render(
         request,
         "evaluation/scorecard.html",

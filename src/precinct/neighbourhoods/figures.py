@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from precinct.analytics import disclosure
+from precinct.analytics import disclosure, funnel
 from precinct.appeals import metrics as appeals_metrics
 from precinct.dispatch import metrics as dispatch_metrics
 from precinct.planning import metrics as planning_metrics
@@ -52,10 +52,12 @@ LEVELS = ("precinct", "department", "region", "total")
 @dataclass(frozen=True)
 class Figure:
     """One published value: ``why`` is "" when shown, "few" when suppressed by the
-    small-count rule, "none" when there is nothing to measure."""
+    small-count rule, "none" when there is nothing to measure. A survey estimate carries
+    its effective sample after weighting (Kish's ``n_eff``)."""
 
     value: float | None
     why: str = ""
+    n_eff: float | None = None
 
     @classmethod
     def none(cls) -> "Figure":
@@ -171,7 +173,12 @@ def _surveys(tree: dict) -> dict:
     by_key = {key: name for name, key in SURVEY_KEYS.items()}
     roots = [d for d, place in tree.items() if place["root"]]
     for row in found["rows"]:
-        cell = {"value": row["value"], "n": row["n"], "suppressed": row["suppressed"]}
+        cell = {
+            "value": row["value"],
+            "n": row["n"],
+            "n_eff": row["n_eff"],
+            "suppressed": row["suppressed"],
+        }
         wave = out[by_key[row["key"]]][row["period"]]
         if row["department_id"] is None:
             wave["region"][row["region_id"]] = cell
@@ -267,6 +274,82 @@ def _survey(wave: dict, level: str, pk: int | None, n: int) -> Figure:
     cell = wave[level].get(pk)
     if cell is None:
         return Figure.none()
-    if cell["suppressed"] or cell["value"] is None or cell["n"] < n:
+    # The survey app suppresses estimates below PRECINCT_SURVEY_MIN_N_EFF; the check is
+    # repeated here so that no page can show one that slipped through.
+    n_eff = cell["n_eff"]
+    if (
+        cell["suppressed"]
+        or cell["value"] is None
+        or cell["n"] < n
+        or n_eff < settings.PRECINCT_SURVEY_MIN_N_EFF
+    ):
         return Figure.few()
-    return Figure(cell["value"])
+    return Figure(cell["value"], n_eff=n_eff)
+
+
+# --- the area against the area above: funnel limits ----------------------------------------
+
+# The figures compared through funnel limits: shares of counted cases (part, whole), and
+# the survey shares (size: the effective sample). Higher is better for all of them. The
+# others have none: a count, a median, a mean rating, and walking reach (not drawn by
+# chance: every difference in it is real).
+FUNNEL_COUNTS = {
+    "on_time": ("appeals", "on_time", "answered"),
+    "arrival_within": ("arrivals", "within_target", "with_target"),
+}
+
+
+def against(
+    raw: dict,
+    *,
+    level: str,
+    pk: int,
+    above: str,
+    above_pk: int,
+    department_id: int | None = None,
+) -> dict[str, dict]:
+    """Per figure with a funnel, where the area's 12-month value lies against the funnel
+    limits of the area above (its value, for the area's own size): ``{key: {"position",
+    "verdict", "low_95", "high_95", "low_998", "high_998", "size"}}``. ``verdict`` is
+    "as_expected", "better_95", "better_998", "worse_95" or "worse_998". A page shows it
+    only beside published figures (the small-count rule still decides what is shown)."""
+    out = {}
+    for key, (source, part, whole) in FUNNEL_COUNTS.items():
+        here = raw[source][0][level].get(pk)
+        there = raw[source][0][above].get(above_pk)
+        if here and there and here[whole] and there[whole]:
+            out[key] = _funnel(here[part] / here[whole], here[whole], there[part] / there[whole])
+    if raw["surveys"]["periods"]:
+        wave = raw["surveys"]["periods"][-1]
+        survey_level, survey_pk = level, pk
+        if level == "precinct":
+            survey_level, survey_pk = "department", department_id
+        for key in SURVEY_KEYS:
+            cells = raw["surveys"]["figures"][key][wave]
+            here = cells.get(survey_level, {}).get(survey_pk)
+            there = cells.get(above, {}).get(above_pk)
+            if _estimate(here) and _estimate(there):
+                out[key] = _funnel(here["value"], here["n_eff"], there["value"])
+    return out
+
+
+def _estimate(cell: dict | None) -> bool:
+    return bool(cell) and not cell["suppressed"] and cell["value"] is not None
+
+
+def _funnel(value: float, size: float, centre: float) -> dict:
+    limits = [funnel.proportion_limits(size, centre, level) for level in funnel.LEVELS]
+    position = str(funnel.position(value, *limits))
+    verdict = "as_expected"
+    if position and position != funnel.WITHIN:
+        side, level = position.split("_")
+        verdict = ("better_" if side == "above" else "worse_") + level
+    return {
+        "position": position,
+        "verdict": verdict if position else "",
+        "size": float(size),
+        "low_95": float(limits[0].low),
+        "high_95": float(limits[0].high),
+        "low_998": float(limits[1].low),
+        "high_998": float(limits[1].high),
+    }

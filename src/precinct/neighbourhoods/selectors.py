@@ -11,6 +11,7 @@ code>/`` and ``/neighbourhoods/``.
 
 import datetime as dt
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,18 +63,26 @@ def find_region(*, code: str) -> Region | None:
     return Region.objects.defer("boundary").filter(code=code).first()
 
 
-def _figure_rows(here: dict, there: dict | None) -> list[dict]:
-    """One row per figure: its kind, value here, value in the area above, trend."""
-    return [
-        {
-            "key": key,
-            "kind": kind,
-            "now": here[key]["now"],
-            "compare": there[key]["now"] if there else None,
-            "trend": here[key]["trend"],
-        }
-        for key, kind in figures.KINDS.items()
-    ]
+def _figure_rows(here: dict, there: dict | None, against: dict | None = None) -> list[dict]:
+    """One row per figure: its kind, value here, value in the area above, trend, and
+    (``against``) where the value lies against the funnel limits of the area above for
+    its size, given only where both values are published."""
+    rows = []
+    for key, kind in figures.KINDS.items():
+        now = here[key]["now"]
+        compare = there[key]["now"] if there else None
+        both_shown = not now.why and compare is not None and not compare.why
+        rows.append(
+            {
+                "key": key,
+                "kind": kind,
+                "now": now,
+                "compare": compare,
+                "trend": here[key]["trend"],
+                "against": (against or {}).get(key) if both_shown else None,
+            }
+        )
+    return rows
 
 
 def _period(raw: dict) -> dict:
@@ -83,6 +92,7 @@ def _period(raw: dict) -> dict:
         "survey_periods": raw["surveys"]["periods"],
         "coverage_minutes": raw["coverage_minutes"],
         "min_count": figures.min_count(),
+        "survey_min_n_eff": settings.PRECINCT_SURVEY_MIN_N_EFF,
     }
 
 
@@ -109,7 +119,18 @@ def precinct_page(*, precinct: Precinct, now: dt.datetime | None = None) -> dict
         "priorities": _priorities(precinct.pk, timezone.localtime(now).date(), themes),
         "themes": themes,
         "themes_period": priorities_metrics.raised_period(timezone.localtime(now).date()),
-        "figures": _figure_rows(here, city),
+        "figures": _figure_rows(
+            here,
+            city,
+            figures.against(
+                raw,
+                level="precinct",
+                pk=precinct.pk,
+                above="region",
+                above_pk=region.pk,
+                department_id=department.pk,
+            ),
+        ),
         "period": _period(raw),
     }
 
@@ -161,7 +182,13 @@ def department_page(*, department: Department, query: str = "") -> dict:
         "receptions": receptions_metrics.upcoming_receptions_of_department(
             department_id=department.pk, limit=RECEPTIONS_SHOWN
         ),
-        "figures": _figure_rows(here, city),
+        "figures": _figure_rows(
+            here,
+            city,
+            figures.against(
+                raw, level="department", pk=department.pk, above="region", above_pk=region.pk
+            ),
+        ),
         "period": _period(raw),
         "precincts": rows,
     }
@@ -206,7 +233,11 @@ def region_page(*, region: Region) -> dict:
     departments = Department.objects.filter(region=region).defer("boundary").order_by("path")
     return {
         "region": region,
-        "figures": _figure_rows(here, country),
+        "figures": _figure_rows(
+            here,
+            country,
+            figures.against(raw, level="region", pk=region.pk, above="total", above_pk=0),
+        ),
         "period": _period(raw),
         "departments": _side_by_side(raw, "department", departments, department_url),
         "columns": SIDE_BY_SIDE,

@@ -87,6 +87,17 @@ class PairOut(Schema):
     city: float | None = None
 
 
+class AgainstCityOut(Schema):
+    verdict: str = Field(
+        description="as_expected, better_95, better_998, worse_95 or worse_998: the "
+        "precinct's share against the city's funnel limits for its number of cases."
+    )
+    low_95: float
+    high_95: float
+    low_998: float
+    high_998: float
+
+
 class FiguresOut(Schema):
     start: dt.date
     end: dt.date
@@ -95,6 +106,11 @@ class FiguresOut(Schema):
     arrival_minutes_p50: PairOut = Field(description="102: median minutes to arrive.")
     coverage: PairOut = Field(description="Share of residents within walking reach of a post.")
     coverage_minutes: float
+    arrival_within: PairOut | None = Field(
+        None, description="102: share of calls with a target reached within it."
+    )
+    appeals_on_time_against: AgainstCityOut | None = None
+    arrival_within_against: AgainstCityOut | None = None
     calls: int
     answered: int
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from precinct.accounts import access
+from precinct.analytics import funnel
 from precinct.appeals import metrics as appeals_metrics
 from precinct.audit.models import AuditEntry
 from precinct.audit.services import audit_record
@@ -143,6 +144,22 @@ def precinct_figures(*, precinct: dict, now: dt.datetime) -> dict:
             "precinct": _minutes(arrival_here["response_seconds_p50"]),
             "city": _minutes(arrival_city["response_seconds_p50"]),
         },
+        "arrival_within": {
+            "precinct": arrival_here["share_within_target"],
+            "city": arrival_city["share_within_target"],
+        },
+        # The precinct's shares against the city's funnel limits for its own number of
+        # answers or calls: a bare "higher than the city" with six answers is chance.
+        "appeals_on_time_against": against_city(
+            answers_here["answered_on_time_share"],
+            answers_here["answered"],
+            answers_city["answered_on_time_share"],
+        ),
+        "arrival_within_against": against_city(
+            arrival_here["share_within_target"],
+            arrival_here["with_target"],
+            arrival_city["share_within_target"],
+        ),
         "coverage": {
             "precinct": coverage["precinct"]["share"] if coverage else None,
             "city": coverage["region"]["share"] if coverage else None,
@@ -150,6 +167,28 @@ def precinct_figures(*, precinct: dict, now: dt.datetime) -> dict:
         "coverage_minutes": COVERAGE_MINUTES,
         "calls": arrival_here["calls"],
         "answered": answers_here["answered"],
+    }
+
+
+def against_city(share: float | None, n: int, city: float | None) -> dict | None:
+    """Where a precinct's share (of ``n`` cases, higher is better) lies against the city's
+    95 % and 99.8 % funnel limits for ``n``: ``{"verdict", "low_95", "high_95",
+    "low_998", "high_998"}`` with verdict "as_expected", "better_95", "better_998",
+    "worse_95" or "worse_998"; None without both shares."""
+    if share is None or city is None or not n:
+        return None
+    l95, l998 = (funnel.proportion_limits(n, city, level) for level in funnel.LEVELS)
+    position = str(funnel.position(share, l95, l998))
+    verdict = "as_expected"
+    if position != funnel.WITHIN:
+        side, level = position.split("_")
+        verdict = ("better_" if side == "above" else "worse_") + level
+    return {
+        "verdict": verdict,
+        "low_95": float(l95.low),
+        "high_95": float(l95.high),
+        "low_998": float(l998.low),
+        "high_998": float(l998.high),
     }
 
 

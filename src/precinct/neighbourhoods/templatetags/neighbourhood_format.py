@@ -25,11 +25,30 @@ def figure(value: Figure | None, kind: str) -> str:
         )
     if kind == "count":
         return numbers.number(value.value)
+    if kind == "share" and value.n_eff is not None:
+        return _("%(value)s (effective sample %(n)s)") % {
+            "value": numbers.percent(value.value, 0),
+            "n": numbers.number(value.n_eff),
+        }
     if kind == "share":
         return numbers.percent(value.value, 0)
     if kind == "rating":
         return _("%(rating)s of 5") % {"rating": numbers.number(value.value, 1)}
     return numbers.minutes(value.value, 1)
+
+
+@register.filter
+def against_verdict(against: dict | None) -> str:
+    """Where a figure lies against the funnel limits of the area above, in words."""
+    if not against or not against.get("verdict"):
+        return ""
+    return {
+        "as_expected": _("as expected"),
+        "better_95": _("higher than expected"),
+        "better_998": _("clearly higher than expected"),
+        "worse_95": _("lower than expected"),
+        "worse_998": _("clearly lower than expected"),
+    }[against["verdict"]]
 
 
 @register.filter

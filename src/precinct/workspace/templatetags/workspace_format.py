@@ -31,6 +31,20 @@ def minutes(value) -> str:
 
 
 @register.filter
+def against(found) -> str:
+    """A share against the city's funnel limits, in words; a dash without one."""
+    if not found:
+        return NOTHING
+    return {
+        "as_expected": _("as expected"),
+        "better_95": _("higher than expected"),
+        "better_998": _("clearly higher than expected"),
+        "worse_95": _("lower than expected"),
+        "worse_998": _("clearly lower than expected"),
+    }[found["verdict"]]
+
+
+@register.filter
 def figure(pair, side: str) -> object:
     """``pair[side]`` of a {"precinct": …, "city": …} figure."""
     return pair.get(side)
