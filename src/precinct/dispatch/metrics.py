@@ -27,8 +27,7 @@ can test a point against a polygon without a spatial extension, so ``area_map`` 
 the period's points and assigns them in Python with the cached STRtree of precincts
 (``territory.geo``); the within-target flag still comes from the database, by the same
 ``CASE`` as here. So do ``recent_calls_in_precinct`` (an inspector's workspace: the
-newest calls in his precinct), ``response_summary`` (one precinct, or a whole city) and
-``calls_by_precinct_month`` (the calls reporting offences, for the recording integrity).
+newest calls in his precinct) and ``response_summary`` (one precinct, or a whole city).
 """
 
 import datetime as dt
