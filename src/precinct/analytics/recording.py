@@ -12,7 +12,9 @@ as the city does. The expected range is the funnel around 1 for that E
 (``funnel.ratio_limits``: exact Poisson limits, Spiegelhalter 2005), widened when the
 precincts differ more than chance alone lets them (over-dispersion: the multiplicative
 factor φ of Spiegelhalter's section 6, estimated from the precincts' own scores with the
-top and bottom 10 % winsorised): the deviation from 1 of each limit is multiplied by √φ.
+top and bottom 10 % winsorised; only with at least ``MIN_UNITS_FOR_DISPERSION``
+precincts, since with a handful the precinct to be found would set φ itself): the
+deviation from 1 of each limit is multiplied by √φ.
 
 Flags (both at the 99.8 % level, about 3 standard errors, so that by chance alone about one
 precinct in a thousand is flagged on each):
@@ -45,6 +47,7 @@ __all__ = [
     "FALLING_FASTER",
     "LEVEL",
     "MIN_MONTHS",
+    "MIN_UNITS_FOR_DISPERSION",
     "OUT_OF_LINE",
     "RECENT_MONTHS",
     "Recording",
@@ -57,6 +60,7 @@ MIN_MONTHS = 6
 OUT_OF_LINE = "out_of_line"
 FALLING_FASTER = "falling_faster_than_calls"
 WINSOR = 0.10
+MIN_UNITS_FOR_DISPERSION = 10
 _Z = float(stats.norm.ppf(0.5 + LEVEL / 2.0))  # 3.09
 
 
@@ -128,7 +132,7 @@ def _dispersion(observed: np.ndarray, expected: np.ndarray) -> float:
     """Spiegelhalter's φ: the mean squared z-score of the units, top and bottom 10 %
     winsorised (so that the units to be found do not hide themselves); at least 1."""
     ok = np.isfinite(expected) & (expected > 0)
-    if ok.sum() < 3:
+    if ok.sum() < MIN_UNITS_FOR_DISPERSION:
         return 1.0
     z = (observed[ok] - expected[ok]) / np.sqrt(expected[ok])
     lo, hi = np.quantile(z, [WINSOR, 1.0 - WINSOR])
