@@ -171,3 +171,17 @@ def test_page__refused_and_bad_input(territory, personas, planted):
     response = client.get("/integrity/recording/?department=abc")
     assert response.status_code == 400
     assert "department" in response.content.decode()
+
+
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_page__one_language(territory, planted, language):
+    from tests.core.test_one_language import english_words
+
+    security = factories.staff("security", Role.INTERNAL_SECURITY, territory.city)
+    client = Client(headers={"Accept-Language": language})
+    client.force_login(security)
+    response = client.get("/integrity/recording/")
+    assert response.status_code == 200
+    assert english_words(response.content.decode()) == set()
+    bad = client.get("/integrity/recording/?department=abc")
+    assert english_words(bad.content.decode()) == set()
