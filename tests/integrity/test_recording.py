@@ -185,3 +185,30 @@ def test_page__one_language(territory, planted, language):
     assert english_words(response.content.decode()) == set()
     bad = client.get("/integrity/recording/?department=abc")
     assert english_words(bad.content.decode()) == set()
+
+
+@pytest.mark.parametrize(
+    ("language", "name"),
+    [
+        ("ru", "Регистрация правонарушений, о которых сообщили жители"),
+        ("kk", "Тұрғындар хабарлаған құқық бұзушылықтарды тіркеу"),
+        ("en", "Recording of the offences residents report"),
+    ],
+)
+def test_methodology__defines_the_indicator_unscored(db, language, name):
+    from tests.core.test_one_language import english_words
+
+    page = Client(headers={"Accept-Language": language}).get("/evaluation/methodology/")
+    html = page.content.decode()
+    assert 'id="recording_integrity"' in html and name in html
+    if language != "en":
+        assert english_words(html) == set()
+    else:
+        assert "never a statement about a person" in html
+    api = Client(headers={"Accept-Language": language}).get("/api/v1/evaluation/methodology")
+    [monitored] = api.json()["monitoring"]
+    assert (monitored["code"], monitored["name"], monitored["weight"]) == (
+        "recording_integrity",
+        name,
+        0,
+    )
