@@ -3,12 +3,13 @@
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 
 from precinct.analytics import funnel
 from precinct.crime.models import DepartmentCount
-from precinct.evaluation import funnels, selectors, services, sources
+from precinct.evaluation import charts, funnels, selectors, services, sources
 from precinct.evaluation.models import IndicatorValue, Methodology, Period
 from precinct.territory import services as territory_services
 from precinct.territory.models import Provenance
@@ -139,3 +140,26 @@ def test_survey_estimates_below_the_minimum_are_suppressed(territory, monkeypatc
     assert found["trust"][territory.district_a.pk].status == "suppressed"
     assert found["trust"][territory.district_a.pk].n == 21.0
     assert found["trust"][territory.district_b.pk].value == 0.6
+
+
+def test_funnel_plot_draws_departments_and_limit_curves(client, computed):
+    t, period = computed
+    card = selectors.scorecard(department=t.district_a, period=period)
+    clearance = next(r for r in card["indicators"] if r["code"] == "clearance")
+    peers = clearance["funnel_peers"]
+    assert sorted((p["size"], p["self"]) for p in peers) == [(80, True), (150, False)]
+    curve = funnels.curve(peers)
+    # The curve spans the group's sizes and narrows as they grow.
+    assert curve["size"][0] <= 40 and curve["size"][-1] >= 225
+    widths = [h - lo for lo, h in zip(curve["low_95"], curve["high_95"], strict=True)]
+    assert widths[0] > widths[-1]
+    figure = json.loads(
+        charts.funnel_figure(peers, curve, title="t", unit="share", labels={
+            "size": "n", "departments": "d", "this": "me", "centre": "c",
+            "limits_95": "95", "limits_998": "99.8",
+        })
+    )  # fmt: skip
+    assert len(figure["data"]) == 7 and figure["layout"]["xaxis"]["type"] == "log"
+    assert figure["data"][-1]["x"] == [80] and figure["data"][-1]["y"] == [0.5]
+    page = client.get(f"/evaluation/departments/{t.district_a.pk}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'id="funnel-clearance"' in page.content.decode()

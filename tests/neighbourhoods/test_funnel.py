@@ -61,3 +61,15 @@ def test_pages__say_where_the_figure_lies_for_its_size(client, hood):
     text = page.content.decode()
     assert 'data-verdict="as_expected"' in text
     assert "Difference, for its size" in text and "effective sample" in text
+
+
+def test_side_by_side__each_share_against_the_area_above(client, hood):
+    region = hood.precinct.department.region
+    rows = selectors.region_page(region=region)["departments"]
+    department = next(r for r in rows if r["name"] == hood.precinct.department.display_name)
+    verdicts = {key: verdict for key, _kind, _value, verdict in department["cells"]}
+    # The district holds all the city's answers: exactly the city's share.
+    assert verdicts["on_time"] == "as_expected"
+    assert verdicts["coverage"] == "" and verdicts["rating"] == ""  # no funnel for these
+    text = client.get("/neighbourhoods/regions/almaty/", HTTP_ACCEPT_LANGUAGE="en")
+    assert 'data-verdict="as_expected"' in text.content.decode()

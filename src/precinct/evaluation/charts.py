@@ -75,3 +75,55 @@ def _has_interval(p: dict, key: str) -> bool:
 
 def _gap(a, b):
     return None if a is None or b is None else a - b
+
+
+def funnel_figure(peers: list[dict], curve: dict, *, title: str, unit: str, labels: dict) -> str:
+    """A funnel plot: every comparable department's value against its size, the overall
+    value and the 95 % and 99.8 % limits around it; the department itself stands out.
+
+    ``labels`` names, in the reader's language, the axes and lines: ``size``,
+    ``departments``, ``this``, ``centre``, ``limits_95`` and ``limits_998``."""
+    fig = go.Figure()
+    x = curve["size"]
+    for key, dash, name in (
+        ("998", "dot", labels["limits_998"]),
+        ("95", "dash", labels["limits_95"]),
+    ):
+        for side in ("low", "high"):
+            fig.add_trace(
+                go.Scatter(
+                    x=x, y=curve[f"{side}_{key}"], mode="lines", name=name,
+                    line={"dash": dash, "color": "#667085", "width": 1},
+                    showlegend=side == "low", hoverinfo="skip",
+                )
+            )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[x[0], x[-1]], y=[curve["centre"]] * 2, mode="lines", name=labels["centre"],
+            line={"color": "#344054", "width": 1}, hoverinfo="skip",
+        )
+    )  # fmt: skip
+    others = [p for p in peers if not p["self"]]
+    mine = [p for p in peers if p["self"]]
+    fig.add_trace(
+        go.Scatter(
+            x=[p["size"] for p in others], y=[p["value"] for p in others], mode="markers",
+            name=labels["departments"], marker={"color": "#98a2b3", "size": 7},
+        )
+    )  # fmt: skip
+    fig.add_trace(
+        go.Scatter(
+            x=[p["size"] for p in mine], y=[p["value"] for p in mine], mode="markers",
+            name=labels["this"], marker={"color": "#b42318", "size": 11, "symbol": "diamond"},
+        )
+    )  # fmt: skip
+    fig.update_layout(
+        meta={"title": title},
+        height=260,
+        margin={"l": 44, "r": 10, "t": 10, "b": 40},
+        xaxis={"type": "log", "title": {"text": labels["size"]}, "fixedrange": True},
+        yaxis=_value_axis(unit),
+        legend={"orientation": "h", "y": -0.3},
+        separators=plotly_separators(),
+    )
+    return fig.to_json()

@@ -145,6 +145,26 @@ def funnel(row: dict) -> dict:
     }
 
 
+def funnel_labels() -> dict:
+    """The names of a funnel plot's lines and points, in the reader's language."""
+    return {
+        "departments": _("departments of the same kind"),
+        "this": _("this department"),
+        "centre": _("overall value"),
+        "limits_95": _("95 % limits"),
+        "limits_998": _("99.8 % limits"),
+    }
+
+
+def funnel_size_label(kind: str, unit: str) -> str:
+    """What a funnel plot's horizontal axis counts."""
+    if kind == "proportion":
+        return _("cases behind the figure (survey: effective sample)")
+    if unit == "per 10,000":
+        return _("residents, in tens of thousands")
+    return _("officers, in hundreds")
+
+
 def peer_group(code: str) -> str:
     """A comparison group "district:100k–250k" as words: "District police department,
     100–250 thousand residents"."""

@@ -93,12 +93,12 @@ def positions(*, methodology: Methodology, period: Period) -> dict[tuple[str, in
         if kind_of(code, unit) is not None:
             groups[(code, unit, direction, dep_kind)].append((dep, value, n))
     out: dict[tuple[str, int], dict] = {}
-    for (code, unit, direction, _dep_kind), members in groups.items():
-        out.update(_group(code, unit, direction, members))
+    for (code, unit, direction, dep_kind), members in groups.items():
+        out.update(_group(code, unit, direction, members, dep_kind))
     return out
 
 
-def _group(code, unit, direction, members) -> dict[tuple[str, int], dict]:
+def _group(code, unit, direction, members, dep_kind) -> dict[tuple[str, int], dict]:
     deps = [m[0] for m in members]
     values = np.array([m[1] for m in members], dtype=np.float64)
     size = _sizes(unit, values, np.array([m[2] for m in members], dtype=np.float64))
@@ -122,6 +122,8 @@ def _group(code, unit, direction, members) -> dict[tuple[str, int], dict]:
             continue
         out[(code, dep)] = {
             "kind": kind,
+            "group": dep_kind,
+            "value": float(values[i]),
             "size": float(size[i]),
             "centre": centre,
             "low_95": float(limits[0].low[i]),
@@ -132,6 +134,33 @@ def _group(code, unit, direction, members) -> dict[tuple[str, int], dict]:
             "verdict": verdict(str(pos[i]), higher=higher),
         }
     return out
+
+
+CURVE_POINTS = 60
+
+
+def curve(entries: list[dict]) -> dict | None:
+    """The funnel of a group of departments (their ``positions`` entries on one indicator)
+    for a plot: sizes spread over the group's range and the four limits at each."""
+    if len(entries) < 2:
+        return None
+    kind, centre = entries[0]["kind"], entries[0]["centre"]
+    sizes = [e["size"] for e in entries]
+    x = np.geomspace(min(sizes) / 2, max(sizes) * 1.5, CURVE_POINTS)
+    if kind == PROPORTION:
+        # Whole cases: the limits of a proportion are defined at integer sizes.
+        x = np.unique(np.maximum(np.rint(x), 1.0))
+        limits = [funnel.proportion_limits(x, centre, level) for level in funnel.LEVELS]
+    else:
+        limits = [funnel.rate_limits(x, centre, level) for level in funnel.LEVELS]
+    return {
+        "size": x.tolist(),
+        "centre": centre,
+        "low_95": limits[0].low.tolist(),
+        "high_95": limits[0].high.tolist(),
+        "low_998": limits[1].low.tolist(),
+        "high_998": limits[1].high.tolist(),
+    }
 
 
 def verdict(position: str, *, higher: bool) -> str:

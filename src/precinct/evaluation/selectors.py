@@ -126,6 +126,7 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
                 "peer_rank": peers.get(ind.code, (None, None))[0],
                 "peer_size": peers.get(ind.code, (None, None))[1],
                 "funnel": funnel.get((ind.code, department.pk)),
+                "funnel_peers": _funnel_peers(funnel, ind.code, department.pk),
                 "series": [
                     {"period": p.period.label, "value": p.value, "lower": p.lower, "upper": p.upper}
                     for p in points
@@ -156,6 +157,19 @@ def scorecard(*, department: Department, period: Period | None = None) -> dict |
         "survey_min_n_eff": settings.PRECINCT_SURVEY_MIN_N_EFF,
         "indicators": rows,
     }
+
+
+def _funnel_peers(funnel: dict, code: str, department_id: int) -> list[dict]:
+    """The funnel entries of every department compared with this one on an indicator
+    (``self`` marks the department): the points of its funnel plot."""
+    mine = funnel.get((code, department_id))
+    if mine is None:
+        return []
+    return [
+        {**entry, "self": dep == department_id}
+        for (c, dep), entry in funnel.items()
+        if c == code and entry["group"] == mine["group"]
+    ]
 
 
 def _trend(points: list[IndicatorValue], direction: str) -> dict | None:

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from precinct.core.replica import reads_from_replica
 from precinct.crime import metrics as crime
-from precinct.evaluation import charts, display, exports, selectors
+from precinct.evaluation import charts, display, exports, funnels, selectors
 from precinct.evaluation.models import Period
 from precinct.territory.models import Department, Region
 from precinct.territory.network import network_imported
@@ -99,6 +99,7 @@ def scorecard(request, department_id: int):
     for row in card["indicators"]:
         row["display"] = display.indicator(row)
         row["funnel_display"] = display.funnel(row)
+    funnel_figures = _funnel_figures(card)
     return render(
         request,
         "evaluation/scorecard.html",
@@ -106,10 +107,31 @@ def scorecard(request, department_id: int):
             "card": card,
             "figures": figures,
             "index_figure": index_figure,
+            "funnel_figures": funnel_figures,
             "periods": selectors.periods(),
             "children": card["department"].children.all(),
         },
     )
+
+
+def _funnel_figures(card: dict) -> list[dict]:
+    """A funnel plot per indicator compared through funnel limits with at least one other
+    department of its kind."""
+    labels = display.funnel_labels()
+    out = []
+    for r in card["indicators"]:
+        curve = funnels.curve(r["funnel_peers"])
+        if curve is None:
+            continue
+        size = display.funnel_size_label(r["funnel"]["kind"], r["unit"])
+        out.append({
+            "id": f"funnel-{r['code']}", "title": r["name"],
+            "json": charts.funnel_figure(
+                r["funnel_peers"], curve, title=r["name"], unit=r["unit"],
+                labels={**labels, "size": size},
+            ),
+        })  # fmt: skip
+    return out
 
 
 @require_GET

@@ -208,17 +208,28 @@ def with_figures(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def _side_by_side(raw: dict, level: str, areas, url) -> list[dict]:
-    """Areas in rows, their main figures in columns."""
+def _side_by_side(raw: dict, level: str, areas, url, above: str, above_pk: int) -> list[dict]:
+    """Areas in rows, their main figures in columns; ``cells`` adds to each figure where
+    it lies against the funnel limits of the area above (``above``) for the area's size
+    ("" without a funnel, or where either figure is withheld)."""
+    there = figures.published(raw, level=above, pk=above_pk)
     out = []
     for area in areas:
         shown = figures.published(raw, level=level, pk=area.pk)
-        out.append({
-            "name": area.display_name,
-            "url": url(area),
-            "values": [(key, figures.KINDS[key], shown[key]["now"]) for key in SIDE_BY_SIDE],
-        })  # fmt: skip
+        funnel = figures.against(raw, level=level, pk=area.pk, above=above, above_pk=above_pk)
+        values = [(key, figures.KINDS[key], shown[key]["now"]) for key in SIDE_BY_SIDE]
+        cells = [
+            (key, kind, value, _verdict(funnel.get(key), value, there[key]["now"]))
+            for key, kind, value in values
+        ]
+        out.append({"name": area.display_name, "url": url(area), "values": values, "cells": cells})
     return out
+
+
+def _verdict(found: dict | None, here, there) -> str:
+    if not found or here.why or there.why:
+        return ""
+    return found["verdict"]
 
 
 # The figures of the side-by-side tables (a phone scrolls the table in its own box).
@@ -239,7 +250,9 @@ def region_page(*, region: Region) -> dict:
             figures.against(raw, level="region", pk=region.pk, above="total", above_pk=0),
         ),
         "period": _period(raw),
-        "departments": _side_by_side(raw, "department", departments, department_url),
+        "departments": _side_by_side(
+            raw, "department", departments, department_url, "region", region.pk
+        ),
         "columns": SIDE_BY_SIDE,
     }
 
@@ -252,6 +265,6 @@ def national_page() -> dict:
     return {
         "figures": _figure_rows(country, None),
         "period": _period(raw),
-        "regions": _side_by_side(raw, "region", regions, region_url),
+        "regions": _side_by_side(raw, "region", regions, region_url, "total", 0),
         "columns": SIDE_BY_SIDE,
     }

@@ -42,13 +42,21 @@ def against_verdict(against: dict | None) -> str:
     """Where a figure lies against the funnel limits of the area above, in words."""
     if not against or not against.get("verdict"):
         return ""
+    return verdict_words(against["verdict"])
+
+
+@register.filter
+def verdict_words(verdict: str) -> str:
+    """A funnel verdict ("as_expected", "better_95" …) in words; "" for none."""
+    if not verdict:
+        return ""
     return {
         "as_expected": _("as expected"),
         "better_95": _("higher than expected"),
         "better_998": _("clearly higher than expected"),
         "worse_95": _("lower than expected"),
         "worse_998": _("clearly lower than expected"),
-    }[against["verdict"]]
+    }[verdict]
 
 
 @register.filter
