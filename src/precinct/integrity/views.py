@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core.replica import reads_from_replica
 from precinct.integrity import charts, recording, selectors
 from precinct.territory.models import Department, Officer
 
@@ -41,6 +42,7 @@ def head_record(request, officer_id: int):
 
 @staff_page(access.can_open_recording_integrity)
 @require_GET
+@reads_from_replica
 def recording_integrity(request):
     """Precincts whose recording of offences falls out of line, with the evidence; a
     chart of one precinct (``?precinct=``, else the first flagged)."""
