@@ -155,6 +155,11 @@ def test_page__flagged_precinct_with_its_evidence_and_chart(territory, personas,
     assert 'class="plot" data-figure=' in page
     assert response.context["flagged"][0]["precinct_id"] == territory.precinct_a.pk
     assert len(response.context["others"]) == 4
+    # Any precinct can be charted.
+    other = planted[1]
+    chart = client.get(f"/integrity/recording/?precinct={other.pk}")
+    assert chart.context["chosen"]["precinct_id"] == other.pk
+    assert f'<option value="{other.pk}" selected>' in chart.content.decode()
     # The internal security's start page links to it.
     start = client.get(f"/integrity/departments/{territory.city.pk}/")
     assert "/integrity/recording/" in start.content.decode()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from precinct.accounts import access
 from precinct.accounts.guards import staff_page
+from precinct.core.replica import reads_from_replica
 from precinct.integrity import charts, recording, selectors
 from precinct.territory.models import Department, Officer
 
@@ -41,9 +42,10 @@ def head_record(request, officer_id: int):
 
 @staff_page(access.can_open_recording_integrity)
 @require_GET
+@reads_from_replica
 def recording_integrity(request):
     """Precincts whose recording of offences falls out of line, with the evidence; a
-    chart of one precinct (``?precinct=``, else the first flagged)."""
+    chart of one precinct (``?precinct=``, else the first flagged, else the first)."""
     department, error = _department_asked(request)
     if error:
         return render(request, "integrity/recording.html", {"error": error}, status=400)
@@ -91,4 +93,4 @@ def _chosen(raw: str, rows: list[dict]) -> dict | None:
     by_id = {str(r["precinct_id"]): r for r in rows}
     if raw in by_id:
         return by_id[raw]
-    return next((r for r in rows if r["flags"]), None)
+    return next((r for r in rows if r["flags"]), rows[0] if rows else None)
