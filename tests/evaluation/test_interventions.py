@@ -14,6 +14,7 @@ from precinct.evaluation.models import Intervention, InterventionEstimate
 from precinct.evaluation.outcomes import month_add
 from precinct.territory import services as territory_services
 from precinct.territory.models import Provenance
+from tests.core.test_one_language import english_words
 
 URL = "/api/v1/evaluation/interventions"
 TODAY = dt.date(2026, 7, 15)
@@ -280,3 +281,55 @@ def test_a_planned_change_gets_matched_pairs_and_its_smallest_detectable_effect(
 def _with_unit(estimate):
     estimate.unit = "per_1000"
     return estimate
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ru", "kk", "en"])
+def test_detail_page_shows_precincts_verdicts_and_the_trends(
+    db, client, personas, territory, city, monkeypatch, lang
+):
+    treated = city[:3]
+    change = _record(personas.analyst, territory, treated)
+    monkeypatch.setattr(
+        "precinct.crime.metrics.records_by_precinct_month",
+        _planted_rows({p.pk for p in treated}, city), raising=False,
+    )  # fmt: skip
+    services.intervention_estimate(intervention_id=change.pk, today=TODAY)
+    client.force_login(personas.head)
+    page = client.get(f"/evaluation/interventions/{change.pk}/", HTTP_ACCEPT_LANGUAGE=lang)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="plot-records"' in html and "data-figure=" in html
+    assert str(city[1].number) in html
+    records = InterventionEstimate.objects.get(intervention=change, outcome="records")
+    for pk in records.comparison_ids:
+        assert f"№ {city[[p.pk for p in city].index(pk)].number}" in html or lang == "en"
+    assert 'class="table-scroll"' in html
+    if lang != "en":
+        assert english_words(html) == set()
+        listing = client.get("/evaluation/interventions/", HTTP_ACCEPT_LANGUAGE=lang)
+        assert english_words(listing.content.decode()) == set()
+
+
+def test_the_page_form_records_a_change(db, client, personas, territory, city):
+    client.force_login(personas.analyst)
+    data = {
+        "kind": "foot_patrol", "name": "Пилот", "starts_on": "2025-07-01", "state": "in_effect",
+        "department": territory.district_a.pk, "precincts": [city[0].pk, city[2].pk],
+        "outcomes": ["calls", "arrival"],
+    }  # fmt: skip
+    with django_capture_on_commit():
+        response = client.post("/evaluation/interventions/", data)
+    change = Intervention.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/evaluation/interventions/{change.pk}/"
+    assert change.outcomes == ["calls", "arrival"]
+    bad = client.post("/evaluation/interventions/", {**data, "precincts": []})
+    assert bad.status_code == 400
+    assert Intervention.objects.count() == 1
+    # The menu links the page for heads and analysts, not for inspectors.
+    assert 'href="/evaluation/interventions/"' in client.get("/evaluation/").content.decode()
+    client.force_login(personas.inspector)
+    assert 'href="/evaluation/interventions/"' not in client.get("/evaluation/").content.decode()
