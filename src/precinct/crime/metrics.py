@@ -295,6 +295,23 @@ def monthly_counts() -> list[dict]:
     ]  # fmt: skip
 
 
+def records_by_precinct_month(
+    *, start: dt.date, end: dt.date, categories: list[str] | None = None
+) -> list[dict]:
+    """Recorded offences per precinct and month, the months from ``start``'s to ``end``'s
+    (a record has only a month, its first day), of ``categories`` (codes of
+    ``crime.categories``; None: all): rows ``{"precinct_id", "month", "records"}`` sorted by
+    precinct and month. Records without a precinct are left out; a precinct and month
+    without records has no row. Counted by the database."""
+    qs = OffenceRecord.objects.filter(
+        month__gte=start.replace(day=1), month__lte=end, precinct__isnull=False
+    )
+    if categories is not None:
+        qs = qs.filter(category__in=categories)
+    rows = qs.values("precinct_id", "month").annotate(records=Count("id"))
+    return list(rows.order_by("precinct_id", "month"))
+
+
 def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = (
