@@ -115,10 +115,17 @@ def estimate(
         if not known[:change_at].any() or not known[change_at:].any():
             out.append(_cannot_tell(code, NO_DATA))
             continue
+        # A treated precinct without a trend before the change (an arrival median needs
+        # enough calls a month) cannot be matched: it is left out of this outcome only.
+        rows = np.isin(data.units, treated)
+        known_before = np.isfinite(data.outcome[rows, :change_at]).sum(axis=1) >= 2
+        usable = data.units[rows][known_before]
+        if not len(usable):
+            out.append(_cannot_tell(code, NO_DATA))
+            continue
         matching = effects.match_comparisons(
-            data, np.array(treated, dtype=np.int64), change_at, per_treated=PER_TREATED,
-            exclude_ids=tuple(exclude),
-        )  # fmt: skip
+            data, usable, change_at, per_treated=PER_TREATED, exclude_ids=tuple(exclude)
+        )
         result = effects.estimate_effect(
             data, matching.treated, matching.comparison, change_at, draws=DRAWS,
             rng=np.random.default_rng([seed, *code.encode()]),
@@ -149,6 +156,9 @@ def _cannot_tell(code: str, reason: str) -> Estimate:
     })  # fmt: skip
 
 
+MIN_PAIRS = 6
+
+
 def design(
     *, candidates: list[int], department, starts_on: dt.date, outcome: str, n_pairs: int,
     seed: int = 0, today: dt.date | None = None,
@@ -163,8 +173,10 @@ def design(
     months = [month_add(last, -k) for k in range(PRE_MONTHS - 1, -1, -1)]
     residents = pool(department)
     chosen = {pk: residents[pk] for pk in candidates if pk in residents}
-    n_pairs = min(n_pairs, len(chosen) // 2)
-    if n_pairs < 1:
+    # With four pairs or fewer no result of a randomised pilot could reach 95 % (2⁴ = 16
+    # ways to toss four coins; the observed one is at best 1 in 16): propose MIN_PAIRS.
+    n_pairs = min(max(n_pairs, MIN_PAIRS), len(chosen) // 2)
+    if n_pairs < 2:
         return None
     data = panel(outcome, chosen, months)
     if not np.isfinite(data.outcome).any():
