@@ -23,6 +23,7 @@ Travel times come from the routing engine; only human times (handling, turnout, 
 scene) are drawn from stated lognormal distributions.
 """
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -120,13 +121,15 @@ def build(ctx) -> list[str]:
     graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
     human = draw_human_times(rng, priority)
     sim = simulate_responses(calls, fleet, graphs, human)
-    incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
-                           priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
+    keep, stored = _planted_pilot(ctx, served, precincts, area, epochs, sim)
+    incidents = _incidents(epochs[keep], stored, call_dept[keep], [categories[c] for c in codes],
+                           picked[keep], priority[keep], drive.lon[call_nodes[keep]],
+                           drive.lat[call_nodes[keep]])  # fmt: skip
     _insert(Incident, incidents)
     _insert(
         Assignment,
-        [_assignment(incident, units[u], sim, k)
-         for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
+        [_assignment(incident, units[u], stored, k)
+         for k, (incident, u) in enumerate(zip(incidents, stored.unit, strict=True)) if u >= 0],
     )  # fmt: skip
     # At the real demand some units are still on the year's last simulated calls now.
     now = timezone.now().timestamp()
@@ -137,6 +140,32 @@ def build(ctx) -> list[str]:
         *_summary(sim, fleet, sizing, epochs + human.handling, epochs, priority),
         f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
     ]
+
+
+def _planted_pilot(ctx, served, precincts, area, epochs, sim):
+    """The calls to store and their responses, with the foot patrol pilot's effect planted
+    (``ctx.pilot``): in its precincts from its first day a share of the calls is dropped
+    and the travel of the others is shortened. The simulation itself (and the summary
+    docs/demo.md quotes) is left as it ran; a generator of its own draws the dropped calls,
+    so nothing else the step draws changes."""
+    keep = np.ones(len(epochs), dtype=bool)
+    pilot = getattr(ctx, "pilot", None)
+    if pilot is None:
+        return keep, sim
+    served_ids = np.array([precincts[i].pk for i in served], dtype=np.int64)
+    start = dt.datetime.combine(
+        pilot.starts_on, dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    treated = np.isin(served_ids[area], pilot.precinct_ids) & (epochs >= start.timestamp())
+    rng = np.random.default_rng([ctx.seed, *b"pilot-calls"])
+    keep &= ~(treated & (rng.random(len(epochs)) < pilot.fewer_calls))
+    travel = sim.on_scene - sim.dispatched
+    on_scene = np.where(treated, sim.dispatched + travel * (1 - pilot.faster_travel), sim.on_scene)
+    shift = on_scene - sim.on_scene  # the unit clears the call as much earlier as it arrived
+    stored = dataclasses.replace(sim, on_scene=on_scene, closed=sim.closed + shift)
+    return keep, dataclasses.replace(
+        stored, **{f.name: getattr(stored, f.name)[keep] for f in dataclasses.fields(stored)}
+    )
 
 
 def _may_go(category: Category, kind: UnitKind) -> bool:
