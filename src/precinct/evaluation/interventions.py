@@ -173,8 +173,8 @@ def design(
     months = [month_add(last, -k) for k in range(PRE_MONTHS - 1, -1, -1)]
     residents = pool(department)
     chosen = {pk: residents[pk] for pk in candidates if pk in residents}
-    # With four pairs or fewer no result of a randomised pilot could reach 95 % (2⁴ = 16
-    # ways to toss four coins; the observed one is at best 1 in 16): propose MIN_PAIRS.
+    # Below six pairs no result of a randomised pilot can reach 95 % (analytics.effects:
+    # its minimum detectable effect is infinite), so a design has MIN_PAIRS at least.
     n_pairs = min(max(n_pairs, MIN_PAIRS), len(chosen) // 2)
     if n_pairs < 2:
         return None
