@@ -12,12 +12,16 @@ from precinct.planning import metrics as planning
 def test_demo__pilot_and_posts_are_recorded_and_estimated(demo_city, db):
     pilot = Intervention.objects.get(kind=Intervention.Kind.FOOT_PATROL)
     assert pilot.estimation == Intervention.Estimation.DONE, pilot.estimation_error
-    assert pilot.precincts.count() == 4
+    assert pilot.precincts.count() == 6
     estimates = {e.outcome: e for e in pilot.estimates.all()}
     assert set(estimates) == {"arrival", "calls", "appeals", "records", "trust", "safety"}
-    # The planted effect: a quarter of the calls dropped and travel 30 % shorter.
+    # The planted effect: 30 % of the calls dropped and travel in half the time.
     calls, arrival = estimates["calls"], estimates["arrival"]
-    assert calls.effect < 0 and arrival.effect < 0
+    for planted in (calls, arrival):
+        assert planted.verdict == "effect" and planted.ci_high < 0, planted.outcome
+    # Nothing was planted in appeals and offence records.
+    assert estimates["appeals"].verdict != "effect"
+    assert estimates["records"].verdict != "effect"
     assert calls.comparison_ids and arrival.series["treated"]
     opened = Intervention.objects.filter(
         kind=Intervention.Kind.POST_OPENED, state=Intervention.State.IN_EFFECT

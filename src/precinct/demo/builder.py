@@ -59,24 +59,27 @@ class PlantedPilot:
 
     precinct_ids: tuple[int, ...]
     starts_on: dt.date
-    fewer_calls: float = 0.25
-    faster_travel: float = 0.3
+    fewer_calls: float = 0.3
+    faster_travel: float = 0.5
 
 
-PILOT_PRECINCTS = 4
+PILOT_PRECINCTS = 6
 # The pilot starts this many whole months before the build, so the year of calls has
 # months on both sides of it.
 PILOT_MONTHS_AGO = 6
 
 
 def planted_pilot(seed: int, precincts: list, today: dt.date) -> PlantedPilot | None:
-    """A few inhabited precincts drawn at random (a generator of its own), from the first
-    day of the month PILOT_MONTHS_AGO before ``today``'s."""
-    inhabited = sorted(p.pk for p in precincts if p.residents > 0 and p.boundary)
-    if len(inhabited) < 2 * PILOT_PRECINCTS:
+    """A few precincts drawn at random (a generator of its own) among the most populous
+    third, where a pilot would go and where a month has calls enough for a median, from
+    the first day of the month PILOT_MONTHS_AGO before ``today``'s."""
+    inhabited = sorted((p for p in precincts if p.residents > 0 and p.boundary),
+                       key=lambda p: (-p.residents, p.pk))  # fmt: skip
+    busiest = sorted(p.pk for p in inhabited[: len(inhabited) // 3])
+    if len(busiest) < PILOT_PRECINCTS or len(inhabited) < 3 * PILOT_PRECINCTS:
         return None
     rng = np.random.default_rng([seed, *b"pilot"])
-    chosen = rng.choice(inhabited, size=PILOT_PRECINCTS, replace=False)
+    chosen = rng.choice(busiest, size=PILOT_PRECINCTS, replace=False)
     k = today.year * 12 + today.month - 1 - PILOT_MONTHS_AGO
     return PlantedPilot(tuple(sorted(int(i) for i in chosen)), dt.date(k // 12, k % 12 + 1, 1))
 
