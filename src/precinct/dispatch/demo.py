@@ -112,19 +112,28 @@ def build(ctx) -> list[str]:
     priority = np.array([categories[codes[i]].default_priority for i in picked])
 
     may_go = np.array([[_may_go(categories[code], kind) for kind in KINDS] for code in codes])
+    graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
+    human = draw_human_times(rng, priority)
+    # The foot patrol pilot's calls that do not happen, dropped after every draw so that
+    # nothing else the step draws changes.
+    keep = _pilot_keeps(ctx, served, precincts, area, epochs)
+    every_node = call_nodes  # the live board's calls are drawn among all, as before
+    epochs, area, call_nodes, call_dept, picked, priority = (
+        a[keep] for a in (epochs, area, call_nodes, call_dept, picked, priority)
+    )
+    human = dataclasses.replace(
+        human, **{f.name: getattr(human, f.name)[keep] for f in dataclasses.fields(human)}
+    )
     # Calls stand on the driving network; foot patrols meet them at the nearest walking node.
     walk_nodes, _ = walk_snapper.snap_many(drive.lon[call_nodes], drive.lat[call_nodes])
     foot = KINDS.index(UnitKind.FOOT)
     first_kind = np.where(may_go[picked, foot] & (priority >= FOOT_FIRST_PRIORITY), foot, -1)
     calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked],
                   first_kind, FOOT_FIRST_MINUTES * 60.0)  # fmt: skip
-    graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
-    human = draw_human_times(rng, priority)
     sim = simulate_responses(calls, fleet, graphs, human)
-    keep, stored = _planted_pilot(ctx, served, precincts, area, epochs, sim)
-    incidents = _incidents(epochs[keep], stored, call_dept[keep], [categories[c] for c in codes],
-                           picked[keep], priority[keep], drive.lon[call_nodes[keep]],
-                           drive.lat[call_nodes[keep]])  # fmt: skip
+    stored = _pilot_arrivals(ctx, served, precincts, area, epochs, sim)
+    incidents = _incidents(epochs, stored, call_dept, [categories[c] for c in codes], picked,
+                           priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
     _insert(Incident, incidents)
     _insert(
         Assignment,
@@ -134,7 +143,7 @@ def build(ctx) -> list[str]:
     # At the real demand some units are still on the year's last simulated calls now.
     now = timezone.now().timestamp()
     busy = {units[u].id for u in np.unique(sim.unit[(sim.unit >= 0) & (sim.closed > now)])}
-    live = _open_calls(rng, drive, call_nodes, codes, weights, busy)
+    live = _open_calls(rng, drive, every_node, codes, weights, busy)
     rollups.rebuild_all()
     return [
         *_summary(sim, fleet, sizing, epochs + human.handling, epochs, priority),
@@ -142,30 +151,41 @@ def build(ctx) -> list[str]:
     ]
 
 
-def _planted_pilot(ctx, served, precincts, area, epochs, sim):
-    """The calls to store and their responses, with the foot patrol pilot's effect planted
-    (``ctx.pilot``): in its precincts from its first day a share of the calls is dropped
-    and the travel of the others is shortened. The simulation itself (and the summary
-    docs/demo.md quotes) is left as it ran; a generator of its own draws the dropped calls,
-    so nothing else the step draws changes."""
-    keep = np.ones(len(epochs), dtype=bool)
+def _pilot_treated(ctx, served, precincts, area, epochs) -> np.ndarray | None:
+    """Which calls fall in the foot patrol pilot (``ctx.pilot``): its precincts, from its
+    first day; None without a pilot."""
     pilot = getattr(ctx, "pilot", None)
     if pilot is None:
-        return keep, sim
+        return None
     served_ids = np.array([precincts[i].pk for i in served], dtype=np.int64)
-    start = dt.datetime.combine(
-        pilot.starts_on, dt.time.min, tzinfo=timezone.get_current_timezone()
-    )
-    treated = np.isin(served_ids[area], pilot.precinct_ids) & (epochs >= start.timestamp())
+    local = timezone.get_current_timezone()
+    start = dt.datetime.combine(pilot.starts_on, dt.time.min, tzinfo=local)
+    return np.isin(served_ids[area], pilot.precinct_ids) & (epochs >= start.timestamp())
+
+
+def _pilot_keeps(ctx, served, precincts, area, epochs) -> np.ndarray:
+    """The calls that happen: in the pilot, ``fewer_calls`` of them do not (a generator of
+    its own draws which)."""
+    treated = _pilot_treated(ctx, served, precincts, area, epochs)
+    if treated is None:
+        return np.ones(len(epochs), dtype=bool)
     rng = np.random.default_rng([ctx.seed, *b"pilot-calls"])
-    keep &= ~(treated & (rng.random(len(epochs)) < pilot.fewer_calls))
+    return ~(treated & (rng.random(len(epochs)) < ctx.pilot.fewer_calls))
+
+
+def _pilot_arrivals(ctx, served, precincts, area, epochs, sim):
+    """The responses to store: in the pilot the travel takes ``faster_travel`` less time
+    (the unit clears the call as much earlier). The simulation's own figures, which the
+    step's summary and docs/demo.md quote, are left as it ran."""
+    treated = _pilot_treated(ctx, served, precincts, area, epochs)
+    if treated is None:
+        return sim
     travel = sim.on_scene - sim.dispatched
-    on_scene = np.where(treated, sim.dispatched + travel * (1 - pilot.faster_travel), sim.on_scene)
-    shift = on_scene - sim.on_scene  # the unit clears the call as much earlier as it arrived
-    stored = dataclasses.replace(sim, on_scene=on_scene, closed=sim.closed + shift)
-    return keep, dataclasses.replace(
-        stored, **{f.name: getattr(stored, f.name)[keep] for f in dataclasses.fields(stored)}
-    )
+    faster = sim.dispatched + travel * (1 - ctx.pilot.faster_travel)
+    # Never later than simulated, not even by a rounding error: the unit's next call may
+    # have been sent the moment it cleared this one.
+    earlier = np.where(treated & (faster < sim.on_scene), sim.on_scene - faster, 0.0)
+    return dataclasses.replace(sim, on_scene=sim.on_scene - earlier, closed=sim.closed - earlier)
 
 
 def _may_go(category: Category, kind: UnitKind) -> bool:
