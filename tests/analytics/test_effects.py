@@ -76,6 +76,28 @@ def test_the_interval_covers_a_planted_effect_at_the_nominal_rate(treated_count,
     assert abs(coverage - LEVEL) <= TOLERANCE
 
 
+def test_with_matched_comparisons_and_correlated_monthly_counts_the_interval_still_covers():
+    """As the product uses it: 4 treated of 40 precincts, 3 matched comparisons each, and
+    monthly counts (Poisson) around levels that drift with correlated months."""
+    rng = np.random.default_rng(13)
+    covered = called = 0
+    for _ in range(REPEATS):
+        drift = np.zeros((40, 24))
+        for month in range(1, 24):
+            drift[:, month] = 0.6 * drift[:, month - 1] + 0.8 * rng.normal(0, 0.15, size=40)
+        counts = rng.poisson(rng.gamma(4.0, 3.0, size=(40, 1)) * np.exp(drift))
+        panel = Panel(
+            np.arange(40, dtype=np.int64), counts.astype(float), rng.uniform(5e3, 4e4, 40)
+        )
+        treated = rng.choice(40, size=4, replace=False)
+        matching = match_comparisons(panel, treated, 16)
+        result = estimate_effect(panel, treated, matching.comparison, 16, draws=499, rng=rng)
+        covered += result.ci_low <= 0.0 <= result.ci_high
+        called += result.verdict == "effect"
+    assert abs(covered / REPEATS - LEVEL) <= TOLERANCE
+    assert called / REPEATS <= (1 - LEVEL) + TOLERANCE
+
+
 def test_auto_picks_randomisation_for_few_treated_and_the_bootstrap_for_many():
     rng = np.random.default_rng(1)
     panel = _panel(rng)
@@ -131,12 +153,16 @@ def test_matching_picks_the_planted_look_alikes():
     assert [row["feature"] for row in matching.balance] == ["level", "trend", "size"]
 
 
-def test_matching_leaves_out_the_excluded_and_the_treated():
+def test_matching_leaves_out_the_treated_the_excluded_and_the_unknown():
     rng = np.random.default_rng(5)
     panel = _panel(rng)
-    matching = match_comparisons(panel, [1000, 1001], 8, per_treated=5, exclude_ids=[1002, 1003])
+    panel.outcome[4, 8:] = np.nan  # unknown after the change: nothing to compare
+    panel.outcome[5, :8] = np.nan  # unknown before it: nothing to match on
+    matching = match_comparisons(
+        panel, [1000, 1001], 8, per_treated=5, exclude_ids=[1002, 1003, 99]
+    )
     assert len(matching.comparison) == 10
-    assert not set(matching.comparison) & {1000, 1001, 1002, 1003}
+    assert not set(matching.comparison) & {1000, 1001, 1002, 1003, 1004, 1005}
 
 
 def test_differing_pre_trends_mean_cannot_tell():
@@ -157,6 +183,29 @@ def test_too_few_periods_or_units_cannot_tell():
     lonely = estimate_effect(panel, panel.units[:1], panel.units[1:4], 8)
     # one treated unit among four: any result has a one-in-four chance, never 5 %
     assert (lonely.verdict, lonely.reason, lonely.ci_low) == ("cannot_tell", "too_few_units", None)
+
+
+def test_every_reassignment_is_tried_when_there_are_few():
+    """3 treated of 9: C(9, 3) = 84 ways to pick the treated. A treated group far above
+    every other is the single most extreme of the 84 (p = 1/84); with matched pairs, 6
+    coin tosses give 64 outcomes, of which the observed and its mirror image are extreme."""
+    panel = _panel(np.random.default_rng(11), n=12, treated=[0, 1, 2], effect=50.0)
+    result = estimate_effect(panel, panel.units[:3], panel.units[3:9], 8)
+    assert result.p_value == pytest.approx(1 / 84)
+    assert result.ci_low < 50.0 < result.ci_high
+    pairs = list(zip(panel.units[:6].tolist(), panel.units[6:].tolist(), strict=True))
+    panel.outcome[:6, 8:] += 50.0
+    paired = estimate_paired_effect(panel, pairs, 8)
+    assert paired.p_value == pytest.approx(2 / 64)
+    assert (paired.verdict, paired.n_treated, paired.n_comparison) == ("effect", 6, 6)
+
+
+def test_the_bootstrap_needs_two_units_on_each_side():
+    panel = _panel(np.random.default_rng(12))
+    result = estimate_effect(
+        panel, panel.units[:1], panel.units[1:], 8, method="wild_cluster_bootstrap"
+    )
+    assert (result.verdict, result.reason) == ("cannot_tell", "too_few_units")
 
 
 def test_a_wide_interval_around_zero_is_too_noisy_not_no_effect():
@@ -180,6 +229,12 @@ def test_bad_input_names_what_is_wrong():
         estimate_effect(panel, panel.units[:3], panel.units[3:], 8, method="ols")
     with pytest.raises(ValueError, match="n_pairs"):
         propose_design(panel, panel.units[:6], 4)
+    with pytest.raises(ValueError, match="level"):
+        estimate_effect(panel, panel.units[:3], panel.units[3:], 8, level=95)
+    with pytest.raises(ValueError, match="draws"):
+        estimate_effect(panel, panel.units[:3], panel.units[3:], 8, draws=10)
+    with pytest.raises(ValueError, match="power"):
+        propose_design(panel, panel.units, 6, power=80)
     with pytest.raises(ValueError, match="change_at"):
         match_comparisons(panel, panel.units[:3], 13)
     with pytest.raises(ValueError, match="pairs"):
@@ -200,13 +255,13 @@ def test_the_same_data_give_the_same_interval():
 # --- designs ----------------------------------------------------------------------------
 
 
-def _history(rng, n=40, months=30):
-    """Precincts of differing level and size, a shock common to all, independent noise."""
-    outcome = (
-        rng.normal(20.0, 5.0, size=(n, 1))
-        + rng.normal(0.0, 1.0, size=(1, months))
-        + rng.normal(0.0, 2.0, size=(n, months))
-    )
+def _history(rng, n=40, months=30, rho=0.0):
+    """Precincts of differing level and size, a shock common to all, and noise of
+    standard deviation 2 that carries ``rho`` of itself over to the next month (AR(1))."""
+    noise = rng.normal(0.0, 2.0, size=(n, months))
+    for month in range(1, months):
+        noise[:, month] = rho * noise[:, month - 1] + math.sqrt(1 - rho**2) * noise[:, month]
+    outcome = rng.normal(20.0, 5.0, size=(n, 1)) + rng.normal(0.0, 1.0, size=(1, months)) + noise
     size = np.exp(rng.normal(10, 0.5, size=n))
     return Panel(units=np.arange(n, dtype=np.int64) + 1, outcome=outcome, size=size)
 
@@ -250,13 +305,21 @@ def test_the_minimum_detectable_effect_shrinks_with_more_pairs():
     assert propose_design(panel, panel.units, 4).mde == math.inf  # 16 coin tosses: p ≥ 1/8
 
 
-def test_an_effect_of_the_mde_is_detected_about_power_of_the_time():
+def test_a_design_needs_a_history_longer_than_the_pilot():
+    panel = _history(np.random.default_rng(24), months=9)
+    with pytest.raises(ValueError, match="post_months"):
+        propose_design(panel, panel.units, 6, post_months=6)
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.6], ids=["independent months", "correlated months"])
+def test_an_effect_of_the_mde_is_detected_about_power_of_the_time(rho):
     """A design is proposed on each simulated history, the pilot runs six more months
-    with an effect of exactly its MDE, and the paired analysis tests it."""
+    with an effect of exactly its MDE, and the paired analysis tests it. With correlated
+    months a mean of six months is noisier than six independent ones: the MDE must see it."""
     rng = np.random.default_rng(23)
     detected = called_on_noise = 0
     for _ in range(REPEATS):
-        panel = _history(rng, months=30)
+        panel = _history(rng, months=30, rho=rho)
         design = propose_design(_head(panel, 24), panel.units, 10, post_months=6, rng=rng)
         null = estimate_paired_effect(panel, design.pairs, 24, draws=499, rng=rng)
         called_on_noise += null.verdict == "effect"

@@ -17,7 +17,8 @@ small, so the interval comes from a method fit for few treated units:
   interval gathers every effect size the data do not reject (test inversion);
 - the wild cluster bootstrap, restricted, with Webb's six-point weights (Cameron,
   Gelbach & Miller 2008; Webb 2014; MacKinnon & Webb 2017), once there are enough treated
-  units for it to be reliable.
+  and untreated units for it to be reliable. With one value per unit, clustering by unit
+  is simply one weight per unit.
 
 Both tests are written as one function ``p_value(y, tau)``: the p-value of "the effect is
 ``tau``" for per-unit values ``y``. The interval is found by bisection on it, and the same
@@ -25,8 +26,9 @@ function tests the pre-change trends (``y`` = per-unit pre-change slopes, ``tau`
 
 A planned change gets a design (:func:`propose_design`): pairs of look-alike precincts,
 one of each to be treated at random, as in the Philadelphia Foot Patrol Experiment
-(Ratcliffe et al. 2011), and the minimum detectable effect of that design (Bloom 1995).
-A pilot run on such pairs is analysed by :func:`estimate_paired_effect`.
+(Ratcliffe et al. 2011), and the minimum detectable effect of that design (Bloom 1995),
+from placebo changes in the candidates' history. A pilot run on such pairs is analysed
+by :func:`estimate_paired_effect`, which re-tosses exactly the pairs' coins.
 """
 
 from __future__ import annotations
@@ -188,6 +190,17 @@ def _check_change_at(panel: Panel, change_at: int) -> None:
         raise ValueError(f"change_at: month {change_at} is outside 0..{panel.outcome.shape[1]}")
 
 
+def _check_probability(name: str, value: float) -> None:
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name}: must be between 0 and 1, got {value}")
+
+
+def _check_draws(draws: int) -> None:
+    # Fewer than 99 draws make a p-value too coarse to compare with 5 % reliably.
+    if draws < 99:
+        raise ValueError(f"draws: at least 99, got {draws}")
+
+
 # --- matching ---------------------------------------------------------------------------
 
 
@@ -199,7 +212,8 @@ def match_comparisons(
 
     Without replacement and optimally for the whole group (an assignment problem), so
     that one odd treated unit cannot take the best match of another. Units without a
-    known level or trend before the change cannot be matched and are left out. Raises
+    known level or trend before the change, or without a known month after it (when the
+    panel has months after it), are left out. Raises
     ValueError when a treated unit is unknown or has no pre-change data.
     """
     _check_change_at(panel, change_at)
@@ -212,6 +226,8 @@ def match_comparisons(
     # Excluding a unit the panel does not hold is harmless (say, one changed elsewhere).
     pool = usable & ~np.isin(panel.units, np.asarray(list(exclude_ids), dtype=np.int64))
     pool[treated] = False
+    if change_at < panel.outcome.shape[1]:  # a unit unknown after the change compares nothing
+        pool &= np.isfinite(panel.outcome[:, change_at:]).any(axis=1)
     candidates = np.flatnonzero(pool)
     z = np.full(features.shape, np.nan)
     z[usable] = _standardised(features[usable])
@@ -368,12 +384,11 @@ def _interval(p_value: PValue, y: np.ndarray, estimate: float, scale: float, alp
 
 
 def _spread(y: np.ndarray, is_treated: np.ndarray, estimate: float) -> float:
-    """A rough standard error: where the bisection starts looking for the interval's ends."""
-    se = 0.0
-    for group in (y[is_treated], y[~is_treated]):
-        if len(group) > 1:
-            se += group.var(ddof=1) / len(group)
-    return math.sqrt(se) if se > 0 else 1e-9 * max(1.0, abs(estimate))
+    """A rough standard error: where the bisection starts looking for the interval's ends.
+    ``is_treated`` all True: the values are already treated − untreated differences."""
+    groups = [y] if is_treated.all() else [y[is_treated], y[~is_treated]]
+    variance = sum(group.var(ddof=1) / len(group) for group in groups if len(group) > 1)
+    return math.sqrt(variance) if variance > 0 else 1e-9 * max(1.0, abs(estimate))
 
 
 # --- estimating an effect ---------------------------------------------------------------
@@ -403,6 +418,8 @@ def estimate_effect(
     if method not in ("auto", "randomisation", "wild_cluster_bootstrap"):
         raise ValueError(f"method: unknown {method!r}")
     _check_change_at(panel, change_at)
+    _check_probability("level", level)
+    _check_draws(draws)
     treated = np.unique(_rows(panel, treated_ids))
     comparison = np.unique(_rows(panel, comparison_ids))
     if np.intersect1d(treated, comparison).size:
@@ -468,6 +485,8 @@ def estimate_paired_effect(
     outcome's distribution). Pairs with a unit lacking data on either side are left out.
     """
     _check_change_at(panel, change_at)
+    _check_probability("level", level)
+    _check_draws(draws)
     pairs = list(pairs)
     first = _rows(panel, [a for a, _ in pairs])
     second = _rows(panel, [b for _, b in pairs])
@@ -503,7 +522,7 @@ def _decide(test, change, slope, is_treated, level, typical, common) -> Effect:
     estimate, pre_trend = _difference(change, is_treated), _difference(slope, is_treated)
     if not test.can_reject(alpha):
         return _undecided("too_few_units", effect=estimate, pre_trend=pre_trend, **common)
-    scale = _spread(change, is_treated, estimate) if not is_treated.all() else _pair_spread(change)
+    scale = _spread(change, is_treated, estimate)
     low, high = _interval(test.p_value, change, estimate, scale, alpha)
     p_value, pre_trend_p = test.p_value(change, 0.0), test.p_value(slope, 0.0)
     verdict, reason = _verdict(p_value, low, high, pre_trend_p, alpha, typical)
@@ -524,11 +543,6 @@ def _difference(values: np.ndarray, is_treated: np.ndarray) -> float:
     if is_treated.all():
         return float(values.mean())
     return float(values[is_treated].mean() - values[~is_treated].mean())
-
-
-def _pair_spread(differences: np.ndarray) -> float:
-    sd = differences.std(ddof=1) / math.sqrt(len(differences))
-    return sd if sd > 0 else 1e-9 * max(1.0, abs(float(differences.mean())))
 
 
 def _verdict(p_value, low, high, pre_trend_p, alpha, typical) -> tuple[str, str]:
@@ -576,82 +590,110 @@ def propose_design(
     Sacramento hot spots experiments) and its minimum detectable effect, estimated
     from the candidates' own month-to-month noise.
 
-    Pairs are the closest look-alikes by level and trend of the outcome over the whole
-    history and by size, taken greedily (closest first, each unit once). In each pair the
-    first unit is drawn at random to be treated: randomising within look-alike pairs keeps
-    the groups balanced and makes the analysis (:func:`estimate_paired_effect`) exact.
-    Raises ValueError when there are not 2·``n_pairs`` usable candidates or ``n_pairs`` < 2.
+    Pairs are the closest look-alikes by level of the outcome over the whole history and
+    by size, taken greedily (closest first, each unit once). Not by trend: one precinct's
+    slope over a history is mostly noise, and pairing on it would make the pairs' history
+    look calmer than their future, so the MDE would come out too small; the coin toss
+    balances trends anyway. In each pair the first unit is drawn at random to be treated:
+    randomising within look-alike pairs keeps the groups balanced and makes the analysis
+    (:func:`estimate_paired_effect`) exact. Raises ValueError when there are not
+    2·``n_pairs`` usable candidates or ``n_pairs`` < 2, or when the history is too short
+    for ``post_months``.
     """
+    _check_probability("level", level)
+    _check_probability("power", power)
+    if post_months < 1:
+        raise ValueError(f"post_months: at least 1, got {post_months}")
     rng = np.random.default_rng(0) if rng is None else rng
     rows = np.unique(_rows(panel, candidate_ids))
-    features = _features(panel, panel.outcome.shape[1])[rows]
+    features = _features(panel, panel.outcome.shape[1])[rows][:, [0, 2]]  # level, size
     usable = np.isfinite(features).all(axis=1)
     rows, features = rows[usable], features[usable]
     if n_pairs < 2 or 2 * n_pairs > len(rows):
         raise ValueError(f"n_pairs: need 2 to {len(rows) // 2} pairs, got {n_pairs}")
-    first, second = _closest_pairs(_standardised(features), n_pairs)
-    a, b = rows[first], rows[second]
+    # Closest first: the design's pairs are the first n_pairs of all the candidates'
+    # pairs, and the noise is measured on all of them, so that it rests on more history.
+    first, second = _closest_pairs(_standardised(features), len(rows) // 2)
+    gaps = panel.outcome[rows[first]] - panel.outcome[rows[second]]
+    a, b = rows[first[:n_pairs]], rows[second[:n_pairs]]
     toss = rng.random(n_pairs) < 0.5
     a, b = np.where(toss, a, b), np.where(toss, b, a)
     pairs = [(int(panel.units[i]), int(panel.units[j])) for i, j in zip(a, b, strict=True)]
-    mde = _minimum_detectable_effect(panel.outcome[a] - panel.outcome[b], level, power, post_months)
+    mde = _minimum_detectable_effect(gaps, n_pairs, level, power, post_months)
     return Design(pairs=pairs, mde=mde, level=level, power=power)
 
 
 def _closest_pairs(z: np.ndarray, n_pairs: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``n_pairs`` closest disjoint pairs, closest first (greedy matching)."""
-    distance = spatial.distance.squareform(spatial.distance.pdist(z))
-    np.fill_diagonal(distance, np.inf)
+    """The ``n_pairs`` closest disjoint pairs, closest first (greedy matching): one sort
+    of all distances, then each pair taken if neither unit is taken yet."""
+    left, right = np.triu_indices(len(z), k=1)  # the order of pdist's distances
+    order = np.argsort(spatial.distance.pdist(z), kind="stable")
+    taken = np.zeros(len(z), dtype=bool)
     first, second = [], []
-    for _ in range(n_pairs):
-        i, j = np.unravel_index(np.argmin(distance), distance.shape)
-        first.append(i)
-        second.append(j)
-        distance[[i, j], :] = np.inf
-        distance[:, [i, j]] = np.inf
-    return np.array(first), np.array(second)
+    for i, j in zip(left[order].tolist(), right[order].tolist(), strict=True):
+        if len(first) == n_pairs:
+            break
+        if not (taken[i] or taken[j]):
+            taken[[i, j]] = True
+            first.append(i)
+            second.append(j)
+    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64)
 
 
 def _minimum_detectable_effect(
-    gaps: np.ndarray, level: float, power: float, post_months: int
+    gaps: np.ndarray, n_pairs: int, level: float, power: float, post_months: int
 ) -> float:
     """Bloom's minimum detectable effect of the paired DiD: (t_{1−α/2} + t_power) standard
-    errors, with n_pairs − 1 degrees of freedom.
-
-    ``gaps`` is each pair's month-by-month difference. Its variance around the pair's own
-    mean is the noise DiD cannot remove; the estimate's variance follows for ``post_months``
-    after and the whole history before, inflated for month-to-month (lag-1) correlation.
-    ``math.inf`` when re-tossing the pairs' coins could never give a p-value ≤ 1 − level.
+    errors, with n_pairs − 1 degrees of freedom. ``gaps`` is each pair's month-by-month
+    difference; its noise is measured twice (:func:`_placebo_variance`,
+    :func:`_independent_variance`) and the larger is used. ``math.inf`` when re-tossing
+    the pairs' coins could never give a p-value ≤ 1 − level (fewer than six pairs at 95 %).
     """
-    n_pairs, months = gaps.shape
     alpha = 1.0 - level
     if 2.0 ** (1 - n_pairs) > alpha:
         return math.inf
-    deviations = gaps - _row_means(gaps)[:, None]
-    known = ~np.isnan(deviations)
-    dof = max(int(known.sum()) - n_pairs, 1)
-    variance = float(np.nansum(deviations**2)) / dof
-    rho = _lag_one_correlation(deviations)
-    per_pair = variance * (
-        _mean_inflation(post_months, rho) / post_months + _mean_inflation(months, rho) / months
-    )
-    se = math.sqrt(per_pair / n_pairs)
+    variance = max(_placebo_variance(gaps, post_months), _independent_variance(gaps, post_months))
+    se = math.sqrt(variance / n_pairs)
     dof = n_pairs - 1
     return float((stats.t.ppf(1 - alpha / 2, dof) + stats.t.ppf(power, dof)) * se)
 
 
-def _lag_one_correlation(deviations: np.ndarray) -> float:
-    """Pooled correlation of consecutive months, floored at 0 (negative would flatter)."""
-    now, then = deviations[:, 1:], deviations[:, :-1]
-    both = ~np.isnan(now) & ~np.isnan(then)
-    denominator = float(np.nansum(deviations**2))
-    if not both.any() or denominator <= 0:
-        return 0.0
-    return float(np.clip(np.sum(np.where(both, now * then, 0.0)) / denominator, 0.0, 0.95))
+def _independent_variance(gaps: np.ndarray, post_months: int) -> float:
+    """Variance of one pair's DiD if months were independent: the gaps' variance around
+    each pair's own mean (a steady gap cancels in DiD) times 1/post + 1/history. Precise,
+    as it uses every month, where the placebo estimate rests on a few placebos: taking
+    the larger of the two keeps a short history's chance calm from giving too small an
+    MDE, and still lets correlated months raise it."""
+    deviations = gaps - _row_means(gaps)[:, None]
+    known = np.isfinite(deviations)
+    dof = max(int(known.sum()) - len(gaps), 1)
+    return float(np.sum(np.where(known, deviations, 0.0) ** 2) / dof) * (
+        1 / post_months + 1 / gaps.shape[1]
+    )
 
 
-def _mean_inflation(months: int, rho: float) -> float:
-    """How much lag-1 correlation ``rho`` (AR(1)) inflates the variance of a mean of
-    ``months`` consecutive months: 1 + 2 Σ_h (1 − h/months) rho^h."""
-    h = np.arange(1, months)
-    return float(1.0 + 2.0 * np.sum((1.0 - h / months) * rho**h))
+def _placebo_variance(gaps: np.ndarray, post_months: int) -> float:
+    """Variance of one pair's DiD for ``post_months`` after a change and the whole history
+    before it, from placebo changes: the DiD a change at month s would have shown in the
+    history, where nothing was changed. Whatever the month-to-month correlation or
+    season, this is the noise the pilot will face.
+
+    A placebo at month s has only s months before it, fewer than the pilot will have, so
+    the mean squared placebo DiD is fitted as a + b/s (exact for independent months, close
+    for correlated ones: both parts of the variance fall as 1/s) and read at s = history.
+    """
+    months = gaps.shape[1]
+    splits = np.arange(MIN_PRE_MONTHS, months - post_months + 1)
+    placebo = np.array(
+        [_row_means(gaps[:, s : s + post_months]) - _row_means(gaps[:, :s]) for s in splits]
+    )
+    squares = _row_means(placebo**2)  # NaN for a placebo no pair has data around
+    known = np.isfinite(squares)
+    if known.sum() < 2:
+        raise ValueError(
+            f"post_months: a history of {months} months is too short to measure the noise of "
+            f"{post_months} months after a change (at least {MIN_PRE_MONTHS + post_months + 1})"
+        )
+    terms = np.column_stack([np.ones(known.sum()), 1.0 / splits[known]])
+    (a, b), _ = optimize.nnls(terms, squares[known])
+    return float(a + b / months)
