@@ -565,3 +565,42 @@ def test_interventions__who_views_and_who_records_where(
         )  # fmt: skip
     visible = access.interventions_visible_to(user, Intervention.objects.all())
     assert {c.name for c in visible} == {n for n, ok in expected.items() if ok}
+
+
+# --- recording integrity -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "door", "city", "district_a", "district_b", "country"),
+    [
+        ("resident", False, False, False, False, False),
+        ("inspector", False, False, False, False, False),
+        ("patrol", False, False, False, False, False),
+        ("operator", False, False, False, False, False),
+        # Heads never: the indicator questions how their own units record offences.
+        ("head", False, False, False, False, False),
+        ("outsider", False, False, False, False, False),
+        ("analyst", True, True, True, True, True),
+        ("admin", True, True, True, True, True),
+        ("security_city", True, True, True, True, False),
+        ("security_a", True, False, True, False, False),
+        ("district_admin", True, False, False, False, False),
+    ],
+)
+def test_can_view_recording_integrity(
+    territory, personas, persona, door, city, district_a, district_b, country
+):
+    extra = {
+        "security_city": (Role.INTERNAL_SECURITY, territory.city),
+        "security_a": (Role.INTERNAL_SECURITY, territory.district_a),
+        "district_admin": (Role.ADMIN, territory.district_a),
+    }
+    made = persona in extra
+    user = factories.staff(persona, *extra[persona]) if made else as_user(personas, persona)
+    assert access.can_open_recording_integrity(user) is door
+    actual = {
+        name: access.can_view_recording_integrity(user, getattr(territory, name))
+        for name in DEPARTMENTS
+    }
+    assert actual == {"city": city, "district_a": district_a, "district_b": district_b}
+    assert access.can_view_recording_integrity(user, None) is country

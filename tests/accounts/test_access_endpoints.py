@@ -536,6 +536,24 @@ ENDPOINTS = [
         lambda w: f"/integrity/heads/{w.head_a.pk}/",
         guarded_page({"head", "analyst", "security"}),
     ),
+    Endpoint(
+        "recording integrity page of A",
+        lambda w, u: access.can_view_recording_integrity(u, w.territory.district_a),
+        frozenset({"analyst", "admin", "security"}),
+        "page",
+        "get",
+        lambda w: f"/integrity/recording/?department={w.territory.district_a.pk}",
+        guarded_page({"analyst", "admin", "security"}),
+    ),
+    Endpoint(
+        "recording integrity api of A",
+        lambda w, u: access.can_view_recording_integrity(u, w.territory.district_a),
+        frozenset({"analyst", "admin", "security"}),
+        "api",
+        "get",
+        lambda w: f"/api/v1/integrity/recording?department_id={w.territory.district_a.pk}",
+        guarded_api({"analyst", "admin", "security"}),
+    ),
     # --- surveys ---------------------------------------------------------------------------
     Endpoint(
         "survey invitations api",
@@ -915,7 +933,7 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
               "can_record_integrity", "can_register_appeal", "can_manage_appeal",
               "can_answer_appeal", "can_be_assigned_appeal", "can_manage_receptions"}  # fmt: skip
     # Doors of pages whose rows above use the finer rule inside (the menu asks them too).
-    doors = {"can_open_integrity_registry"}
+    doors = {"can_open_integrity_registry", "can_open_recording_integrity"}
     # Queries that choose among accounts, tested against their object rule below.
     choices = {"appeal_assignees"}
     # Which head a published reception hour is for (tests/receptions/test_receptions.py).

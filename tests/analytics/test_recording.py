@@ -75,3 +75,14 @@ def test_no_reports_no_expected_value_and_no_trend():
 def test_shapes_must_agree():
     with pytest.raises(ValueError, match="alike"):
         recording.recording_integrity(np.ones((2, 3)), np.ones((2, 4)))
+
+
+def test_months_before_a_source_begins_do_not_make_a_trend():
+    """Records imported from month 6 on, calls from month 0: the empty months of records
+    are no fall of recording (nor a rise)."""
+    reported, recorded = _city(3)
+    recorded[:, :6] = 0
+    r = recording.recording_integrity(reported, recorded)
+    assert list(np.flatnonzero(r.falling_faster)) == [PLANTED]
+    assert abs(r.trend_gap[STABLE]) < 3 * r.trend_gap_se[STABLE]
+    assert np.isnan(r.ratio[:, :6]).all() and np.isnan(r.expected[:, :6]).all()

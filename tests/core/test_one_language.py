@@ -130,6 +130,7 @@ def _pages(staff: bool) -> list[str]:
             reverse("dispatch:board"),
             reverse("dispatch:incident", args=[incident.pk]) if incident else None,
             reverse("dispatch:measures"),
+            reverse("integrity:recording"),
             reverse("planning:coverage"),
             reverse("appeals:staff-queue"),
             reverse("evaluation:interventions"),

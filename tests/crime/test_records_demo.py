@@ -24,3 +24,24 @@ def test_demo_builds_points_and_generated_records(demo_city, settings):
     assert located.count() > records.count() / 3
     assert not located.filter(location__published=False).exists()
     assert MapPointPlace.objects.count() > 0
+
+
+def test_demo_plants_a_fall_of_recording_that_the_integrity_check_finds(demo_city):
+    """The precinct with the most residents records fewer and fewer offences over the last
+    six months while its calls go on: the recording integrity check flags it."""
+    from django.db.models import Sum
+
+    from precinct.integrity import selectors
+    from precinct.territory.models import PopulationPoint
+
+    target = (
+        PopulationPoint.objects.exclude(precinct=None)
+        .values("precinct_id")
+        .annotate(n=Sum("residents"))
+        .order_by("-n")
+        .first()["precinct_id"]
+    )
+    rows = selectors.recording_integrity(department=None)["precincts"]
+    flagged = {r["precinct_id"]: r["flags"] for r in rows if r["flags"]}
+    assert flagged[target] == ["out_of_line", "falling_faster_than_calls"]
+    assert len(flagged) <= 3  # of some 75 precincts: the planted one, and chance

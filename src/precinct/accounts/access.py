@@ -203,6 +203,33 @@ def can_record_integrity(user, department: Department) -> bool:
     )
 
 
+# The recording integrity indicator (recorded against reported offences per precinct):
+# internal security, analysts and national administrators. Heads are left out on
+# purpose: the indicator questions how their own units record offences, and, as with
+# complaints about officers, the check is made above the unit it concerns.
+RECORDING_INTEGRITY_READERS = frozenset({Role.INTERNAL_SECURITY, Role.ANALYST, Role.ADMIN})
+
+
+def can_open_recording_integrity(user) -> bool:
+    """May open the recording integrity page at all (which department: checked per page)."""
+    return user_role_in(user, RECORDING_INTEGRITY_READERS) and (
+        has_national_scope(user) or user.department_id is not None
+    )
+
+
+def can_view_recording_integrity(user, department: Department | None) -> bool:
+    """The recording integrity of a department's precincts (None: the whole country):
+    internal security and analysts within their scope, national analysts and
+    administrators everywhere; never heads, inspectors or residents."""
+    if not user_role_in(user, RECORDING_INTEGRITY_READERS):
+        return False
+    if has_national_scope(user):
+        return True
+    if user.role == Role.ADMIN or department is None:
+        return False
+    return is_in_scope(user, department)
+
+
 def can_view_head_record(user, head: Officer) -> bool:
     """A head's record of subordinates' offences: the head himself or an integrity reader
     whose scope covers the head's department."""

@@ -12,7 +12,9 @@ as the city does. The expected range is the funnel around 1 for that E
 (``funnel.ratio_limits``: exact Poisson limits, Spiegelhalter 2005), widened when the
 precincts differ more than chance alone lets them (over-dispersion: the multiplicative
 factor φ of Spiegelhalter's section 6, estimated from the precincts' own scores with the
-top and bottom 10 % winsorised): the deviation from 1 of each limit is multiplied by √φ.
+top and bottom 10 % winsorised; only with at least ``MIN_UNITS_FOR_DISPERSION``
+precincts, since with a handful the precinct to be found would set φ itself): the
+deviation from 1 of each limit is multiplied by √φ.
 
 Flags (both at the 99.8 % level, about 3 standard errors, so that by chance alone about one
 precinct in a thousand is flagged on each):
@@ -29,7 +31,8 @@ precinct in a thousand is flagged on each):
 
 A flag asks for a look at how offences are recorded in the precinct; it proves nothing.
 A precinct and month without reports has no expected value (NaN), and a precinct with
-fewer than ``MIN_MONTHS`` months with reports gets no trend.
+fewer than ``MIN_MONTHS`` months with reports gets no trend. Trends use only the months
+the city has both reports and records of (one source may begin later than the other).
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ __all__ = [
     "FALLING_FASTER",
     "LEVEL",
     "MIN_MONTHS",
+    "MIN_UNITS_FOR_DISPERSION",
     "OUT_OF_LINE",
     "RECENT_MONTHS",
     "Recording",
@@ -57,6 +61,7 @@ MIN_MONTHS = 6
 OUT_OF_LINE = "out_of_line"
 FALLING_FASTER = "falling_faster_than_calls"
 WINSOR = 0.10
+MIN_UNITS_FOR_DISPERSION = 10
 _Z = float(stats.norm.ppf(0.5 + LEVEL / 2.0))  # 3.09
 
 
@@ -100,7 +105,8 @@ def recording_integrity(reported, recorded, *, recent_months: int = RECENT_MONTH
         raise ValueError(f"recent_months must be 1 to {rep.shape[1]}, got {recent_months}")
     with np.errstate(invalid="ignore", divide="ignore"):
         city = rec.sum(axis=0) / rep.sum(axis=0)
-        expected = np.where(rep > 0, rep * city, np.nan)
+        # A month the city recorded nothing in has no records imported: no expectation.
+        expected = np.where((rep > 0) & (city > 0), rep * city, np.nan)
         ratio = rec / expected
         recent_o = rec[:, -recent_months:].sum(axis=1)
         recent_e = np.nansum(expected[:, -recent_months:], axis=1)
@@ -110,9 +116,12 @@ def recording_integrity(reported, recorded, *, recent_months: int = RECENT_MONTH
     low, high = _limits(expected, phi)
     recent_low, recent_high = _limits(recent_e, phi)
     t = np.arange(rep.shape[1], dtype=np.float64)
-    trend_rep, _ = _trend(t, rep)
-    trend_rec, _ = _trend(t, rec)
-    gap, gap_se = _trend(t, rec, rec + rep)
+    # Months the city has both reports and records of: a month before one source begins
+    # (calls imported later than records, say) would read as a change of recording.
+    covered = np.broadcast_to((rep.sum(axis=0) > 0) & (rec.sum(axis=0) > 0), rep.shape)
+    trend_rep, _ = _trend(t, rep, used=covered)
+    trend_rec, _ = _trend(t, rec, used=covered)
+    gap, gap_se = _trend(t, rec, rec + rep, used=covered)
     with np.errstate(invalid="ignore"):
         out_of_line = recent_ratio < recent_low
         falling = gap / gap_se < -_Z
@@ -128,7 +137,7 @@ def _dispersion(observed: np.ndarray, expected: np.ndarray) -> float:
     """Spiegelhalter's φ: the mean squared z-score of the units, top and bottom 10 %
     winsorised (so that the units to be found do not hide themselves); at least 1."""
     ok = np.isfinite(expected) & (expected > 0)
-    if ok.sum() < 3:
+    if ok.sum() < MIN_UNITS_FOR_DISPERSION:
         return 1.0
     z = (observed[ok] - expected[ok]) / np.sqrt(expected[ok])
     lo, hi = np.quantile(z, [WINSOR, 1.0 - WINSOR])
@@ -144,13 +153,13 @@ def _limits(expected: np.ndarray, phi: float) -> tuple[np.ndarray, np.ndarray]:
     return np.maximum(1.0 - (1.0 - exact.low) * widen, 0.0), 1.0 + (exact.high - 1.0) * widen
 
 
-def _trend(t: np.ndarray, y: np.ndarray, n: np.ndarray | None = None, iterations: int = 30):
+def _trend(t, y, n=None, *, used, iterations: int = 30):
     """Per row, the slope of ``log μ = a + b t`` (Poisson, ``n`` None) or of the log-odds
     ``logit π = a + b t`` of ``y`` out of ``n`` (binomial), by Fisher scoring, and its
-    standard error inflated by the Pearson dispersion when above 1. NaN for a row with
-    fewer than MIN_MONTHS months carrying data or none of the events."""
+    standard error inflated by the Pearson dispersion when above 1, over the ``used``
+    months. NaN for a row with fewer than MIN_MONTHS such months or none of the events."""
     rows = y.shape[0]
-    used = (n > 0) if n is not None else np.ones_like(y, dtype=bool)
+    used = used & (n > 0) if n is not None else used
     months = used.sum(axis=1)
     total = np.where(used, y, 0).sum(axis=1)
     fit = (months >= MIN_MONTHS) & (total > 0)

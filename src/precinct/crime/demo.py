@@ -227,7 +227,39 @@ def _generated_records(ctx, rng) -> list[Row]:
                     precinct_id=int(p[4]) if p[4] == p[4] else None,
                 )
             )
-    return rows
+    return _planted_fall(rows, places, months, ctx.rng(f"{STEP}.planted-fall"))
+
+
+# A planted fall: the precinct with the most residents records fewer and fewer of its
+# offences over the last PLANTED_FALL_MONTHS months (the newest keeps PLANTED_FALL_KEEP of
+# them) while its 102 calls and appeals go on as before, so that the recording integrity
+# check (integrity/recording.py, docs/evaluation.md) has a precinct to find in the demo.
+PLANTED_FALL_MONTHS = 6
+PLANTED_FALL_KEEP = 0.1
+
+
+def planted_fall_precinct(places: np.ndarray) -> int | None:
+    """The precinct whose recording falls: the one with the most residents."""
+    located = places[:, 4] == places[:, 4]
+    if not located.any():
+        return None
+    ids, which = np.unique(places[located, 4], return_inverse=True)
+    return int(ids[np.argmax(np.bincount(which, weights=places[located, 2]))])
+
+
+def _planted_fall(rows: list[Row], places: np.ndarray, months, rng) -> list[Row]:
+    target = planted_fall_precinct(places)
+    last = months[-1]
+    draws = rng.random(len(rows))  # its own generator: the other records stay as they were
+    kept = []
+    for row, u in zip(rows, draws, strict=True):
+        age = (last.year - row.month.year) * 12 + last.month - row.month.month
+        if row.precinct_id == target and age < PLANTED_FALL_MONTHS:
+            share = PLANTED_FALL_KEEP + (1 - PLANTED_FALL_KEEP) * age / PLANTED_FALL_MONTHS
+            if u >= share:
+                continue
+        kept.append(row)
+    return kept
 
 
 def _add_months(month: dt.date, n: int) -> dt.date:

@@ -19,6 +19,20 @@ class IndicatorOut(Schema):
     survey_based: bool
 
 
+class MonitoredOut(Schema):
+    """An indicator defined with the methodology but not scored (weight 0)."""
+
+    code: str
+    group: str
+    name: str
+    definition: str
+    source: str
+    direction: str
+    unit: str
+    weight: float
+    min_data: str
+
+
 class MethodologyOut(Schema):
     version: int
     title: str
@@ -26,6 +40,7 @@ class MethodologyOut(Schema):
     notes: str
     min_coverage: float
     indicators: list[IndicatorOut]
+    monitoring: list[MonitoredOut] = []
 
 
 class TrendOut(Schema):

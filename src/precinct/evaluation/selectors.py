@@ -52,6 +52,8 @@ def methodology_catalog(*, methodology: Methodology | None = None) -> dict:
             }
             for i in m.indicators.order_by("position")
         ],
+        # Indicators defined with the methodology but not scored in the index.
+        "monitoring": [integrity_metrics.recording_definition()],
     }
 
 

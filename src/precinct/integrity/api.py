@@ -1,13 +1,14 @@
 """The integrity registry for staff: heads in scope, analysts and internal security."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from precinct.accounts import access
 from precinct.accounts.auth import staff_auth
 from precinct.core.errors import error_responses
 from precinct.integrity import selectors, services
-from precinct.integrity.schemas import OffenceIn, OffenceOut
+from precinct.integrity.schemas import OffenceIn, OffenceOut, RecordingOut
 from precinct.territory.models import Department, Officer
 
 router = Router(tags=["integrity"])
@@ -48,6 +49,27 @@ def offence_create(request, payload: OffenceIn):
         summary=payload.summary,
     )
     return Status(201, offence_payload(offence))
+
+
+@router.get(
+    "/integrity/recording",
+    response={200: RecordingOut, **error_responses(400, 401, 403, 404)},
+    auth=staff_auth,
+)
+def recording(request, department_id: int | None = None):
+    """Recording integrity of the precincts of a department (default: the caller's own;
+    national readers without one: the whole country): flags and the evidence per month.
+    An indicator of recording, never a statement about a person."""
+    if department_id is None:
+        department = request.auth.department
+    else:
+        department = get_object_or_404(Department, pk=department_id)
+    if not access.can_view_recording_integrity(request.auth, department):
+        raise services.IntegrityRuleError(
+            _("The recording integrity of this unit is closed to you."),
+            code="forbidden", status=403,
+        )  # fmt: skip
+    return Status(200, selectors.recording_integrity(department=department))
 
 
 def offence_payload(o) -> dict:

@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
+from precinct.integrity import recording
 from precinct.integrity.models import Offence
 
 
@@ -30,3 +31,10 @@ def offence_counts(
     for row in rows:
         out[row["department_id"]][row["kind"]] = row["n"]
     return out
+
+
+def recording_definition() -> dict:
+    """The recording integrity indicator as the methodology shows it (reader's language):
+    code, group, name, definition, least data, source, direction, unit, weight (0: it is
+    monitored for internal security, not scored in the index)."""
+    return recording.definition_in_reader_language()

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class ResponsibleOut(Schema):
@@ -31,3 +31,49 @@ class OffenceIn(Schema):
     article: str
     outcome: str = "pending"
     summary: str = ""
+
+
+class RecordingMonthOut(Schema):
+    month: dt.date
+    calls: int
+    appeals: int
+    reported: int = Field(description="102 calls and appeals reporting an offence.")
+    recorded: int
+    expected: float | None = Field(description="Records expected at the city's ratio.")
+    ratio: float | None = Field(description="Recorded / expected.")
+    low: float | None = Field(description="Lower 99.8 % limit of the ratio.")
+    high: float | None
+
+
+class RecordingRecentOut(Schema):
+    reported: int
+    recorded: int
+    expected: float | None
+    ratio: float | None
+    low: float | None
+    high: float | None
+
+
+class RecordingTrendOut(Schema):
+    reported: float | None = Field(description="Change over a year (0.1: 10 % more).")
+    recorded: float | None
+    recorded_per_report: float | None
+    z: float | None = Field(description="The difference of trends over its standard error.")
+
+
+class RecordingPrecinctOut(Schema):
+    precinct_id: int
+    precinct: str
+    department_id: int
+    flags: list[str] = Field(description="'out_of_line', 'falling_faster_than_calls'.")
+    recent: RecordingRecentOut
+    trend: RecordingTrendOut
+    months: list[RecordingMonthOut]
+
+
+class RecordingOut(Schema):
+    start: dt.date | None
+    end: dt.date | None = Field(description="None before any offence record is imported.")
+    recent_months: int
+    level: float
+    precincts: list[RecordingPrecinctOut]
