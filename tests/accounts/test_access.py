@@ -529,6 +529,44 @@ def test_priorities__an_inspector_whose_assignment_ended_sets_none(territory, in
     assert not access.priority_precincts_visible_to(inspector_serving_a, Precinct.objects.all())
 
 
+# --- interventions (evaluation) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("persona", "views", "city", "district_a", "district_b"),
+    [
+        ("resident", False, False, False, False),
+        ("inspector", False, False, False, False),
+        ("patrol", False, False, False, False),
+        ("operator", False, False, False, False),
+        ("head", True, False, True, False),
+        ("analyst", True, True, True, True),
+        ("admin", True, True, True, True),
+        ("outsider", True, False, False, True),
+    ],
+)
+def test_interventions__who_views_and_who_records_where(
+    territory, personas, persona, views, city, district_a, district_b
+):
+    from precinct.evaluation.models import Intervention
+
+    user = as_user(personas, persona)
+    assert access.can_view_interventions(user) is views
+    expected = {"city": city, "district_a": district_a, "district_b": district_b}
+    actual = {
+        name: access.can_record_intervention(user, getattr(territory, name)) for name in DEPARTMENTS
+    }
+    assert actual == expected
+    # Each reader sees the changes of the departments he may record for (or read, deputy).
+    for name in DEPARTMENTS:
+        Intervention.objects.create(
+            kind="other", name=name, starts_on="2026-01-01",
+            department=getattr(territory, name),
+        )  # fmt: skip
+    visible = access.interventions_visible_to(user, Intervention.objects.all())
+    assert {c.name for c in visible} == {n for n, ok in expected.items() if ok}
+
+
 # --- recording integrity -------------------------------------------------------------------
 
 

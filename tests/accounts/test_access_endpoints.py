@@ -36,6 +36,7 @@ from precinct.accounts.models import Role, User
 from precinct.appeals.models import Appeal, Status
 from precinct.dispatch import services as dispatch_services
 from precinct.dispatch.models import Incident
+from precinct.evaluation.models import Intervention
 from precinct.planning.models import SitingJob
 from precinct.surveys import selectors as survey_selectors
 from precinct.surveys import services as survey_services
@@ -73,6 +74,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"resident's photo" * 8
 # every head, deputy and inspector (the head of district B sets district B's).
 PRIORITY_SETTERS_A = frozenset({"inspector", "head", "deputy"})
 PRIORITY_DOORS = PRIORITY_SETTERS_A | {"outsider"}
+# Heads (of any district), deputies, analysts and admins open the interventions' pages.
+INTERVENTION_READERS = frozenset({"head", "outsider", "deputy", "analyst", "admin",
+                                  "district_admin"})  # fmt: skip
 # Staff without the appeals workspace at all: refused by the page's guard, not the object.
 NO_APPEALS = {"patrol": 403, "analyst": 403, "security": 403}
 
@@ -214,6 +218,18 @@ class Endpoint:
     body: dict | Callable[[World], dict] = field(default_factory=dict)
     # Puts back what an allowed persona's action changed, before the next persona asks.
     reset: Callable[[World], None] | None = None
+
+
+def _intervention_a(world: World):
+    """A change recorded in district A (made on first use, then the same one)."""
+    found = Intervention.objects.filter(department=world.territory.district_a).first()
+    if found is None:
+        found = Intervention.objects.create(
+            kind="foot_patrol", name="Пилот в районе A", starts_on=dt.date(2026, 1, 1),
+            department=world.territory.district_a,
+        )  # fmt: skip
+        found.precincts.set([world.territory.precinct_a])
+    return found
 
 
 def _last_day() -> str:
@@ -444,6 +460,53 @@ ENDPOINTS = [
         "get",
         lambda w: f"/api/v1/planning/siting/{w.job.pk}",
         guarded_api(PLANNERS_A, refused=404),
+    ),
+    # --- interventions (evaluation) -------------------------------------------------------
+    Endpoint(
+        "interventions page",
+        lambda w, u: access.can_view_interventions(u),
+        INTERVENTION_READERS,
+        "page",
+        "get",
+        lambda w: "/evaluation/interventions/",
+        guarded_page(INTERVENTION_READERS),
+    ),
+    Endpoint(
+        "interventions api",
+        lambda w, u: access.can_view_interventions(u),
+        INTERVENTION_READERS,
+        "api",
+        "get",
+        lambda w: "/api/v1/evaluation/interventions",
+        guarded_api(INTERVENTION_READERS),
+    ),
+    Endpoint(
+        "intervention page of A",
+        lambda w, u: (
+            access.interventions_visible_to(u, Intervention.objects.all())
+            .filter(pk=_intervention_a(w).pk)
+            .exists()
+        ),
+        INTERVENTION_READERS - {"outsider"},
+        "page",
+        "get",
+        lambda w: f"/evaluation/interventions/{_intervention_a(w).pk}/",
+        guarded_page(INTERVENTION_READERS, **out_of_scope(404, "outsider")),
+        shows=lambda w: "Пилот в районе A",
+    ),
+    Endpoint(
+        "intervention api of A",
+        lambda w, u: (
+            access.interventions_visible_to(u, Intervention.objects.all())
+            .filter(pk=_intervention_a(w).pk)
+            .exists()
+        ),
+        INTERVENTION_READERS - {"outsider"},
+        "api",
+        "get",
+        lambda w: f"/api/v1/evaluation/interventions/{_intervention_a(w).pk}",
+        guarded_api(INTERVENTION_READERS, **out_of_scope(404, "outsider")),
+        shows=lambda w: '"treated"',
     ),
     # --- integrity registry ----------------------------------------------------------------
     Endpoint(
@@ -866,6 +929,7 @@ def test_every_access_rule_used_by_an_endpoint_has_a_row():
                "user_role_in", "has_public_contact", "serves_precinct"}  # fmt: skip
     # Decided inside the services that write; their refusals are tested with the services.
     writes = {"can_plan", "can_edit_post_project", "can_manage_siting_job",
+              "can_record_intervention",
               "can_record_integrity", "can_register_appeal", "can_manage_appeal",
               "can_answer_appeal", "can_be_assigned_appeal", "can_manage_receptions"}  # fmt: skip
     # Doors of pages whose rows above use the finer rule inside (the menu asks them too).

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from precinct.appeals.models import Appeal
 from precinct.dispatch.models import Incident
+from precinct.evaluation.models import Intervention
 from precinct.territory.models import Department, Post, Precinct
 
 # Words that are the same in every language: names, formats, attributions.
@@ -132,7 +133,10 @@ def _pages(staff: bool) -> list[str]:
             reverse("integrity:recording"),
             reverse("planning:coverage"),
             reverse("appeals:staff-queue"),
-        ]
+            reverse("evaluation:interventions"),
+            *[reverse("evaluation:intervention", args=[pk]) for pk in
+              Intervention.objects.order_by("id").values_list("pk", flat=True)[:2]],
+        ]  # fmt: skip
     return [p for p in pages if p]
 
 

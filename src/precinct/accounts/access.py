@@ -128,6 +128,29 @@ def can_use_planning_tools(user) -> bool:
     return user_role_in(user, PLANNER_ROLES | {Role.HEAD})
 
 
+INTERVENTION_READERS = frozenset({Role.HEAD, Role.DEPUTY_HEAD, Role.ANALYST, Role.ADMIN})
+
+
+def can_record_intervention(user, department: Department) -> bool:
+    """Record a change (a post opened, a foot patrol) for evaluation: planners in scope."""
+    return can_plan(user, department)
+
+
+def can_view_interventions(user) -> bool:
+    """Open the recorded changes and their estimated effects: heads, their deputies,
+    analysts and admins (each sees those of his scope)."""
+    return user_role_in(user, INTERVENTION_READERS)
+
+
+def interventions_visible_to(user, queryset):
+    """The changes a reader may open: those of departments in his scope."""
+    if not can_view_interventions(user):
+        return queryset.none()
+    if has_national_scope(user):
+        return queryset
+    return queryset.filter(department__in=departments_in_scope(user))
+
+
 def can_manage_siting_job(user, job) -> bool:
     """Cancel or keep a siting job: planners of the job's area, and whoever started it."""
     return can_plan(user, job.department) or (

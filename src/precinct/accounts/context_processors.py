@@ -36,6 +36,10 @@ class PagesAllowed:
         return access.can_use_planning_tools(self._user)
 
     @cached_property
+    def view_interventions(self) -> bool:
+        return access.can_view_interventions(self._user)
+
+    @cached_property
     def have_start_page(self) -> bool:
         return access.is_staff_member(self._user)
 

@@ -6,6 +6,7 @@ named in ``DEMO_STEPS``. Each step gets the same context and its own seeded gene
 so adding a step never changes what the steps before it build.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,7 @@ import numpy as np
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from precinct.analytics.network import (
@@ -48,6 +50,40 @@ DEMO_STEPS: list[str] = [
 ]
 
 
+@dataclass(frozen=True)
+class PlantedPilot:
+    """A foot patrol pilot in a few precincts from ``starts_on``: in them, from that day,
+    ``fewer_calls`` of the simulated 102 calls do not happen and the travel of those that
+    do is shorter by ``faster_travel`` (shares). Planted so that the interventions page
+    has a known effect to find (docs/demo.md, "Interventions")."""
+
+    precinct_ids: tuple[int, ...]
+    starts_on: dt.date
+    fewer_calls: float = 0.3
+    faster_travel: float = 0.5
+
+
+PILOT_PRECINCTS = 6
+# The pilot starts this many whole months before the build, so the year of calls has
+# months on both sides of it.
+PILOT_MONTHS_AGO = 6
+
+
+def planted_pilot(seed: int, precincts: list, today: dt.date) -> PlantedPilot | None:
+    """A few precincts drawn at random (a generator of its own) among the most populous
+    third, where a pilot would go and where a month has calls enough for a median, from
+    the first day of the month PILOT_MONTHS_AGO before ``today``'s."""
+    inhabited = sorted((p for p in precincts if p.residents > 0 and p.boundary),
+                       key=lambda p: (-p.residents, p.pk))  # fmt: skip
+    busiest = sorted(p.pk for p in inhabited[: len(inhabited) // 3])
+    if len(busiest) < PILOT_PRECINCTS or len(inhabited) < 3 * PILOT_PRECINCTS:
+        return None
+    rng = np.random.default_rng([seed, *b"pilot"])
+    chosen = rng.choice(busiest, size=PILOT_PRECINCTS, replace=False)
+    k = today.year * 12 + today.month - 1 - PILOT_MONTHS_AGO
+    return PlantedPilot(tuple(sorted(int(i) for i in chosen)), dt.date(k // 12, k % 12 + 1, 1))
+
+
 @dataclass
 class DemoContext:
     """What a demo step may build on: the territory and the networks."""
@@ -62,6 +98,9 @@ class DemoContext:
     log: Callable[[str], None]
     # The years the demo's statistics, survey waves and evaluation periods cover.
     years: tuple[int, ...] = (2025, 2026)
+    # A foot patrol pilot whose effect the 102 step plants in its calls and evaluation
+    # records as an intervention (None: no pilot).
+    pilot: PlantedPilot | None = None
 
     def rng(self, step: str) -> np.random.Generator:
         """A generator of its own for each step, derived from the seed and the step's name."""
@@ -169,6 +208,7 @@ def _build_territory(seed, boundary, population, networks, features, staffing, l
     report.add(f"{addresses:,} searchable addresses and streets")
     report.add("Demo accounts: " + ", ".join(accounts))
     ctx = DemoContext(seed, region, city, departments, precincts, walk, networks.drive, log)
+    ctx.pilot = planted_pilot(seed, precincts, timezone.localdate())
     return report, ctx
 
 

@@ -23,6 +23,7 @@ Travel times come from the routing engine; only human times (handling, turnout, 
 scene) are drawn from stated lognormal distributions.
 """
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -111,32 +112,80 @@ def build(ctx) -> list[str]:
     priority = np.array([categories[codes[i]].default_priority for i in picked])
 
     may_go = np.array([[_may_go(categories[code], kind) for kind in KINDS] for code in codes])
+    graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
+    human = draw_human_times(rng, priority)
+    # The foot patrol pilot's calls that do not happen, dropped after every draw so that
+    # nothing else the step draws changes.
+    keep = _pilot_keeps(ctx, served, precincts, area, epochs)
+    every_node = call_nodes  # the live board's calls are drawn among all, as before
+    epochs, area, call_nodes, call_dept, picked, priority = (
+        a[keep] for a in (epochs, area, call_nodes, call_dept, picked, priority)
+    )
+    human = dataclasses.replace(
+        human, **{f.name: getattr(human, f.name)[keep] for f in dataclasses.fields(human)}
+    )
     # Calls stand on the driving network; foot patrols meet them at the nearest walking node.
     walk_nodes, _ = walk_snapper.snap_many(drive.lon[call_nodes], drive.lat[call_nodes])
     foot = KINDS.index(UnitKind.FOOT)
     first_kind = np.where(may_go[picked, foot] & (priority >= FOOT_FIRST_PRIORITY), foot, -1)
     calls = Calls(epochs, call_dept, np.c_[call_nodes, walk_nodes], may_go[picked],
                   first_kind, FOOT_FIRST_MINUTES * 60.0)  # fmt: skip
-    graphs = [ctx.drive, ctx.walk]  # in the order of KINDS
-    human = draw_human_times(rng, priority)
     sim = simulate_responses(calls, fleet, graphs, human)
-    incidents = _incidents(epochs, sim, call_dept, [categories[c] for c in codes], picked,
+    stored = _pilot_arrivals(ctx, served, precincts, area, epochs, sim)
+    incidents = _incidents(epochs, stored, call_dept, [categories[c] for c in codes], picked,
                            priority, drive.lon[call_nodes], drive.lat[call_nodes])  # fmt: skip
     _insert(Incident, incidents)
     _insert(
         Assignment,
-        [_assignment(incident, units[u], sim, k)
-         for k, (incident, u) in enumerate(zip(incidents, sim.unit, strict=True)) if u >= 0],
+        [_assignment(incident, units[u], stored, k)
+         for k, (incident, u) in enumerate(zip(incidents, stored.unit, strict=True)) if u >= 0],
     )  # fmt: skip
     # At the real demand some units are still on the year's last simulated calls now.
     now = timezone.now().timestamp()
     busy = {units[u].id for u in np.unique(sim.unit[(sim.unit >= 0) & (sim.closed > now)])}
-    live = _open_calls(rng, drive, call_nodes, codes, weights, busy)
+    live = _open_calls(rng, drive, every_node, codes, weights, busy)
     rollups.rebuild_all()
     return [
         *_summary(sim, fleet, sizing, epochs + human.handling, epochs, priority),
         f"102: {live} open calls on the live board, taken by {DEMO_OPERATOR}",
     ]
+
+
+def _pilot_treated(ctx, served, precincts, area, epochs) -> np.ndarray | None:
+    """Which calls fall in the foot patrol pilot (``ctx.pilot``): its precincts, from its
+    first day; None without a pilot."""
+    pilot = getattr(ctx, "pilot", None)
+    if pilot is None:
+        return None
+    served_ids = np.array([precincts[i].pk for i in served], dtype=np.int64)
+    local = timezone.get_current_timezone()
+    start = dt.datetime.combine(pilot.starts_on, dt.time.min, tzinfo=local)
+    return np.isin(served_ids[area], pilot.precinct_ids) & (epochs >= start.timestamp())
+
+
+def _pilot_keeps(ctx, served, precincts, area, epochs) -> np.ndarray:
+    """The calls that happen: in the pilot, ``fewer_calls`` of them do not (a generator of
+    its own draws which)."""
+    treated = _pilot_treated(ctx, served, precincts, area, epochs)
+    if treated is None:
+        return np.ones(len(epochs), dtype=bool)
+    rng = np.random.default_rng([ctx.seed, *b"pilot-calls"])
+    return ~(treated & (rng.random(len(epochs)) < ctx.pilot.fewer_calls))
+
+
+def _pilot_arrivals(ctx, served, precincts, area, epochs, sim):
+    """The responses to store: in the pilot the travel takes ``faster_travel`` less time
+    (the unit clears the call as much earlier). The simulation's own figures, which the
+    step's summary and docs/demo.md quote, are left as it ran."""
+    treated = _pilot_treated(ctx, served, precincts, area, epochs)
+    if treated is None:
+        return sim
+    travel = sim.on_scene - sim.dispatched
+    faster = sim.dispatched + travel * (1 - ctx.pilot.faster_travel)
+    # Never later than simulated, not even by a rounding error: the unit's next call may
+    # have been sent the moment it cleared this one.
+    earlier = np.where(treated & (faster < sim.on_scene), sim.on_scene - faster, 0.0)
+    return dataclasses.replace(sim, on_scene=sim.on_scene - earlier, closed=sim.closed - earlier)
 
 
 def _may_go(category: Category, kind: UnitKind) -> bool:

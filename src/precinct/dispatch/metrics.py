@@ -539,3 +539,32 @@ def _subtree_rows(department: np.ndarray, response, within) -> dict[int, dict]:
         zeros = np.zeros(int(mask.sum()), dtype=np.int64)
         out[d] = _group_rows(zeros, 1, response[mask], within[mask])[0]
     return out
+
+
+def arrival_by_precinct_month(*, start: dt.date, end: dt.date) -> list[dict]:
+    """Median total response (received → on scene, seconds) of the calls received from
+    ``start`` to ``end`` (both days included) per precinct and month of receipt (Almaty
+    time): rows ``{"precinct_id", "month" (its first day), "arrived", "response_seconds_p50"}``
+    sorted by month and precinct; the median is None below MIN_SAMPLE arrivals, as on
+    ``area_map``, whose assignment of calls to precincts (by point) this is. A precinct and
+    month without arrivals has no row. One query per month; no personal data."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    out = []
+    month = start.replace(day=1)
+    while month <= end:
+        following = (month + dt.timedelta(days=32)).replace(day=1)
+        lo = dt.datetime.combine(max(month, start), dt.time.min, tzinfo=tz)
+        hi = dt.datetime.combine(min(following, end + dt.timedelta(days=1)), dt.time.min, tzinfo=tz)
+        qs = Incident.objects.filter(received_at__gte=lo, received_at__lt=hi, duplicate_of=None)
+        lon, lat, response, within = _responses_of(qs)
+        arrived = ~np.isnan(response)
+        precinct = geo.precinct_ids_at(lon[arrived], lat[arrived])
+        rows = _rows_by(precinct, response[arrived], within[arrived], skip=(geo.NO_PRECINCT,))
+        for precinct_id in sorted(rows):
+            row = rows[precinct_id]
+            out.append({
+                "precinct_id": precinct_id, "month": month, "arrived": row["arrived"],
+                "response_seconds_p50": row["response_seconds_p50"],
+            })  # fmt: skip
+        month = following
+    return out

@@ -127,3 +127,41 @@ def funnel_figure(peers: list[dict], curve: dict, *, title: str, unit: str, labe
         separators=plotly_separators(),
     )
     return fig.to_json()
+
+
+def did_figure(series: dict, *, title: str, unit: str, treated: str, comparison: str,
+               change: str) -> str | None:  # fmt: skip
+    """The treated precincts' mean and the comparison precincts' mean month by month, the
+    change's first month marked: parallel lines before it are what the estimate rests on.
+    ``None`` without a series (an outcome not measured per precinct)."""
+    if not series or not series.get("months"):
+        return None
+    months = series["months"]
+    fig = go.Figure()
+    for name, key, dash in ((treated, "treated", "solid"), (comparison, "comparison", "dot")):
+        fig.add_trace(
+            go.Scatter(
+                x=months, y=series[key], name=name, mode="lines+markers",
+                line={"dash": dash}, connectgaps=False,
+            )
+        )  # fmt: skip
+    at = series.get("change_at", 0)
+    if 0 <= at < len(months):
+        fig.add_shape(
+            type="line", x0=months[at], x1=months[at], y0=0, y1=1, xref="x", yref="paper",
+            line={"dash": "dash", "width": 1, "color": "#666"},
+        )  # fmt: skip
+        fig.add_annotation(
+            x=months[at], y=1, xref="x", yref="paper", text=change, showarrow=False,
+            xanchor="left", yanchor="top", font={"size": 11},
+        )  # fmt: skip
+    fig.update_layout(
+        meta={"title": title},
+        height=260,
+        margin={"l": 44, "r": 10, "t": 10, "b": 30},
+        xaxis={"type": "category", "nticks": 6},
+        yaxis=_value_axis(unit),
+        legend={"orientation": "h", "y": -0.2},
+        separators=plotly_separators(),
+    )
+    return fig.to_json()

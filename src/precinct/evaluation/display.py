@@ -183,3 +183,66 @@ def peer_group(code: str) -> str:
     else:
         words.append(_("population unknown"))
     return ", ".join(words)
+
+
+# --- interventions ---------------------------------------------------------------------
+
+# Why an estimate cannot tell, in plain words (reasons of analytics.effects and the adapter).
+REASONS = {
+    "too_few_units": gettext_lazy(
+        "Cannot tell: too few precincts to compare for an interval to mean anything."
+    ),
+    "too_few_periods": gettext_lazy(
+        "Cannot tell: too few months of data before or after the change."
+    ),
+    "pre_trends_differ": gettext_lazy(
+        "Cannot tell: the precincts were already diverging before the change, so a "
+        "difference after it need not be its effect."
+    ),
+    "too_noisy": gettext_lazy(
+        "Cannot tell: the figures vary too much from month to month to see an effect "
+        "of a plausible size."
+    ),
+    "not_measured_per_precinct": gettext_lazy(
+        "Not measured per precinct: surveys are weighted per department and wave, so a "
+        "change in a few precincts cannot be seen in them."
+    ),
+    "no_data": gettext_lazy(
+        "Cannot tell: there are no data for this outcome before or after the change."
+    ),
+}
+
+
+def effect_value(value, unit: str, *, signed: bool = True) -> str:
+    """An effect or bound in the outcome's unit: "−1,5 мин", "+0,40 на 1 000 жителей"."""
+    if value is None:
+        return ""
+    text = numbers.number(abs(value) if signed else value, 1 if unit == "min" else 2)
+    if signed:
+        text = ("−" if value < 0 else "+") + text
+    if unit == "min":
+        return f"{text}\u00a0{numbers.unit('min')}"
+    if unit == "per_1000":
+        return _("%(value)s per 1,000 residents") % {"value": text}
+    return text
+
+
+def verdict(estimate) -> str:
+    """The plain sentence a head reads under an outcome's estimate."""
+    if estimate.verdict == "cannot_tell" or estimate.effect is None:
+        return str(REASONS.get(estimate.reason, REASONS["too_noisy"]))
+    values = {
+        "effect": effect_value(estimate.effect, estimate.unit),
+        "low": effect_value(estimate.ci_low, estimate.unit),
+        "high": effect_value(estimate.ci_high, estimate.unit),
+        "level": numbers.percent(estimate.level, 0),
+    }
+    if estimate.verdict == "effect":
+        return (
+            _("The change moved it by %(effect)s against the comparison precincts "
+              "(%(level)s interval %(low)s to %(high)s).") % values
+        )  # fmt: skip
+    return (
+        _("No effect detected: the %(level)s interval, %(low)s to %(high)s, includes no "
+          "change at all.") % values
+    )  # fmt: skip

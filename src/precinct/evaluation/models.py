@@ -1,10 +1,11 @@
 """Evaluation: a versioned methodology of indicators, their values per department and
 period, and the composite index with its peer rank."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from precinct.territory.models import name_in_reader_language
+from precinct.territory.models import NamedMixin, name_in_reader_language
 
 
 class Methodology(models.Model):
@@ -177,3 +178,93 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.department_id} {self.period_id}: {self.index}"
+
+
+class Intervention(NamedMixin):
+    """A dated change in policing (a post opened, a foot patrol …) and where it applies."""
+
+    class Kind(models.TextChoices):
+        POST_OPENED = "post_opened", _("Post opened")
+        FOOT_PATROL = "foot_patrol", _("Foot patrol")
+        STAFFING = "staffing", _("Staffing change")
+        OTHER = "other", _("Other change")
+
+    class State(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        IN_EFFECT = "in_effect", _("In effect")
+
+    class Estimation(models.TextChoices):
+        PENDING = "pending", _("Being estimated")
+        DONE = "done", _("Estimated")
+        FAILED = "failed", _("Estimation failed")
+
+    kind = models.CharField(max_length=12, choices=Kind)
+    state = models.CharField(max_length=10, choices=State, default=State.IN_EFFECT)
+    starts_on = models.DateField()
+    department = models.ForeignKey(
+        "territory.Department", on_delete=models.PROTECT, related_name="+"
+    )
+    # The treated precincts: given by the planner, or (for a post) those where the post
+    # brings residents within walking reach, computed from the network when it is recorded.
+    precincts = models.ManyToManyField("territory.Precinct", related_name="+")
+    post = models.ForeignKey(
+        "territory.Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Residents the post brings within walking reach, per treated precinct ({id: residents}).
+    reach = models.JSONField(default=dict, blank=True)
+    outcomes = models.JSONField(default=list)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    estimation = models.CharField(max_length=8, choices=Estimation, default=Estimation.PENDING)
+    estimation_error = models.TextField(blank=True)
+    # A planned change's proposed randomised design: {"outcome", "pairs", "mde", "level",
+    # "power", "post_months"}; empty until proposed.
+    design = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-id"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class InterventionEstimate(models.Model):
+    """The estimated effect of one intervention on one outcome, with what it rests on."""
+
+    class Verdict(models.TextChoices):
+        EFFECT = "effect", _("Effect")
+        NO_EFFECT = "no_effect_detected", _("No effect detected")
+        CANNOT_TELL = "cannot_tell", _("Cannot tell")
+
+    intervention = models.ForeignKey(
+        Intervention, on_delete=models.CASCADE, related_name="estimates"
+    )
+    outcome = models.CharField(max_length=20)
+    effect = models.FloatField(null=True, blank=True)
+    ci_low = models.FloatField(null=True, blank=True)
+    ci_high = models.FloatField(null=True, blank=True)
+    p_value = models.FloatField(null=True, blank=True)
+    level = models.FloatField(default=0.95)
+    method = models.CharField(max_length=30, blank=True)
+    pre_trend = models.FloatField(null=True, blank=True)
+    pre_trend_p = models.FloatField(null=True, blank=True)
+    verdict = models.CharField(max_length=20, choices=Verdict)
+    reason = models.CharField(max_length=40, blank=True)
+    comparison_ids = models.JSONField(default=list)
+    # {"months": ["2025-01", …], "treated": [..], "comparison": [..], "change_at": int}
+    series = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["intervention", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intervention", "outcome"], name="intervention_outcome_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.intervention_id} {self.outcome}: {self.effect}"

@@ -143,3 +143,110 @@ class ScorecardOut(Schema):
         description="Confirmed offences of officers in the period, by kind (aggregate only)."
     )
     indicators: list[ScoreIndicatorOut]
+
+
+class InterventionIn(Schema):
+    kind: str = Field(description="post_opened, foot_patrol, staffing or other.")
+    name: str = Field(description="In Russian; name_kk and name_en beside it.")
+    name_kk: str = ""
+    name_en: str = ""
+    starts_on: dt.date
+    department_id: int
+    precinct_ids: list[int] = Field(
+        default_factory=list,
+        description="Treated precincts; empty with a post: those it brings within walking reach.",
+    )
+    post_id: int | None = None
+    state: str = Field("in_effect", description="planned or in_effect.")
+    outcomes: list[str] | None = Field(
+        None, description="arrival, calls, appeals, records, trust, safety (None: all)."
+    )
+
+
+class InterventionSummaryOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    name: str
+    starts_on: dt.date
+    state: str
+    state_label: str
+    department_id: int
+    department: str
+    estimation: str = Field(description="pending, done or failed.")
+    treated_count: int
+
+
+class InterventionPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    results: list[InterventionSummaryOut]
+
+
+class PrecinctRefOut(Schema):
+    precinct_id: int
+    name: str
+
+
+class TreatedOut(PrecinctRefOut):
+    residents_brought: float | None = Field(
+        description="Residents the post brings within walking reach (a post's change)."
+    )
+
+
+class SeriesOut(Schema):
+    months: list[str]
+    change_at: int = Field(description="Position of the change's first month in months.")
+    treated: list[float | None]
+    comparison: list[float | None]
+
+
+class EstimateOut(Schema):
+    outcome: str
+    label: str
+    unit: str = Field(description="min, per_1000 or share.")
+    effect: float | None = Field(description="Difference in differences, in the unit.")
+    ci_low: float | None
+    ci_high: float | None
+    level: float
+    p_value: float | None
+    method: str = Field(description="randomisation or wild_cluster_bootstrap.")
+    pre_trend: float | None = Field(
+        description="Treated − comparison difference of pre-change slopes, per month."
+    )
+    pre_trend_p: float | None
+    verdict: str = Field(description="effect, no_effect_detected or cannot_tell.")
+    reason: str
+    verdict_text: str
+    comparison_ids: list[int]
+    series: SeriesOut | None
+    computed_at: dt.datetime
+
+
+class PairOut(Schema):
+    first_id: int
+    first: str
+    second_id: int
+    second: str
+
+
+class DesignOut(Schema):
+    outcome: str
+    outcome_label: str
+    pairs: list[PairOut] = Field(description="Treat one of each pair, chosen at random.")
+    mde: float | None = Field(description="Smallest effect the pilot could detect.")
+    mde_text: str
+    level: float
+    power: float
+
+
+class InterventionOut(InterventionSummaryOut):
+    post_id: int | None
+    post: str | None
+    recorded_at: dt.datetime
+    estimation_error: str
+    treated: list[TreatedOut]
+    comparison: list[PrecinctRefOut]
+    outcomes: list[EstimateOut]
+    design: DesignOut | None

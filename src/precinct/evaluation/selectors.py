@@ -1,14 +1,23 @@
 """Readers of evaluation: the methodology catalog and scorecards (aggregates only)."""
 
 from django.conf import settings
+from django.shortcuts import get_object_or_404
 
-from precinct.evaluation import funnels
-from precinct.evaluation.models import Indicator, IndicatorValue, Methodology, Period, Score
+from precinct.accounts import access
+from precinct.evaluation import display, funnels, outcomes
+from precinct.evaluation.models import (
+    Indicator,
+    IndicatorValue,
+    Intervention,
+    Methodology,
+    Period,
+    Score,
+)
 from precinct.evaluation.services import current_methodology
 from precinct.integrity import metrics as integrity_metrics
 from precinct.integrity.models import Offence
 from precinct.priorities import metrics as priorities_metrics
-from precinct.territory.models import Department
+from precinct.territory.models import Department, Precinct
 
 
 def methodology_catalog(*, methodology: Methodology | None = None) -> dict:
@@ -262,3 +271,90 @@ def integrity_counts(*, department: Department, period: Period) -> dict[str, int
         for kind, n in kinds.items():
             totals[kind] += n
     return totals
+
+
+# --- interventions ---------------------------------------------------------------------
+
+
+def interventions_for(user):
+    """The changes the user may open, newest first."""
+    qs = Intervention.objects.select_related("department", "post").order_by("-starts_on", "-pk")
+    return access.interventions_visible_to(user, qs)
+
+
+def intervention_of(user, pk: int) -> Intervention:
+    """One change the user may open; 404 when it is out of his scope (its existence too)."""
+    return get_object_or_404(interventions_for(user), pk=pk)
+
+
+def intervention_summary(change: Intervention) -> dict:
+    return {
+        "id": change.pk,
+        "kind": change.kind,
+        "kind_label": change.get_kind_display(),
+        "name": change.display_name,
+        "starts_on": change.starts_on,
+        "state": change.state,
+        "state_label": change.get_state_display(),
+        "department_id": change.department_id,
+        "department": change.department.display_name,
+        "estimation": change.estimation,
+        "treated_count": change.precincts.count(),
+    }
+
+
+def intervention_payload(change: Intervention) -> dict:
+    """A change with its treated and comparison precincts (names in the reader's
+    language), per outcome the stored estimate with its plain verdict, and its design."""
+    estimates = list(change.estimates.all())
+    for e in estimates:
+        outcome = outcomes.OUTCOMES.get(e.outcome)
+        e.unit = outcome.unit if outcome else ""
+        e.label = str(outcome.label) if outcome else e.outcome
+    compared = sorted({pk for e in estimates for pk in e.comparison_ids})
+    paired = sorted({pk for pair in change.design.get("pairs", []) for pk in pair})
+    names = {
+        p.pk: str(p)
+        for p in Precinct.objects.select_related("department").filter(
+            pk__in=[*compared, *paired, *change.precincts.values_list("pk", flat=True)]
+        )
+    }
+    treated = sorted(change.precincts.values_list("pk", flat=True))
+    design = None
+    if change.design:
+        d = change.design
+        outcome = outcomes.OUTCOMES[d["outcome"]]
+        design = {
+            "outcome": d["outcome"], "outcome_label": str(outcome.label),
+            "pairs": [
+                {"first_id": a, "first": names.get(a, ""), "second_id": b,
+                 "second": names.get(b, "")} for a, b in d["pairs"]
+            ],
+            "mde": d["mde"], "mde_text": display.effect_value(d["mde"], outcome.unit,
+                                                              signed=False),
+            "level": d["level"], "power": d["power"],
+        }  # fmt: skip
+    return {
+        **intervention_summary(change),
+        "post_id": change.post_id,
+        "post": change.post.display_name if change.post else None,
+        "recorded_at": change.recorded_at,
+        "estimation_error": change.estimation_error,
+        "treated": [
+            {"precinct_id": pk, "name": names.get(pk, ""),
+             "residents_brought": change.reach.get(str(pk))} for pk in treated
+        ],
+        "comparison": [{"precinct_id": pk, "name": names.get(pk, "")} for pk in compared],
+        "outcomes": [
+            {
+                "outcome": e.outcome, "label": e.label, "unit": e.unit, "effect": e.effect,
+                "ci_low": e.ci_low, "ci_high": e.ci_high, "level": e.level,
+                "p_value": e.p_value, "method": e.method, "pre_trend": e.pre_trend,
+                "pre_trend_p": e.pre_trend_p, "verdict": e.verdict, "reason": e.reason,
+                "verdict_text": display.verdict(e), "comparison_ids": e.comparison_ids,
+                "series": e.series or None, "computed_at": e.computed_at,
+            }
+            for e in estimates
+        ],
+        "design": design,
+    }  # fmt: skip

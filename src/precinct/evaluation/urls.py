@@ -1,4 +1,4 @@
-"""Public evaluation pages."""
+"""Evaluation pages: public scorecards, and the interventions of heads and analysts."""
 
 from django.urls import path
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("departments/<int:department_id>/scorecard.csv", views.scorecard_csv, name="csv"),
     path("departments/<int:department_id>/scorecard.pdf", views.scorecard_pdf, name="pdf"),
     path("regions/<int:region_id>/", views.region_scorecard, name="region"),
+    path("interventions/", views.interventions, name="interventions"),
+    path("interventions/<int:pk>/", views.intervention, name="intervention"),
 ]

@@ -1,15 +1,22 @@
-"""Public evaluation pages: the methodology, scorecards, the national roll-up."""
+"""Evaluation pages: the methodology, scorecards, the national roll-up (public); the
+recorded interventions and their effects (heads and analysts)."""
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from precinct.accounts import access
+from precinct.accounts.guards import staff_page
+from precinct.core import listing
 from precinct.core.replica import reads_from_replica
 from precinct.crime import metrics as crime
-from precinct.evaluation import charts, display, exports, funnels, selectors
+from precinct.evaluation import charts, display, exports, funnels, selectors, tasks
+from precinct.evaluation.forms import InterventionForm
 from precinct.evaluation.models import Period
-from precinct.territory.models import Department, Region
+from precinct.evaluation.services import EvaluationError, InterventionForbidden
+from precinct.territory.models import Department, Post, Precinct, Region
 from precinct.territory.network import network_imported
 
 
@@ -163,3 +170,68 @@ def scorecard_pdf(request, department_id: int):
     name = f"scorecard-{department_id}-{card['period'].label}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+# --- interventions (heads and analysts) ---------------------------------------------------
+
+
+def _intervention_form(request, data=None) -> InterventionForm | None:
+    """The form to record a change, for those who may record one somewhere."""
+    if not access.can_use_planning_tools(request.user):
+        return None
+    scope = access.departments_in_scope(request.user).select_related("region")
+    return InterventionForm(
+        data,
+        departments=scope.order_by("path"),
+        precincts=Precinct.objects.filter(department__in=scope, residents__gt=0)
+        .select_related("department").order_by("department__path", "number"),
+        posts=Post.objects.filter(department__in=scope).order_by("name"),
+    )  # fmt: skip
+
+
+@staff_page(access.can_view_interventions)
+def interventions(request):
+    """Recorded changes of the reader's scope, and the form to record one."""
+    form = _intervention_form(request, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                change = tasks.intervention_record_submit(actor=request.user, **form.request())
+            except InterventionForbidden as exc:
+                raise PermissionDenied(str(exc)) from None
+            except EvaluationError as exc:
+                for field, message in exc.errors:
+                    field = {"department_id": "department", "precinct_ids": "precincts",
+                             "post_id": "post"}.get(field, field)  # fmt: skip
+                    form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect("evaluation:intervention", change.pk)
+        status = 400
+    rows = [selectors.intervention_summary(c) for c in selectors.interventions_for(request.user)]
+    return render(
+        request, "evaluation/interventions.html",
+        {"page": listing.page_of(request, rows), "form": form}, status=status,
+    )  # fmt: skip
+
+
+@staff_page(access.can_view_interventions)
+@require_GET
+def intervention(request, pk: int):
+    """A change: where it applies, compared with what, and per outcome its effect, a plain
+    verdict and the trends before and after it."""
+    change = selectors.intervention_of(request.user, pk)
+    data = selectors.intervention_payload(change)
+    for o in data["outcomes"]:
+        o["effect_text"] = display.effect_value(o["effect"], o["unit"])
+        o["low_text"] = display.effect_value(o["ci_low"], o["unit"])
+        o["high_text"] = display.effect_value(o["ci_high"], o["unit"])
+        o["pre_trend_text"] = display.effect_value(o["pre_trend"], o["unit"])
+        o["figure"] = charts.did_figure(
+            o["series"], title=o["label"], unit="share" if o["unit"] == "share" else "",
+            treated=_("Treated precincts"), comparison=_("Comparison precincts"),
+            change=_("change"),
+        )  # fmt: skip
+    return render(request, "evaluation/intervention.html", {"change": data})

@@ -20,7 +20,7 @@ from precinct.planning import inputs
 from precinct.planning.errors import PlanningError
 from precinct.territory import network as territory_network
 from precinct.territory.models import Department, Post, Precinct, Region
-from precinct.territory.walking import walking_minutes, walking_seconds
+from precinct.territory.walking import access_leg_seconds, walking_minutes, walking_seconds
 
 OPEN_STATES = (Post.State.OPEN,)
 WHAT_IF_STATES = (Post.State.OPEN, Post.State.BUILDING, Post.State.PLANNED)
@@ -98,6 +98,39 @@ def reach_points(*, limit_s: float, what_if: bool = False):
         off[mine] = pop.node[mine] < 0
         n_posts += len(nodes)
     return pop, times, off, n_posts
+
+
+def residents_brought(*, post: Post, minutes: float) -> dict[int, tuple[float, float]]:
+    """Per precinct: (residents, residents within ``minutes`` of walking of ``post`` and
+    of no other open post), on the walking network of the post's region. What a post
+    "brings within reach" is this difference: residents already near another post gain
+    nothing. Precincts the post brings no one to are left out."""
+    limit_s = walking_seconds(walking_minutes(minutes))
+    walk = territory_network.network_at("walk", post.lon, post.lat)
+    pop = inputs.population(walk)
+    ids, nodes, legs = inputs.post_nodes(walk, OPEN_STATES)
+    others = ids != post.pk
+    own, own_metres = walk.snapper.snap_many(np.array([post.lon]), np.array([post.lat]))
+    if own[0] < 0:
+        return {}
+    own_leg = access_leg_seconds(walk.graph, own_metres)
+    near_own = core.point_times(
+        core.reach_times(walk.graph, own, limit_s=limit_s, offsets=own_leg), pop.node,
+        pop.access_s,
+    ) <= limit_s  # fmt: skip
+    near_other = core.point_times(
+        core.reach_times(walk.graph, nodes[others], limit_s=limit_s, offsets=legs[others]),
+        pop.node, pop.access_s,
+    ) <= limit_s  # fmt: skip
+    brought = near_own & ~near_other & (pop.precinct_id > 0)
+    out = {}
+    for precinct_id in np.unique(pop.precinct_id[brought]):
+        mine = pop.precinct_id == precinct_id
+        out[int(precinct_id)] = (
+            float(pop.residents[mine].sum()),
+            float(pop.residents[mine & brought].sum()),
+        )
+    return out
 
 
 def coverage_report(*, minutes_list, what_if: bool = False, levels=LEVELS) -> CoverageReport:

@@ -5,7 +5,8 @@ computed in the database. Evaluation reads planning only through these functions
 """
 
 from precinct.planning import selectors
-from precinct.planning.coverage import coverage_report
+from precinct.planning.coverage import coverage_report, residents_brought
+from precinct.territory.models import Post
 from precinct.territory.network import network_imported
 
 
@@ -93,3 +94,28 @@ def coverage_by_area(*, minutes: float = 15) -> dict | None:
         "share": within / residents if residents > 0 else None,
     }
     return {"minutes": minutes, **out}
+
+
+def residents_brought_by_post(*, post_id: int, minutes: float = 15) -> list[dict] | None:
+    """The residents a post brings within ``minutes`` of walking, per precinct: rows
+    ``{"precinct_id", "residents", "residents_brought", "share"}`` (those within reach of
+    this post and of no other open post), largest share first; precincts it brings no one
+    to have no row.
+
+    None when no walking network has been imported: reach cannot be known then.
+    """
+    if not network_imported("walk"):
+        return None
+    post = Post.objects.get(pk=post_id)
+    rows = [
+        {
+            "precinct_id": precinct_id,
+            "residents": residents,
+            "residents_brought": brought,
+            "share": brought / residents if residents > 0 else None,
+        }
+        for precinct_id, (residents, brought) in residents_brought(
+            post=post, minutes=minutes
+        ).items()
+    ]
+    return sorted(rows, key=lambda r: (-(r["share"] or 0), r["precinct_id"]))
