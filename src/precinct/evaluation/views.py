@@ -187,10 +187,11 @@ def interventions(request):
             else:
                 return redirect("evaluation:intervention", change.pk)
         status = 400
-    rows = [selectors.intervention_summary(c) for c in selectors.interventions_for(request.user)]
+    page = listing.page_of(request, selectors.interventions_for(request.user))
+    rows = [selectors.intervention_summary(c) for c in page]  # this page's only
     return render(
         request, "evaluation/interventions.html",
-        {"page": listing.page_of(request, rows), "form": form}, status=status,
+        {"page": page, "rows": rows, "form": form}, status=status,
     )  # fmt: skip
 
 
