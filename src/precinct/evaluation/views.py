@@ -204,8 +204,8 @@ def intervention(request, pk: int):
     data = selectors.intervention_payload(change)
     for o in data["outcomes"]:
         o["effect_text"] = display.effect_value(o["effect"], o["unit"])
-        o["low_text"] = display.effect_value(o["ci_low"], o["unit"])
-        o["high_text"] = display.effect_value(o["ci_high"], o["unit"])
+        o["low_text"] = display.effect_value(o["ci_low"], o["unit"], with_unit=False)
+        o["high_text"] = display.effect_value(o["ci_high"], o["unit"], with_unit=False)
         o["pre_trend_text"] = display.effect_value(o["pre_trend"], o["unit"])
         o["figure"] = charts.did_figure(
             o["series"], title=o["label"], unit="share" if o["unit"] == "share" else "",
