@@ -336,3 +336,18 @@ def test_the_page_form_records_a_change(db, client, personas, territory, city):
     assert 'href="/evaluation/interventions/"' in client.get("/evaluation/").content.decode()
     client.force_login(personas.inspector)
     assert 'href="/evaluation/interventions/"' not in client.get("/evaluation/").content.decode()
+
+
+def test_api_refuses_to_record_for_those_who_may_not(db, client, personas, territory, city):
+    body = {
+        "kind": "foot_patrol", "name": "Пилот", "starts_on": "2025-07-01",
+        "department_id": territory.district_a.pk, "precinct_ids": [city[0].pk],
+    }  # fmt: skip
+    assert client.post(URL, body, content_type="application/json").status_code == 401
+    for who in ("inspector", "outsider"):
+        response = client.post(
+            URL, body, content_type="application/json", **_auth(getattr(personas, who))
+        )
+        assert response.status_code == 403, who
+        assert response.json()["code"] == "forbidden"
+    assert not Intervention.objects.exists()

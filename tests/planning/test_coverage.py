@@ -159,3 +159,24 @@ def _reach_on_nodes_only(city, minutes):
     pts = np.array(list(PopulationPoint.objects.values_list("lon", "lat", "residents")))
     nodes, _ = walk.snapper.snap_many(pts[:, 0], pts[:, 1])
     return float(pts[times[nodes] <= minutes * 60, 2].sum())
+
+
+def test_residents_brought_by_post__those_no_other_open_post_reaches(city):
+    from precinct.planning import metrics
+    from precinct.territory import services
+
+    report = coverage_report(minutes_list=[15], levels=["precinct"])
+    row_a = next(r for r in report.rows["precinct"] if r.id == city.territory.precinct_a.pk)
+    # The only open post brings everyone coverage counts (east of the grid has no precinct).
+    [brought] = metrics.residents_brought_by_post(post_id=city.open_post.pk, minutes=15)
+    assert brought["precinct_id"] == city.territory.precinct_a.pk
+    assert brought["residents"] == row_a.residents
+    assert brought["residents_brought"] == row_a.within[0] > 0
+    assert brought["share"] == row_a.within[0] / row_a.residents
+    # A second open post at the same door: neither brings anyone the other does not reach.
+    twin = services.post_create(
+        department=city.territory.district_a, name="УПП Twin", state=Post.State.OPEN,
+        opened_on=city.open_post.opened_on, lon=city.open_post.lon, lat=city.open_post.lat,
+    )  # fmt: skip
+    assert metrics.residents_brought_by_post(post_id=city.open_post.pk, minutes=15) == []
+    assert metrics.residents_brought_by_post(post_id=twin.pk, minutes=15) == []

@@ -136,16 +136,20 @@ def did_figure(series: dict, *, title: str, unit: str, treated: str, comparison:
     ``None`` without a series (an outcome not measured per precinct)."""
     if not series or not series.get("months"):
         return None
-    months = series["months"]
+    # Months before any figure (the source starts later) are left off the axis.
+    pairs = zip(series["treated"], series["comparison"], strict=True)
+    known = [a is not None or b is not None for a, b in pairs]
+    first = known.index(True) if any(known) else 0
+    months = series["months"][first:]
     fig = go.Figure()
     for name, key, dash in ((treated, "treated", "solid"), (comparison, "comparison", "dot")):
         fig.add_trace(
             go.Scatter(
-                x=months, y=series[key], name=name, mode="lines+markers",
+                x=months, y=series[key][first:], name=name, mode="lines+markers",
                 line={"dash": dash}, connectgaps=False,
             )
         )  # fmt: skip
-    at = series.get("change_at", 0)
+    at = series.get("change_at", 0) - first
     if 0 <= at < len(months):
         fig.add_shape(
             type="line", x0=months[at], x1=months[at], y0=0, y1=1, xref="x", yref="paper",

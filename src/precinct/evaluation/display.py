@@ -213,13 +213,16 @@ REASONS = {
 }
 
 
-def effect_value(value, unit: str, *, signed: bool = True) -> str:
-    """An effect or bound in the outcome's unit: "−1,5 мин", "+0,40 на 1 000 жителей"."""
+def effect_value(value, unit: str, *, signed: bool = True, with_unit: bool = True) -> str:
+    """An effect or bound in the outcome's unit: "−1,5 мин", "+0,40 на 1 000 жителей"
+    (the bounds of an interval beside it without the unit: "−2,27")."""
     if value is None:
         return ""
     text = numbers.number(abs(value) if signed else value, 1 if unit == "min" else 2)
     if signed:
         text = ("−" if value < 0 else "+") + text
+    if not with_unit:
+        return text
     if unit == "min":
         return f"{text}\u00a0{numbers.unit('min')}"
     if unit == "per_1000":
@@ -233,8 +236,8 @@ def verdict(estimate) -> str:
         return str(REASONS.get(estimate.reason, REASONS["too_noisy"]))
     values = {
         "effect": effect_value(estimate.effect, estimate.unit),
-        "low": effect_value(estimate.ci_low, estimate.unit),
-        "high": effect_value(estimate.ci_high, estimate.unit),
+        "low": effect_value(estimate.ci_low, estimate.unit, with_unit=False),
+        "high": effect_value(estimate.ci_high, estimate.unit, with_unit=False),
         "level": numbers.percent(estimate.level, 0),
     }
     if estimate.verdict == "effect":

@@ -26,7 +26,7 @@ class InterventionForm(forms.Form):
     )  # fmt: skip
     post = forms.ModelChoiceField(label=_("Post"), queryset=None, required=False)
     outcomes = forms.MultipleChoiceField(
-        label=_("Outcomes"), widget=forms.CheckboxSelectMultiple,
+        label=_("Outcomes to estimate"), widget=forms.CheckboxSelectMultiple,
         choices=[(o.code, o.label) for o in OUTCOMES.values()], initial=list(OUTCOMES),
     )  # fmt: skip
 

@@ -210,10 +210,11 @@ def interventions(request):
             else:
                 return redirect("evaluation:intervention", change.pk)
         status = 400
-    rows = [selectors.intervention_summary(c) for c in selectors.interventions_for(request.user)]
+    page = listing.page_of(request, selectors.interventions_for(request.user))
+    rows = [selectors.intervention_summary(c) for c in page]  # this page's only
     return render(
         request, "evaluation/interventions.html",
-        {"page": listing.page_of(request, rows), "form": form}, status=status,
+        {"page": page, "rows": rows, "form": form}, status=status,
     )  # fmt: skip
 
 
@@ -226,8 +227,8 @@ def intervention(request, pk: int):
     data = selectors.intervention_payload(change)
     for o in data["outcomes"]:
         o["effect_text"] = display.effect_value(o["effect"], o["unit"])
-        o["low_text"] = display.effect_value(o["ci_low"], o["unit"])
-        o["high_text"] = display.effect_value(o["ci_high"], o["unit"])
+        o["low_text"] = display.effect_value(o["ci_low"], o["unit"], with_unit=False)
+        o["high_text"] = display.effect_value(o["ci_high"], o["unit"], with_unit=False)
         o["pre_trend_text"] = display.effect_value(o["pre_trend"], o["unit"])
         o["figure"] = charts.did_figure(
             o["series"], title=o["label"], unit="share" if o["unit"] == "share" else "",
