@@ -284,9 +284,11 @@ class PrecinctRollup(models.Model):
 
     class Meta:
         constraints = [
-            # Department first: a scope reads its departments' rows of a few periods.
+            # Period first: a read is a few ranges of periods (years, months, the days at
+            # the ends), each one index range; led by the department, SQLite scanned every
+            # row of the scope's departments.
             models.UniqueConstraint(
-                fields=["department_id", "grain", "period", "precinct_id", "priority"],
+                fields=["grain", "period", "department_id", "precinct_id", "priority"],
                 name="dispatch_precinct_rollup_key",
             )
         ]

@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('response', models.BinaryField()),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('department_id', 'grain', 'period', 'precinct_id', 'priority'), name='dispatch_precinct_rollup_key')],
+                'constraints': [models.UniqueConstraint(fields=('grain', 'period', 'department_id', 'precinct_id', 'priority'), name='dispatch_precinct_rollup_key')],
             },
         ),
         migrations.RunPython(_mark_days_with_rollups, migrations.RunPython.noop),
