@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, connections, router, transaction
-from django.db.models import Q
-from django.db.models.functions import ExtractDay, ExtractHour, ExtractMonth, ExtractYear
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractHour, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from precinct.analytics import sketch
@@ -66,10 +66,12 @@ BLOBS = ("handling", "travel", "response")
 _FIELDS = (("grain", 2), ("day", 20), ("department", 20), ("own", 1), ("priority", 3),
            ("area", 1), ("hour", 5))  # fmt: skip
 # The precinct rows' key: 63 bits. Precinct 0 is "in no precinct"; UNLOCATED "no point".
+# Priority 0 is every priority (the page's default map reads a quarter of the rows).
 _PRECINCT_FIELDS = (("grain", 2), ("day", 20), ("department", 20), ("precinct", 18),
                     ("priority", 3))  # fmt: skip
 OUTSIDE = 0
 UNLOCATED = (1 << 18) - 1
+ALL_PRIORITIES = 0
 DAYS_PER_BATCH = 31
 
 
@@ -251,8 +253,9 @@ def _rows_of_members(unique, row, phases_, within) -> Rows:
 
 
 def precinct_rows_of_calls(calls: dict[str, np.ndarray]) -> Rows:
-    """Day rows by precinct of the calls given (fetched ``located``): each call once, in
-    its own department and the precinct its point lies in now (OUTSIDE, UNLOCATED)."""
+    """Day rows by precinct of the calls given (fetched ``located``): each call in its own
+    department and the precinct its point lies in now (OUTSIDE, UNLOCATED), once under
+    its priority and once under ALL_PRIORITIES."""
     if len(calls["day"]) == 0:
         return Rows.empty(1)
     lon, lat = calls["lon"], calls["lat"]
@@ -263,8 +266,11 @@ def precinct_rows_of_calls(calls: dict[str, np.ndarray]) -> Rows:
     precinct[np.isnan(lon) | np.isnan(lat)] = UNLOCATED
     key = _pack(_PRECINCT_FIELDS, grain=0, day=calls["day"], department=calls["department"],
                 precinct=precinct, priority=calls["priority"])  # fmt: skip
-    unique, row = np.unique(key, return_inverse=True)
-    return _rows_of_members(unique, row.reshape(-1), calls["phases"][:, 2:], calls["within"])
+    every = _pack(_PRECINCT_FIELDS, grain=0, day=calls["day"], department=calls["department"],
+                  precinct=precinct, priority=ALL_PRIORITIES)  # fmt: skip
+    unique, row = np.unique(np.concatenate([key, every]), return_inverse=True)
+    twice = np.concatenate([calls["phases"][:, 2:]] * 2)
+    return _rows_of_members(unique, row.reshape(-1), twice, np.concatenate([calls["within"]] * 2))
 
 
 # --- stored rows ---------------------------------------------------------------------------
@@ -434,18 +440,25 @@ _PRECINCT_COPY_TYPES = ["varchar", "date", "int4", "int4", "int2", *["int4"] * l
 
 
 def _load_precincts(qs) -> Rows:
-    """Stored precinct rows as arrays (keys in the order stored: a reader groups them)."""
-    alias, sql, params = read_sql(qs.values_list(*_PRECINCT_KEY, *COUNTS, "response"))
+    """Stored precinct rows as arrays (keys in the order stored: a reader groups them).
+
+    The period comes as text, parsed for all rows at once: a ten-year read of a city is
+    tens of thousands of rows, and a date object per row cost as much as the query."""
+    columns = qs.annotate(period_text=Cast("period", CharField())).values_list(
+        "grain", "period_text", *_PRECINCT_KEY[2:], *COUNTS, "response"
+    )
+    alias, sql, params = read_sql(columns)
     rows = _rows_of(connections[alias], sql, params)
     if not rows:
         return Rows.empty(1)
     cols = list(zip(*rows, strict=True))
     precinct = np.array(cols[3], dtype=np.int64)
     precinct[precinct < 0] = UNLOCATED
+    grain = np.array(cols[0])
     key = _pack(
-        _PRECINCT_FIELDS, grain=np.array([GRAINS.index(g) for g in cols[0]]),
-        day=np.array([_date_number(p) for p in cols[1]]), department=np.array(cols[2]),
-        precinct=precinct, priority=np.array(cols[4]),
+        _PRECINCT_FIELDS, grain=(grain == "m") + 2 * (grain == "y"),
+        day=np.array(cols[1], dtype="datetime64[D]").astype(np.int64),
+        department=np.array(cols[2]), precinct=precinct, priority=np.array(cols[4]),
     )  # fmt: skip
     counts = np.array(cols[5:9], dtype=np.int64).T
     phase = sketch.decode_many([bytes(b) for b in cols[9]])
@@ -731,8 +744,7 @@ def precinct_totals(*, department, start, end, priority=None) -> PrecinctTotals:
             scope = Q()
             if department is not None:
                 scope &= Q(department_id__in=_subtree(department).values("id"))
-            if priority is not None:
-                scope &= Q(priority=priority)
+            scope &= Q(priority=ALL_PRIORITIES if priority is None else priority)
             stored = PrecinctRollup.objects.filter(scope)
             parts.append(_load_precincts(stored.filter(_segments(first, stop, years=True))))
             dirty = list(
@@ -749,7 +761,10 @@ def precinct_totals(*, department, start, end, priority=None) -> PrecinctTotals:
                     qs = qs.filter(department__path__startswith=department.path)
                 if priority is not None:
                     qs = qs.filter(priority=priority)
-                parts.append(precinct_rows_of_calls(_fetch_calls(qs, located=True)))
+                rows = precinct_rows_of_calls(_fetch_calls(qs, located=True))
+                wanted = ALL_PRIORITIES if priority is None else priority
+                of_priority = _unpack(rows.key, _PRECINCT_FIELDS)["priority"] == wanted
+                parts.append(_select(rows, of_priority))
     parts = [p for p in parts if len(p.key)]
     if not parts:
         none = np.zeros(0, dtype=np.int64)
