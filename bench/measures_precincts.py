@@ -111,8 +111,11 @@ def _insert_calls(connection, districts, n: int, start: dt.datetime, end: dt.dat
             _or_none((handling + travel).astype(int), arrived),
             strict=True,
         )  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, list(rows))
+        if connection.vendor == "sqlite":  # the driver's own executemany: no per-row wrapper
+            connection.connection.executemany(sql.replace("%s", "?"), rows)
+        else:
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, list(rows))
         done += m
 
 

@@ -38,8 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, connections, router, transaction
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast, ExtractDay, ExtractHour, ExtractMonth, ExtractYear
+from django.db.models import BigIntegerField, CharField, Func, Q
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from precinct.analytics import sketch
@@ -158,29 +158,58 @@ def merge(parts: list[Rows]) -> Rows:
 # --- from raw calls ------------------------------------------------------------------------
 
 
+class _Epoch(Func):
+    """A moment as whole seconds since 1970 UTC, computed by the database's own code."""
+
+    output_field = BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        template = "CAST(FLOOR(EXTRACT(EPOCH FROM %(expressions)s)) AS BIGINT)"
+        return super().as_sql(compiler, connection, template=template, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # Django's tz-aware Extract runs a Python function per row on SQLite: a partial
+        # day's 1,200 calls cost 0.3 s that way. ('%%%%' is '%' once the template and
+        # then the SQLite cursor's placeholder conversion have each halved it.)
+        return super().as_sql(
+            compiler, connection, template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
+            **extra,
+        )  # fmt: skip
+
+
+def _local_seconds(epoch: np.ndarray) -> np.ndarray:
+    """Seconds since 1970 in local wall time: each moment's offset from UTC looked up once
+    per quarter hour present (time zones change offset on quarter hours)."""
+    quarter = epoch // 900
+    unique, inverse = np.unique(quarter, return_inverse=True)
+    tz = local_zone()
+    offsets = np.array(
+        [dt.datetime.fromtimestamp(int(q) * 900, tz).utcoffset().total_seconds()
+         for q in unique.tolist()], dtype=np.int64,
+    )  # fmt: skip
+    return epoch + offsets[inverse.reshape(-1)]
+
+
 def _fetch_calls(qs, *, located: bool = False) -> dict[str, np.ndarray]:
     """Per measured call: day number, department, priority, area, hour, phases, within;
-    and lon, lat (NaN without them) when ``located``."""
-    tz = local_zone()
-    columns = qs.annotate(
-        y=ExtractYear("received_at", tzinfo=tz), m=ExtractMonth("received_at", tzinfo=tz),
-        d=ExtractDay("received_at", tzinfo=tz), h=ExtractHour("received_at", tzinfo=tz),
-        within=within_target_cases(),
-    ).values_list("y", "m", "d", "h", "department_id", "priority", "area_type", *PHASES,
-                  "within", *(("lon", "lat") if located else ()))  # fmt: skip
+    and lon, lat (NaN without them) when ``located``. The local day and hour come from
+    the moment in seconds, converted here for all calls at once."""
+    columns = qs.annotate(t=_Epoch("received_at"), within=within_target_cases()).values_list(
+        "t", "department_id", "priority", "area_type", *PHASES, "within",
+        *(("lon", "lat") if located else ()),
+    )  # fmt: skip
     alias, sql, params = read_sql(columns)
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    width = 13 if located else 11
+    width = 10 if located else 8
     table = np.array(rows, dtype=object) if rows else np.zeros((0, width), dtype=object)
-    ints = table[:, :6].astype(np.int64)
-    months = (ints[:, 0] - 1970) * 12 + ints[:, 1] - 1
-    day = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + ints[:, 2] - 1
-    floats = np.array(table[:, 7:], dtype=np.float64)  # None → nan
+    ints = table[:, :3].astype(np.int64)
+    local = _local_seconds(ints[:, 0])
+    floats = np.array(table[:, 4:], dtype=np.float64)  # None → nan
     out = {
-        "day": day, "hour": ints[:, 3], "department": ints[:, 4], "priority": ints[:, 5],
-        "area": (table[:, 6] == "urban").astype(np.int64),
+        "day": local // 86400, "hour": (local % 86400) // 3600, "department": ints[:, 1],
+        "priority": ints[:, 2], "area": (table[:, 3] == "urban").astype(np.int64),
         "phases": floats[:, :3], "within": floats[:, 3],
     }  # fmt: skip
     if located:
