@@ -10,7 +10,9 @@ same way, so their borders are as jagged), and a year of closed calls spread ove
 city, one in 50 without coordinates and one in 50 outside every precinct. Times
 ``area_map`` for the city department and for its busiest district (the STRtree already
 built, as in a warm web worker), its parts, the page's other (SQL) measures, and the
-whole measures page as the city's head sees it. The last line is one JSON object.
+whole measures page as the city's head sees it. ``area_map`` reads the precinct rollups
+(built first, as the worker keeps them); ``bench/measures_precincts.py`` sets it against
+the raw read. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -130,6 +132,9 @@ def main() -> None:
         rng = np.random.default_rng(11)
         city, districts = _territory(args.precincts, rng)
         _calls(districts, args.incidents, rng)
+        from precinct.dispatch import rollups
+
+        rollups.rebuild_all()  # area_map reads the precinct rollups (as the worker keeps them)
         busiest = max(
             districts,
             key=lambda d: Incident.objects.filter(department=d).aggregate(n=Count("id"))["n"],

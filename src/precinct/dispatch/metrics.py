@@ -22,12 +22,14 @@ one response twice.
 ``demand_by_zone_hour`` gives patrol sizing (planning) the emergency calls per department
 and hour of the day, counted by the database.
 
-The map by precinct is the exception: incidents carry no precinct, and neither database
-can test a point against a polygon without a spatial extension, so ``area_map`` fetches
-the period's points and assigns them in Python with the cached STRtree of precincts
-(``territory.geo``); the within-target flag still comes from the database, by the same
-``CASE`` as here. So do ``recent_calls_in_precinct`` (an inspector's workspace: the
-newest calls in his precinct) and ``response_summary`` (one precinct, or a whole city).
+The map by precinct (``area_map``) reads the precinct rollups (``rollups.precinct_totals``:
+each call placed in a precinct once, when its day's rows were built). Incidents carry no
+precinct, and neither database can test a point against a polygon without a spatial
+extension, so its exact recomputation (``exact=True``) fetches the period's points and
+assigns them in Python with the cached STRtree of precincts (``territory.geo``); the
+within-target flag still comes from the database, by the same ``CASE`` as here. So do
+``recent_calls_in_precinct`` (an inspector's workspace: the newest calls in his precinct)
+and ``response_summary`` (one precinct, or a whole city).
 """
 
 import datetime as dt
@@ -42,7 +44,7 @@ from django.db.models.functions import ExtractHour, ExtractMonth, ExtractYear, T
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from precinct.analytics import funnel
+from precinct.analytics import funnel, sketch
 from precinct.analytics.dispatch import percentiles
 from precinct.core.replica import read_sql
 from precinct.dispatch import rollups
@@ -296,7 +298,7 @@ def _from_db(key: str, value):
 
 def area_map(
     *, department: Department | None, start: dt.datetime, end: dt.datetime,
-    priority: int | None = None,
+    priority: int | None = None, exact: bool = False,
 ) -> dict:  # fmt: skip
     """Total response per precinct of the department's subtree, for a map and a table.
 
@@ -309,17 +311,24 @@ def area_map(
     (``_add_within_target_limits``).
     ``priority`` keeps that priority's calls only (all priorities mixed favour precincts
     with fewer low-priority calls).
+
+    Read from the precinct rollups: counts and shares as the exact recomputation,
+    percentiles within ``analytics.sketch.RELATIVE_ERROR`` of it. ``exact=True`` places
+    the window's raw calls in the precincts now: the oracle of the tests.
     """
-    lon, lat, response, within = _located_responses(department, start, end, priority)
     precincts = Precinct.objects.select_related("department").order_by("id")
     if department is not None:
         precincts = precincts.filter(department__path__startswith=department.path)
     precincts = list(precincts)
     ids = np.array([p.id for p in precincts], dtype=np.int64)
     # Group k < len(ids) is the k-th precinct, len(ids) outside them, len(ids) + 1 unlocated.
-    group = _position_in(ids, geo.precinct_ids_at(lon, lat))
-    group[np.isnan(lon) | np.isnan(lat)] = len(ids) + 1
-    rows = _group_rows(group, len(ids) + 2, response, within)
+    if exact:
+        lon, lat, response, within = _located_responses(department, start, end, priority)
+        group = _position_in(ids, geo.precinct_ids_at(lon, lat))
+        group[np.isnan(lon) | np.isnan(lat)] = len(ids) + 1
+        rows = _group_rows(group, len(ids) + 2, response, within)
+    else:
+        rows = _rolled_group_rows(department, start, end, priority, ids)
     _add_within_target_limits(rows[: len(ids)], overall=rows)
     for row, precinct in zip(rows[: len(ids)], precincts, strict=True):
         row.update(precinct_id=precinct.id, name=str(precinct))
@@ -328,6 +337,37 @@ def area_map(
         "outside": rows[len(ids)],
         "unlocated": rows[len(ids) + 1]["calls"],
     }
+
+
+def _rolled_group_rows(department, start, end, priority, ids: np.ndarray) -> list[dict]:
+    """``_group_rows`` of area_map's groups from the precinct rollups: a precinct not of
+    the scope (a call of the scope placed in a neighbour's precinct, or a precinct since
+    deleted) is outside."""
+    totals = rollups.precinct_totals(department=department, start=start, end=end, priority=priority)
+    group = _position_in(ids, totals.precinct)
+    group[totals.precinct == rollups.UNLOCATED] = len(ids) + 1
+    n_groups = len(ids) + 2
+    counts = np.zeros((n_groups, 4), dtype=np.int64)
+    np.add.at(counts, group, totals.counts)
+    # Summaries added by sorted runs of a group (``np.add.at`` on rows of 2,767 bins is slow).
+    order = np.argsort(group, kind="stable")
+    present, starts = np.unique(group[order], return_index=True)
+    summary = np.zeros((n_groups, totals.response.shape[1]))
+    if len(order):
+        summary[present] = np.add.reduceat(totals.response[order], starts, axis=0)
+    rows = []
+    for k in range(n_groups):
+        calls, arrived, with_target, within = (int(v) for v in counts[k])
+        enough = arrived >= MIN_SAMPLE
+        p50, p90 = sketch.percentiles_of(summary[k], QUANTILES) if enough else (None, None)
+        rows.append({
+            "calls": calls, "arrived": arrived, "with_target": with_target,
+            "within_target": within, "response_seconds_p50": p50,
+            "response_seconds_p90": p90,
+            "share_within_target": within / with_target if with_target >= MIN_SAMPLE else None,
+            "too_few": not enough,
+        })  # fmt: skip
+    return rows
 
 
 def _located_responses(department, start, end, priority) -> tuple[np.ndarray, ...]:

@@ -258,6 +258,45 @@ class ResponseRollup(models.Model):
         return f"{self.grain} {self.period} department {self.department_id}"
 
 
+class PrecinctRollup(models.Model):
+    """Total response of the calls of one period, department and priority that lie in one
+    precinct: what the measures page's map and table read (``metrics.area_map``).
+
+    The department is the call's own (not its subtree: a scope adds up its departments'
+    rows). ``precinct_id`` is the precinct the call's point lay in when the row was built
+    (``territory.geo``), 0 for a point in no precinct and -1 for a call without
+    coordinates; after precincts are redrawn, ``precinct dispatch rollups rebuild``
+    places the calls again. Counts are exact; ``response`` is the summary of total
+    response (``analytics.sketch``). Written by ``dispatch.rollups`` only, with the
+    ``ResponseRollup`` rows of the same days.
+    """
+
+    grain = models.CharField(max_length=1)  # "d", "m" or "y"
+    period = models.DateField()  # the first day of the period, Almaty time
+    department_id = models.IntegerField()
+    precinct_id = models.IntegerField()  # 0: in no precinct; -1: no coordinates
+    priority = models.PositiveSmallIntegerField()
+    calls = models.IntegerField()
+    arrived = models.IntegerField()
+    with_target = models.IntegerField()
+    within_target = models.IntegerField()
+    response = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            # Period first: a read is a few ranges of periods (years, months, the days at
+            # the ends), each one index range; led by the department, SQLite scanned every
+            # row of the scope's departments.
+            models.UniqueConstraint(
+                fields=["grain", "period", "department_id", "precinct_id", "priority"],
+                name="dispatch_precinct_rollup_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grain} {self.period} precinct {self.precinct_id}"
+
+
 class RollupDirtyDay(models.Model):
     """A local day whose calls changed since its rollups were computed (durable)."""
 

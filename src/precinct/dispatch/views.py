@@ -6,6 +6,7 @@ from html import escape
 import shapely
 from django import forms
 from django.contrib import messages
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,6 +24,7 @@ from precinct.dispatch import metrics, selectors, services
 from precinct.dispatch.models import Incident
 from precinct.dispatch.templatetags.dispatch_format import priority_label
 from precinct.territory import geo, geocoding, mapdata
+from precinct.territory.models import Precinct
 
 
 class IntakeForm(forms.Form):
@@ -337,20 +339,40 @@ def _area_row(row: dict) -> dict:
     }  # fmt: skip
 
 
+# The precinct polygons as GeoJSON per process, until a precinct changes: simplifying,
+# rounding and parsing a city's 300 jagged polygons took half a second of every page.
+_polygons: dict[tuple, tuple] = {}
+
+
+def _precinct_polygons(precinct_ids) -> tuple[frozenset, tuple | None, dict]:
+    """(ids drawn, their bounds, their FeatureCollection) of these precincts."""
+    ids = tuple(sorted(set(precinct_ids)))
+    changed = Precinct.objects.aggregate(n=Count("id"), last=Max("updated_at"))
+    key = (changed["n"], changed["last"], ids)
+    found = _polygons.get(key)
+    if found is None:
+        shapes = geo.precinct_shapes(ids)
+        bounds = tuple(shapely.total_bounds(list(shapes.values()))) if shapes else None
+        found = (frozenset(shapes), bounds, mapdata.area_features(shapes))
+        if len(_polygons) >= 32:  # a few scopes per process; never grows without bound
+            _polygons.clear()
+        _polygons[key] = found
+    return found
+
+
 def _area_map_config(rows: list[dict]) -> dict:
     """The map of precinct polygons: measures per precinct id, only aggregates leave."""
-    shapes = geo.precinct_shapes(r["precinct_id"] for r in rows)
-    bounds = tuple(shapely.total_bounds(list(shapes.values()))) if shapes else None
+    drawn, bounds, features = _precinct_polygons(r["precinct_id"] for r in rows)
     config = mapdata.map_config(result_url="", labels={}, bounds=bounds)
     config["labels"] = {
         "median": _("Median response, min"), "p90": _("90th percentile, min"),
         "calls": _("Calls"), "within": _("Within target"),
         "tooFew": _("Too few responses to show"),
     }  # fmt: skip
-    config["areas"] = mapdata.area_features(shapes)
+    config["areas"] = features
     config["areaStats"] = [
         {"id": r["precinct_id"], "name": r["name"], "calls": r["calls"], "p50": r["p50_min"],
          "p90": r["p90_min"], "within": r["within_pct"]}
-        for r in rows if r["precinct_id"] in shapes
+        for r in rows if r["precinct_id"] in drawn
     ]  # fmt: skip
     return config
