@@ -217,3 +217,15 @@ def test_methodology__defines_the_indicator_unscored(db, language, name):
         name,
         0,
     )
+
+
+def test_selector__months_before_a_source_s_history_are_unknown_not_zero(territory, planted):
+    first = planted[0]
+    Incident.objects.filter(received_at__lt=timezone.now() - dt.timedelta(days=200)).delete()
+    found = selectors.recording_integrity(department=None)
+    a = next(r for r in found["precincts"] if r["precinct_id"] == first.pk)
+    early, late = a["months"][0], a["months"][-1]
+    assert early["calls"] is None and early["reported"] is None and early["ratio"] is None
+    assert early["recorded"] == RECORDED  # the records' history goes back further
+    assert early["appeals"] == 0  # no appeal at all in the window: zeros, not unknown
+    assert late["calls"] == CALLS

@@ -55,7 +55,11 @@ def _interventions(ctx) -> list[str]:
         )
         design = change.design
         if design:
-            verdicts = f"design of {len(design['pairs'])} pairs, MDE {design['mde']}"
+            mde = "none" if design["mde"] is None else f"{design['mde']:.2f}"
+            verdicts = (
+                f"design of {len(design['pairs'])} pairs, smallest detectable effect on"
+                f" {design['outcome']} {mde}"
+            )
         lines.append(
             f"Intervention “{change.name_en}” from {change.starts_on}, "
             f"{change.precincts.count()} precincts: {verdicts or change.estimation}"

@@ -34,11 +34,13 @@ class OffenceIn(Schema):
 
 
 class RecordingMonthOut(Schema):
+    """None: the city has no rows of that source in that month (not a zero)."""
+
     month: dt.date
-    calls: int
-    appeals: int
-    reported: int = Field(description="102 calls and appeals reporting an offence.")
-    recorded: int
+    calls: int | None
+    appeals: int | None
+    reported: int | None = Field(description="102 calls and appeals reporting an offence.")
+    recorded: int | None
     expected: float | None = Field(description="Records expected at the city's ratio.")
     ratio: float | None = Field(description="Recorded / expected.")
     low: float | None = Field(description="Lower 99.8 % limit of the ratio.")

@@ -93,9 +93,10 @@ def recording_integrity(
             for name, values in counts.items()
         }
         found = core.recording_integrity(table["calls"] + table["appeals"], table["records"])
+        known = {name: _history(counts) for name, counts in table.items()}
         for k, p in enumerate(members):
             if department is None or p.department.path.startswith(department.path):
-                rows.append(_precinct_row(p, k, axis, table, found))
+                rows.append(_precinct_row(p, k, axis, table, found, known))
     rows.sort(key=lambda r: (not r["flags"], r["department_id"], r["number"]))
     result["precincts"] = rows
     return result
@@ -118,7 +119,7 @@ def _counts(start: dt.date, end: dt.date) -> dict[str, dict[tuple[int, dt.date],
     }
 
 
-def _precinct_row(p: Precinct, k: int, axis, table, found: core.Recording) -> dict:
+def _precinct_row(p: Precinct, k: int, axis, table, found: core.Recording, known) -> dict:
     per_year = {
         "reported": _yearly(found.trend_reported[k]),
         "recorded": _yearly(found.trend_recorded[k]),
@@ -141,20 +142,36 @@ def _precinct_row(p: Precinct, k: int, axis, table, found: core.Recording) -> di
             "high": _number(found.recent_high[k]),
         },
         "trend": per_year,
-        "months": [
-            {
-                "month": month,
-                "calls": int(table["calls"][k, j]),
-                "appeals": int(table["appeals"][k, j]),
-                "reported": int(table["calls"][k, j] + table["appeals"][k, j]),
-                "recorded": int(table["records"][k, j]),
-                "expected": _number(found.expected[k, j]),
-                "ratio": _number(found.ratio[k, j]),
-                "low": _number(found.low[k, j]),
-                "high": _number(found.high[k, j]),
-            }
-            for j, month in enumerate(axis)
-        ],
+        "months": [_month_row(month, k, j, table, found, known) for j, month in enumerate(axis)],
+    }
+
+
+def _history(counts: np.ndarray) -> np.ndarray:
+    """Per month, whether a source's history had begun in the city: months before its first
+    row in any precinct are unknown (not imported that far back), not zero. A source with
+    no row in the whole window is zero throughout."""
+    monthly = counts.sum(axis=0) > 0
+    return np.cumsum(monthly) > 0 if monthly.any() else np.ones_like(monthly)
+
+
+def _month_row(month: dt.date, k: int, j: int, table, found: core.Recording, known) -> dict:
+    """One month of a precinct; None for a source the city has no rows of that month."""
+
+    def count(name: str) -> int | None:
+        return int(table[name][k, j]) if known[name][j] else None
+
+    reported = known["calls"][j] and known["appeals"][j]
+    both = reported and known["records"][j]
+    return {
+        "month": month,
+        "calls": count("calls"),
+        "appeals": count("appeals"),
+        "reported": int(table["calls"][k, j] + table["appeals"][k, j]) if reported else None,
+        "recorded": count("records"),
+        "expected": _number(found.expected[k, j]) if both else None,
+        "ratio": _number(found.ratio[k, j]) if both else None,
+        "low": _number(found.low[k, j]) if both else None,
+        "high": _number(found.high[k, j]) if both else None,
     }
 
 
