@@ -96,7 +96,7 @@ def interventions(request, page: int = 1):
 
 @router.get(
     "/evaluation/interventions/{intervention_id}",
-    response={200: InterventionOut, **error_responses(401, 403, 404)},
+    response={200: InterventionOut, **error_responses(400, 401, 403, 404)},
     auth=staff_auth,
 )
 def intervention(request, intervention_id: int):
