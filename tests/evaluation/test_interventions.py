@@ -139,6 +139,22 @@ def test_api_records_lists_and_shows_a_change(db, client, personas, territory, c
     assert listing["results"][0]["treated_count"] == 2
 
 
+def test_api_the_same_change_sent_twice_is_recorded_once(db, client, personas, territory, city):
+    body = {
+        "kind": "foot_patrol", "name": "Пилот", "starts_on": "2025-07-01",
+        "department_id": territory.district_a.pk, "precinct_ids": [city[0].pk],
+    }  # fmt: skip
+    first = client.post(URL, body, content_type="application/json", **_auth(personas.head))
+    again = client.post(
+        URL, body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="kk",
+        **_auth(personas.head),
+    )  # fmt: skip
+    assert first.status_code == 202 and again.status_code == 409
+    assert again.json()["code"] == "already_recorded"
+    assert again.json()["detail"] == f"Бұл өзгеріс бұрын тіркелген (№ {first.json()['id']})."
+    assert client.get(URL, **_auth(personas.analyst)).json()["count"] == 1
+
+
 def django_capture_on_commit():
     """Run on_commit callbacks at once (the test runs inside a transaction)."""
     from django.test import TestCase

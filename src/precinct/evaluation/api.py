@@ -109,7 +109,7 @@ def intervention(request, intervention_id: int):
 
 @router.post(
     "/evaluation/interventions",
-    response={202: InterventionOut, **error_responses(400, 401, 403)},
+    response={202: InterventionOut, **error_responses(400, 401, 403, 409)},
     auth=staff_auth,
 )
 def intervention_record(request, payload: InterventionIn):

@@ -165,6 +165,18 @@ class InterventionForbidden(DomainError):
     code = "forbidden"
 
 
+def _refuse_repeat(department, kind: str, name: str, starts_on: dt.date) -> None:
+    """A form sent twice, or an API request repeated, records nothing a second time."""
+    same = Intervention.objects.filter(
+        department=department, kind=kind, name=name, starts_on=starts_on
+    ).first()
+    if same is not None:
+        raise EvaluationError(
+            _("This change is already recorded (No. %(id)s).") % {"id": same.pk},
+            field="name", code="already_recorded", status=409,
+        )  # fmt: skip
+
+
 def intervention_record(
     *, actor, kind: str, name: str, starts_on: dt.date, department_id: int,
     precinct_ids: list[int] | None = None, post_id: int | None = None,
@@ -224,6 +236,7 @@ def intervention_record(
         )
     if errors:
         raise EvaluationError.of_fields(errors)
+    _refuse_repeat(department, kind, name, starts_on)
     with transaction.atomic():
         change = Intervention.objects.create(
             kind=kind, name=name, name_kk=name_kk.strip(), name_en=name_en.strip(),
