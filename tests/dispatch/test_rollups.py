@@ -84,7 +84,7 @@ def _group(row: dict) -> dict:
 
 
 def test_rollups__equal_exact_after_inserts(territory, history):
-    assert ResponseRollup.objects.filter(grain="y").exists()
+    assert ResponseRollup.objects.filter(grain="c").exists()
     assert not RollupDirtyDay.objects.exists()
     assert_rollups_equal_exact(territory)
 
@@ -134,11 +134,14 @@ def test_rollups__deleted_calls(territory, history):
         gone.delete()
     rollups.rebuild_dirty()
     assert_rollups_equal_exact(territory, windows=WINDOWS[:2])
-    # Everything deleted: no rollup row is left behind.
+    # Everything deleted: the appended changes cancel what was there, and once compacted
+    # no rollup row is left behind.
     with transaction.atomic():
         rollups.mark_calls(Incident.objects.all())
         Incident.objects.all().delete()
     rollups.rebuild_dirty()
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2])
+    assert rollups.compact_all() > 0
     assert not ResponseRollup.objects.exists()
 
 
@@ -161,7 +164,8 @@ def test_rollups__the_services_mark_what_they_change(territory, personas, fleet)
     assert (row.calls, row.arrived) == (1, 1)
 
 
-def test_rebuild_all__is_the_same_as_maintenance(territory, history):
+def test_rebuild_all__is_the_same_as_maintenance_compacted(territory, history):
+    rollups.compact_all()  # the history's corrections were appended
     before = sorted(ResponseRollup.objects.values_list(
         "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
         "arrived", "within_target", "response"))  # fmt: skip
@@ -171,3 +175,45 @@ def test_rebuild_all__is_the_same_as_maintenance(territory, history):
         "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
         "arrived", "within_target", "response"))  # fmt: skip
     assert [(*r[:10], bytes(r[10])) for r in after] == [(*r[:10], bytes(r[10])) for r in before]
+
+
+def test_rollups__changes_are_appended_then_compacted(territory, history, monkeypatch):
+    """A rebuilt day adds its change as rows of their own (a month's and a year's base rows
+    are never rewritten for it); once a key has COMPACT_AFTER rows they are merged."""
+    monkeypatch.setattr(rollups, "COMPACT_AFTER", 4)
+    country = ResponseRollup.objects.filter(department_id=0, own=False, priority=1,
+                                            area_type="urban")  # fmt: skip
+    month = dt.date(2025, 12, 1)
+    december = (dt.datetime(2025, 12, 1, tzinfo=ALMATY), dt.datetime(2026, 1, 1, tzinfo=ALMATY))
+    calls = Incident.objects.filter(received_at__range=december, priority=1, area_type="urban",
+                                    duplicate_of=None, response_seconds__isnull=False)  # fmt: skip
+    rollups.compact_all()
+    assert calls.count() >= 3
+    counts = []
+    for call in calls[:3]:
+        with transaction.atomic():
+            call.response_seconds += 60
+            call.travel_seconds += 60
+            call.save(update_fields=["travel_seconds", "response_seconds"])
+            rollups.mark_incident(call)
+        rollups.rebuild_dirty()
+        counts.append(country.filter(grain="m", period=month).count())
+    assert counts == [2, 3, 1]  # base + changes, then at 4 rows: compacted to one
+    assert country.filter(grain="c", period=dt.date(2025, 1, 1)).count() == 1
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2], groupings=GROUPINGS[:3])
+
+
+def test_rollups__a_late_call_years_before_fills_the_years_between(territory, history):
+    """A call of 2023 arriving now: "c" rows for 2023 and 2024 (which had none), so whole
+    years read as one row minus another stay exact."""
+    rng = np.random.default_rng(17)
+    late = _calls(territory, rng, 5, first=dt.datetime(2023, 6, 1, tzinfo=ALMATY), days=3)
+    with transaction.atomic():
+        made = Incident.objects.bulk_create(late)
+        rollups.mark_calls(Incident.objects.filter(pk__in=[c.pk for c in made]))
+    rollups.rebuild_dirty()
+    years = sorted(set(ResponseRollup.objects.filter(grain="c").values_list("period", flat=True)))
+    assert [y.year for y in years] == [2023, 2024, 2025, 2026]
+    windows = [(dt.datetime(y, 1, 1, tzinfo=ALMATY), dt.datetime(z, 1, 1, tzinfo=ALMATY))
+               for y, z in ((2023, 2024), (2024, 2025), (2024, 2026), (2023, 2028))]  # fmt: skip
+    assert_rollups_equal_exact(territory, windows=windows, groupings=[("priority",), ("hour",)])

@@ -217,16 +217,20 @@ class TimelineEvent(models.Model):
 class ResponseRollup(models.Model):
     """Response measures of the calls of one period, kept so pages never read raw calls.
 
-    One row per period (a local day, month or year: ``grain``), node, priority and area
-    type. The node is a department's subtree (``own`` false; department 0 is the whole
-    country) or the calls placed in the department itself (``own`` true, for grouping by
-    department). Counts are exact; each phase's durations are a mergeable summary
-    (``analytics.sketch``), over all hours and per hour of the day (``*_by_hour``, with
-    ``hours`` the counts per hour). Written by ``dispatch.rollups`` only.
+    Rows per period (``grain``: a local day "d", a month "m", or "c", everything from the
+    first call up to the end of a year, so that any run of whole years is one row minus
+    another), node, priority and area type. A day has one row per key; a month or "c"
+    period may have several, its base and the changes added since (``dispatch.rollups``
+    appends a rebuilt day's difference instead of rewriting them, and compacts them): a
+    reader adds up every row of a key. The node is a department's subtree (``own`` false;
+    department 0 is the whole country) or the calls placed in the department itself
+    (``own`` true, for grouping by department). Counts are exact; each phase's durations
+    are a mergeable summary (``analytics.sketch``), over all hours and per hour of the day
+    (``*_by_hour``, with ``hours`` the counts per hour). Written by ``dispatch.rollups`` only.
     """
 
-    grain = models.CharField(max_length=1)  # "d", "m" or "y"
-    period = models.DateField()  # the first day of the period, Almaty time
+    grain = models.CharField(max_length=1)  # "d", "m" or "c"
+    period = models.DateField()  # the first day of the period (of the year for "c"), Almaty
     department_id = models.IntegerField()  # 0: the whole country
     own = models.BooleanField()
     priority = models.PositiveSmallIntegerField()
@@ -244,13 +248,12 @@ class ResponseRollup(models.Model):
     response_by_hour = models.BinaryField()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
+        indexes = [
+            # Not unique: a month or "c" key has its base row and appended changes.
+            models.Index(
                 fields=["grain", "period", "department_id", "own", "priority", "area_type"],
                 name="dispatch_rollup_key",
-            )
-        ]
-        indexes = [
+            ),
             models.Index(fields=["department_id", "own", "grain", "period"]),
         ]
 
@@ -271,7 +274,7 @@ class PrecinctRollup(models.Model):
     ``ResponseRollup`` rows of the same days.
     """
 
-    grain = models.CharField(max_length=1)  # "d", "m" or "y"
+    grain = models.CharField(max_length=1)  # "d", "m" or "c", as in ResponseRollup
     period = models.DateField()  # the first day of the period, Almaty time
     department_id = models.IntegerField()
     precinct_id = models.IntegerField()  # 0: in no precinct; -1: no coordinates
@@ -283,11 +286,11 @@ class PrecinctRollup(models.Model):
     response = models.BinaryField()
 
     class Meta:
-        constraints = [
+        indexes = [
             # Period first: a read is a few ranges of periods (years, months, the days at
             # the ends), each one index range; led by the department, SQLite scanned every
-            # row of the scope's departments.
-            models.UniqueConstraint(
+            # row of the scope's departments. Not unique, as in ResponseRollup.
+            models.Index(
                 fields=["grain", "period", "department_id", "precinct_id", "priority"],
                 name="dispatch_precinct_rollup_key",
             )

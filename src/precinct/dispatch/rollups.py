@@ -1,17 +1,24 @@
 """Response measures computed once: rollups per period, node, priority, area type and hour.
 
+Periods. A day ("d"), a month ("m"), and "c": everything from the first call to the end
+of a year, so that any run of whole years is one "c" row minus another, however long the
+window (a ten-year national read decodes two rows per key, not ten).
+
 Writing. Every writer of incidents marks the local days whose calls it changed
 (``mark_days``, ``mark_calls``) in its own transaction: a durable dirty-day table. The
 worker's periodic job ``rebuild_dirty`` (and ``precinct dispatch rollups rebuild``) takes
-dirty days, recomputes their day rows from the raw calls and adds the difference between
-new and old day rows to the month and year rows. The summaries are fixed-bin counts
+dirty days, recomputes their day rows from the raw calls and appends the difference
+between new and old day rows to the month and to every "c" year from the day's on, as rows
+of their own: a rebuild writes the size of its change, not the size of a national month
+and year. A key's rows are summed by every reader, and merged into one (``compact``) once
+a period has ``COMPACT_AFTER`` of them. The summaries are fixed-bin counts
 (``analytics.sketch``), so subtracting a day's old counts undoes them exactly: new calls,
 late arrivals (a call of an old day), corrections and deletions are the same operation.
 One rebuild at a time (an advisory lock on PostgreSQL; SQLite has one writer).
 
 Reading. A window [start, end) is its whole local days, read from as few rows as the
-calendar allows (days up to a month boundary, months up to a year, years), plus the
-partial days at its ends, read from the raw calls. Counts and shares equal the exact
+calendar allows (days up to a month boundary, months up to a year, whole years as two "c"
+rows), plus the partial days at its ends, read from the raw calls. Counts and shares equal the exact
 recomputation (``metrics.response_measures(exact=True)``); percentiles are within
 ``sketch.RELATIVE_ERROR`` of it (exact below ``sketch.EXACT_BELOW`` seconds). A day marked
 dirty is read from its stored rows until the worker rebuilds it.
@@ -38,7 +45,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, connections, router, transaction
-from django.db.models import BigIntegerField, CharField, Func, Q
+from django.db.models import BigIntegerField, CharField, Count, Func, Max, Q
 from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
@@ -57,7 +64,12 @@ from precinct.dispatch.models import Incident, PrecinctRollup, ResponseRollup, R
 from precinct.territory import geo
 from precinct.territory.models import Department
 
-GRAINS = ("d", "m", "y")
+GRAINS = ("d", "m", "c")
+DAY, MONTH, CUMULATIVE = range(3)
+_GRAIN_CODE = {"d": DAY, "m": MONTH, "c": CUMULATIVE, "y": CUMULATIVE}  # "y": before 0008
+# Rows of one key in a month or "c" period (its base and appended changes) at which the
+# period is compacted: with the worker's turn every 30 s, about every 24 minutes.
+COMPACT_AFTER = 48
 AREAS = ("rural", "urban")  # in the order SQL sorts them
 EPOCH = dt.date(1970, 1, 1)
 COUNTS = ("calls", "arrived", "with_target", "within_target")
@@ -119,12 +131,20 @@ class Rows:
         return Rows(self.key, -self.counts, tuple((o, b, -c) for o, b, c in self.phases))
 
     def relabelled(self, grain: int, fields=_FIELDS) -> Rows:
-        """The same rows as contributions to the month (1) or year (2) containing them."""
+        """The same rows as contributions to the month (1) or year (2) containing them
+        (keys may repeat: ``merge`` adds them)."""
         parts = _unpack(self.key, fields)
         starts = [_period_start(_date(d), grain) for d in np.unique(parts["day"])]
         mapping = dict(zip(np.unique(parts["day"]).tolist(), starts, strict=True))
         parts["day"] = np.array([mapping[d] for d in parts["day"].tolist()], dtype=np.int64)
         parts["grain"] = np.full_like(parts["grain"], grain)
+        return Rows(_pack(fields, **parts), self.counts, self.phases)
+
+    def moved(self, period: dt.date, fields=_FIELDS) -> Rows:
+        """The same rows as contributions to the "c" period starting ``period``."""
+        parts = _unpack(self.key, fields)
+        parts["grain"] = np.full_like(parts["grain"], CUMULATIVE)
+        parts["day"] = np.full_like(parts["day"], _day_number(period))
         return Rows(_pack(fields, **parts), self.counts, self.phases)
 
 
@@ -355,7 +375,7 @@ def _fetch(qs, blob_fields: list[str]):
         return None
     cols = list(zip(*rows, strict=True))
     base = dict(
-        grain=np.array([GRAINS.index(g) for g in cols[0]]),
+        grain=np.array([_GRAIN_CODE[g] for g in cols[0]]),
         day=np.array([_date_number(p) for p in cols[1]]),
         department=np.array(cols[2]), own=np.array(cols[3], dtype=np.int64),
         priority=np.array(cols[4]), area=np.array([AREAS.index(a) for a in cols[5]]),
@@ -485,7 +505,7 @@ def _load_precincts(qs) -> Rows:
     precinct[precinct < 0] = UNLOCATED
     grain = np.array(cols[0])
     key = _pack(
-        _PRECINCT_FIELDS, grain=(grain == "m") + 2 * (grain == "y"),
+        _PRECINCT_FIELDS, grain=(grain == "m") + 2 * (grain == "c"),
         day=np.array(cols[1], dtype="datetime64[D]").astype(np.int64),
         department=np.array(cols[2]), precinct=precinct, priority=np.array(cols[4]),
     )  # fmt: skip
@@ -519,6 +539,13 @@ class _Table:
     build: object  # calls (fetched located) → day Rows
     load_parts: object  # queryset → list[Rows]
     save: object  # Rows → None
+    phases: int
+
+    def empty(self) -> Rows:
+        return Rows.empty(self.phases)
+
+    def columns(self) -> list[str]:
+        return [f.column for f in self.model._meta.concrete_fields if not f.primary_key]
 
 
 def _insert(records: list[tuple], model=ResponseRollup, names=None, types=None) -> None:
@@ -540,9 +567,9 @@ def _insert(records: list[tuple], model=ResponseRollup, names=None, types=None) 
 
 
 TABLES = (
-    _Table(ResponseRollup, _FIELDS, rows_of_calls, _load_parts, _save),
+    _Table(ResponseRollup, _FIELDS, rows_of_calls, _load_parts, _save, 3),
     _Table(PrecinctRollup, _PRECINCT_FIELDS, precinct_rows_of_calls,
-           lambda qs: [_load_precincts(qs)], _save_precincts),
+           lambda qs: [_load_precincts(qs)], _save_precincts, 1),
 )  # fmt: skip
 
 
@@ -588,6 +615,8 @@ def _lock() -> None:
 
 def rebuild_dirty(*, max_batches: int | None = None) -> int:
     """Rebuild dirty days, a month at most per transaction; the number of days rebuilt.
+    A month or "c" period that has gathered ``COMPACT_AFTER`` rows of a key is compacted
+    in the same transaction.
 
     The periodic job of every worker (``PRECINCT_PERIODIC_JOBS``): safe from several at once.
     """
@@ -605,6 +634,7 @@ def rebuild_dirty(*, max_batches: int | None = None) -> int:
             )  # fmt: skip
             RollupDirtyDay.objects.filter(day__in=days).delete()
             _rebuild_days(days)
+            _compact_crowded(min(days))
         done += len(days)
         batches += 1
     return done
@@ -631,28 +661,32 @@ def rebuild_all() -> int:
         if first is None:
             return 0
         last = local_day(calls.reverse().values_list("received_at", flat=True).first())
-        month, year_parts = local_day(first).replace(day=1), [[] for _ in TABLES]
+        month = local_day(first).replace(day=1)
+        # Per table: everything before this year, and this year's months so far.
+        so_far, year_parts = [table.empty() for table in TABLES], [[] for _ in TABLES]
         while month <= last:
             following = (month + dt.timedelta(days=32)).replace(day=1)
             calls_of_month = _fetch_calls(
                 measured_calls(start=day_start(month), end=day_start(following)), located=True
             )
-            for table, parts in zip(TABLES, year_parts, strict=True):
+            year = month.replace(month=1)
+            for i, table in enumerate(TABLES):
                 days = table.build(calls_of_month)
-                months = merge([days.relabelled(1, table.fields)])
+                months = merge([days.relabelled(MONTH, table.fields)])
                 table.save(days)
                 table.save(months)
-                parts.append(months.relabelled(2, table.fields))
+                year_parts[i].append(months.moved(year, table.fields))
                 if following.month == 1 or following > last:
-                    table.save(merge(parts))
-                    parts.clear()
+                    so_far[i] = merge([so_far[i].moved(year, table.fields), *year_parts[i]])
+                    table.save(so_far[i])
+                    year_parts[i].clear()
             month = following
     return (last - local_day(first)).days + 1
 
 
 def _rebuild_days(days: list[dt.date]) -> None:
-    """New day rows from the raw calls; their difference from the old ones added to the
-    month and year rows holding them. ``days`` lie in one month."""
+    """New day rows from the raw calls; their difference from the old ones appended to the
+    month and the "c" years holding them. ``days`` lie in one month."""
     calls = _fetch_calls(
         measured_calls(start=day_start(min(days)), end=day_start(max(days) + dt.timedelta(1))),
         located=True,
@@ -665,13 +699,91 @@ def _rebuild_days(days: list[dt.date]) -> None:
         delta = merge([new, *(p.negated() for p in table.load_parts(stored_days))])
         stored_days.delete()
         table.save(new)
-        for grain, period in ((1, min(days).replace(day=1)),
-                              (2, min(days).replace(month=1, day=1))):  # fmt: skip
-            stored = table.model.objects.filter(grain=GRAINS[grain], period=period)
-            # one merge, not two
-            updated = merge([*table.load_parts(stored), delta.relabelled(grain, table.fields)])
-            stored.delete()
-            table.save(updated)
+        if len(delta.key):
+            _append(table, merge([delta.relabelled(MONTH, table.fields)]), min(days))
+
+
+def _append(table: _Table, change: Rows, day: dt.date) -> None:
+    """A month's change, as rows of their own: in the month and in every "c" year from the
+    day's year to the last (years missing between them first filled, see ``_fill_years``)."""
+    table.save(change)
+    year = day.replace(month=1, day=1)
+    for period in _fill_years(table, year):
+        table.save(change.moved(period, table.fields))
+
+
+def _fill_years(table: _Table, year: dt.date) -> list[dt.date]:
+    """The "c" periods from ``year`` to the last one there is (at least ``year``), each
+    that had no rows given a copy of the last year's before it, if any (so a year with no
+    calls still holds everything before it)."""
+    stored = table.model.objects.filter(grain=GRAINS[CUMULATIVE])
+    have = set(stored.values_list("period", flat=True).distinct().order_by())
+    periods = [dt.date(y, 1, 1) for y in range(year.year, max([year, *have]).year + 1)]
+    for period in periods:
+        if period not in have:
+            before = max((p for p in have if p < period), default=None)
+            if before is not None:
+                _copy_period(table, before, period)
+                have.add(period)
+    return periods
+
+
+def _copy_period(table: _Table, source: dt.date, target: dt.date) -> None:
+    """The "c" rows of ``source`` copied to ``target``, in the database (no decoding)."""
+    name = connection.ops.quote_name(table.model._meta.db_table)
+    columns = table.columns()
+    chosen = ", ".join("%s" if c == "period" else connection.ops.quote_name(c) for c in columns)
+    listed = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {name} ({listed}) SELECT {chosen} FROM {name} "
+            "WHERE grain = %s AND period = %s",
+            [target, GRAINS[CUMULATIVE], source],
+        )
+
+
+def _compact_crowded(day: dt.date) -> None:
+    """Compact the month of ``day`` and its "c" years if one of their keys has gathered
+    ``COMPACT_AFTER`` rows. The country's rows (department 0) take every change, so
+    their count is the most any key has."""
+    year = day.replace(month=1, day=1)
+    crowded = (
+        ResponseRollup.objects.filter(department_id=0, own=False)
+        .filter(Q(grain="m", period=day.replace(day=1)) | Q(grain="c", period__gte=year))
+        .values("grain", "period", "priority", "area_type")
+        .annotate(n=Count("id"))
+        .filter(n__gte=COMPACT_AFTER)
+        .values_list("grain", "period")
+        .distinct()
+    )
+    for grain, period in list(crowded):
+        compact(grain=grain, period=period)
+
+
+def compact(*, grain: str, period: dt.date) -> None:
+    """Merge the rows of each key of one month or "c" period into one (keys left with no
+    calls removed). In the caller's transaction."""
+    for table in TABLES:
+        stored = table.model.objects.filter(grain=grain, period=period)
+        merged = merge([table.empty(), *table.load_parts(stored)])
+        stored.delete()
+        table.save(merged)
+
+
+def compact_all() -> int:
+    """Compact every month and "c" period with a key of several rows; how many."""
+    with transaction.atomic():
+        _lock()
+        periods = set()
+        for table in TABLES:
+            key = [f for f in table.columns() if f in {*_KEY_FIELDS, *_PRECINCT_KEY}]
+            periods |= set(
+                table.model.objects.exclude(grain="d").values(*key).annotate(n=Count("id"))
+                .filter(n__gt=1).values_list("grain", "period").distinct().order_by()
+            )  # fmt: skip
+        for grain, period in sorted(periods):
+            compact(grain=grain, period=period)
+    return len(periods)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -686,27 +798,38 @@ def _whole_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]
     return first, max(first, stop)
 
 
-def _segments(first: dt.date, stop: dt.date, years: bool) -> Q:
-    """The rows covering the days [first, stop): days to a month's start, months to a
-    year's start (when ``years``), years, then months and days again."""
-    q = Q(pk__in=[])
+def _segments(first: dt.date, stop: dt.date, last_year: dt.date | None) -> tuple[Q, Q | None]:
+    """The rows covering the days [first, stop), to add and to subtract: days to a
+    month's start, months to a year's start, whole years (when ``last_year``, the last
+    "c" period, is given) as the "c" row of the last minus that of the year before the
+    first, then months and days again. A "c" period after the last is the last. None to
+    subtract when no whole year is read."""
+    q, minus = Q(pk__in=[]), None
     day = first
     while day < stop:
         year_end = dt.date(day.year + 1, 1, 1)
         month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        if years and day.month == 1 and day.day == 1 and year_end <= stop:
+        if last_year and day.month == 1 and day.day == 1 and year_end <= stop:
             end = dt.date(stop.year, 1, 1)
-            q |= Q(grain="y", period__gte=day, period__lt=end)
+            q |= Q(grain="c", period=min(dt.date(end.year - 1, 1, 1), last_year))
+            minus = Q(grain="c", period=min(dt.date(day.year - 1, 1, 1), last_year))
         elif day.day == 1 and month_end <= stop:
             end = stop.replace(day=1)
-            if years:
+            if last_year:
                 end = min(end, year_end)
             q |= Q(grain="m", period__gte=day, period__lt=end)
         else:
             end = min(month_end, stop)
             q |= Q(grain="d", period__gte=day, period__lt=end)
         day = end
-    return q
+    return q, minus
+
+
+def _last_year(model, years: bool) -> dt.date | None:
+    """The last "c" period of ``model`` when whole years are to be read from them."""
+    if not years:
+        return None
+    return model.objects.filter(grain="c").aggregate(last=Max("period"))["last"]
 
 
 def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
@@ -732,9 +855,13 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
                 scope &= Q(department_id=department.id if department else 0)
             if priority is not None:
                 scope &= Q(priority=priority)
-            segments = _segments(first, stop, years="month" not in group_by)
+            last_year = _last_year(ResponseRollup, years="month" not in group_by)
+            add, subtract = _segments(first, stop, last_year)
             stored = ResponseRollup.objects.filter(scope)
-            parts += _load_parts(stored.filter(segments), all_hours=not hours, by_hour=hours)
+            parts += _load_parts(stored.filter(add), all_hours=not hours, by_hour=hours)
+            if subtract is not None:
+                before = _load_parts(stored.filter(subtract), all_hours=not hours, by_hour=hours)
+                parts += [p.negated() for p in before]
             dirty = list(
                 RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
                 .order_by("day").values_list("day", flat=True)
@@ -775,7 +902,10 @@ def precinct_totals(*, department, start, end, priority=None) -> PrecinctTotals:
                 scope &= Q(department_id__in=_subtree(department).values("id"))
             scope &= Q(priority=ALL_PRIORITIES if priority is None else priority)
             stored = PrecinctRollup.objects.filter(scope)
-            parts.append(_load_precincts(stored.filter(_segments(first, stop, years=True))))
+            add, subtract = _segments(first, stop, _last_year(PrecinctRollup, years=True))
+            parts.append(_load_precincts(stored.filter(add)))
+            if subtract is not None:
+                parts.append(_load_precincts(stored.filter(subtract)).negated())
             dirty = list(
                 RollupDirtyDay.objects.filter(day__gte=first, day__lt=stop)
                 .order_by("day").values_list("day", flat=True)
@@ -810,7 +940,8 @@ def precinct_totals(*, department, start, end, priority=None) -> PrecinctTotals:
         start_at += len(part.key)
         owner, bins, cnt = part.phases[0]
         response += sketch.dense(mine[owner], bins, cnt, len(precinct))
-    return PrecinctTotals(precinct, counts, response)
+    some = counts[:, 0] > 0  # a precinct whose calls all lie before the window: none
+    return PrecinctTotals(precinct[some], counts[some], response[some])
 
 
 @contextmanager
@@ -884,6 +1015,8 @@ def _grouped(parts: list[Rows], group_by: tuple[str, ...]) -> list[dict]:
             summary += sketch.dense(mine[o], b, c, len(groups))
     out = []
     for g, labels_g in enumerate(groups):
+        if counts[g, 0] <= 0:  # its calls all lie before the window (a "c" row subtracted)
+            continue
         row = {name: _label(name, int(v)) for name, v in zip(group_by, labels_g, strict=True)}
         calls, arrived, with_target, within = (int(v) for v in counts[g])
         row.update(calls=calls, arrived=arrived, with_target=with_target,
