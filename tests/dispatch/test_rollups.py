@@ -217,3 +217,23 @@ def test_rollups__a_late_call_years_before_fills_the_years_between(territory, hi
     windows = [(dt.datetime(y, 1, 1, tzinfo=ALMATY), dt.datetime(z, 1, 1, tzinfo=ALMATY))
                for y, z in ((2023, 2024), (2024, 2025), (2024, 2026), (2023, 2028))]  # fmt: skip
     assert_rollups_equal_exact(territory, windows=windows, groupings=[("priority",), ("hour",)])
+
+
+def test_rollups__a_window_to_near_a_year_end_reads_its_year_less_the_days_after(
+    territory, history
+):
+    """Ten years to a day late in a year: everything before the window's end as its
+    year's "c" row less the days after it, not the year's months and days; exact."""
+    add, subtract = rollups._segments(dt.date(2017, 1, 1), dt.date(2026, 12, 30),
+                                      last_year=dt.date(2026, 1, 1))  # fmt: skip
+    assert "'c'), ('period', datetime.date(2026, 1, 1))" in str(add)
+    assert "'d'), ('period__gte', datetime.date(2026, 12, 30))" in str(subtract)
+    assert "'m'" not in str(add) + str(subtract)
+    late = Incident.objects.filter(received_at__gte=dt.datetime(2026, 2, 1, tzinfo=ALMATY))
+    assert late.exists()  # calls after the window's end, in its last year
+    windows = [
+        (dt.datetime(2016, 1, 1, 7, tzinfo=ALMATY), dt.datetime(2026, 2, 10, 9, tzinfo=ALMATY)),
+        # 2025 less its calls from 20 December
+        (dt.datetime(2016, 1, 1, 7, tzinfo=ALMATY), dt.datetime(2025, 12, 20, 9, tzinfo=ALMATY)),
+    ]
+    assert_rollups_equal_exact(territory, windows=windows, groupings=GROUPINGS[:2])

@@ -798,31 +798,96 @@ def _whole_days(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date]
     return first, max(first, stop)
 
 
+# A plan of reads: {(grain, first period, stop period or None for "c"): sign}.
+Plan = dict[tuple[str, dt.date, dt.date | None], int]
+# Rough size of a row's per-hour summaries, a day's as 1: what a plan costs to decode.
+_ROW_COST = {"d": 1, "m": 8, "c": 12}
+
+
 def _segments(first: dt.date, stop: dt.date, last_year: dt.date | None) -> tuple[Q, Q | None]:
-    """The rows covering the days [first, stop), to add and to subtract: days to a
-    month's start, months to a year's start, whole years (when ``last_year``, the last
-    "c" period, is given) as the "c" row of the last minus that of the year before the
-    first, then months and days again. A "c" period after the last is the last. None to
-    subtract when no whole year is read."""
-    q, minus = Q(pk__in=[]), None
-    day = first
+    """The rows covering the days [first, stop), to add and to subtract (None: nothing).
+
+    Without "c" rows (``last_year`` None: a grouping by month, or none stored) the days
+    to a month's start, the months and the days again. With them, the cheaper of two
+    plans: the same with the whole years in the middle as the "c" row of the last minus
+    that of the year before the first; or everything before ``stop`` minus everything
+    before ``first``, each the "c" row of its year less the days and months after it, or
+    of the year before plus those before it. So the last ten years to yesterday are one
+    "c" row less a day or two, not ten years of months."""
+    plan = _direct(first, stop, last_year)
+    if last_year is not None:
+        prefix = _combined(_before(stop, last_year), _before(first, last_year), -1)
+        if all(abs(sign) <= 1 for sign in prefix.values()):
+            plan = min(plan, prefix, key=_cost)
+    add, subtract = Q(pk__in=[]), None
+    for (grain, lo, hi), sign in plan.items():
+        if grain == "c":
+            q = Q(grain="c", period=lo)
+        else:
+            q = Q(grain=grain, period__gte=lo, period__lt=hi)
+        if sign > 0:
+            add |= q
+        elif sign < 0:
+            subtract = q if subtract is None else subtract | q
+    return add, subtract
+
+
+def _within(first: dt.date, stop: dt.date, sign: int = 1) -> Plan:
+    """[first, stop) as days to a month's start, whole months, then days."""
+    plan, day = {}, first
     while day < stop:
-        year_end = dt.date(day.year + 1, 1, 1)
         month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-        if last_year and day.month == 1 and day.day == 1 and year_end <= stop:
-            end = dt.date(stop.year, 1, 1)
-            q |= Q(grain="c", period=min(dt.date(end.year - 1, 1, 1), last_year))
-            minus = Q(grain="c", period=min(dt.date(day.year - 1, 1, 1), last_year))
-        elif day.day == 1 and month_end <= stop:
+        if day.day == 1 and month_end <= stop:
             end = stop.replace(day=1)
-            if last_year:
-                end = min(end, year_end)
-            q |= Q(grain="m", period__gte=day, period__lt=end)
+            plan[("m", day, end)] = sign
         else:
             end = min(month_end, stop)
-            q |= Q(grain="d", period__gte=day, period__lt=end)
+            plan[("d", day, end)] = sign
         day = end
-    return q, minus
+    return plan
+
+
+def _direct(first: dt.date, stop: dt.date, last_year: dt.date | None) -> Plan:
+    """[first, stop) read forwards; whole years from "c" rows when there are any."""
+    year_after = dt.date(first.year + 1, 1, 1) if first.timetuple().tm_yday > 1 else first
+    years_end = dt.date(stop.year, 1, 1)
+    if last_year is None or year_after >= years_end:
+        return _within(first, stop)
+    plan = _within(first, year_after)
+    plan[("c", min(dt.date(years_end.year - 1, 1, 1), last_year), None)] = 1
+    plan[("c", min(dt.date(year_after.year - 1, 1, 1), last_year), None)] = -1
+    return {**plan, **_within(years_end, stop)}
+
+
+def _before(day: dt.date, last_year: dt.date) -> Plan:
+    """Everything before ``day``: the "c" row of the year before plus the days and months
+    of its year up to it, or the "c" row of its year less those from it on, the cheaper.
+    (A "c" period after the last is the last: no calls were stored after it.)"""
+    year = dt.date(day.year, 1, 1)
+    forwards = {("c", min(dt.date(day.year - 1, 1, 1), last_year), None): 1, **_within(year, day)}
+    backwards = {
+        ("c", min(year, last_year), None): 1,
+        **_within(day, dt.date(day.year + 1, 1, 1), sign=-1),
+    }
+    return min(forwards, backwards, key=_cost)
+
+
+def _combined(plan: Plan, other: Plan, sign: int) -> Plan:
+    out = dict(plan)
+    for term, s in other.items():
+        out[term] = out.get(term, 0) + sign * s
+    return {term: s for term, s in out.items() if s}
+
+
+def _cost(plan: Plan) -> int:
+    def rows(grain, lo, hi):
+        if grain == "c":
+            return 1
+        if grain == "m":
+            return (hi.year - lo.year) * 12 + hi.month - lo.month
+        return (hi - lo).days
+
+    return sum(_ROW_COST[t[0]] * rows(*t) for t, s in plan.items() if s)
 
 
 def _last_year(model, years: bool) -> dt.date | None:
