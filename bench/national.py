@@ -20,7 +20,9 @@ each side by side with its reference in the same run:
   from the exact one (counts and shares must be identical);
 - ``evaluation_recompute_s``: ``evaluation.services.evaluation_compute`` of 2025 with
   every real source (102 measures, appeals, surveys raked, crime, integrity, staffing);
-- ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29);
+- ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29), and
+  ``compact_s`` the compaction of its month and year that follows every
+  ``compact_after_rebuilds`` rebuilds;
 - ``recommend_*`` and ``etas_identical``: ``bench/recommend_region.measure`` on the
   region-sized driving graph (334 thousand nodes) with 300 units, against scipy's full
   Dijkstra.
@@ -127,11 +129,20 @@ def evaluation() -> dict:
 
 
 def rollup_day() -> dict:
+    """A day re-marked and rebuilt by the worker's job (its change appended to the month
+    and year); then, apart, the compaction of that month and year that the job runs once
+    a key has gathered ``rollups.COMPACT_AFTER`` rows."""
     with transaction.atomic():
         rollups.mark_days([DAY])
     t0 = time.perf_counter()
     rollups.rebuild_dirty()
-    return {"rollup_day_s": round(time.perf_counter() - t0, 2)}
+    day_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        rollups.compact(grain="m", period=DAY.replace(day=1))
+        rollups.compact(grain="c", period=DAY.replace(month=1, day=1))
+    return {"rollup_day_s": round(day_s, 2), "compact_s": round(time.perf_counter() - t0, 2),
+            "compact_after_rebuilds": rollups.COMPACT_AFTER}  # fmt: skip
 
 
 def recommendation(calls: int) -> dict:
