@@ -2,11 +2,14 @@
 deletions, for windows with partial days, months and years, every grouping."""
 
 import datetime as dt
+import io
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Count
 
 from precinct.analytics import sketch
 from precinct.dispatch import metrics, rollups, services
@@ -200,6 +203,18 @@ def test_rollups__changes_are_appended_then_compacted(territory, history, monkey
         counts.append(country.filter(grain="m", period=month).count())
     assert counts == [2, 3, 1]  # base + changes, then at 4 rows: compacted to one
     assert country.filter(grain="c", period=dt.date(2025, 1, 1)).count() == 1
+    assert_rollups_equal_exact(territory, windows=WINDOWS[:2], groupings=GROUPINGS[:3])
+    # The command compacts what is left (here: the change of one rebuild since).
+    with transaction.atomic():
+        rollups.mark_days([dt.date(2026, 1, 20)])
+    rollups.rebuild_dirty()
+    assert country.filter(grain="m", period=dt.date(2026, 1, 1)).count() >= 1
+    out = io.StringIO()
+    call_command("dispatch", "rollups", "compact", stdout=out)
+    assert "Compacted the rollups of" in out.getvalue()
+    keys = ["grain", "period", "department_id", "own", "priority", "area_type"]
+    repeated = ResponseRollup.objects.values(*keys).annotate(n=Count("id")).filter(n__gt=1)
+    assert not repeated.exists()
     assert_rollups_equal_exact(territory, windows=WINDOWS[:2], groupings=GROUPINGS[:3])
 
 

@@ -24,7 +24,7 @@ def _day(text: str) -> dt.date:
 class Command(BaseCommand):
     help = (
         "102 dispatch records: 'import FILE --mapping MAPPING.toml' (all or nothing); "
-        "'rollups rebuild [--from DAY --to DAY]' or 'rollups refresh'."
+        "'rollups rebuild [--from DAY --to DAY]', 'rollups refresh' or 'rollups compact'."
     )
 
     def add_arguments(self, parser):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
         load.add_argument("file", type=Path)
         load.add_argument("--mapping", type=Path, required=True, help="Column mapping (TOML).")
         roll = sub.add_parser("rollups", help="Recompute the response rollups.")
-        roll.add_argument("what", choices=["rebuild", "refresh"])
+        roll.add_argument("what", choices=["rebuild", "refresh", "compact"])
         roll.add_argument("--from", dest="first", type=_day, help="First local day (rebuild).")
         roll.add_argument("--to", dest="last", type=_day, help="Last local day (rebuild).")
 
@@ -46,6 +46,11 @@ class Command(BaseCommand):
 
     def _rollups(self, what: str, first, last):
         started = time.perf_counter()
+        if what == "compact":
+            periods = rollups.compact_all()
+            seconds = time.perf_counter() - started
+            self.stdout.write(f"Compacted the rollups of {periods:,} periods in {seconds:.1f} s.")
+            return
         if what == "refresh":
             days = rollups.rebuild_dirty()
         elif first is None and last is None:
