@@ -29,6 +29,11 @@ def test_a_build_over_an_older_demos_network_moves_it_aside_and_serves_the_regio
     assert all((aside / name).is_file() for name in LEGACY)  # kept, not deleted
     assert load_graph(aside / "walk.npz").import_id == old_walk.import_id
     assert any("Moved the network imported before regions" in line for line in lines)
+    # The region has no area yet: the whole extract, the same roads as the older demo's.
+    old_drive = load_graph(aside / "drive.npz")
+    for new, old in ((networks.walk, old_walk), (networks.drive, old_drive)):
+        assert np.array_equal(new.indices, old.indices)
+        assert np.array_equal(new.lon, old.lon) and np.array_equal(new.seconds, old.seconds)
     # The log names the graphs as stored: the region's node counts.
     assert any(f"walking {networks.walk.n_nodes} nodes" in line for line in lines), lines
     # Every page that draws "the" network now gets the region's, memory-mapped.
