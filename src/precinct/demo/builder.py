@@ -18,7 +18,13 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from precinct.analytics.network import BASEMAP_FILE, NetworkImportError, Snapper, read_features
+from precinct.analytics.network import (
+    BASEMAP_FILE,
+    NetworkImportError,
+    Networks,
+    Snapper,
+    read_features,
+)
 from precinct.demo import almaty, territory
 from precinct.demo.accounts import create_demo_accounts, demo_password
 from precinct.demo.addresses import create_addresses
@@ -168,26 +174,20 @@ def build_demo(
     return report
 
 
-@dataclass(frozen=True)
-class _Networks:
-    walk: object
-    drive: object
-
-
-def _import_region_network(region: Region, osm: Path, log) -> _Networks:
+def _import_region_network(region: Region, osm: Path, log) -> Networks:
     """Import the extract into the region's network folder; the graphs as served.
 
-    The region has no area yet, so the import keeps the whole extract (its roads' convex
-    hull is the region's network area), as the demo served before regions: the roads
-    around the city too. A network imported before regions (an older demo's ``walk.npz``,
-    ``drive.npz``, ``basemap.npz`` at the top of the folder) is moved aside afterwards:
-    left there it would still answer the pages that draw the whole deployment (coverage,
-    patrol sizing), which prefer it (``territory.network.networks_by_region``).
+    The region has no area yet, so the import keeps the whole extract (its nodes' convex
+    hull is the region's network area): the same graphs as the demo served before
+    regions, the roads around the city too. A network imported before regions (an older
+    demo's ``walk.npz``, ``drive.npz``, ``basemap.npz`` at the top of the folder) is moved
+    aside afterwards: left there it would still answer the pages that draw the whole
+    deployment (coverage, patrol sizing), which prefer it (``networks_by_region``).
     """
     log(f"Importing the road network from {osm.name} into region {region.code} …")
     networks_import([osm], region=region.code, log=lambda line: log("  " + line))
     _set_legacy_network_aside(log)
-    return _Networks(
+    return Networks(
         walk=territory_network.network("walk", region=region.code).graph,
         drive=territory_network.network("drive", region=region.code).graph,
     )
@@ -199,7 +199,8 @@ LEGACY_ASIDE = "before-regions"
 
 def _set_legacy_network_aside(log) -> None:
     top = territory_network.network_dir()
-    files = [top / name for name in ("walk.npz", "drive.npz", BASEMAP_FILE)]
+    files = [territory_network.network_path(mode) for mode in ("walk", "drive")]
+    files.append(top / BASEMAP_FILE)
     found = [path for path in files if path.is_file()]
     if not found:
         return
