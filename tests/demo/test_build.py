@@ -1,12 +1,20 @@
 """The demo city built from the central-Almaty cut: real inputs, derived territory."""
 
 import re
+from pathlib import Path
 
+import numpy as np
 import shapely
 from django.contrib.auth import authenticate
 from django.db.models import Sum
 
 from precinct.accounts.models import User
+from precinct.analytics.network import regions
+from precinct.demo import almaty
+from precinct.dispatch.models import Incident
+from precinct.planning import services as planning_services
+from precinct.planning.models import SitingJob
+from precinct.territory import network as territory_network
 from precinct.territory.models import (
     Department,
     Officer,
@@ -112,3 +120,69 @@ def test_names_of_the_demo_in_every_language(demo_city, db):
     assert slot.place.startswith("Здание") and slot.place_kk and slot.place_en
     assert all(re.fullmatch(r"[А-ЯЁ]{3}\d*-П?\d+", c) for c in Unit.objects.values_list(
         "callsign", flat=True))  # fmt: skip
+
+
+# --- the road network: stored as a deployment's region, and the pages route on it ------
+
+
+def _tile_url(lon: float, lat: float, z: int = 15) -> str:
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - np.arcsinh(np.tan(np.radians(lat))) / np.pi) / 2 * n)
+    return f"/territory/basemap/en/{z}/{x}/{y}.json"
+
+
+def _central_point() -> tuple[float, float]:
+    busiest = Precinct.objects.order_by("-residents").first()
+    point = shapely.from_geojson(busiest.boundary).representative_point()
+    return point.x, point.y
+
+
+def test_the_network_is_stored_as_the_region_import_of_a_deployment(demo_city, db, settings):
+    top = Path(settings.PRECINCT_NETWORK_DIR)
+    assert regions.imported_regions(top) == [almaty.REGION_CODE] == [Region.objects.get().code]
+    folder = regions.current_import(top / almaty.REGION_CODE)
+    assert (top / almaty.REGION_CODE / "current").is_symlink()
+    for mode in ("walk", "drive"):
+        assert (folder / mode / "indptr.npy").is_file()
+        assert (folder / mode / "meta.json").is_file()
+    assert (folder / "boundary.geojson").is_file()
+    assert (folder / "basemap.npz").is_file()
+    # Nothing of the single-network layout the demo wrote before regions.
+    assert not any((top / name).exists() for name in ("walk.npz", "drive.npz", "basemap.npz"))
+    # Served as a deployment's: memory-mapped, shared by the server's workers.
+    for mode in ("walk", "drive"):
+        loaded = territory_network.network(mode)
+        assert isinstance(loaded.graph.indices, np.memmap)
+        assert territory_network.region_folder(loaded) == folder
+    # The region's network area holds the whole city built on it.
+    area = regions.load_region_boundary(folder)
+    assert area.contains(_shape(Region.objects.get()).representative_point())
+
+
+def test_the_pages_route_on_the_demo_network(client, demo_city, db):
+    lon, lat = _central_point()
+    # Locate: walking times to the nearest posts.
+    posts = client.get("/api/v1/locate", {"lat": lat, "lon": lon}).json()["posts"]
+    assert posts and all(p["walk_seconds"] is not None for p in posts)
+    # The 102 recommendation: road times of the units to an open call.
+    client.force_login(User.objects.get(username="demo-operator"))
+    call = Incident.objects.filter(state="open").first()
+    rows = client.get(f"/api/v1/dispatch/incidents/{call.id}/recommendations").json()
+    assert any(r["eta_seconds"] is not None and r["kind"] == "car" for r in rows), rows
+    # The base map's tiles come from the region's basemap.npz.
+    tile = client.get(_tile_url(lon, lat))
+    assert tile.status_code == 200
+    assert any("k" in f["properties"] for f in tile.json()["features"])  # streets
+    # Coverage, patrol sizing and siting draw the region's network.
+    client.force_login(User.objects.get(username="demo-analyst"))
+    rows = client.get("/api/v1/planning/coverage?minutes=15").json()
+    assert sum(r["residents"] for r in rows) > 0
+    assert client.get("/planning/coverage/").status_code == 200
+    assert client.get("/planning/patrol/").status_code == 200
+    job = planning_services.siting_job_create(
+        actor=None, minutes=10, k=1, candidates_csv=f"lon,lat\n{lon:.7f},{lat:.7f}\n"
+    )
+    job = planning_services.siting_job_execute(job_id=job.pk)
+    assert job.state == SitingJob.State.DONE, job.error
+    assert job.covered_after >= job.covered_before

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from precinct.analytics.network import regions
 from precinct.territory.models import Region
 from tests.conftest import CUT_OSM
 
@@ -31,6 +32,7 @@ def test_empty_osm_file_is_refused_and_nothing_is_written(db, network_dir, tmp_p
         _build("--osm", str(empty))
     assert not Region.objects.exists()
     assert not (network_dir / "walk.npz").exists()
+    assert not regions.imported_regions(network_dir)
 
 
 def test_damaged_osm_file_is_refused(db, network_dir, tmp_path):
@@ -73,3 +75,4 @@ def test_network_import_of_a_damaged_file_is_a_clear_error(db, network_dir, tmp_
     with pytest.raises(CommandError, match=r"x\.osm\.pbf"):
         call_command("network", "import", str(damaged))
     assert not (network_dir / "walk.npz").exists()
+    assert not regions.imported_regions(network_dir)

@@ -13,7 +13,7 @@ import pytest
 import shapely
 from django.core.management import CommandError, call_command
 
-from precinct.analytics.network import Snapper, one_to_many, regions, save_graph
+from precinct.analytics.network import Snapper, build_networks, one_to_many, regions, save_graph
 from precinct.dispatch.models import Incident, Unit, UnitKind
 from precinct.dispatch.selectors import recommendations
 from precinct.territory import network as network_module
@@ -313,3 +313,7 @@ def test_cli__regions_without_any_area_need_the_region_named(db, settings, tmp_p
     _import(CUT_OSM, "--region", "almaty")  # the whole extract, its own hull as the area
     assert regions.imported_regions(tmp_path) == ["almaty"]
     assert network_at("walk", *WEST_POINT).graph.n_nodes > 2000
+    # Every node, the hull's corners too (a cut keeps only the nodes strictly inside).
+    whole = build_networks(CUT_OSM)
+    for mode in ("walk", "drive"):
+        assert network_at(mode, *WEST_POINT).graph.n_nodes == getattr(whole, mode).n_nodes

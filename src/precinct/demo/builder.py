@@ -19,17 +19,19 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from precinct.analytics.network import (
+    BASEMAP_FILE,
     NetworkImportError,
+    Networks,
     Snapper,
-    import_networks,
-    load_networks,
     read_features,
 )
 from precinct.demo import almaty, territory
 from precinct.demo.accounts import create_demo_accounts, demo_password
 from precinct.demo.addresses import create_addresses
 from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
+from precinct.territory import network as territory_network
 from precinct.territory.models import Precinct, Region
+from precinct.territory.network_import import networks_import
 
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
 DEMO_STEPS: list[str] = [
@@ -148,37 +150,76 @@ def build_demo(
     staffing: territory.Staffing | None = None,
     log: Callable[[str], None] = print,
 ) -> DemoReport:
-    """Import the network, then build the whole demo city or nothing."""
+    """Import the network, then build the whole demo city or nothing.
+
+    The road network goes where ``precinct network import FILE --region almaty`` puts a
+    deployment's (``PRECINCT_NETWORK_DIR/almaty/current``), through the same service, and
+    the city is built on the graphs loaded from there: the ones the site then serves.
+    """
     inputs.check()
     boundary = city_boundary(inputs.boundaries, almaty.BOUNDARY_NAME)
     population = official_population(inputs.population_csv, almaty.POPULATION_REGION)
-    log(f"Importing the road network from {inputs.osm.name} …")
-    imported = import_networks(
-        inputs.osm, settings.PRECINCT_NETWORK_DIR, walk_speed_kmh=settings.PRECINCT_WALK_SPEED_KMH
-    )
-    log(f"  walking {imported.walk_nodes} nodes, driving {imported.drive_nodes} nodes")
-    networks = load_networks(settings.PRECINCT_NETWORK_DIR)
-    features = read_features(inputs.osm)
     staffing = staffing or territory.Staffing(
         residents_per_inspector=settings.PRECINCT_RESIDENTS_PER_INSPECTOR_URBAN,
         staffed_share=settings.PRECINCT_DEMO_STAFFED_SHARE,
     )
     with transaction.atomic():
-        report, ctx = _build_territory(
-            seed, boundary, population, networks, features, staffing, log
-        )
+        region = territory.create_region(population)
+        networks = _import_region_network(region, inputs.osm, log)
+        features = read_features(inputs.osm)
+        report, ctx = _build_territory(seed, region, boundary, networks, features, staffing, log)
         for step in DEMO_STEPS:
             log(f"Demo step {step} …")
             report.lines += import_string(step)(ctx)
     return report
 
 
-def _build_territory(seed, boundary, population, networks, features, staffing, log):
+def _import_region_network(region: Region, osm: Path, log) -> Networks:
+    """Import the extract into the region's network folder; the graphs as served.
+
+    The region has no area yet, so the import keeps the whole extract (its nodes' convex
+    hull is the region's network area): the same graphs as the demo served before
+    regions, the roads around the city too. A network imported before regions (an older
+    demo's ``walk.npz``, ``drive.npz``, ``basemap.npz`` at the top of the folder) is moved
+    aside afterwards: left there it would still answer the pages that draw the whole
+    deployment (coverage, patrol sizing), which prefer it (``networks_by_region``).
+    """
+    log(f"Importing the road network from {osm.name} into region {region.code} …")
+    networks_import([osm], region=region.code, log=lambda line: log("  " + line))
+    _set_legacy_network_aside(log)
+    return Networks(
+        walk=territory_network.network("walk", region=region.code).graph,
+        drive=territory_network.network("drive", region=region.code).graph,
+    )
+
+
+#: Where the demo build moves a network imported before regions (kept, not deleted).
+LEGACY_ASIDE = "before-regions"
+
+
+def _set_legacy_network_aside(log) -> None:
+    top = territory_network.network_dir()
+    files = [territory_network.network_path(mode) for mode in ("walk", "drive")]
+    files.append(top / BASEMAP_FILE)
+    found = [path for path in files if path.is_file()]
+    if not found:
+        return
+    aside = top / LEGACY_ASIDE
+    aside.mkdir(exist_ok=True)
+    for path in found:
+        path.replace(aside / path.name)
+    log(
+        f"  Moved the network imported before regions ({', '.join(p.name for p in found)}) "
+        f"to {aside}: the region's import serves the demo."
+    )
+
+
+def _build_territory(seed, region, boundary, networks, features, staffing, log):
     walk = networks.walk
     rng = np.random.default_rng(seed)
     report = DemoReport()
     area = territory.city_area(boundary, walk)
-    residents = population
+    population = residents = region.population
     if not territory.extract_spans(boundary, walk):  # a cut (tests, one district's extract)
         covered = territory.covered_share(boundary, walk)
         residents = round(population * covered)
@@ -187,7 +228,7 @@ def _build_territory(seed, boundary, population, networks, features, staffing, l
     nodes = territory.city_nodes(walk, area, features.buildings, residents, rng)
     districts = territory.assign_districts(walk, Snapper(walk), nodes)
     seeds = territory.assign_precincts(walk, nodes, len(districts), staffing, rng)
-    region = territory.create_region(area, population)
+    territory.set_region_area(region, area)
     city, departments = territory.create_departments(region, area, districts, nodes)
     log("Drawing precincts …")
     precincts = territory.create_precincts(departments, nodes, seeds)

@@ -187,8 +187,10 @@ def _network_voronoi(walk: Graph, sources: np.ndarray, nodes: CityNodes, member=
     return label
 
 
-def create_region(area, population: int) -> Region:
-    """The city as a region, with its official population and real boundary."""
+def create_region(population: int) -> Region:
+    """The city as a region, with its official population; its boundary comes later
+    (:func:`set_region_area`): the region is created before its road network is imported,
+    and the city's area is cut to what that network covers."""
     name, name_kk, name_en = almaty.REGION_NAME
     return Region.objects.create(
         code=almaty.REGION_CODE,
@@ -200,10 +202,16 @@ def create_region(area, population: int) -> Region:
         population=population,
         population_date=dt.date(2023, 1, 1),
         population_source="Bureau of National Statistics, 1 January 2023",
-        boundary=shapely.to_geojson(area),
-        boundary_source=Provenance.REAL,
-        **_bbox(area),
     )
+
+
+def set_region_area(region: Region, area) -> None:
+    """Give the region its real boundary (the city's, cut to the network's reach)."""
+    region.boundary = shapely.to_geojson(area)
+    region.boundary_source = Provenance.REAL
+    for name, value in _bbox(area).items():
+        setattr(region, name, value)
+    region.save()
 
 
 def _bbox(geometry) -> dict:

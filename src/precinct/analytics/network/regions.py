@@ -73,10 +73,18 @@ def _cut(graph: Graph, area: shapely.Geometry) -> Graph:
     )  # fmt: skip
 
 
+#: How far (degrees, about a centimetre) the area of an extract reaches past its nodes'
+#: convex hull: a cut keeps only nodes strictly inside, and the hull's corners are nodes.
+_HULL_MARGIN = 1e-7
+
+
 def network_area(networks: Networks) -> shapely.Geometry:
-    """The area a graph covers when no boundary was given: the walking nodes' convex hull."""
-    points = shapely.multipoints(np.column_stack([networks.walk.lon, networks.walk.lat]))
-    return shapely.convex_hull(points)
+    """The area a graph covers when no boundary was given: the convex hull of the walking
+    and driving nodes, a hair wider so that cutting by it keeps every node."""
+    lon = np.concatenate([networks.walk.lon, networks.drive.lon])
+    lat = np.concatenate([networks.walk.lat, networks.drive.lat])
+    hull = shapely.convex_hull(shapely.multipoints(np.column_stack([lon, lat])))
+    return shapely.buffer(hull, _HULL_MARGIN)
 
 
 def cut_basemap(basemap: Basemap, area: shapely.Geometry) -> Basemap:

@@ -32,6 +32,7 @@ class Command(BaseCommand):
         if legacy_network_left():
             self.stdout.write(
                 f"Note: the network imported before regions (walk.npz, drive.npz in "
-                f"{network_dir()}) still serves points outside the imported regions; "
-                "delete those files once every region is imported."
+                f"{network_dir()}) still serves points outside the imported regions and "
+                "the pages that draw the whole deployment on one network (coverage, patrol "
+                "sizing); delete those files once every region is imported."
             )
