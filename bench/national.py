@@ -21,8 +21,11 @@ each side by side with its reference in the same run:
 - ``evaluation_recompute_s``: ``evaluation.services.evaluation_compute`` of 2025 with
   every real source (102 measures, appeals, surveys raked, crime, integrity, staffing);
 - ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29), and
-  ``compact_s`` the compaction of its month and year that follows every
-  ``compact_after_rebuilds`` rebuilds;
+  ``compact_month_s``, ``compact_year_s`` the compactions of its month and "c" year that
+  follow every ``compact_after`` rebuilds;
+- ``changed_*``: the page again after ``--changes`` rebuilds of that day with a call
+  changed each time (the month's and year's appended rows read as they pile up, below
+  the month's compaction), and the time of each such rebuild;
 - ``recommend_*`` and ``etas_identical``: ``bench/recommend_region.measure`` on the
   region-sized driving graph (334 thousand nodes) with 300 units, against scipy's full
   Dijkstra.
@@ -54,13 +57,14 @@ django.setup()
 import numpy as np  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.db.models import F  # noqa: E402
 
 import _national  # noqa: E402
 from precinct.analytics import sketch  # noqa: E402
 from precinct.appeals import rollups as appeal_rollups  # noqa: E402
 from precinct.appeals.models import AppealRollup  # noqa: E402
 from precinct.dispatch import metrics, rollups  # noqa: E402
-from precinct.dispatch.models import ResponseRollup  # noqa: E402
+from precinct.dispatch.models import Incident, ResponseRollup  # noqa: E402
 from precinct.surveys import cells  # noqa: E402
 
 END = dt.datetime(2025, 12, 30, 15, 17, tzinfo=_national.ALMATY)
@@ -130,19 +134,54 @@ def evaluation() -> dict:
 
 def rollup_day() -> dict:
     """A day re-marked and rebuilt by the worker's job (its change appended to the month
-    and year); then, apart, the compaction of that month and year that the job runs once
-    a key has gathered ``rollups.COMPACT_AFTER`` rows."""
+    and year); then, apart, the compactions that job runs once a key of the month, or of
+    the "c" year, has gathered ``rollups.COMPACT_AFTER`` rows."""
     with transaction.atomic():
         rollups.mark_days([DAY])
     t0 = time.perf_counter()
     rollups.rebuild_dirty()
     day_s = time.perf_counter() - t0
+    taken = {}
+    for grain, period in (("m", DAY.replace(day=1)), ("c", DAY.replace(month=1, day=1))):
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            rollups.compact(grain=grain, period=period)
+        taken[grain] = round(time.perf_counter() - t0, 2)
+    return {"rollup_day_s": round(day_s, 2), "compact_month_s": taken["m"],
+            "compact_year_s": taken["c"], "compact_after": rollups.COMPACT_AFTER}  # fmt: skip
+
+
+def changed_day(repeats: int, changes: int) -> dict:
+    """The page again after ``changes`` rebuilds of a day whose calls each changed (one
+    call's travel time a second longer each time, as corrections arrive): every rebuild
+    appends its change to the month and year rows, which the page then adds up. The
+    changes are undone (and rebuilt) at the end."""
+    start = rollups.day_start(DAY)
+    call = (Incident.objects.filter(received_at__gte=start, travel_seconds__isnull=False,
+                                    received_at__lt=start + dt.timedelta(days=1))
+            .order_by("id").first())  # fmt: skip
     t0 = time.perf_counter()
+    for _ in range(changes):
+        _shift_travel(call, 1)
+    rebuilds_s = time.perf_counter() - t0
+    figures = measures(repeats)
+    out = {"changed_rebuilds": changes, "changed_rebuild_s": round(rebuilds_s / changes, 3),
+           "changed_measures_p50_ms": figures["measures_p50_ms"],
+           "changed_measures_p99_ms": figures["measures_p99_ms"],
+           "changed_counts_identical": figures["counts_identical"],
+           "changed_percentile_max_error_s": figures["percentile_max_error_s"]}  # fmt: skip
+    _shift_travel(call, -changes)
+    return out
+
+
+def _shift_travel(call, seconds: int) -> None:
     with transaction.atomic():
-        rollups.compact(grain="m", period=DAY.replace(day=1))
-        rollups.compact(grain="c", period=DAY.replace(month=1, day=1))
-    return {"rollup_day_s": round(day_s, 2), "compact_s": round(time.perf_counter() - t0, 2),
-            "compact_after_rebuilds": rollups.COMPACT_AFTER}  # fmt: skip
+        Incident.objects.filter(pk=call.pk).update(
+            travel_seconds=F("travel_seconds") + seconds,
+            response_seconds=F("response_seconds") + seconds,
+        )
+        rollups.mark_incident(call)
+    rollups.rebuild_dirty()
 
 
 def recommendation(calls: int) -> dict:
@@ -158,6 +197,13 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--recommend-calls", type=int, default=1000)
+    parser.add_argument(
+        "--changes",
+        type=int,
+        default=479,
+        help="rebuilds of a changed day before the page is timed again "
+        '(479: a "c" year\'s rows one short of their compaction)',
+    )
     parser.add_argument("--load-only", action="store_true", help="build the data set, stop")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
@@ -193,6 +239,7 @@ def main() -> None:
           f"102 rollups rebuilt in {rebuild_s} s, appeal rollups in {appeals_rebuild_s} s",
           flush=True)  # fmt: skip
     for step in (lambda: measures(args.repeats), evaluation, rollup_day,
+                 lambda: changed_day(args.repeats, args.changes),
                  lambda: recommendation(args.recommend_calls)):  # fmt: skip
         part = step()
         print(json.dumps(part), flush=True)

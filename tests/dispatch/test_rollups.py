@@ -183,7 +183,7 @@ def test_rebuild_all__is_the_same_as_maintenance_compacted(territory, history):
 def test_rollups__changes_are_appended_then_compacted(territory, history, monkeypatch):
     """A rebuilt day adds its change as rows of their own (a month's and a year's base rows
     are never rewritten for it); once a key has COMPACT_AFTER rows they are merged."""
-    monkeypatch.setattr(rollups, "COMPACT_AFTER", 4)
+    monkeypatch.setattr(rollups, "COMPACT_AFTER", {"m": 4, "c": 4})
     country = ResponseRollup.objects.filter(department_id=0, own=False, priority=1,
                                             area_type="urban")  # fmt: skip
     month = dt.date(2025, 12, 1)

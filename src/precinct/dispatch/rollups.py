@@ -11,7 +11,8 @@ dirty days, recomputes their day rows from the raw calls and appends the differe
 between new and old day rows to the month and to every "c" year from the day's on, as rows
 of their own: a rebuild writes the size of its change, not the size of a national month
 and year. A key's rows are summed by every reader, and merged into one (``compact``) once
-a period has ``COMPACT_AFTER`` of them. The summaries are fixed-bin counts
+a period has ``COMPACT_AFTER`` of them (in a transaction of its own: the days marked
+meanwhile by the services never wait for it). The summaries are fixed-bin counts
 (``analytics.sketch``), so subtracting a day's old counts undoes them exactly: new calls,
 late arrivals (a call of an old day), corrections and deletions are the same operation.
 One rebuild at a time (an advisory lock on PostgreSQL; SQLite has one writer).
@@ -67,9 +68,12 @@ from precinct.territory.models import Department
 GRAINS = ("d", "m", "c")
 DAY, MONTH, CUMULATIVE = range(3)
 _GRAIN_CODE = {"d": DAY, "m": MONTH, "c": CUMULATIVE, "y": CUMULATIVE}  # "y": before 0008
-# Rows of one key in a month or "c" period (its base and appended changes) at which the
-# period is compacted: with the worker's turn every 30 s, about every 24 minutes.
-COMPACT_AFTER = 48
+# Rows of one key (its base and appended changes) at which a period is compacted, in its
+# own transaction after the rebuild's. A month: with the worker's turn every 30 s, about
+# every 24 minutes. A "c" period's rows hold everything before them, so merging one
+# rewrites the whole history's summaries (46 s for a national year under load): it waits
+# for ten times as many changes (four hours at that pace), which readers add up meanwhile.
+COMPACT_AFTER = {"m": 48, "c": 480}
 AREAS = ("rural", "urban")  # in the order SQL sorts them
 EPOCH = dt.date(1970, 1, 1)
 COUNTS = ("calls", "arrived", "with_target", "within_target")
@@ -615,8 +619,9 @@ def _lock() -> None:
 
 def rebuild_dirty(*, max_batches: int | None = None) -> int:
     """Rebuild dirty days, a month at most per transaction; the number of days rebuilt.
-    A month or "c" period that has gathered ``COMPACT_AFTER`` rows of a key is compacted
-    in the same transaction.
+    Then a month or "c" period that has gathered ``COMPACT_AFTER`` rows of a key is
+    compacted, in a transaction of its own (the dirty-day marks the rebuild took are
+    released first: a service marking today's calls never waits for a compaction).
 
     The periodic job of every worker (``PRECINCT_PERIODIC_JOBS``): safe from several at once.
     """
@@ -634,6 +639,8 @@ def rebuild_dirty(*, max_batches: int | None = None) -> int:
             )  # fmt: skip
             RollupDirtyDay.objects.filter(day__in=days).delete()
             _rebuild_days(days)
+        with transaction.atomic():
+            _lock()
             _compact_crowded(min(days))
         done += len(days)
         batches += 1
@@ -747,16 +754,15 @@ def _compact_crowded(day: dt.date) -> None:
     ``COMPACT_AFTER`` rows. The country's rows (department 0) take every change, so
     their count is the most any key has."""
     year = day.replace(month=1, day=1)
-    crowded = (
+    counted = (
         ResponseRollup.objects.filter(department_id=0, own=False)
         .filter(Q(grain="m", period=day.replace(day=1)) | Q(grain="c", period__gte=year))
         .values("grain", "period", "priority", "area_type")
         .annotate(n=Count("id"))
-        .filter(n__gte=COMPACT_AFTER)
-        .values_list("grain", "period")
-        .distinct()
+        .values_list("grain", "period", "n")
     )
-    for grain, period in list(crowded):
+    crowded = {(g, p) for g, p, n in counted if n >= COMPACT_AFTER[g]}
+    for grain, period in sorted(crowded):
         compact(grain=grain, period=period)
 
 
