@@ -31,7 +31,7 @@ from precinct.demo.addresses import create_addresses
 from precinct.demo.inputs import DemoInputError, DemoInputs, city_boundary, official_population
 from precinct.territory import network as territory_network
 from precinct.territory.models import Precinct, Region
-from precinct.territory.network_import import networks_import
+from precinct.territory.services import region_networks_import
 
 # Steps after the territory, in order; each is "precinct.<app>.demo.build".
 DEMO_STEPS: list[str] = [
@@ -185,7 +185,7 @@ def _import_region_network(region: Region, osm: Path, log) -> Networks:
     deployment (coverage, patrol sizing), which prefer it (``networks_by_region``).
     """
     log(f"Importing the road network from {osm.name} into region {region.code} …")
-    networks_import([osm], region=region.code, log=lambda line: log("  " + line))
+    region_networks_import([osm], region=region.code, log=lambda line: log("  " + line))
     _set_legacy_network_aside(log)
     return Networks(
         walk=territory_network.network("walk", region=region.code).graph,

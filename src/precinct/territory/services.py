@@ -17,6 +17,7 @@ from precinct.territory.models import (
     Provenance,
     Region,
 )
+from precinct.territory.network_import import networks_import
 
 
 class TerritoryError(DomainError):
@@ -113,3 +114,9 @@ def inspector_assign(
     return PrecinctAssignment.objects.create(
         officer=officer, precinct=precinct, starts_on=starts_on
     )
+
+
+def region_networks_import(files, *, region: str | None = None, log=print):
+    """Import road networks per region (``network_import.networks_import``): the one
+    writer of the network folder, for ``precinct network import`` and the demo build."""
+    return networks_import(files, region=region, log=log)
