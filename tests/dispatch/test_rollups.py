@@ -2,11 +2,13 @@
 deletions, for windows with partial days, months and years, every grouping."""
 
 import datetime as dt
+import importlib
 import io
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
@@ -252,3 +254,31 @@ def test_rollups__a_window_to_near_a_year_end_reads_its_year_less_the_days_after
         (dt.datetime(2016, 1, 1, 7, tzinfo=ALMATY), dt.datetime(2025, 12, 20, 9, tzinfo=ALMATY)),
     ]
     assert_rollups_equal_exact(territory, windows=windows, groupings=GROUPINGS[:2])
+
+
+def test_migration_0008__turns_year_rows_into_c_rows(territory, history):
+    """An install from before "c" rows holds one row per year ("y"): the migration adds
+    each year to those before it, giving exactly the rows a rebuild writes."""
+    migration = importlib.import_module("precinct.dispatch.migrations.0008_rollup_changes_appended")
+    rollups.compact_all()
+    wanted = {t.model: _stored(t.model) for t in rollups.TABLES}
+    for table in rollups.TABLES:  # the old layout: each year on its own
+        stored = table.model.objects.filter(grain="c")
+        years = sorted(set(stored.values_list("period", flat=True)))
+        assert len(years) >= 2
+        so_far = [rollups.merge([table.empty(), *table.load_parts(stored.filter(period=y))])
+                  for y in years]  # fmt: skip
+        stored.delete()
+        before = table.empty()
+        for year, rows in zip(years, so_far, strict=True):
+            table.save(rollups.merge([rows, before.moved(year, table.fields).negated()]))
+            before = rows
+        table.model.objects.filter(grain="c").update(grain="y")
+    migration._cumulate_year_rows(django_apps, None)
+    assert {t.model: _stored(t.model) for t in rollups.TABLES} == wanted
+
+
+def _stored(model) -> list[tuple]:
+    names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
+    rows = model.objects.values_list(*names)
+    return sorted(tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows)
