@@ -18,6 +18,8 @@ each side by side with its reference in the same run:
   same calls with ``exact=True`` (the raw calls with ``percentile_cont``), once;
 - ``percentile_max_error_s``: the largest difference of any percentile of those calls
   from the exact one (counts and shares must be identical);
+- ``api_month_*``, ``api_department_*``: the measures API grouped by month and by
+  department, same window, whole country, against ``exact=True`` likewise;
 - ``evaluation_recompute_s``: ``evaluation.services.evaluation_compute`` of 2025 with
   every real source (102 measures, appeals, surveys raked, crime, integrity, staffing);
 - ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29), and
@@ -78,11 +80,12 @@ def _p99(runs: list[float]) -> float:
     return float(np.percentile(runs, 99, method="higher"))
 
 
-def measures(repeats: int) -> dict:
-    """The measures page over ten years, from rollups and exact."""
+def measures(repeats: int, calls=None, prefix: str = "measures") -> dict:
+    """A page's (or an API call's) measures over ten years, from rollups and exact."""
+    calls = calls or PAGE
 
     def page(exact=False):
-        return [metrics.response_measures(start=START, end=END, exact=exact, **kw) for kw in PAGE]
+        return [metrics.response_measures(start=START, end=END, exact=exact, **kw) for kw in calls]
 
     rolled = page()  # warm
     runs = []
@@ -93,6 +96,28 @@ def measures(repeats: int) -> dict:
     t0 = time.perf_counter()
     exact = page(exact=True)
     exact_ms = (time.perf_counter() - t0) * 1000
+    worst, worst_rel, same = _differences(rolled, exact)
+    figures = {
+        f"{prefix}_p50_ms": round(statistics.median(runs), 1),
+        f"{prefix}_p99_ms": round(_p99(runs), 1),
+        f"{prefix}_exact_ms": round(exact_ms),
+    }
+    if prefix != "measures":
+        return {**figures, f"{prefix}_counts_identical": bool(same),
+                f"{prefix}_percentile_max_error_s": round(worst, 3)}  # fmt: skip
+    return {
+        **figures,
+        "ratio_exact_over_p99": round(exact_ms / _p99(runs), 1),
+        "percentile_max_error_s": round(worst, 3),
+        "percentile_max_relative_error": round(worst_rel, 5),
+        "stated_relative_error": round(sketch.RELATIVE_ERROR, 5),
+        "counts_identical": bool(same),
+    }
+
+
+def _differences(rolled, exact) -> tuple[float, float, bool]:
+    """The largest percentile difference (seconds, relative), and whether every row and
+    count is the same."""
     worst, worst_rel, same = 0.0, 0.0, True
     for got_rows, want_rows in zip(rolled, exact, strict=True):
         same &= len(got_rows) == len(want_rows)
@@ -106,16 +131,16 @@ def measures(repeats: int) -> dict:
                     else:
                         worst = max(worst, abs(a - b))
                         worst_rel = max(worst_rel, abs(a - b) / b if b else 0.0)
-    return {
-        "measures_p50_ms": round(statistics.median(runs), 1),
-        "measures_p99_ms": round(_p99(runs), 1),
-        "measures_exact_ms": round(exact_ms),
-        "ratio_exact_over_p99": round(exact_ms / _p99(runs), 1),
-        "percentile_max_error_s": round(worst, 3),
-        "percentile_max_relative_error": round(worst_rel, 5),
-        "stated_relative_error": round(sketch.RELATIVE_ERROR, 5),
-        "counts_identical": bool(same),
-    }
+    return worst, worst_rel, same
+
+
+def api_groupings(repeats: int) -> dict:
+    """The measures API's groupings by month and by department over the same ten years
+    (``/api/v1/dispatch/measures?group_by=…``, whole country), from rollups and exact."""
+    out = {}
+    for name in ("month", "department"):
+        out |= measures(repeats, [dict(department=None, group_by=(name,))], f"api_{name}")
+    return out
 
 
 def evaluation() -> dict:
@@ -238,7 +263,8 @@ def main() -> None:
     print(f"{figures['calls']:,} calls, {figures['appeals']:,} appeals; load {loaded}, "
           f"102 rollups rebuilt in {rebuild_s} s, appeal rollups in {appeals_rebuild_s} s",
           flush=True)  # fmt: skip
-    for step in (lambda: measures(args.repeats), evaluation, rollup_day,
+    for step in (lambda: measures(args.repeats), lambda: api_groupings(args.repeats),
+                 evaluation, rollup_day,
                  lambda: changed_day(args.repeats, args.changes),
                  lambda: recommendation(args.recommend_calls)):  # fmt: skip
         part = step()
