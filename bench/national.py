@@ -143,6 +143,16 @@ def api_groupings(repeats: int) -> dict:
     return out
 
 
+def _vacuum_analyze() -> None:
+    """Statistics and visibility of the rollup tables, as autovacuum keeps them on a
+    deployment (this machine's server runs with autovacuum off: without it, plans over
+    tables that were rebuilt and compacted had no statistics at all)."""
+    with connection.cursor() as cursor:
+        for table in ("dispatch_responserollup", "dispatch_precinctrollup",
+                      "dispatch_rollupdirtyday", "appeals_appealrollup"):  # fmt: skip
+            cursor.execute(f"VACUUM ANALYZE {table}")
+
+
 def evaluation() -> dict:
     from precinct.evaluation import services
     from precinct.evaluation.models import IndicatorValue, Period
@@ -253,6 +263,7 @@ def main() -> None:
         appeals_rebuild_s = round(time.perf_counter() - t0, 1)
     appeal_rollups.rebuild_dirty()
     cells.cells_refresh()  # the survey waves' cells (the evaluation reads them)
+    _vacuum_analyze()
     figures = {
         "calls": _national.sql("SELECT count(*) FROM dispatch_incident")[0][0],
         "appeals": _national.sql("SELECT count(*) FROM appeals_appeal")[0][0],
