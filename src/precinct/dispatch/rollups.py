@@ -813,14 +813,14 @@ _ROW_COST = {"d": 1, "m": 8, "c": 12}
 def _segments(first: dt.date, stop: dt.date, last_year: dt.date | None) -> tuple[Q, Q | None]:
     """The rows covering the days [first, stop), to add and to subtract (None: nothing).
 
-    Without "c" rows (``last_year`` None: a grouping by month, or none stored) the days
-    to a month's start, the months and the days again. With them, the cheaper of two
-    plans: the same with the whole years in the middle as the "c" row of the last minus
-    that of the year before the first; or everything before ``stop`` minus everything
-    before ``first``, each the "c" row of its year less the days and months after it, or
-    of the year before plus those before it. So the last ten years to yesterday are one
-    "c" row less a day or two, not ten years of months."""
-    plan = _direct(first, stop, last_year)
+    Forwards: the days to a month's start, the months and the days again. With "c"
+    rows (``last_year`` given; None for a grouping by month, or none stored), the cheaper
+    of that and everything before ``stop`` minus everything before ``first``, each the
+    "c" row of its year less the days and months after it, or of the year before plus
+    those before it (whole years in the middle of a window are then one "c" row minus
+    another). So the last ten years to yesterday are one "c" row less a day or two, not
+    ten years of months."""
+    plan = _within(first, stop)
     if last_year is not None:
         prefix = _combined(_before(stop, last_year), _before(first, last_year), -1)
         if all(abs(sign) <= 1 for sign in prefix.values()):
@@ -851,18 +851,6 @@ def _within(first: dt.date, stop: dt.date, sign: int = 1) -> Plan:
             plan[("d", day, end)] = sign
         day = end
     return plan
-
-
-def _direct(first: dt.date, stop: dt.date, last_year: dt.date | None) -> Plan:
-    """[first, stop) read forwards; whole years from "c" rows when there are any."""
-    year_after = dt.date(first.year + 1, 1, 1) if first.timetuple().tm_yday > 1 else first
-    years_end = dt.date(stop.year, 1, 1)
-    if last_year is None or year_after >= years_end:
-        return _within(first, stop)
-    plan = _within(first, year_after)
-    plan[("c", min(dt.date(years_end.year - 1, 1, 1), last_year), None)] = 1
-    plan[("c", min(dt.date(year_after.year - 1, 1, 1), last_year), None)] = -1
-    return {**plan, **_within(years_end, stop)}
 
 
 def _before(day: dt.date, last_year: dt.date) -> Plan:
