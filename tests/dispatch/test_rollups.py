@@ -165,8 +165,11 @@ def test_rollups__the_services_mark_what_they_change(territory, personas, fleet)
     start = dt.datetime.combine(day, dt.time(), tzinfo=ALMATY)
     window = [(start - dt.timedelta(days=1), start + dt.timedelta(days=2))]
     assert_rollups_equal_exact(territory, windows=window, groupings=[("priority",)])
-    (row,) = ResponseRollup.objects.filter(grain="d", department_id=call.department_id)
-    assert (row.calls, row.arrived) == (1, 1)
+    rows = ResponseRollup.objects.filter(grain="d", department_id=call.department_id)
+    # Its priority's row and the department's total over priorities and areas.
+    assert sorted(rows.values_list("priority", "area_type", "calls", "arrived")) == [
+        (rollups.ALL_PRIORITIES, "", 1, 1), (call.priority, call.area_type, 1, 1)
+    ]  # fmt: skip
 
 
 def test_rebuild_all__is_the_same_as_maintenance_compacted(territory, history):
@@ -282,3 +285,18 @@ def _stored(model) -> list[tuple]:
     names = [f.name for f in model._meta.concrete_fields if not f.primary_key]
     rows = model.objects.values_list(*names)
     return sorted(tuple(bytes(v) if isinstance(v, memoryview) else v for v in r) for r in rows)
+
+
+def test_migration_0009__adds_the_totals_a_rebuild_writes(territory, history):
+    """An install from before the totals over priorities and areas: the migration writes
+    exactly the totals rows a rebuild writes, and reads grouped by department or month
+    (which read only them) equal the exact recomputation."""
+    migration = importlib.import_module("precinct.dispatch.migrations.0009_rollup_totals")
+    rollups.compact_all()
+    wanted = _stored(ResponseRollup)
+    totals = ResponseRollup.objects.filter(priority=rollups.ALL_PRIORITIES)
+    assert totals.filter(grain="c").exists() and totals.filter(grain="d").exists()
+    totals.delete()
+    migration._add_totals(django_apps, None)
+    assert _stored(ResponseRollup) == wanted
+    assert_rollups_equal_exact(territory, groupings=[("department",), ("month",), ()])
