@@ -15,9 +15,12 @@ Activity, at the national rates the issue states (scaled by ``scale``):
   time, after log-normal working days), 30 % of answers rated.
 
 Rows are written by the database itself (``INSERT … SELECT generate_series``), a year at a
-time. Each table's secondary indexes are dropped for the load and rebuilt after it, in
-the same transaction, as a bulk load is done in production; the set is reused by later
-runs (a year already loaded is skipped).
+time and in the order of their moments, as a deployment's tables fill while calls and
+appeals arrive (drawn in random order, a month's rows would lie on every page of their
+year). Each table's secondary indexes are dropped for the load and rebuilt after it, in
+the same transaction, as a bulk load is done in production; the two tables load side by
+side, each on its own connection; the set is reused by later runs (a year already loaded
+is skipped).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import csv
 import datetime as dt
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -152,6 +156,7 @@ def _bulk_load(table: str):
     with transaction.atomic():
         sql("SET LOCAL synchronous_commit = off")
         sql("SET LOCAL maintenance_work_mem = '1GB'")
+        sql("SET LOCAL work_mem = '1GB'")  # a year's rows sorted by their moment in memory
         sql("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks before CREATE INDEX
         for name, _ in indexes:
             sql(f'DROP INDEX "{name}"')
@@ -169,27 +174,48 @@ def _slots(districts: list[tuple[int, int]], n: int = 4096) -> list[int]:
     return [d for (d, _), c in zip(districts, counts, strict=True) for _ in range(c)]
 
 
-def generate(districts, *, years: range, scale: float) -> dict[str, float]:
-    """Calls and appeals of ``years`` not loaded yet; seconds taken per table."""
-    taken = {}
+def generate(districts, *, years: range, scale: float, then=None) -> dict:
+    """Calls and appeals of ``years`` not loaded yet, the two tables side by side (each
+    load is one server process's work, so two use both cores). ``then[table](loaded)``,
+    if given, runs on the table's thread once it is loaded (whether rows were added), and
+    returns figures. The seconds each load took (``load_s``) and those figures."""
     residents = sum(p for _, p in districts)
     slots = _slots(districts)
-    calls_per_year = round(residents * CALLS_PER_1000 / 1000 * scale)
-    appeals_per_year = round(APPEALS_PER_YEAR * scale)
-    for table, per_year, insert in (
-        ("dispatch_incident", calls_per_year, _insert_calls),
-        ("appeals_appeal", appeals_per_year, _insert_appeals),
-    ):
-        column = "received_at" if table == "dispatch_incident" else "registered_at"
-        todo = [y for y in years if not _year_present(table, column, y)]
-        if not todo:
-            continue
-        t0 = time.perf_counter()
-        with _bulk_load(table):
-            for year in todo:
-                insert(year, per_year, slots)
-        taken[table] = round(time.perf_counter() - t0, 1)
-    return taken
+    loads = [
+        ("dispatch_incident", round(residents * CALLS_PER_1000 / 1000 * scale), _insert_calls),
+        ("appeals_appeal", round(APPEALS_PER_YEAR * scale), _insert_appeals),
+    ]
+
+    def pipeline(load) -> dict:
+        table = load[0]
+        try:
+            taken = _load_table(*load, years=years, slots=slots)
+            out = {"load_s": {table: taken} if taken is not None else {}}
+            if then and table in then:
+                out |= then[table](taken is not None)
+            return out
+        finally:
+            connection.close()  # this thread's own
+
+    figures = {"load_s": {}}
+    with ThreadPoolExecutor(max_workers=len(loads)) as pool:
+        for part in pool.map(pipeline, loads):
+            figures["load_s"] |= part.pop("load_s")
+            figures |= part
+    return figures
+
+
+def _load_table(table: str, per_year: int, insert, *, years: range, slots) -> float | None:
+    """``table``'s years not loaded yet; seconds taken (None: nothing to load)."""
+    column = "received_at" if table == "dispatch_incident" else "registered_at"
+    todo = [y for y in years if not _year_present(table, column, y)]
+    if not todo:
+        return None
+    t0 = time.perf_counter()
+    with _bulk_load(table):
+        for year in todo:
+            insert(year, per_year, slots)
+    return round(time.perf_counter() - t0, 1)
 
 
 def _year_present(table: str, column: str, year: int) -> bool:
@@ -233,6 +259,7 @@ def _insert_calls(year: int, n: int, slots: list[int]) -> None:
                 FROM (SELECT random() AS u FROM generate_series(1, %(rows)s)) s
             ) drawn
         ) calls
+        ORDER BY r
         """,
         {"category": Category.objects.get(code="other").id, "slots": slots,
          "n_slots": len(slots), "first": start, "span": span, "rows": n},
@@ -260,13 +287,17 @@ def _insert_appeals(year: int, n: int, slots: list[int]) -> None:
             CASE WHEN answered AND rated THEN 1 + (g %% 5) END,
             CASE WHEN answered AND rated THEN r + (wd + 2) * interval '1.4 days' END
         FROM (
-            SELECT g, (%(slots)s::int[])[1 + floor(random() * %(n_slots)s)::int] AS dep,
-                %(first)s::timestamptz + random() * %(span)s * interval '1 second' AS r,
-                random() < 0.95 AS answered, random() < 0.3 AS rated,
-                greatest(1, round(exp(ln(8) + 0.5 * sqrt(-2 * ln(1 - random()))
-                    * cos(2 * pi() * random()))))::int AS wd
-            FROM generate_series(1, %(rows)s) g
-        ) drawn
+            SELECT row_number() OVER (ORDER BY r) AS g, *  -- numbered in arrival order
+            FROM (
+                SELECT (%(slots)s::int[])[1 + floor(random() * %(n_slots)s)::int] AS dep,
+                    %(first)s::timestamptz + random() * %(span)s * interval '1 second' AS r,
+                    random() < 0.95 AS answered, random() < 0.3 AS rated,
+                    greatest(1, round(exp(ln(8) + 0.5 * sqrt(-2 * ln(1 - random()))
+                        * cos(2 * pi() * random()))))::int AS wd
+                FROM generate_series(1, %(rows)s)
+            ) drawn
+        ) numbered
+        ORDER BY g
         """,
         {"year": year, "slots": slots, "n_slots": len(slots), "first": start, "span": span,
          "rows": n},
