@@ -25,7 +25,13 @@ recomputation (``metrics.response_measures(exact=True)``); percentiles are withi
 dirty is read from its stored rows until the worker rebuilds it.
 
 Each row has a 52-bit key packed in one int64 (grain, day number, department, own,
-priority, area type, hour + 1) so that grouping is one ``np.unique``.
+priority, area type, hour + 1) so that grouping is one ``np.unique``. Priority 0 is the
+node's total over every priority and area (stored with area ""), built with the other
+rows: a read grouped by neither priority nor area (by department, by month) reads these,
+one row per node and period instead of eight, and the others never see them.
+
+A rebuild moves its rows through PostgreSQL's binary COPY in both directions, assembled
+and taken apart by numpy (``core.pgcopy``), not a Python object per value.
 
 Precinct rows (``PrecinctRollup``, read by ``metrics.area_map``) are kept by the same
 machinery in the same transactions: per period, the call's own department, the precinct
@@ -51,6 +57,7 @@ from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYe
 from django.utils import timezone
 
 from precinct.analytics import sketch
+from precinct.core import pgcopy
 from precinct.core.replica import read_sql
 from precinct.dispatch.measuring import (
     PHASES,
@@ -256,9 +263,6 @@ def _fetch_calls(qs, *, located: bool = False) -> dict[str, np.ndarray]:
     return out
 
 
-_COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
-
-
 def _numbers(db, sql: str, params, width: int, text: dict[int, str]) -> np.ndarray:
     """The rows of ``sql`` (``width`` columns) as float64, NULL as NaN; a text column
     ``i`` of ``text`` as 1 where it equals ``text[i]``, else 0.
@@ -294,16 +298,7 @@ def _numbers(db, sql: str, params, width: int, text: dict[int, str]) -> np.ndarr
                 data += block
     if db.queries_logged:  # as Django's cursor would log it (tests count queries per alias)
         db.queries_log.append({"sql": bound, "time": f"{time.monotonic() - started:.3f}"})
-    assert data[:11] == _COPY_SIGNATURE, "a binary COPY"
-    # 19 bytes of header, then per row the field count (int16) and per field its length
-    # (int32, always 8: no NULL comes) and a big-endian double; an int16 -1 ends the data.
-    fields = [("n", ">i2")]
-    for i in range(width):
-        fields += [(f"l{i}", ">i4"), (f"v{i}", ">f8")]
-    rows = np.frombuffer(memoryview(data)[19:-2], dtype=np.dtype(fields))
-    return np.column_stack([rows[f"v{i}"].astype(np.float64) for i in range(width)]).reshape(
-        -1, width
-    )
+    return pgcopy.decode_doubles(data, width)
 
 
 def _ancestors() -> tuple[dict[int, int], np.ndarray, np.ndarray]:
@@ -541,31 +536,24 @@ def _save(rows: Rows) -> None:
         pair_bin = parts["hour"][owner[hourly]] * sketch.N_BINS + bins[hourly]
         joint.append(_blobs(slot[owner[hourly]], pair_bin, cnt[hourly], n))
     key = _unpack(stored)
-    records = [
-        (GRAINS[g], _date(d), dep, bool(o), p, AREAS[a] if p else TOTAL_AREA, *c,
-         marginal[0][i], marginal[1][i],
-         marginal[2][i], hours[i], joint[0][i], joint[1][i], joint[2][i])
-        for i, (g, d, dep, o, p, a, c) in enumerate(zip(
-            key["grain"].tolist(), key["day"].tolist(), key["department"].tolist(),
-            key["own"].tolist(), key["priority"].tolist(), key["area"].tolist(),
-            counts.tolist(), strict=True))
-    ]  # fmt: skip
-    _insert(records)
+    area = np.array([a.encode() for a in AREAS], dtype=object)[key["area"]]
+    area[key["priority"] == ALL_PRIORITIES] = TOTAL_AREA.encode()
+    _insert(ResponseRollup, [
+        ("varchar", _GRAIN_BYTES[key["grain"]]), ("date", key["day"]),
+        ("int4", key["department"]), ("bool", key["own"]), ("int2", key["priority"]),
+        ("varchar", area), *(("int4", counts[:, k]) for k in range(len(COUNTS))),
+        *(("bytea", m) for m in marginal), ("bytea", hours), *(("bytea", j) for j in joint),
+    ])  # fmt: skip
 
 
 _COLUMNS = [*_KEY_FIELDS, *COUNTS, *BLOBS, "hours", *BY_HOUR]
-
-
-_COPY_TYPES = ["varchar", "date", "int4", "bool", "int2", "varchar", *["int4"] * len(COUNTS),
-               *["bytea"] * (len(BLOBS) + 1 + len(BY_HOUR))]  # fmt: skip
+_GRAIN_BYTES = np.array([g.encode() for g in GRAINS], dtype=object)
 
 
 # --- stored precinct rows ------------------------------------------------------------------
 
 _PRECINCT_KEY = ["grain", "period", "department_id", "precinct_id", "priority"]
 _PRECINCT_COLUMNS = [*_PRECINCT_KEY, *COUNTS, "response"]
-_PRECINCT_COPY_TYPES = ["varchar", "date", "int4", "int4", "int2", *["int4"] * len(COUNTS),
-                        "bytea"]  # fmt: skip
 
 
 def _load_precincts(qs) -> Rows:
@@ -600,14 +588,11 @@ def _save_precincts(rows: Rows) -> None:
     key = _unpack(rows.key, _PRECINCT_FIELDS)
     precinct = np.where(key["precinct"] == UNLOCATED, -1, key["precinct"])
     blobs = _blobs(*rows.phases[0], len(rows.key))
-    records = [
-        (GRAINS[g], _date(d), dep, pr, p, *c, blob)
-        for g, d, dep, pr, p, c, blob in zip(
-            key["grain"].tolist(), key["day"].tolist(), key["department"].tolist(),
-            precinct.tolist(), key["priority"].tolist(), rows.counts.tolist(), blobs,
-            strict=True)
-    ]  # fmt: skip
-    _insert(records, PrecinctRollup, _PRECINCT_COLUMNS, _PRECINCT_COPY_TYPES)
+    _insert(PrecinctRollup, [
+        ("varchar", _GRAIN_BYTES[key["grain"]]), ("date", key["day"]),
+        ("int4", key["department"]), ("int4", precinct), ("int2", key["priority"]),
+        *(("int4", rows.counts[:, k]) for k in range(len(COUNTS))), ("bytea", blobs),
+    ])  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -628,22 +613,36 @@ class _Table:
         return [f.column for f in self.model._meta.concrete_fields if not f.primary_key]
 
 
-def _insert(records: list[tuple], model=ResponseRollup, names=None, types=None) -> None:
-    """COPY on PostgreSQL (a rebuild writes millions of rows), batched inserts elsewhere."""
-    names, types = names or _COLUMNS, types or _COPY_TYPES
+def _insert(model, columns: list[tuple[str, object]]) -> None:
+    """Rows of ``model`` given by column, in the order of its columns after the id, as
+    (kind, values) (``core.pgcopy``'s kinds: a date as a day number). One binary COPY
+    on PostgreSQL (a rebuild writes millions of rows), batched inserts elsewhere."""
+    names = _PRECINCT_COLUMNS if model is PrecinctRollup else _COLUMNS
     table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in names)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in names)
+    n = len(columns[0][1])
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # Binary: the summaries go as they are, not hex-encoded at twice their size.
-            sql = f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)"
-            with cursor.cursor.copy(sql) as copy:
-                copy.set_types(types)
-                for record in records:
-                    copy.write_row(record)
+            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+                for block in pgcopy.encode(columns, n):
+                    copy.write(block)
             return
+        python = [_python_values(kind, values) for kind, values in columns]
         marks = ", ".join(["%s"] * len(names))
-        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", records)
+        records = zip(*python, strict=True)
+        cursor.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})", records)
+
+
+def _python_values(kind: str, values) -> list:
+    if kind == "date":
+        return [_date(d) for d in np.asarray(values).tolist()]
+    if kind == "bool":
+        return [bool(v) for v in np.asarray(values).tolist()]
+    if kind == "varchar":
+        return [v.decode() for v in values]
+    if kind == "bytea":
+        return list(values)
+    return np.asarray(values).tolist()
 
 
 TABLES = (
