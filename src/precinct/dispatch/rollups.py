@@ -26,9 +26,10 @@ dirty is read from its stored rows until the worker rebuilds it.
 
 Each row has a 52-bit key packed in one int64 (grain, day number, department, own,
 priority, area type, hour + 1) so that grouping is one ``np.unique``. Priority 0 is the
-node's total over every priority and area (stored with area ""), built with the other
-rows: a read grouped by neither priority nor area (by department, by month) reads these,
-one row per node and period instead of eight, and the others never see them.
+node's total over every priority and area (stored with area "", and for months and "c"
+periods without hours), built with the other rows: a read grouped by none of priority, area and hour (by
+department, by month) reads these, one row per node and period instead of eight, and the
+others never see them.
 
 A rebuild moves its rows through PostgreSQL's binary COPY in both directions, assembled
 and taken apart by numpy (``core.pgcopy``), not a Python object per value.
@@ -511,9 +512,16 @@ def _blobs(owner, bins, cnt, n: int) -> list[bytes]:
 
 def _save(rows: Rows) -> None:
     """Store rows: each (period, node, priority, area) once, its hour rows folded in."""
+    parts = _unpack(rows.key)
+    # A month's or "c" period's totals are stored without hours (a "c" row's summaries
+    # per hour are 24 times its size, and no read by hour takes the totals); a day's keep
+    # them, being where its summaries over all hours are read from.
+    by_hour_total = (parts["priority"] == ALL_PRIORITIES) & (parts["grain"] > DAY)
+    if by_hour_total.any():
+        rows = _select(rows, ~(by_hour_total & (parts["hour"] >= 0)))
+        parts = _unpack(rows.key)
     if not len(rows.key):
         return
-    parts = _unpack(rows.key)
     is_all = parts["hour"] < 0
     stored_key = _pack(**{k: v for k, v in parts.items() if k != "hour"}, hour=-1)
     stored, slot = np.unique(stored_key, return_inverse=True)
@@ -975,7 +983,7 @@ def measures(*, department, start, end, group_by, priority=None) -> list[dict]:
     """
     first, stop = _whole_days(start, end)
     own, hours = "department" in group_by, "hour" in group_by
-    totals = priority is None and not {"priority", "area_type"} & set(group_by)
+    totals = priority is None and not {"priority", "area_type", "hour"} & set(group_by)
     parts = [Rows.empty()]
     raw = [(start, end)] if first >= stop else [(start, day_start(first)), (day_start(stop), end)]
     with _snapshot():
