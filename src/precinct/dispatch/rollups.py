@@ -27,9 +27,9 @@ dirty is read from its stored rows until the worker rebuilds it.
 Each row has a 52-bit key packed in one int64 (grain, day number, department, own,
 priority, area type, hour + 1) so that grouping is one ``np.unique``. Priority 0 is the
 node's total over every priority and area (stored with area "", and for months and "c"
-periods without hours), built with the other rows: a read grouped by none of priority, area and hour (by
-department, by month) reads these, one row per node and period instead of eight, and the
-others never see them.
+periods without hours), built with the other rows: a read grouped by none of priority,
+area and hour (by department, by month) reads these, one row per node and period instead
+of eight, and the others never see them.
 
 A rebuild moves its rows through PostgreSQL's binary COPY in both directions, assembled
 and taken apart by numpy (``core.pgcopy``), not a Python object per value.
