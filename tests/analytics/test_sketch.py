@@ -63,3 +63,17 @@ def test_merge__any_partition_gives_the_summary_of_the_whole_and_subtraction_und
 def test_bins__clamped_at_zero_and_cap():
     assert sketch.bin_of(np.array([-5.0, 0.0, sketch.CAP * 10]))[[0, 1]].tolist() == [0, 0]
     assert sketch.bin_of(np.array([sketch.CAP * 10.0]))[0] == sketch.N_BINS - 1
+
+
+def test_unique_of_runs__equals_numpy_unique_on_runs_and_on_disorder():
+    rng = np.random.default_rng(7)
+    runs = np.concatenate([np.sort(rng.integers(0, 500, n)) for n in (300, 1, 0, 77, 300)])
+    for values in (runs, rng.integers(-50, 50, 1000), np.zeros(0, dtype=np.int64)):
+        unique, inverse = sketch.unique_of_runs(values)
+        want_unique, want_inverse = np.unique(values, return_inverse=True)
+        np.testing.assert_array_equal(unique, want_unique)
+        np.testing.assert_array_equal(inverse, want_inverse.reshape(-1))
+    owner, bins, cnt = np.array([0, 0, 1, 0, 1]), np.array([3, 5, 3, 3, 3]), np.ones(5)
+    for runs_flag in (False, True):
+        got = sketch.sum_by_owner(owner, bins, cnt, runs=runs_flag)
+        assert [a.tolist() for a in got] == [[0, 0, 1], [3, 5, 3], [2, 1, 2]]

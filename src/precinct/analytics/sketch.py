@@ -73,12 +73,28 @@ def decode_many(blobs: list[bytes], width: int = 2) -> tuple[np.ndarray, np.ndar
     return owner, pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
 
 
+def unique_of_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for values that are a few sorted runs
+    one after another (sets of rows concatenated to be merged): a stable sort (timsort)
+    merges the runs in about linear time, where ``np.unique`` sorts from scratch (4-5
+    times slower on two runs of millions; on values in no order it is the faster)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.int64)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
+
+
 def sum_by_owner(
-    owner: np.ndarray, bins: np.ndarray, counts: np.ndarray
+    owner: np.ndarray, bins: np.ndarray, counts: np.ndarray, *, runs: bool = False
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Pairs with one (owner, bin) each, counts added; pairs whose sum is 0 dropped."""
+    """Pairs with one (owner, bin) each, counts added; pairs whose sum is 0 dropped.
+    ``runs``: the pairs are a few runs sorted by (owner, bin) (see ``unique_of_runs``)."""
     key = owner * N_BINS + bins
-    unique, inverse = np.unique(key, return_inverse=True)
+    unique, inverse = unique_of_runs(key) if runs else np.unique(key, return_inverse=True)
     total = np.bincount(inverse, weights=counts, minlength=len(unique)).round().astype(np.int64)
     keep = total != 0
     unique, total = unique[keep], total[keep]
