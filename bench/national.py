@@ -22,7 +22,8 @@ each side by side with its reference in the same run:
   department, same window, whole country, against ``exact=True`` likewise;
 - ``evaluation_recompute_s``: ``evaluation.services.evaluation_compute`` of 2025 with
   every real source (102 measures, appeals, surveys raked, crime, integrity, staffing);
-- ``rollup_day_s``: the worker's rebuild of one day re-marked (2025-12-29), and
+- ``rollup_day_s``, ``appeal_rollup_day_s``: the worker's rebuild of one day re-marked
+  (2025-12-29) in the 102 and in the appeal rollups, and
   ``compact_month_s``, ``compact_year_s`` the compactions of its month and "c" year that
   follow every ``compact_after`` rebuilds;
 - ``changed_*``: the page again after ``--changes`` rebuilds of that day with a call
@@ -173,7 +174,8 @@ def evaluation() -> dict:
 def rollup_day() -> dict:
     """A day re-marked and rebuilt by the worker's job (its change appended to the month
     and year); then, apart, the compactions that job runs once a key of the month, or of
-    the "c" year, has gathered ``rollups.COMPACT_AFTER`` rows."""
+    the "c" year, has gathered ``rollups.COMPACT_AFTER`` rows; then the same day's
+    appeal rollups (the appeals registered, answered and rated that day)."""
     with transaction.atomic():
         rollups.mark_days([DAY])
     t0 = time.perf_counter()
@@ -185,8 +187,14 @@ def rollup_day() -> dict:
         with transaction.atomic():
             rollups.compact(grain=grain, period=period)
         taken[grain] = round(time.perf_counter() - t0, 2)
+    with transaction.atomic():
+        appeal_rollups.mark_days([DAY])
+    t0 = time.perf_counter()
+    appeal_rollups.rebuild_dirty()
+    appeal_day_s = time.perf_counter() - t0
     return {"rollup_day_s": round(day_s, 2), "compact_month_s": taken["m"],
-            "compact_year_s": taken["c"], "compact_after": rollups.COMPACT_AFTER}  # fmt: skip
+            "compact_year_s": taken["c"], "compact_after": rollups.COMPACT_AFTER,
+            "appeal_rollup_day_s": round(appeal_day_s, 2)}  # fmt: skip
 
 
 def changed_day(repeats: int, changes: int) -> dict:
