@@ -122,3 +122,23 @@ def test_api__device_and_measures_refusals_have_no_english_sentence(
     assert "weekday" in detail
     details.append(detail.split(":")[0])  # the grouping names after it are API codes
     assert {d: english_words(f"<p>{d}</p>") for d in details} == {d: set() for d in details}
+
+
+REVERSED = {
+    "ru": "Конец периода должен быть позже его начала.",
+    "kk": "Кезеңнің соңы оның басынан кейін болуы керек.",
+    "en": "The end of the window must be after its start.",
+}
+
+
+@pytest.mark.parametrize("language", ["ru", "kk", "en"])
+def test_api__measures_window_ending_before_it_starts_is_refused(client, personas, language):
+    client.force_login(personas.analyst)
+    for start, end in (("2026-02-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+                       ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z")):  # fmt: skip
+        response = client.get(f"/api/v1/dispatch/measures?start={start}&end={end}",
+                              headers={"accept-language": language})  # fmt: skip
+        assert response.status_code == 400
+        body = response.json()
+        assert body["detail"] == REVERSED[language]
+        assert body.get("code") == "invalid_window", body

@@ -209,6 +209,11 @@ def get_measures(request, q: Query[MeasuresQuery]):
         department = get_object_or_404(Department, pk=q.department_id)
     if not access.can_read_dispatch_measures(request.auth, department):
         raise services.DispatchForbidden(_("Outside your scope."))
+    if q.end <= q.start:
+        raise services.DispatchError(
+            _("The end of the window must be after its start."), field="end",
+            code="invalid_window",
+        )  # fmt: skip
     group_by = tuple(g.strip() for g in q.group_by.split(",") if g.strip())
     try:
         rows = metrics.response_measures(
