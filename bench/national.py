@@ -237,26 +237,21 @@ def recommendation(calls: int) -> dict:
     return recommend_region.measure(graph, units=300, calls=calls, seed=102, full_calls=100)
 
 
-def _calls_rollups(loaded: bool) -> dict:
-    """The 102 rollups rebuilt with the product's code if the calls are new (the
-    generator writes rows by SQL, unmarked); else whatever the worker has left."""
-    rebuild_s = None
-    if loaded or not ResponseRollup.objects.exists():
-        t0 = time.perf_counter()
-        rollups.rebuild_all()
-        rebuild_s = round(time.perf_counter() - t0, 1)
-    rollups.rebuild_dirty()
-    return {"full_rebuild_s": rebuild_s}
+def _rollups(module, model, figure: str):
+    """What a table's loading thread runs once it is loaded: ``module``'s rollups rebuilt
+    with the product's code if its rows are new (the generator writes them by SQL,
+    unmarked) or none are built yet; then whatever the worker has left."""
 
+    def build(loaded: bool) -> dict:
+        rebuild_s = None
+        if loaded or not model.objects.exists():
+            t0 = time.perf_counter()
+            module.rebuild_all()
+            rebuild_s = round(time.perf_counter() - t0, 1)
+        module.rebuild_dirty()
+        return {figure: rebuild_s}
 
-def _appeal_rollups(loaded: bool) -> dict:
-    rebuild_s = None
-    if loaded or not AppealRollup.objects.exists():
-        t0 = time.perf_counter()
-        appeal_rollups.rebuild_all()
-        rebuild_s = round(time.perf_counter() - t0, 1)
-    appeal_rollups.rebuild_dirty()
-    return {"appeals_rebuild_s": rebuild_s}
+    return build
 
 
 def main() -> None:
@@ -288,8 +283,10 @@ def main() -> None:
     # Each table's rollups are built on its loading thread as soon as it is loaded (the
     # calls load first, then their rebuild runs beside the appeals' load).
     built = _national.generate(districts, years=years, scale=args.scale,
-                               then={"dispatch_incident": _calls_rollups,
-                                     "appeals_appeal": _appeal_rollups})  # fmt: skip
+                               then={"dispatch_incident": _rollups(rollups, ResponseRollup,
+                                                                   "full_rebuild_s"),
+                                     "appeals_appeal": _rollups(appeal_rollups, AppealRollup,
+                                                                "appeals_rebuild_s")})  # fmt: skip
     loaded, rebuild_s, appeals_rebuild_s = (
         built["load_s"],
         built["full_rebuild_s"],
