@@ -51,6 +51,19 @@ def test_encode__writes_each_field_in_network_order(monkeypatch, chunk):
     assert [r[5] for r in rows] == [b"", b"\x00\xff" * 5, b"x"]
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096])
+def test_encode__takes_variable_values_packed_as_it_takes_them_listed(monkeypatch, chunk):
+    monkeypatch.setattr(pgcopy, "ROWS_PER_CHUNK", chunk)
+    values = [b"ab", b"", b"\x00" * 9, b"z", b"", b"\xff\x01"]
+    packed = pgcopy.Packed.of([len(v) for v in values], b"".join(values))
+    assert packed.values() == values
+    listed = [("int4", np.arange(6)), ("bytea", values), ("varchar", [b"x"] * 6)]
+    as_packed = [listed[0], ("bytea", packed), listed[2]]
+    assert b"".join(pgcopy.encode(as_packed, 6)) == b"".join(pgcopy.encode(listed, 6))
+    with pytest.raises(ValueError, match="add up to 3 bytes, not 2"):
+        pgcopy.Packed.of([1, 2], b"ab")
+
+
 def test_encode__refuses_what_it_cannot_write():
     with pytest.raises(ValueError, match="no binary form"):
         list(pgcopy.encode([("float4", [1.0])], 1))

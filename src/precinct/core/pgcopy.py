@@ -15,6 +15,7 @@ network byte order; a 16-bit -1 ends the data.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,21 +30,65 @@ DAYS_1970_TO_2000 = 10957
 ROWS_PER_CHUNK = 4096
 
 
+@dataclass(frozen=True)
+class Packed:
+    """Variable-length values as their lengths and all their bytes, one after another in
+    row order: a column of a million summaries without a ``bytes`` object per value."""
+
+    lengths: np.ndarray
+    data: np.ndarray  # uint8
+
+    @staticmethod
+    def of(lengths: np.ndarray, data: bytes | np.ndarray) -> Packed:
+        data = np.frombuffer(data, dtype=np.uint8) if isinstance(data, bytes) else data
+        lengths = np.asarray(lengths, dtype=np.int64)
+        if int(lengths.sum()) != len(data):
+            raise ValueError(f"lengths add up to {int(lengths.sum())} bytes, not {len(data)}")
+        return Packed(lengths, data)
+
+    def __len__(self) -> int:
+        return len(self.lengths)
+
+    def values(self) -> list[bytes]:
+        ends = np.cumsum(self.lengths)
+        data = self.data.tobytes()
+        return [data[e - n : e] for e, n in zip(ends.tolist(), self.lengths.tolist(), strict=True)]
+
+
 def encode(columns: Sequence[tuple[str, Sequence]], n: int) -> Iterator[bytes]:
     """The COPY data of ``n`` rows, in blocks: the header, the rows, the trailer.
 
     ``columns`` are (kind, values): a kind of ``FIXED`` with numbers (a date as days
-    since 1970), or of ``VARIABLE`` with a sequence of ``bytes``; no NULL."""
+    since 1970), or of ``VARIABLE`` with a sequence of ``bytes`` or a ``Packed``; no NULL."""
     for kind, values in columns:
         if kind not in FIXED and kind not in VARIABLE:
             raise ValueError(f"no binary form for {kind!r}")
         if len(values) != n:
             raise ValueError(f"a {kind} column of {len(values)} values for {n} rows")
     yield HEADER
+    columns = [(kind, _Chunks(values)) if isinstance(values, Packed) else (kind, values)
+               for kind, values in columns]  # fmt: skip
     for lo in range(0, n, ROWS_PER_CHUNK):
         hi = min(n, lo + ROWS_PER_CHUNK)
         yield _rows([(kind, values[lo:hi]) for kind, values in columns], hi - lo)
     yield TRAILER
+
+
+class _Chunks:
+    """A ``Packed`` column sliced by rows in order, each slice found from the running
+    offsets (not by adding up every length before it again)."""
+
+    def __init__(self, packed: Packed):
+        self.packed = packed
+        self.offsets = np.concatenate([[0], np.cumsum(packed.lengths)])
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+    def __getitem__(self, rows: slice) -> Packed:
+        lo, hi = rows.start, min(rows.stop, len(self.packed))
+        data = self.packed.data[self.offsets[lo] : self.offsets[hi]]
+        return Packed(self.packed.lengths[lo:hi], data)
 
 
 def _rows(columns, n: int) -> bytes:
@@ -71,6 +116,8 @@ def _field(kind: str, values, n: int) -> tuple[np.ndarray, np.ndarray]:
             numbers = numbers - DAYS_1970_TO_2000
         data = np.ascontiguousarray(numbers.astype(FIXED[kind])).view(np.uint8)
         return np.full(n, np.dtype(FIXED[kind]).itemsize, dtype=np.int64), data
+    if isinstance(values, Packed):
+        return values.lengths, values.data
     lengths = np.fromiter(map(len, values), dtype=np.int64, count=n)
     return lengths, np.frombuffer(b"".join(values), dtype=np.uint8)
 

@@ -46,7 +46,6 @@ calls again (until then a call counts in the precinct it lay in).
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -506,13 +505,14 @@ def _date_number(value) -> int:
     return _day_number(value)
 
 
-def _blobs(owner, bins, cnt, n: int) -> list[bytes]:
-    """One encoded summary per owner 0..n-1 (pairs sorted by owner)."""
+def _blobs(owner, bins, cnt, n: int) -> pgcopy.Packed:
+    """One encoded summary per owner 0..n-1 (pairs sorted by owner), packed: the pairs'
+    bytes in owner order and each owner's length (no ``bytes`` per row)."""
     order = np.argsort(owner, kind="stable")
     owner, bins, cnt = owner[order], bins[order], cnt[order]
-    starts = np.searchsorted(owner, np.arange(n + 1))
-    data = sketch.encode(bins, cnt)
-    return [data[8 * a : 8 * b] for a, b in itertools.pairwise(starts)]
+    kept = cnt != 0  # as ``sketch.encode`` keeps them
+    sizes = np.bincount(owner[kept], minlength=n)
+    return pgcopy.Packed.of(8 * sizes, sketch.encode(bins, cnt))
 
 
 def _save(rows: Rows) -> None:
@@ -536,15 +536,14 @@ def _save(rows: Rows) -> None:
     counts[slot[is_all]] = rows.counts[is_all]
     hourly = np.column_stack([parts["hour"], rows.counts])[~is_all].astype("<i4")
     order = np.argsort(slot[~is_all], kind="stable")
-    hour_starts = np.searchsorted(slot[~is_all][order], np.arange(n + 1))
-    hour_data = hourly[order].tobytes()
-    hours = [hour_data[20 * a : 20 * b] for a, b in itertools.pairwise(hour_starts)]
+    hours = pgcopy.Packed.of(20 * np.bincount(slot[~is_all], minlength=n), hourly[order].tobytes())
     is_day = _unpack(stored)["grain"] == 0
     marginal, joint = [], []
     for owner, bins, cnt in rows.phases:
         on_all = is_all[owner]
-        blobs = _blobs(slot[owner[on_all]], bins[on_all], cnt[on_all], n)
-        marginal.append([b"" if day else b for b, day in zip(blobs, is_day, strict=True)])
+        # A day row's summaries over all hours are its hours' sum: stored empty.
+        kept = on_all & ~is_day[slot[owner]]
+        marginal.append(_blobs(slot[owner[kept]], bins[kept], cnt[kept], n))
         hourly = ~on_all
         pair_bin = parts["hour"][owner[hourly]] * sketch.N_BINS + bins[hourly]
         joint.append(_blobs(slot[owner[hourly]], pair_bin, cnt[hourly], n))
@@ -653,7 +652,7 @@ def _python_values(kind: str, values) -> list:
     if kind == "varchar":
         return [v.decode() for v in values]
     if kind == "bytea":
-        return list(values)
+        return values.values() if isinstance(values, pgcopy.Packed) else list(values)
     return np.asarray(values).tolist()
 
 
@@ -1137,6 +1136,8 @@ def _edge_rows(department, start, end, priority, *, own: bool, hours: bool, tota
 
 
 def _select(rows: Rows, keep: np.ndarray) -> Rows:
+    if keep.all():  # most merges keep every row: no pass over millions of pairs
+        return rows
     renumber = np.cumsum(keep) - 1
     phases = []
     for owner, bins, cnt in rows.phases:
