@@ -296,8 +296,7 @@ def _insert_appeals(year: int, n: int, slots: list[int]) -> None:
                         * cos(2 * pi() * random()))))::int AS wd
                 FROM generate_series(1, %(rows)s)
             ) drawn
-        ) numbered
-        ORDER BY g
+        ) numbered  -- in the window's order, g's: a second ORDER BY would sort wide rows again
         """,
         {"year": year, "slots": slots, "n_slots": len(slots), "first": start, "span": span,
          "rows": n},
