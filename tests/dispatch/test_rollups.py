@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from django.apps import apps as django_apps
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 
 from precinct.analytics import sketch
@@ -172,17 +172,39 @@ def test_rollups__the_services_mark_what_they_change(territory, personas, fleet)
     ]  # fmt: skip
 
 
+def _stored_rows() -> list[tuple]:
+    rows = sorted(ResponseRollup.objects.values_list(
+        "grain", "period", "department_id", "own", "priority", "area_type", "calls",
+        "arrived", "within_target", "hours", "response", "response_by_hour"))  # fmt: skip
+    return [(*r[:9], *(bytes(b) for b in r[9:])) for r in rows]
+
+
 def test_rebuild_all__is_the_same_as_maintenance_compacted(territory, history):
     rollups.compact_all()  # the history's corrections were appended
-    before = sorted(ResponseRollup.objects.values_list(
-        "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
-        "arrived", "within_target", "response"))  # fmt: skip
+    before = _stored_rows()
     ResponseRollup.objects.all().delete()
     rollups.rebuild_all()
-    after = sorted(ResponseRollup.objects.values_list(
-        "grain", "period", "department_id", "own", "priority", "area_type", "hours", "calls",
-        "arrived", "within_target", "response"))  # fmt: skip
-    assert [(*r[:10], bytes(r[10])) for r in after] == [(*r[:10], bytes(r[10])) for r in before]
+    assert _stored_rows() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_all__reading_ahead_builds_the_same_rows(territory, history, monkeypatch):
+    """Called outside a transaction on PostgreSQL (the command, the worker), the rebuild
+    reads each next month on a connection of its own while it stores this one's rows."""
+    rollups.compact_all()
+    before = _stored_rows()
+    modes = []
+    by_month = rollups._calls_by_month
+
+    def spied(*args, ahead):
+        modes.append(ahead)
+        return by_month(*args, ahead=ahead)
+
+    monkeypatch.setattr(rollups, "_calls_by_month", spied)
+    rollups.rebuild_all()
+    assert modes == [connection.vendor == "postgresql"]
+    assert _stored_rows() == before
+    assert_rollups_equal_exact(territory, groupings=[("priority",), ("department", "hour")])
 
 
 def test_rollups__changes_are_appended_then_compacted(territory, history, monkeypatch):

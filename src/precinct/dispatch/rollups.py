@@ -47,6 +47,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -745,6 +747,10 @@ def rebuild_all() -> int:
     """Recompute every rollup from the raw calls, a month at a time, each row written once
     (the command's default, and what the demo runs); the number of days covered."""
     calls = Incident.objects.filter(duplicate_of=None).order_by("received_at")
+    # Read ahead on a connection of its own only where that connection sees what this one
+    # sees: PostgreSQL, called outside any transaction (a caller's uncommitted calls would
+    # be invisible to it).
+    ahead = connection.vendor == "postgresql" and not connection.in_atomic_block
     with transaction.atomic():
         _lock()
         RollupDirtyDay.objects.all().delete()
@@ -754,14 +760,10 @@ def rebuild_all() -> int:
         if first is None:
             return 0
         last = local_day(calls.reverse().values_list("received_at", flat=True).first())
-        month = local_day(first).replace(day=1)
         # Per table: everything before this year, and this year's months so far.
         so_far, year_parts = [table.empty() for table in TABLES], [[] for _ in TABLES]
-        while month <= last:
-            following = (month + dt.timedelta(days=32)).replace(day=1)
-            calls_of_month = _fetch_calls(
-                measured_calls(start=day_start(month), end=day_start(following)), located=True
-            )
+        for month, calls_of_month in _calls_by_month(local_day(first), last, ahead=ahead):
+            following = _next_month(month)
             year = month.replace(month=1)
             for i, table in enumerate(TABLES):
                 days = table.build(calls_of_month)
@@ -773,8 +775,39 @@ def rebuild_all() -> int:
                     so_far[i] = merge([so_far[i].moved(year, table.fields), *year_parts[i]])
                     table.save(so_far[i])
                     year_parts[i].clear()
-            month = following
     return (last - local_day(first)).days + 1
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _calls_by_month(first: dt.date, last: dt.date, *, ahead: bool) -> Iterator[tuple]:
+    """(month, its calls fetched located) from the month of ``first`` to that of ``last``.
+    With ``ahead``, each next month is fetched on a thread with its own connection while
+    the caller builds and stores the rows of this one: the server's query and the
+    numpy work overlap (a national month's read is about 2 s of the server's)."""
+    months = [first.replace(day=1)]
+    while _next_month(months[-1]) <= last:
+        months.append(_next_month(months[-1]))
+
+    def fetch(month: dt.date) -> dict:
+        qs = measured_calls(start=day_start(month), end=day_start(_next_month(month)))
+        return _fetch_calls(qs, located=True)
+
+    if not ahead:
+        yield from ((month, fetch(month)) for month in months)
+        return
+    with ThreadPoolExecutor(max_workers=1) as reader:
+        try:
+            pending = reader.submit(fetch, months[0])
+            for k, month in enumerate(months):
+                calls = pending.result()
+                if k + 1 < len(months):
+                    pending = reader.submit(fetch, months[k + 1])
+                yield month, calls
+        finally:
+            reader.submit(connections.close_all).result()  # the reader thread's own
 
 
 def _rebuild_days(days: list[dt.date]) -> None:
