@@ -95,8 +95,8 @@ def sum_by_owner(
     ``runs``: the pairs are a few runs sorted by (owner, bin) (see ``unique_of_runs``).
 
     The counts are added in sorted order, each run of equal pairs at once (``reduceat``):
-    no inverse mapping is built, and integer counts stay integers (a national "c" year
-    adds 60 million pairs this way)."""
+    no inverse mapping is built, and integer counts stay integers (a "c" year of the
+    national rebuild adds tens of millions of pairs this way)."""
     key = owner * N_BINS + bins
     if not len(key):
         none = np.zeros(0, dtype=np.int64)
