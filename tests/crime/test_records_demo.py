@@ -28,7 +28,7 @@ def test_demo_builds_points_and_generated_records(demo_city, settings):
 
 def test_demo_plants_a_fall_of_recording_that_the_integrity_check_finds(demo_city):
     """The precinct with the most residents records fewer and fewer offences over the last
-    six months while its calls go on: the recording integrity check flags it."""
+    eight months while its calls go on: the recording integrity check flags it."""
     from django.db.models import Sum
 
     from precinct.integrity import selectors

@@ -234,8 +234,11 @@ def _generated_records(ctx, rng) -> list[Row]:
 # offences over the last PLANTED_FALL_MONTHS months (the newest keeps PLANTED_FALL_KEEP of
 # them) while its 102 calls and appeals go on as before, so that the recording integrity
 # check (integrity/recording.py, docs/evaluation.md) has a precinct to find in the demo.
-PLANTED_FALL_MONTHS = 6
-PLANTED_FALL_KEEP = 0.1
+# Six months to a tenth left its trend test at z ≈ -3.0 against the -3.09 limit, so
+# whether it was flagged depended on the day the demo was built (its calls end today);
+# eight months to a twentieth gives z ≈ -4 on the central-Almaty cut.
+PLANTED_FALL_MONTHS = 8
+PLANTED_FALL_KEEP = 0.05
 
 
 def planted_fall_precinct(places: np.ndarray) -> int | None:
