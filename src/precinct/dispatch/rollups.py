@@ -720,9 +720,9 @@ def rebuild_dirty(*, max_batches: int | None = None) -> int:
             first = RollupDirtyDay.objects.order_by("day").values_list("day", flat=True).first()
             if first is None:
                 break
-            month_end = _date(_period_start(first, 1)) + dt.timedelta(days=32)
+            month_end = _next_month(first)
             days = list(
-                RollupDirtyDay.objects.filter(day__lt=month_end.replace(day=1))
+                RollupDirtyDay.objects.filter(day__lt=month_end)
                 .order_by("day").values_list("day", flat=True)[:DAYS_PER_BATCH]
             )  # fmt: skip
             RollupDirtyDay.objects.filter(day__in=days).delete()
@@ -778,8 +778,9 @@ def rebuild_all() -> int:
     return (last - local_day(first)).days + 1
 
 
-def _next_month(month: dt.date) -> dt.date:
-    return (month + dt.timedelta(days=32)).replace(day=1)
+def _next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s."""
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
 
 
 def _calls_by_month(first: dt.date, last: dt.date, *, ahead: bool) -> Iterator[tuple]:
@@ -961,7 +962,7 @@ def _within(first: dt.date, stop: dt.date, sign: int = 1) -> Plan:
     """[first, stop) as days to a month's start, whole months, then days."""
     plan, day = {}, first
     while day < stop:
-        month_end = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        month_end = _next_month(day)
         if day.day == 1 and month_end <= stop:
             end = stop.replace(day=1)
             plan[("m", day, end)] = sign
