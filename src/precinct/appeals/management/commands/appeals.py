@@ -25,6 +25,7 @@ from django.utils import timezone
 from precinct.appeals import metrics, rollups
 from precinct.appeals.services import appeals_escalate_overdue, appeals_escalate_unforwarded
 from precinct.appeals.tasks import notifications_sweep
+from precinct.core.management import day
 
 
 def escalate_all() -> str:
@@ -33,13 +34,6 @@ def escalate_all() -> str:
     overdue = appeals_escalate_overdue(now=now)
     unforwarded = appeals_escalate_unforwarded(now=now)
     return f"{overdue} overdue appeals escalated, {unforwarded} unforwarded appeals escalated"
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a day (YYYY-MM-DD).") from None
 
 
 class Command(BaseCommand):
@@ -52,8 +46,8 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["escalate", "requeue", "upkeep", "rollups"])
         parser.add_argument("what", nargs="?", choices=["rebuild", "refresh", "check"])
         parser.add_argument("--every", type=int, default=3600, help="upkeep: seconds apart")
-        parser.add_argument("--from", dest="first", type=_day, help="rollups: first local day")
-        parser.add_argument("--to", dest="last", type=_day, help="rollups: last local day")
+        parser.add_argument("--from", dest="first", type=day, help="rollups: first local day")
+        parser.add_argument("--to", dest="last", type=day, help="rollups: last local day")
 
     def handle(self, *args, action, every=3600, what=None, first=None, last=None, **options):
         if action == "rollups":

@@ -3,22 +3,15 @@
 from the raw calls (all days with calls by default); ``rollups refresh``: the dirty days only.
 """
 
-import datetime as dt
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from precinct.core.importing import refusals_as_command_errors
+from precinct.core.management import day
 from precinct.dispatch import rollups
 from precinct.dispatch.importing import import_csv, load_mapping
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{text!r} is not a day (YYYY-MM-DD).") from None
 
 
 class Command(BaseCommand):
@@ -34,8 +27,8 @@ class Command(BaseCommand):
         load.add_argument("--mapping", type=Path, required=True, help="Column mapping (TOML).")
         roll = sub.add_parser("rollups", help="Recompute the response rollups.")
         roll.add_argument("what", choices=["rebuild", "refresh", "compact"])
-        roll.add_argument("--from", dest="first", type=_day, help="First local day (rebuild).")
-        roll.add_argument("--to", dest="last", type=_day, help="Last local day (rebuild).")
+        roll.add_argument("--from", dest="first", type=day, help="First local day (rebuild).")
+        roll.add_argument("--to", dest="last", type=day, help="Last local day (rebuild).")
 
     def handle(self, *args, action, **options):
         if action == "import":
